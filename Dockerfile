@@ -1,0 +1,14 @@
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_DEBUG=false CSP_VAR_DIR=/app/var
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir -c constraints.txt .
+RUN DJANGO_SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
+    && useradd --system --home /app csp && mkdir -p /app/var/media && chown -R csp /app/var
+USER csp
+EXPOSE 8000
+CMD ["gunicorn", "csp_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,51 @@
+# CSP Portal. Two commands matter: `make run` and `make test`. Both work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+# Tests run on PostgreSQL and Redis; these are the test machines' local services.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/csp_portal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test install install-test services system-packages lint check-deploy assets
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/activate
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+
+install-test: $(BIN)/activate
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+
+## make run: install, migrate, load the demo data, start web + worker + scheduler.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@bash scripts/run.sh $(HOST) $(PORT)
+
+## make test: everything CI checks, on PostgreSQL and Redis, browsers included.
+test: system-packages services install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run
+	@$(MAKE) --no-print-directory check-deploy
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+system-packages:
+	@bash scripts/system-packages.sh
+
+services:
+	@bash scripts/services.sh
+
+check-deploy:
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=$$(openssl rand -hex 40) \
+	DJANGO_ALLOWED_HOSTS=csp-portal.example DATABASE_URL=$(TEST_DATABASE_URL) \
+	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## Rebuild the committed GOV.UK Frontend assets (needs Node; not needed to run the app).
+assets:
+	cd frontend && npm ci && npm run build

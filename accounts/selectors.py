@@ -1,0 +1,16 @@
+from django_otp import user_has_device
+
+from .models import User
+
+
+def user_requires_two_factor(user: User) -> bool:
+    """Platform administrators and anyone holding a role that needs two-factor authentication."""
+    from partnerships.permissions import MFA_ROLES
+
+    if user.is_staff or user.is_superuser:
+        return True
+    return user.memberships.filter(role__in=MFA_ROLES).exists()
+
+
+def user_has_two_factor(user: User) -> bool:
+    return user_has_device(user, confirmed=True)

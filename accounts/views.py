@@ -1,0 +1,215 @@
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView
+from django_otp import login as otp_login
+from django_otp import match_token
+
+from partnerships.services import invitation_accept, invitation_by_token
+
+from . import forms
+from .models import User
+from .services import backup_codes_replace, two_factor_begin, two_factor_confirm
+
+BACKUP_CODES_SESSION_KEY = "new_backup_codes"
+
+
+def _safe_next(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return default
+
+
+class LoginView(auth_views.LoginView):
+    form_class = forms.LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    """GET asks, POST signs out: signing out changes state, so it is never a plain link."""
+
+    template_name = "accounts/sign_out.html"
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name)
+
+
+class TwoFactorVerifyView(LoginRequiredMixin, FormView):
+    form_class = forms.TokenForm
+    template_name = "accounts/two_factor_verify.html"
+
+    def form_valid(self, form):
+        device = match_token(self.request.user, form.cleaned_data["token"])
+        if device is None:
+            form.add_error("token", _("The security code is not right or has expired. Try again."))
+            return self.form_invalid(form)
+        otp_login(self.request, device)
+        return redirect(_safe_next(self.request, reverse("partnerships:choose")))
+
+    def get_context_data(self, **kwargs):
+        kwargs["next"] = _safe_next(self.request, "")
+        return super().get_context_data(**kwargs)
+
+
+class TwoFactorSetupView(LoginRequiredMixin, FormView):
+    form_class = forms.SetupTokenForm
+    template_name = "accounts/two_factor_setup.html"
+
+    def get_context_data(self, **kwargs):
+        device = two_factor_begin(acting_user=self.request.user)
+        image = qrcode.make(
+            device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8
+        )
+        buffer = BytesIO()
+        image.save(buffer)
+        kwargs.update(
+            qr_svg_data=base64.b64encode(buffer.getvalue()).decode(),
+            secret=base64.b32encode(device.bin_key).decode().rstrip("="),
+            next=_safe_next(self.request, ""),
+        )
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        device = two_factor_begin(acting_user=self.request.user)
+        codes = two_factor_confirm(
+            acting_user=self.request.user, device=device, token=form.cleaned_data["token"]
+        )
+        if codes is None:
+            form.add_error(
+                "token",
+                _("The security code is not right. Check the time on your phone and try again."),
+            )
+            return self.form_invalid(form)
+        otp_login(self.request, device)
+        self.request.session[BACKUP_CODES_SESSION_KEY] = codes
+        return redirect(reverse("accounts:backup_codes") + "?" + self.request.GET.urlencode())
+
+
+class BackupCodesView(LoginRequiredMixin, View):
+    """Shows freshly made backup codes once; POST makes a new set, replacing the old."""
+
+    def get(self, request):
+        codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
+        return render(
+            request,
+            "accounts/backup_codes.html",
+            {"codes": codes, "next": _safe_next(request, reverse("partnerships:choose"))},
+        )
+
+    def post(self, request):
+        if not request.user.is_verified():
+            return redirect("accounts:two_factor_verify")
+        request.session[BACKUP_CODES_SESSION_KEY] = backup_codes_replace(acting_user=request.user)
+        return redirect("accounts:backup_codes")
+
+
+class AccountView(LoginRequiredMixin, View):
+    def get(self, request):
+        from .selectors import user_has_two_factor
+
+        return render(
+            request, "accounts/account.html", {"has_two_factor": user_has_two_factor(request.user)}
+        )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = forms.PasswordChangeForm
+    template_name = "accounts/form_page.html"
+    success_url = reverse_lazy("accounts:account")
+    extra_context = {"title": _("Change your password")}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = forms.PasswordResetForm
+    template_name = "accounts/form_page.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_context = {
+        "title": _("Reset your password"),
+        "lead": _(
+            "Enter the email address you sign in with. "
+            "We will send you a link to choose a new password."
+        ),
+    }
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = forms.SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class InvitationAcceptView(View):
+    """The link in an invitation email. Works once; new people choose their password here."""
+
+    template_name = "accounts/invitation_accept.html"
+
+    def dispatch(self, request, token):
+        self.invitation = invitation_by_token(token)
+        if self.invitation is None:
+            return render(request, "accounts/invitation_unusable.html", status=404)
+        self.existing_account = User.objects.filter(email__iexact=self.invitation.email).exists()
+        return super().dispatch(request, token)
+
+    def _form(self, data=None):
+        if self.request.user.is_authenticated or self.existing_account:
+            return forms.AcceptForm(data)
+        person = User(email=self.invitation.email, full_name=self.invitation.full_name)
+        return forms.NewAccountPasswordForm(person, data)
+
+    def _render(self, form, status=200):
+        context = {
+            "invitation": self.invitation,
+            "form": form,
+            "existing_account": self.existing_account,
+            "wrong_user": self.request.user.is_authenticated
+            and self.request.user.email.lower() != self.invitation.email.lower(),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, token):
+        return self._render(self._form())
+
+    def post(self, request, token):
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self._render(form, status=400)
+        if not request.user.is_authenticated and self.existing_account:
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        user = request.user if request.user.is_authenticated else None
+        try:
+            membership = invitation_accept(
+                token=token, user=user, password=form.cleaned_data.get("new_password1", "")
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self._render(form, status=400)
+        if user is None:
+            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("You are now a member of %(partnership)s.")
+            % {"partnership": membership.partnership.name},
+        )
+        return redirect("partnerships:home", partnership_slug=membership.partnership.slug)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "CSP Portal administration"
+
+urlpatterns = [
+    path("", include("partnerships.urls")),
+    path("account/", include("accounts.urls")),
+    path("", include("pages.urls")),
+    path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url="/static/images/favicon.svg", permanent=True)),
+]
+
+handler404 = "csp_portal.errors.page_not_found"
+handler500 = "csp_portal.errors.server_error"
+handler403 = "csp_portal.errors.permission_denied"

@@ -1,0 +1,197 @@
+"""Demonstration data: six real CSPs from the 2023 ONS lookup, their authorities, and people in
+every role. Everything goes through the services, and a second run changes nothing but the
+printed backup codes (issued afresh so the printed ones always work).
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from accounts.models import User
+from accounts.selectors import user_requires_two_factor
+from accounts.services import backup_codes_replace
+from authorities.models import Nation, Organisation, OrganisationKind, PartnerSector
+from authorities.services import organisation_create
+
+from ..models import Membership, PartnerOrganisation, Partnership, Role, Seat
+from ..ons_lookup import import_lookup
+from ..services import membership_create, partner_organisation_add
+
+DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105  (printed by make run; demo data only)
+EXTRACT = Path(__file__).with_name("ons_lookup_demo_extract_2023.csv")
+
+K = OrganisationKind
+E, W = Nation.ENGLAND, Nation.WALES
+
+# Partnership ONS code -> (seat, organisation name, kind, nation[, sector]).
+SEATS: dict[str, list[tuple]] = {
+    "E22000107": [  # Trafford: an English metropolitan district
+        (Seat.POLICE, "Greater Manchester Police", K.POLICE_FORCE, E),
+        (Seat.LOCAL_AUTHORITY, "Trafford Council", K.LOCAL_AUTHORITY, E),
+        (Seat.FIRE_AND_RESCUE, "Greater Manchester Fire and Rescue Service", K.FIRE_AND_RESCUE, E),
+        (Seat.PROBATION, "Probation Service – Greater Manchester", K.PROBATION, E),
+        (Seat.HEALTH, "NHS Greater Manchester Integrated Care Board", K.HEALTH, E),
+        (Seat.INVITED, "Greater Manchester Combined Authority (Mayor's PCC functions)", K.PCC, E),
+        (Seat.INVITED, "Trafford Housing Trust", K.INVITED_PARTNER, E, PartnerSector.HOUSING),
+    ],
+    "E22000175": [  # Lincoln: a two-tier district, two councils in the local authority seat
+        (Seat.POLICE, "Lincolnshire Police", K.POLICE_FORCE, E),
+        (Seat.LOCAL_AUTHORITY, "City of Lincoln Council", K.LOCAL_AUTHORITY, E),
+        (Seat.LOCAL_AUTHORITY, "Lincolnshire County Council", K.LOCAL_AUTHORITY, E),
+        (Seat.FIRE_AND_RESCUE, "Lincolnshire Fire and Rescue", K.FIRE_AND_RESCUE, E),
+        (Seat.PROBATION, "Probation Service – East Midlands", K.PROBATION, E),
+        (Seat.HEALTH, "NHS Lincolnshire Integrated Care Board", K.HEALTH, E),
+        (Seat.INVITED, "Lincolnshire Police and Crime Commissioner", K.PCC, E),
+    ],
+    "E22000027": [  # Hartlepool: a unitary authority
+        (Seat.POLICE, "Cleveland Police", K.POLICE_FORCE, E),
+        (Seat.LOCAL_AUTHORITY, "Hartlepool Borough Council", K.LOCAL_AUTHORITY, E),
+        (Seat.FIRE_AND_RESCUE, "Cleveland Fire Brigade", K.FIRE_AND_RESCUE, E),
+        (Seat.PROBATION, "Probation Service – North East", K.PROBATION, E),
+        (Seat.HEALTH, "NHS North East and North Cumbria Integrated Care Board", K.HEALTH, E),
+    ],
+    "E22000362": [  # East and Mid Devon: one CSP for two districts after a merger
+        (Seat.POLICE, "Devon and Cornwall Police", K.POLICE_FORCE, E),
+        (Seat.LOCAL_AUTHORITY, "East Devon District Council", K.LOCAL_AUTHORITY, E),
+        (Seat.LOCAL_AUTHORITY, "Mid Devon District Council", K.LOCAL_AUTHORITY, E),
+        (Seat.LOCAL_AUTHORITY, "Devon County Council", K.LOCAL_AUTHORITY, E),
+        (Seat.FIRE_AND_RESCUE, "Devon and Somerset Fire and Rescue Service", K.FIRE_AND_RESCUE, E),
+        (Seat.PROBATION, "Probation Service – South West", K.PROBATION, E),
+        (Seat.HEALTH, "NHS Devon Integrated Care Board", K.HEALTH, E),
+    ],
+    "W14000015": [  # Cardiff: Welsh, with a local health board
+        (Seat.POLICE, "South Wales Police", K.POLICE_FORCE, W),
+        (Seat.LOCAL_AUTHORITY, "Cardiff Council", K.LOCAL_AUTHORITY, W),
+        (Seat.FIRE_AND_RESCUE, "South Wales Fire and Rescue Service", K.FIRE_AND_RESCUE, W),
+        (Seat.PROBATION, "Probation Service – Wales", K.PROBATION, W),
+        (Seat.HEALTH, "Cardiff and Vale University Health Board", K.HEALTH, W),
+        (Seat.INVITED, "South Wales Police and Crime Commissioner", K.PCC, W),
+    ],
+    "W14000023": [  # Cwm Taf: Welsh, one CSP for Rhondda Cynon Taf and Merthyr Tydfil
+        (Seat.POLICE, "South Wales Police", K.POLICE_FORCE, W),
+        (Seat.LOCAL_AUTHORITY, "Rhondda Cynon Taf County Borough Council", K.LOCAL_AUTHORITY, W),
+        (Seat.LOCAL_AUTHORITY, "Merthyr Tydfil County Borough Council", K.LOCAL_AUTHORITY, W),
+        (Seat.FIRE_AND_RESCUE, "South Wales Fire and Rescue Service", K.FIRE_AND_RESCUE, W),
+        (Seat.PROBATION, "Probation Service – Wales", K.PROBATION, W),
+        (Seat.HEALTH, "Cwm Taf Morgannwg University Health Board", K.HEALTH, W),
+        (Seat.INVITED, "South Wales Police and Crime Commissioner", K.PCC, W),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    full_name: str
+    memberships: tuple[tuple[str, Role, str], ...]  # (ONS code, role, organisation)
+    staff: bool = False
+
+
+PEOPLE = [
+    DemoPerson(
+        "coordinator@trafford.example",
+        "Priya Shah",
+        (("E22000107", Role.COORDINATOR, "Trafford Council"),),
+    ),
+    DemoPerson(
+        "strategy@trafford.example",
+        "Superintendent Alan Hughes",
+        (("E22000107", Role.STRATEGY_MEMBER, "Greater Manchester Police"),),
+    ),
+    DemoPerson(
+        "partner@trafford.example",
+        "Grace Okafor",
+        (("E22000107", Role.CONTRIBUTOR, "Greater Manchester Fire and Rescue Service"),),
+    ),
+    DemoPerson(
+        "scrutiny@trafford.example",
+        "Councillor Joan Whitfield",
+        (("E22000107", Role.SCRUTINY, "Trafford Council"),),
+    ),
+    DemoPerson(
+        "pcc@greatermanchester.example",
+        "Tom Ashworth",
+        (
+            (
+                "E22000107",
+                Role.PCC_OFFICE,
+                "Greater Manchester Combined Authority (Mayor's PCC functions)",
+            ),
+        ),
+    ),
+    DemoPerson(
+        "coordinator@cardiff.example",
+        "Rhian Evans",
+        (("W14000015", Role.COORDINATOR, "Cardiff Council"),),
+    ),
+    DemoPerson(
+        "analyst@southwales.example",
+        "Dafydd Morgan",
+        (
+            ("W14000015", Role.CONTRIBUTOR, "South Wales Police"),
+            ("W14000023", Role.CONTRIBUTOR, "South Wales Police"),
+        ),
+    ),
+    DemoPerson("admin@csp-portal.example", "Platform Administrator", (), staff=True),
+]
+
+
+@dataclass
+class SeededLogin:
+    email: str
+    roles: str
+    backup_codes: list[str]
+
+
+@transaction.atomic
+def seed_demo() -> list[SeededLogin]:
+    import_lookup(EXTRACT.read_text(encoding="utf-8-sig"))
+    partnerships = {p.ons_code: p for p in Partnership.objects.filter(ons_code__in=SEATS)}
+    for code, seats in SEATS.items():
+        for seat, name, kind, nation, *sector in seats:
+            organisation = _organisation(name, kind, nation, sector[0] if sector else "")
+            if not PartnerOrganisation.objects.filter(
+                partnership=partnerships[code], organisation=organisation
+            ).exists():
+                partner_organisation_add(
+                    acting_user=None,
+                    partnership=partnerships[code],
+                    organisation=organisation,
+                    seat=seat,
+                )
+    logins = []
+    for person in PEOPLE:
+        user = User.objects.filter(email=person.email).first()
+        if user is None:
+            extra = {"is_staff": True, "is_superuser": True} if person.staff else {}
+            user = User.objects.create_user(
+                person.email, DEMO_PASSWORD, full_name=person.full_name, **extra
+            )
+        for code, role, organisation_name in person.memberships:
+            if not Membership.objects.filter(user=user, partnership=partnerships[code]).exists():
+                membership_create(
+                    acting_user=None,
+                    partnership=partnerships[code],
+                    user=user,
+                    role=role,
+                    organisation=Organisation.objects.get(name=organisation_name),
+                )
+
+        codes = backup_codes_replace(acting_user=user) if user_requires_two_factor(user) else []
+        roles = (
+            "; ".join(
+                f"{Role(role).label}, {partnerships[code].name}"
+                for code, role, _ in person.memberships
+            )
+            or "Platform administrator"
+        )
+        logins.append(SeededLogin(email=person.email, roles=roles, backup_codes=codes))
+    return logins
+
+
+def _organisation(name: str, kind: str, nation: str, sector: str) -> Organisation:
+    existing = Organisation.objects.filter(name=name).first()
+    if existing:
+        return existing
+    return organisation_create(acting_user=None, name=name, kind=kind, nation=nation, sector=sector)

@@ -1,0 +1,126 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from authorities.models import Organisation
+from csp_portal.forms import GovukFormMixin
+
+from .models import Partnership, Role, Seat
+
+
+class _OrganisationChoiceMixin:
+    """Limits the organisation field to those sitting on this partnership: never trust an id."""
+
+    def _limit_organisations(self, partnership: Partnership) -> None:
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            partner_seats__partnership=partnership
+        ).order_by("name")
+
+
+class InvitationForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):
+    submit_label = _("Send invitation")
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        error_messages={"required": _("Enter the person's full name")},
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("We will send the invitation here. They will sign in with this address."),
+        error_messages={
+            "required": _("Enter the person's email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.gov.uk"),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the person's role")},
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation they represent"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
+        error_messages={
+            "required": _("Select the organisation the person represents"),
+            "invalid_choice": _("Select an organisation that sits on this partnership"),
+        },
+    )
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limit_organisations(partnership)
+
+
+class MembershipForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):
+    submit_label = _("Save changes")
+
+    role = InvitationForm.base_fields["role"]
+    organisation = InvitationForm.base_fields["organisation"]
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limit_organisations(partnership)
+
+
+class ConfirmForm(GovukFormMixin, forms.Form):
+    """A yes-I-mean-it button for destructive actions."""
+
+    submit_classes = "govuk-button--warning"
+
+    def __init__(self, *args, submit_label: str, **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+
+
+class PartnerOrganisationForm(GovukFormMixin, forms.Form):
+    submit_label = _("Add organisation")
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
+        error_messages={
+            "required": _("Select an organisation"),
+            "invalid_choice": _("Select an organisation from the list"),
+        },
+    )
+    seat = forms.ChoiceField(
+        label=_("Seat"),
+        choices=Seat.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the seat the organisation fills")},
+    )
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.exclude(
+            partner_seats__partnership=partnership
+        ).order_by("name")
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    who = forms.CharField(label=_("Who (email contains)"), required=False, max_length=254)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, actions: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Any action"))] + [(a, a) for a in actions]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("date_from")
+            and cleaned.get("date_to")
+            and cleaned["date_from"] > cleaned["date_to"]
+        ):
+            self.add_error("date_to", _("The end date must be the same as or after the start date"))
+        return cleaned

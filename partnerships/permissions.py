@@ -1,0 +1,41 @@
+"""What each role may do inside its own partnership. Named once; views and templates ask here.
+
+Object permissions (a contribution, an action, a review) come from django-guardian, wrapped in
+the owning app's policy; this module covers what a role alone allows.
+"""
+
+from enum import StrEnum
+
+from .models import Membership, Role
+
+
+class Perm(StrEnum):
+    VIEW_PARTNERSHIP = "view_partnership"
+    VIEW_PEOPLE = "view_people"
+    MANAGE_PEOPLE = "manage_people"
+    MANAGE_SEATS = "manage_seats"
+    VIEW_AUDIT = "view_audit"
+
+
+_EVERYONE = {Perm.VIEW_PARTNERSHIP}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.COORDINATOR: frozenset(
+        _EVERYONE | {Perm.VIEW_PEOPLE, Perm.MANAGE_PEOPLE, Perm.MANAGE_SEATS, Perm.VIEW_AUDIT}
+    ),
+    Role.STRATEGY_MEMBER: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE}),
+    Role.CONTRIBUTOR: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE}),
+    Role.SCRUTINY: frozenset(_EVERYONE),
+    Role.PCC_OFFICE: frozenset(_EVERYONE),
+}
+
+# Roles whose holders must use two-factor authentication.
+MFA_ROLES = frozenset({Role.COORDINATOR})
+
+
+def membership_can(membership: Membership | None, perm: Perm) -> bool:
+    return membership is not None and perm in ROLE_PERMISSIONS[membership.role]
+
+
+def role_permissions(role: str) -> frozenset[Perm]:
+    return ROLE_PERMISSIONS[role]

@@ -1,0 +1,108 @@
+"""Read paths for partnerships. Every query here is already narrowed to what the user may see."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+
+from .models import Invitation, Membership, PartnerOrganisation, Partnership, Seat
+
+
+def membership_for(*, user: User, partnership_slug: str) -> Membership:
+    """The user's membership of the partnership, or 404: a stranger learns nothing."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return Membership.objects.select_related(
+            "partnership__police_force_area", "organisation"
+        ).get(user=user, partnership__slug=partnership_slug)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def memberships_of_user(*, user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("partnership", "organisation")
+        .order_by("partnership__name")
+    )
+
+
+def partnership_people(*, partnership: Partnership) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(partnership=partnership)
+        .select_related("user", "organisation")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def membership_in_partnership(*, partnership: Partnership, membership_id: int) -> Membership:
+    try:
+        return partnership_people(partnership=partnership).get(pk=membership_id)
+    except (Membership.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def partnership_pending_invitations(*, partnership: Partnership) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(partnership=partnership)
+        .pending()
+        .select_related("organisation", "invited_by")
+        .order_by("email")
+    )
+
+
+def invitation_in_partnership(*, partnership: Partnership, invitation_id: int) -> Invitation:
+    try:
+        return partnership_pending_invitations(partnership=partnership).get(pk=invitation_id)
+    except (Invitation.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def partnership_organisations(*, partnership: Partnership) -> QuerySet[PartnerOrganisation]:
+    return PartnerOrganisation.objects.filter(partnership=partnership).select_related(
+        "organisation"
+    )
+
+
+def partner_organisation_in_partnership(
+    *, partnership: Partnership, partner_organisation_id: int
+) -> PartnerOrganisation:
+    try:
+        return partnership_organisations(partnership=partnership).get(pk=partner_organisation_id)
+    except (PartnerOrganisation.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def statutory_seats(*, partnership: Partnership) -> list[dict]:
+    """The five statutory seats in order, each with its organisations (empty when unfilled)."""
+    by_seat: dict[str, list] = {seat: [] for seat in Seat.statutory()}
+    for partner in partnership_organisations(partnership=partnership):
+        if partner.seat in by_seat:
+            by_seat[partner.seat].append(partner)
+    return [
+        {"seat": seat, "label": seat_label(seat, partnership), "partners": partners}
+        for seat, partners in by_seat.items()
+    ]
+
+
+def invited_partners(*, partnership: Partnership) -> QuerySet[PartnerOrganisation]:
+    return partnership_organisations(partnership=partnership).filter(seat=Seat.INVITED)
+
+
+def seat_label(seat: str, partnership: Partnership) -> str:
+    from django.utils.translation import gettext as _
+
+    if seat == Seat.HEALTH:
+        return (
+            _("Local health board") if partnership.nation == "wales" else _("Integrated care board")
+        )
+    return str(Seat(seat).label)
+
+
+def partnership_home(*, partnership_id: int) -> Partnership:
+    return (
+        Partnership.objects.select_related("police_force_area", "merged_into")
+        .prefetch_related(Prefetch("districts"))
+        .get(pk=partnership_id)
+    )

@@ -1,0 +1,420 @@
+"""Every change to a partnership, its organisations and its people. One function per intent."""
+
+import secrets
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import audit_record
+from authorities.models import LocalAuthorityDistrict, Organisation, PoliceForceArea
+
+from .models import (
+    SEAT_ORGANISATION_KINDS,
+    Invitation,
+    Membership,
+    PartnerOrganisation,
+    Partnership,
+    PartnershipStatus,
+    Role,
+    Seat,
+)
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    acting_user: User | None,
+    name: str,
+    slug: str,
+    nation: str,
+    police_force_area: PoliceForceArea,
+    districts: Iterable[LocalAuthorityDistrict] = (),
+    ons_code: str = "",
+    ons_edition: str = "",
+) -> Partnership:
+    partnership = Partnership(
+        name=name,
+        slug=slug,
+        nation=nation,
+        police_force_area=police_force_area,
+        ons_code=ons_code,
+        ons_edition=ons_edition,
+    )
+    partnership.full_clean()
+    partnership.save()
+    partnership.districts.set(districts)
+    audit_record(
+        acting_user=acting_user,
+        partnership=partnership,
+        action="partnership.create",
+        target=partnership,
+        changes={"name": [None, name], "ons_code": [None, ons_code], "slug": [None, slug]},
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_merge(
+    *, acting_user: User | None, partnership: Partnership, into: Partnership
+) -> Partnership:
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if into.pk == partnership.pk or into.status != PartnershipStatus.ACTIVE:
+        raise ValidationError({"merged_into": _("Choose another partnership that is active.")})
+    before = partnership.status
+    partnership.status = PartnershipStatus.MERGED
+    partnership.merged_into = into
+    partnership.save(update_fields=["status", "merged_into"])
+    audit_record(
+        acting_user=acting_user,
+        partnership=partnership,
+        action="partnership.merge",
+        target=partnership,
+        changes={"status": [before, partnership.status], "merged_into": [None, into.name]},
+    )
+    return partnership
+
+
+@transaction.atomic
+def partner_organisation_add(
+    *, acting_user: User | None, partnership: Partnership, organisation: Organisation, seat: str
+) -> PartnerOrganisation:
+    if organisation.kind not in SEAT_ORGANISATION_KINDS[seat]:
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "%(organisation)s is a %(kind)s and cannot fill the %(seat)s seat."
+                )
+                % {
+                    "organisation": organisation.name,
+                    "kind": organisation.get_kind_display().lower(),
+                    "seat": Seat(seat).label.lower(),
+                }
+            }
+        )
+    if PartnerOrganisation.objects.filter(
+        partnership=partnership, organisation=organisation
+    ).exists():
+        raise ValidationError(
+            {
+                "organisation": _("%(organisation)s is already on this partnership.")
+                % {"organisation": organisation.name}
+            }
+        )
+    partner = PartnerOrganisation.objects.create(
+        partnership=partnership, organisation=organisation, seat=seat
+    )
+    audit_record(
+        acting_user=acting_user,
+        partnership=partnership,
+        action="seat.add",
+        target=partner,
+        changes={"organisation": [None, organisation.name], "seat": [None, seat]},
+    )
+    return partner
+
+
+@transaction.atomic
+def partner_organisation_remove(*, acting_user: User, partner: PartnerOrganisation) -> None:
+    if Membership.objects.filter(
+        partnership=partner.partnership, organisation=partner.organisation
+    ).exists():
+        raise ValidationError(
+            _(
+                "People still represent %(organisation)s on this partnership. "
+                "Remove them or change their organisation first."
+            )
+            % {"organisation": partner.organisation.name}
+        )
+    audit_record(
+        acting_user=acting_user,
+        partnership=partner.partnership,
+        action="seat.remove",
+        target=partner,
+        changes={"organisation": [partner.organisation.name, None], "seat": [partner.seat, None]},
+    )
+    partner.delete()
+
+
+def _assert_organisation_on_partnership(
+    partnership: Partnership, organisation: Organisation
+) -> None:
+    if not PartnerOrganisation.objects.filter(
+        partnership=partnership, organisation=organisation
+    ).exists():
+        raise ValidationError(
+            {"organisation": _("Choose an organisation that sits on this partnership.")}
+        )
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    acting_user: User | None,
+    partnership: Partnership,
+    user: User,
+    role: str,
+    organisation: Organisation,
+) -> Membership:
+    _assert_organisation_on_partnership(partnership, organisation)
+    if Membership.objects.filter(partnership=partnership, user=user).exists():
+        raise ValidationError(
+            {
+                "email": _("%(email)s is already a member of this partnership.")
+                % {"email": user.email}
+            }
+        )
+    membership = Membership(
+        partnership=partnership, user=user, role=role, organisation=organisation
+    )
+    membership.full_clean()
+    membership.save()
+    user.groups.add(organisation.group)
+    audit_record(
+        acting_user=acting_user,
+        partnership=partnership,
+        action="membership.create",
+        target=membership,
+        changes={
+            "user": [None, user.email],
+            "role": [None, role],
+            "organisation": [None, organisation.name],
+        },
+    )
+    return membership
+
+
+def _lock_coordinators(partnership: Partnership) -> list[int]:
+    """Lock the partnership's coordinator rows so that two removals cannot both pass the check."""
+    return list(
+        Membership.objects.select_for_update()
+        .filter(partnership=partnership, role=Role.COORDINATOR)
+        .values_list("pk", flat=True)
+    )
+
+
+def _assert_not_last_coordinator(membership: Membership) -> None:
+    coordinators = _lock_coordinators(membership.partnership)
+    if membership.role == Role.COORDINATOR and coordinators == [membership.pk]:
+        raise ValidationError(
+            _(
+                "%(name)s is the partnership's only coordinator. "
+                "Make someone else coordinator first."
+            )
+            % {"name": membership.user.full_name or membership.user.email}
+        )
+
+
+@transaction.atomic
+def membership_update(
+    *, acting_user: User, membership: Membership, role: str, organisation: Organisation
+) -> Membership:
+    membership = Membership.objects.select_related("user", "organisation", "partnership").get(
+        pk=membership.pk
+    )
+    _assert_organisation_on_partnership(membership.partnership, organisation)
+    if role != Role.COORDINATOR:
+        _assert_not_last_coordinator(membership)
+    before = {"role": membership.role, "organisation": membership.organisation.name}
+    old_organisation = membership.organisation
+    membership.role = role
+    membership.organisation = organisation
+    membership.full_clean()
+    membership.save(update_fields=["role", "organisation"])
+    membership.user.groups.add(organisation.group)
+    _drop_group_if_unused(membership.user, old_organisation)
+    audit_record(
+        acting_user=acting_user,
+        partnership=membership.partnership,
+        action="membership.update",
+        target=membership,
+        changes={
+            "role": [before["role"], role],
+            "organisation": [before["organisation"], organisation.name],
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, acting_user: User, membership: Membership) -> None:
+    membership = Membership.objects.select_related("user", "organisation", "partnership").get(
+        pk=membership.pk
+    )
+    _assert_not_last_coordinator(membership)
+    audit_record(
+        acting_user=acting_user,
+        partnership=membership.partnership,
+        action="membership.remove",
+        target=membership,
+        changes={
+            "user": [membership.user.email, None],
+            "role": [membership.role, None],
+            "organisation": [membership.organisation.name, None],
+        },
+    )
+    membership.delete()
+    _drop_group_if_unused(membership.user, membership.organisation)
+
+
+def _drop_group_if_unused(user: User, organisation: Organisation) -> None:
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        user.groups.remove(organisation.group)
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    acting_user: User,
+    partnership: Partnership,
+    email: str,
+    full_name: str,
+    role: str,
+    organisation: Organisation,
+    accept_url: Callable[[str], str],
+) -> Invitation:
+    """Invite someone by email. ``accept_url`` turns the secret token into the link they follow."""
+    email = email.strip().lower()
+    _assert_organisation_on_partnership(partnership, organisation)
+    if Membership.objects.filter(partnership=partnership, user__email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("%(email)s is already a member of this partnership.") % {"email": email}}
+        )
+    now = timezone.now()
+    # An expired invitation no longer blocks a new one.
+    Invitation.objects.filter(
+        partnership=partnership,
+        email__iexact=email,
+        accepted_at=None,
+        revoked_at=None,
+        expires_at__lte=now,
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        partnership=partnership,
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        organisation=organisation,
+        token_hash=Invitation.hash_token(token),
+        invited_by=acting_user,
+        expires_at=now + settings.INVITATION_VALID_FOR,
+    )
+    invitation.full_clean()
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "email": _(
+                    "%(email)s has already been invited to this partnership. "
+                    "Withdraw that invitation to send a new one."
+                )
+                % {"email": email}
+            }
+        ) from None
+    audit_record(
+        acting_user=acting_user,
+        partnership=partnership,
+        action="invitation.create",
+        target=invitation,
+        changes={
+            "email": [None, email],
+            "role": [None, role],
+            "organisation": [None, organisation.name],
+        },
+    )
+    link = accept_url(token)
+    transaction.on_commit(lambda: _send_invitation(invitation, link))
+    return invitation
+
+
+def _send_invitation(invitation: Invitation, link: str) -> None:
+    context = {"invitation": invitation, "link": link, "partnership": invitation.partnership}
+    send_mail(
+        subject=_("You are invited to %(partnership)s on CSP Portal")
+        % {"partnership": invitation.partnership.name},
+        message=render_to_string("partnerships/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def invitation_revoke(*, acting_user: User, invitation: Invitation) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError(_("This invitation has already been used or withdrawn."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        acting_user=acting_user,
+        partnership=invitation.partnership,
+        action="invitation.revoke",
+        target=invitation,
+        changes={"email": [invitation.email, None]},
+    )
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a link points to, if it can still be used."""
+    invitation = (
+        Invitation.objects.select_related("partnership", "organisation")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+    return invitation if invitation and invitation.is_usable else None
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User | None, password: str = "") -> Membership:
+    """Accept an invitation: as the signed-in user it was sent to, or as a new account.
+
+    For a new account the password is the one the invitee has just chosen. The token works once.
+    """
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("partnership", "organisation")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_usable:
+        raise ValidationError(
+            _("This invitation link has expired, been withdrawn or already been used.")
+        )
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(
+                _("You already have an account. Sign in to accept this invitation.")
+            )
+        user = User.objects.create_user(invitation.email, password, full_name=invitation.full_name)
+        audit_record(
+            acting_user=user,
+            partnership=invitation.partnership,
+            action="user.create",
+            target=user,
+            changes={"email": [None, user.email]},
+        )
+    elif user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _(
+                "This invitation was sent to another email address. "
+                "Sign out and open the link again."
+            )
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership_create(
+        acting_user=user,
+        partnership=invitation.partnership,
+        user=user,
+        role=invitation.role,
+        organisation=invitation.organisation,
+    )

@@ -1,0 +1,34 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "partnerships"
+
+tenant_patterns = [
+    path("", views.PartnershipHomeView.as_view(), name="home"),
+    path("people/", views.PeopleView.as_view(), name="people"),
+    path("people/invite/", views.InviteView.as_view(), name="invite"),
+    path("people/<int:membership_id>/", views.MembershipEditView.as_view(), name="membership_edit"),
+    path(
+        "people/<int:membership_id>/remove/",
+        views.MembershipRemoveView.as_view(),
+        name="membership_remove",
+    ),
+    path(
+        "invitations/<int:invitation_id>/withdraw/",
+        views.InvitationRevokeView.as_view(),
+        name="invitation_revoke",
+    ),
+    path("organisations/add/", views.PartnerOrganisationAddView.as_view(), name="organisation_add"),
+    path(
+        "organisations/<int:partner_id>/remove/",
+        views.PartnerOrganisationRemoveView.as_view(),
+        name="organisation_remove",
+    ),
+    path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+]
+
+urlpatterns = [
+    path("", views.choose_partnership, name="choose"),
+    path("p/<slug:partnership_slug>/", include(tenant_patterns)),
+]

@@ -1,0 +1,258 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from audit.selectors import audit_actions_for_partnership, audit_events_for_partnership
+
+from . import forms, selectors, services
+from .permissions import Perm, membership_can
+from .tenancy import SESSION_KEY, PartnershipViewMixin
+
+
+@login_required
+def choose_partnership(request):
+    """Where people land after signing in: their partnership, or a choice when they have several."""
+    memberships = list(selectors.memberships_of_user(user=request.user))
+    if len(memberships) == 1 and "switch" not in request.GET:
+        return redirect("partnerships:home", partnership_slug=memberships[0].partnership.slug)
+    current = request.session.get(SESSION_KEY)
+    return render(
+        request,
+        "partnerships/choose.html",
+        {"memberships": memberships, "current_slug": current},
+    )
+
+
+class PartnershipHomeView(PartnershipViewMixin, TemplateView):
+    template_name = "partnerships/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            partnership=selectors.partnership_home(partnership_id=self.partnership.pk),
+            seats=selectors.statutory_seats(partnership=self.partnership),
+            invited=selectors.invited_partners(partnership=self.partnership),
+        )
+        return context
+
+
+class PeopleView(PartnershipViewMixin, TemplateView):
+    permission_required = Perm.VIEW_PEOPLE
+    template_name = "partnerships/people.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["people"] = selectors.partnership_people(partnership=self.partnership)
+        if membership_can(self.membership, Perm.MANAGE_PEOPLE):
+            context["invitations"] = selectors.partnership_pending_invitations(
+                partnership=self.partnership
+            )
+        return context
+
+
+class ServiceFormView(PartnershipViewMixin, FormView):
+    """A form whose valid submission calls one service; a ValidationError goes back on the form."""
+
+    success_message = ""
+
+    @cached_property
+    def target(self):
+        """The record of this partnership the form acts on, if any (404 when not found here)."""
+        return self.get_target()
+
+    def get_target(self):
+        return None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["partnership"] = self.partnership
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message % form.cleaned_data)
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def perform(self, form):
+        raise NotImplementedError
+
+
+class InviteView(ServiceFormView):
+    permission_required = Perm.MANAGE_PEOPLE
+    template_name = "partnerships/invite.html"
+    form_class = forms.InvitationForm
+    success_message = _("Invitation sent to %(email)s.")
+
+    def perform(self, form):
+        services.invitation_create(
+            acting_user=self.request.user,
+            partnership=self.partnership,
+            accept_url=lambda token: self.request.build_absolute_uri(
+                reverse("accounts:invitation_accept", kwargs={"token": token})
+            ),
+            **form.cleaned_data,
+        )
+
+    def get_success_url(self):
+        return reverse("partnerships:people", kwargs={"partnership_slug": self.partnership.slug})
+
+
+class MembershipEditView(ServiceFormView):
+    permission_required = Perm.MANAGE_PEOPLE
+    template_name = "partnerships/membership_edit.html"
+    form_class = forms.MembershipForm
+    success_message = _("Changes saved.")
+
+    def get_target(self):
+        return selectors.membership_in_partnership(
+            partnership=self.partnership, membership_id=self.kwargs["membership_id"]
+        )
+
+    def get_initial(self):
+        return {"role": self.target.role, "organisation": self.target.organisation}
+
+    def get_context_data(self, **kwargs):
+        kwargs["target"] = self.target
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        services.membership_update(
+            acting_user=self.request.user, membership=self.target, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("partnerships:people", kwargs={"partnership_slug": self.partnership.slug})
+
+
+class ConfirmServiceView(ServiceFormView):
+    """A 'are you sure' page for one object of this partnership, then the service."""
+
+    form_class = forms.ConfirmForm
+    template_name = "partnerships/confirm.html"
+    submit_label = ""
+    heading = ""
+
+    def get_form_kwargs(self):
+        kwargs = super(ServiceFormView, self).get_form_kwargs()
+        kwargs["submit_label"] = self.submit_label
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(target=self.target, heading=self.heading % {"name": self.target})
+        return super().get_context_data(**kwargs)
+
+
+class MembershipRemoveView(ConfirmServiceView):
+    permission_required = Perm.MANAGE_PEOPLE
+    submit_label = _("Remove from partnership")
+    heading = _("Remove %(name)s from this partnership?")
+
+    def get_target(self):
+        return selectors.membership_in_partnership(
+            partnership=self.partnership, membership_id=self.kwargs["membership_id"]
+        )
+
+    def perform(self, form):
+        target = self.target
+        services.membership_remove(acting_user=self.request.user, membership=target)
+        messages.success(self.request, _("%(name)s has been removed.") % {"name": target.user})
+
+    def get_success_url(self):
+        if self.target.pk == self.membership.pk:
+            return reverse("partnerships:choose")
+        return reverse("partnerships:people", kwargs={"partnership_slug": self.partnership.slug})
+
+
+class InvitationRevokeView(ConfirmServiceView):
+    permission_required = Perm.MANAGE_PEOPLE
+    submit_label = _("Withdraw invitation")
+    heading = _("Withdraw the invitation to %(name)s?")
+
+    def get_target(self):
+        return selectors.invitation_in_partnership(
+            partnership=self.partnership, invitation_id=self.kwargs["invitation_id"]
+        )
+
+    def perform(self, form):
+        target = self.target
+        services.invitation_revoke(acting_user=self.request.user, invitation=target)
+        messages.success(
+            self.request, _("Invitation to %(email)s withdrawn.") % {"email": target.email}
+        )
+
+    def get_success_url(self):
+        return reverse("partnerships:people", kwargs={"partnership_slug": self.partnership.slug})
+
+
+class PartnerOrganisationAddView(ServiceFormView):
+    permission_required = Perm.MANAGE_SEATS
+    template_name = "partnerships/organisation_add.html"
+    form_class = forms.PartnerOrganisationForm
+    success_message = _("%(organisation)s added.")
+
+    def perform(self, form):
+        services.partner_organisation_add(
+            acting_user=self.request.user, partnership=self.partnership, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("partnerships:home", kwargs={"partnership_slug": self.partnership.slug})
+
+
+class PartnerOrganisationRemoveView(ConfirmServiceView):
+    permission_required = Perm.MANAGE_SEATS
+    submit_label = _("Remove organisation")
+    heading = _("Remove %(name)s from this partnership?")
+
+    def get_target(self):
+        return selectors.partner_organisation_in_partnership(
+            partnership=self.partnership, partner_organisation_id=self.kwargs["partner_id"]
+        )
+
+    def perform(self, form):
+        target = self.target
+        services.partner_organisation_remove(acting_user=self.request.user, partner=target)
+        messages.success(self.request, _("%(name)s removed.") % {"name": target.organisation})
+
+    def get_success_url(self):
+        return reverse("partnerships:home", kwargs={"partnership_slug": self.partnership.slug})
+
+
+class AuditLogView(PartnershipViewMixin, TemplateView):
+    permission_required = Perm.VIEW_AUDIT
+    template_name = "partnerships/audit_log.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = forms.AuditFilterForm(
+            self.request.GET or None,
+            actions=audit_actions_for_partnership(partnership=self.partnership),
+        )
+        filters = form.cleaned_data if form.is_valid() else {}
+        events = audit_events_for_partnership(
+            partnership=self.partnership,
+            action=filters.get("action", ""),
+            actor_email=filters.get("who", ""),
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )
+        page = Paginator(events, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(form=form, page=page, filter_query=query.urlencode())
+        return context

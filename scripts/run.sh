@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Start the web server, a Celery worker and the beat scheduler; stop them all on Ctrl+C.
+set -euo pipefail
+HOST=${1:-127.0.0.1}
+PORT=${2:-8000}
+BIN=.venv/bin
+mkdir -p var/broker/processed var/mail
+
+$BIN/celery -A csp_portal worker --beat --loglevel=warning --concurrency=1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+
+cat <<TXT
+
+  CSP Portal is running at http://$HOST:$PORT/
+  Sign in with one of the demo logins printed above (password: Demo-password-2026).
+  Coordinators and the administrator use two-factor authentication: enter one of their
+  printed backup codes when asked for a security code.
+  Emails (invitations, password resets) appear in this terminal.
+
+TXT
+$BIN/python manage.py runserver "$HOST:$PORT"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Debian packages the tests need: Chromium for the browser tests, docker-compose to validate
+# docker-compose.yml, and WeasyPrint's Pango. Installs only what is missing; never prompts.
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v openssl >/dev/null || missing+=(openssl)
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+  echo "Missing Debian packages: ${missing[*]}. Install them with apt-get as root." >&2
+  exit 1
+fi
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
