@@ -53,6 +53,9 @@ class InvitationForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self._limit_organisations(partnership)
 
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
 
 class MembershipForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):
     submit_label = _("Save changes")

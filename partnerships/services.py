@@ -295,6 +295,8 @@ def invitation_create(
         revoked_at=None,
         expires_at__lte=now,
     ).update(revoked_at=now)
+    if Invitation.objects.filter(partnership=partnership, email__iexact=email).pending().exists():
+        raise _already_invited(email)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         partnership=partnership,
@@ -310,16 +312,8 @@ def invitation_create(
     try:
         with transaction.atomic():
             invitation.save()
-    except IntegrityError:
-        raise ValidationError(
-            {
-                "email": _(
-                    "%(email)s has already been invited to this partnership. "
-                    "Withdraw that invitation to send a new one."
-                )
-                % {"email": email}
-            }
-        ) from None
+    except IntegrityError:  # a concurrent invitation of the same person won the race
+        raise _already_invited(email) from None
     audit_record(
         acting_user=acting_user,
         partnership=partnership,
@@ -334,6 +328,18 @@ def invitation_create(
     link = accept_url(token)
     transaction.on_commit(lambda: _send_invitation(invitation, link))
     return invitation
+
+
+def _already_invited(email: str) -> ValidationError:
+    return ValidationError(
+        {
+            "email": _(
+                "%(email)s has already been invited to this partnership. "
+                "Withdraw that invitation to send a new one."
+            )
+            % {"email": email}
+        }
+    )
 
 
 def _send_invitation(invitation: Invitation, link: str) -> None:

@@ -1,0 +1,126 @@
+"""Partnership isolation, proved for every URL the project registers.
+
+For each URL pattern that takes a ``partnership_slug``, and each role a member of partnership A can
+hold, the member must get 404 for partnership B's pages and for B's records addressed through A's
+own pages, by GET and by POST, and nothing may change. A new URL is covered as soon as it is
+registered; a URL with an argument this test cannot fill fails loudly until ``OBJECT_ARGUMENTS``
+learns how to make a record of B for it.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from partnerships.models import Invitation, Membership, PartnerOrganisation, Role
+from partnerships.services import invitation_create
+
+from .conftest import signed_in
+from .factories import PartnershipFactory, member, organisation_in
+
+
+def _invitation_id(partnership) -> int:
+    coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
+    invitation = invitation_create(
+        acting_user=coordinator.user,
+        partnership=partnership,
+        email="invitee@example.org",
+        full_name="Invitee",
+        role=Role.CONTRIBUTOR,
+        organisation=organisation_in(partnership),
+        accept_url=lambda token: f"/account/invitations/{token}/",
+    )
+    return invitation.pk
+
+
+# How to make a record of partnership B for each URL argument that names one.
+OBJECT_ARGUMENTS: dict[str, Callable] = {
+    "membership_id": lambda p: Membership.objects.filter(partnership=p).first().pk,
+    "invitation_id": _invitation_id,
+    "partner_id": lambda p: PartnerOrganisation.objects.filter(partnership=p).first().pk,
+}
+
+
+def _tenant_patterns(resolver: URLResolver = None, prefix: str = "", namespace: str = ""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if pattern.namespace else namespace
+            yield from _tenant_patterns(pattern, prefix + str(pattern.pattern), inner.strip(":"))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            route = prefix + str(pattern.pattern)
+            if "<slug:partnership_slug>" in route:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                yield name, pattern.pattern.converters.keys() | _converters(route)
+
+
+def _converters(route: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"<(?:\w+:)?(\w+)>", route))
+
+
+TENANT_URLS = sorted({name: frozenset(args) for name, args in _tenant_patterns()}.items())
+
+
+def test_the_walk_finds_the_tenant_urls():
+    names = {name for name, _args in TENANT_URLS}
+    assert {"partnerships:home", "partnerships:people", "partnerships:membership_remove"} <= names
+
+
+def _snapshot() -> dict[str, int]:
+    """Row counts of every model, and every membership's role: any write shows up here."""
+    counts = {model._meta.label: model.objects.count() for model in apps.get_models()}
+    counts["roles"] = hash(tuple(Membership.objects.order_by("pk").values_list("pk", "role")))
+    counts["invitations_revoked"] = Invitation.objects.filter(revoked_at__isnull=False).count()
+    return counts
+
+
+@pytest.fixture
+def two_partnerships(db):
+    a = PartnershipFactory(name="Partnership A", slug="a")
+    b = PartnershipFactory(name="Partnership B", slug="b")
+    member(b, Role.COORDINATOR)
+    member(b, Role.CONTRIBUTOR)
+    member(a, Role.COORDINATOR)
+    return a, b
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(("url_name", "arguments"), TENANT_URLS, ids=[n for n, _ in TENANT_URLS])
+def test_a_member_of_a_cannot_reach_b(two_partnerships, role, url_name, arguments):
+    a, b = two_partnerships
+    unknown = set(arguments) - {"partnership_slug"} - set(OBJECT_ARGUMENTS)
+    assert not unknown, f"Teach OBJECT_ARGUMENTS how to make a record of B for {unknown}"
+    objects_of_b = {
+        name: OBJECT_ARGUMENTS[name](b) for name in arguments if name != "partnership_slug"
+    }
+    attacker = member(a, role)
+    client = signed_in(attacker)
+    mail.outbox.clear()
+    before = _snapshot()
+
+    urls = [reverse(url_name, kwargs={"partnership_slug": b.slug, **objects_of_b})]
+    if objects_of_b:  # B's records through A's own pages
+        urls.append(reverse(url_name, kwargs={"partnership_slug": a.slug, **objects_of_b}))
+    for url in urls:
+        for method in (client.get, client.post):
+            response = method(url, {"role": Role.COORDINATOR, "submit": "1"})
+            assert response.status_code == 404, f"{method.__name__.upper()} {url} as {role}"
+            assert b"Partnership B" not in response.content
+
+    assert _snapshot() == before
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(("url_name", "arguments"), TENANT_URLS, ids=[n for n, _ in TENANT_URLS])
+def test_someone_signed_out_is_sent_to_sign_in(two_partnerships, client, url_name, arguments):
+    _a, b = two_partnerships
+    kwargs = {name: OBJECT_ARGUMENTS[name](b) for name in arguments if name != "partnership_slug"}
+    before = _snapshot()
+    response = client.post(reverse(url_name, kwargs={"partnership_slug": b.slug, **kwargs}))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert _snapshot() == before
