@@ -50,3 +50,14 @@ def backup_codes_replace(*, acting_user: User) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     return codes
+
+
+def password_change_record(*, acting_user: User | None, user: User, how: str) -> None:
+    """Audit a password change (the auth form has saved it): ``how`` is 'changed' or 'reset'."""
+    audit_record(
+        acting_user=acting_user,
+        partnership=None,
+        action=f"user.password_{how}",
+        target=user,
+        changes={"password": ["(set)", "(changed)"]},
+    )

@@ -21,7 +21,12 @@ from partnerships.services import invitation_accept, invitation_by_token
 
 from . import forms
 from .models import User
-from .services import backup_codes_replace, two_factor_begin, two_factor_confirm
+from .services import (
+    backup_codes_replace,
+    password_change_record,
+    two_factor_begin,
+    two_factor_confirm,
+)
 
 BACKUP_CODES_SESSION_KEY = "new_backup_codes"
 
@@ -135,6 +140,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        password_change_record(acting_user=self.request.user, user=form.user, how="changed")
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -158,6 +164,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = forms.SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_change_record(acting_user=None, user=form.user, how="reset")
+        return response
 
 
 class InvitationAcceptView(View):

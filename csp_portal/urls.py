@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("account/", include("accounts.urls")),
     path("", include("pages.urls")),
+    path("api/v1/", include("csp_portal.api_urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/images/favicon.svg", permanent=True)),
 ]

@@ -8,7 +8,7 @@ mkdir -p var/broker/processed var/mail
 
 $BIN/celery -A csp_portal worker --beat --loglevel=warning --concurrency=1 &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+trap 'kill -TERM $worker 2>/dev/null; wait $worker 2>/dev/null || true' EXIT INT TERM
 
 cat <<TXT
 

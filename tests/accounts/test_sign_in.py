@@ -127,6 +127,9 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, partnershi
 
     contributor.refresh_from_db()
     assert contributor.check_password("Another-long-one-77")
+    assert AuditEvent.objects.filter(
+        action="user.password_reset", object_id=contributor.pk
+    ).exists()
 
 
 def test_a_reset_for_an_unknown_address_reveals_nothing(client):

@@ -194,3 +194,37 @@ def test_one_person_holds_different_roles_in_different_partnerships(partnership,
     roles = dict(Membership.objects.filter(user=analyst).values_list("partnership__slug", "role"))
     assert roles == {"trafford": Role.CONTRIBUTOR, "cardiff": Role.STRATEGY_MEMBER}
     assert User.objects.filter(email=analyst.email).count() == 1
+
+
+def test_a_platform_administrator_creates_a_partnership_in_the_admin(db):
+    from tests.conftest import signed_in
+    from tests.factories import DistrictFactory, UserFactory
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    pfa, district = PoliceForceAreaFactory(), DistrictFactory()
+    client = signed_in(admin_user)
+
+    response = client.post(
+        "/admin/partnerships/partnership/add/",
+        {
+            "name": "New Town",
+            "slug": "new-town",
+            "ons_code": "E22999999",
+            "ons_edition": "2024",
+            "nation": "england",
+            "police_force_area": pfa.pk,
+            "districts": [district.pk],
+        },
+    )
+    clash = client.post(
+        "/admin/partnerships/partnership/add/",
+        {"name": "Again", "slug": "new-town", "nation": "england", "police_force_area": pfa.pk},
+    )
+
+    assert response.status_code == 302
+    created = type(pfa).objects.get(pk=pfa.pk).partnerships.get()
+    assert list(created.districts.all()) == [district]
+    assert AuditEvent.objects.get(action="partnership.create").actor == admin_user
+    assert clash.status_code == 200
+    assert "Partnership with this Web address name already exists." in clash.content.decode()
+    assert type(pfa).objects.get(pk=pfa.pk).partnerships.count() == 1

@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from .models import LocalAuthorityDistrict, Organisation, PoliceForceArea
+from .services import organisation_create
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Reference data changes only through its import; the admin shows it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PoliceForceArea, LocalAuthorityDistrict)
+class AreaAdmin(ReadOnlyAdmin):
+    list_display = ["name", "code", "edition"]
+    list_filter = ["edition"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """Platform administrators add organisations here; the service audits each one."""
+
+    list_display = ["name", "kind", "sector", "nation", "ons_code"]
+    list_filter = ["kind", "nation"]
+    search_fields = ["name", "ons_code"]
+    fields = ["name", "kind", "sector", "nation", "ons_code", "ons_edition"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        created = organisation_create(acting_user=request.user, **form.cleaned_data)
+        obj.pk, obj.group_id = created.pk, created.group_id

@@ -1,0 +1,60 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from partnerships.demo.seed import DEMO_PASSWORD, PEOPLE
+from partnerships.models import Membership, Partnership, Seat
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"accounts", "authorities", "partnerships", "audit"}
+    }
+
+
+def test_the_demo_loads_once_however_often_it_runs(capsys):
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+
+    assert _counts() == first
+    out = capsys.readouterr().out
+    for person in PEOPLE:
+        assert person.email in out
+    assert DEMO_PASSWORD in out
+
+
+def test_the_demo_has_the_partnerships_a_first_look_needs():
+    call_command("seed_demo")
+
+    partnerships = {p.ons_code: p for p in Partnership.objects.prefetch_related("districts")}
+    assert partnerships["W14000015"].nation == "wales"  # a Welsh CSP
+    assert partnerships["E22000027"].districts.get().code.startswith("E06")  # a unitary
+    assert partnerships["E22000175"].districts.get().code.startswith("E07")  # a district
+    assert partnerships["E22000362"].districts.count() == 2  # one CSP for merged districts
+    for partnership in partnerships.values():
+        seats = set(partnership.partner_organisations.values_list("seat", flat=True))
+        assert set(Seat.statutory()) <= seats, partnership.name
+    assert Membership.objects.filter(user__email="analyst@southwales.example").count() == 2
+
+
+def test_every_demo_login_signs_in_and_two_factor_users_get_backup_codes(client, capsys):
+    call_command("seed_demo")
+    lines = capsys.readouterr().out.splitlines()
+
+    for person in PEOPLE:
+        client.post("/account/sign-in/", {"username": person.email, "password": DEMO_PASSWORD})
+        response = client.get("/")
+        if response.status_code == 302 and "two-factor" in response["Location"]:
+            row = lines.index(next(line for line in lines if person.email in line))
+            code = lines[row + 1].split(":")[-1].split()[0]
+            client.post("/account/two-factor/", {"token": code})
+            response = client.get("/")
+        assert response.status_code in (200, 302), person.email
+        assert "sign-in" not in response.get("Location", ""), person.email
+        assert "two-factor" not in response.get("Location", ""), person.email
+        client.post("/account/sign-out/")
