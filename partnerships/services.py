@@ -25,6 +25,7 @@ from .models import (
     Role,
     Seat,
 )
+from .tasks import send_invitation
 
 
 @transaction.atomic
@@ -326,7 +327,7 @@ def invitation_create(
         },
     )
     link = accept_url(token)
-    transaction.on_commit(lambda: _send_invitation(invitation, link))
+    transaction.on_commit(lambda: send_invitation.delay(invitation.pk, link))
     return invitation
 
 
@@ -342,15 +343,31 @@ def _already_invited(email: str) -> ValidationError:
     )
 
 
-def _send_invitation(invitation: Invitation, link: str) -> None:
-    context = {"invitation": invitation, "link": link, "partnership": invitation.partnership}
-    send_mail(
-        subject=_("You are invited to %(partnership)s on CSP Portal")
-        % {"partnership": invitation.partnership.name},
-        message=render_to_string("partnerships/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+def invitation_send(*, invitation_id: int, link: str) -> bool:
+    """Email the invitation unless it has gone already or can no longer be used.
+
+    Called by the Celery task; safe to repeat. Returns whether an email went.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("partnership", "organisation", "invited_by")
+            .filter(pk=invitation_id, sent_at__isnull=True)
+            .first()
+        )
+        if invitation is None or not invitation.is_usable:
+            return False
+        context = {"invitation": invitation, "link": link, "partnership": invitation.partnership}
+        send_mail(
+            subject=_("You are invited to %(partnership)s on CSP Portal")
+            % {"partnership": invitation.partnership.name},
+            message=render_to_string("partnerships/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["sent_at"])
+    return True
 
 
 @transaction.atomic

@@ -9,6 +9,16 @@ from .factories import PartnershipFactory, member
 
 
 @pytest.fixture(autouse=True)
+def _celery_runs_tasks_in_process():
+    """Tasks run at once, in the test's process; tests/test_worker.py uses a real worker."""
+    from csp_portal.celery import app
+
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
+
+
+@pytest.fixture(autouse=True)
 def _fast_tests(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
