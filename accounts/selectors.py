@@ -14,3 +14,7 @@ def user_requires_two_factor(user: User) -> bool:
 
 def user_has_two_factor(user: User) -> bool:
     return user_has_device(user, confirmed=True)
+
+
+def account_exists(*, email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()

@@ -21,6 +21,7 @@ from partnerships.services import invitation_accept, invitation_by_token
 
 from . import forms
 from .models import User
+from .selectors import account_exists, user_has_two_factor
 from .services import (
     backup_codes_replace,
     password_change_record,
@@ -125,8 +126,6 @@ class BackupCodesView(LoginRequiredMixin, View):
 
 class AccountView(LoginRequiredMixin, View):
     def get(self, request):
-        from .selectors import user_has_two_factor
-
         return render(
             request, "accounts/account.html", {"has_two_factor": user_has_two_factor(request.user)}
         )
@@ -180,7 +179,7 @@ class InvitationAcceptView(View):
         self.invitation = invitation_by_token(token)
         if self.invitation is None:
             return render(request, "accounts/invitation_unusable.html", status=404)
-        self.existing_account = User.objects.filter(email__iexact=self.invitation.email).exists()
+        self.existing_account = account_exists(email=self.invitation.email)
         return super().dispatch(request, token)
 
     def _form(self, data=None):

@@ -152,7 +152,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
+# Welsh joins when its translations exist: declaring it earlier would label English pages cy.
+LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True

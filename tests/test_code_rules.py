@@ -1,0 +1,52 @@
+"""Rules of STYLE.md that a tool can check, so that nobody has to remember them."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APPS = [p for p in ROOT.iterdir() if (p / "apps.py").exists()]
+
+
+def _modules(name: str):
+    for app in APPS:
+        path = app / name
+        if path.exists():
+            yield path, ast.parse(path.read_text())
+
+
+def test_views_and_api_read_through_selectors_not_the_orm():
+    """An unscoped ``Model.objects`` in a view is how another partnership's data leaks."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for name in ("views.py", "api.py")
+        for path, tree in _modules(name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "objects"
+    ]
+    assert offenders == []
+
+
+def test_tasks_are_queued_only_after_commit():
+    """``.delay()`` inside an open transaction can run before the data it needs is committed."""
+    offenders = []
+    for app in APPS:
+        for path in app.rglob("*.py"):
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                if ".delay(" in line and "on_commit(" not in line:
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert offenders == []
+
+
+def test_views_never_import_guardian():
+    """Object permissions are asked through each app's permission policy."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path, tree in _modules("views.py")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom | ast.Import)
+        and any(
+            "guardian" in (getattr(node, "module", "") or "") or "guardian" in alias.name
+            for alias in node.names
+        )
+    ]
+    assert offenders == []
