@@ -9,5 +9,5 @@ def current_partnership(request):
     return {
         "current_partnership": membership.partnership,
         "current_membership": membership,
-        "perms_here": {perm.value for perm in ROLE_PERMISSIONS[membership.role]},
+        "can": {perm.value: True for perm in ROLE_PERMISSIONS[membership.role]},
     }

@@ -65,7 +65,8 @@ def partnership_create(
 def partnership_merge(
     *, acting_user: User | None, partnership: Partnership, into: Partnership
 ) -> Partnership:
-    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    locked = Partnership.objects.select_for_update().in_bulk([partnership.pk, into.pk])
+    partnership, into = locked[partnership.pk], locked[into.pk]
     if into.pk == partnership.pk or into.status != PartnershipStatus.ACTIVE:
         raise ValidationError({"merged_into": _("Choose another partnership that is active.")})
     before = partnership.status

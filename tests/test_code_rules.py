@@ -50,3 +50,19 @@ def test_views_never_import_guardian():
         )
     ]
     assert offenders == []
+
+
+def test_templates_ask_only_for_permissions_that_exist():
+    """``{% if can.manage_peeple %}`` would silently hide a button; permissions are named once."""
+    import re
+
+    from partnerships.permissions import Perm
+
+    asked = {
+        (str(path.relative_to(ROOT)), name)
+        for path in ROOT.glob("**/templates/**/*.html")
+        if ".venv" not in path.parts
+        for name in re.findall(r"\bcan\.(\w+)", path.read_text())
+    }
+    assert asked, "the templates ask for permissions through `can`"
+    assert {(path, name) for path, name in asked if name not in set(Perm)} == set()

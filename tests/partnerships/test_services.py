@@ -17,6 +17,7 @@ from partnerships.services import (
     partner_organisation_remove,
     partnership_create,
 )
+from tests.conftest import signed_in
 from tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
@@ -197,7 +198,6 @@ def test_one_person_holds_different_roles_in_different_partnerships(partnership,
 
 
 def test_a_platform_administrator_creates_a_partnership_in_the_admin(db):
-    from tests.conftest import signed_in
     from tests.factories import DistrictFactory, UserFactory
 
     admin_user = UserFactory(is_staff=True, is_superuser=True)
@@ -228,3 +228,18 @@ def test_a_platform_administrator_creates_a_partnership_in_the_admin(db):
     assert clash.status_code == 200
     assert "Partnership with this Web address name already exists." in clash.content.decode()
     assert type(pfa).objects.get(pk=pfa.pk).partnerships.count() == 1
+
+
+def test_a_merged_partnership_points_at_the_one_it_joined(
+    partnership, other_partnership, coordinator
+):
+    from partnerships.services import partnership_merge
+
+    partnership_merge(acting_user=None, partnership=other_partnership, into=partnership)
+    with pytest.raises(ValidationError):
+        partnership_merge(acting_user=None, partnership=partnership, into=other_partnership)
+
+    other_partnership.refresh_from_db()
+    assert (other_partnership.status, other_partnership.merged_into) == ("merged", partnership)
+    page = signed_in(member(other_partnership, Role.SCRUTINY)).get("/p/cardiff/")
+    assert "This partnership has merged into Trafford." in page.content.decode()
