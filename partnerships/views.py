@@ -151,8 +151,11 @@ class ConfirmServiceView(ServiceFormView):
         kwargs["submit_label"] = self.submit_label
         return kwargs
 
+    def target_name(self) -> str:
+        return str(self.target)
+
     def get_context_data(self, **kwargs):
-        kwargs.update(target=self.target, heading=self.heading % {"name": self.target})
+        kwargs.update(target=self.target, heading=self.heading % {"name": self.target_name()})
         return super().get_context_data(**kwargs)
 
 
@@ -165,6 +168,9 @@ class MembershipRemoveView(ConfirmServiceView):
         return selectors.membership_in_partnership(
             partnership=self.partnership, membership_id=self.kwargs["membership_id"]
         )
+
+    def target_name(self) -> str:
+        return str(self.target.user)
 
     def perform(self, form):
         target = self.target
@@ -186,6 +192,9 @@ class InvitationRevokeView(ConfirmServiceView):
         return selectors.invitation_in_partnership(
             partnership=self.partnership, invitation_id=self.kwargs["invitation_id"]
         )
+
+    def target_name(self) -> str:
+        return self.target.email
 
     def perform(self, form):
         target = self.target
@@ -222,6 +231,9 @@ class PartnerOrganisationRemoveView(ConfirmServiceView):
         return selectors.partner_organisation_in_partnership(
             partnership=self.partnership, partner_organisation_id=self.kwargs["partner_id"]
         )
+
+    def target_name(self) -> str:
+        return self.target.organisation.name
 
     def perform(self, form):
         target = self.target

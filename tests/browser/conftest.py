@@ -1,0 +1,174 @@
+"""Playwright in Debian's Chromium against the live server, with axe on every page it loads.
+
+Each journey runs twice, with JavaScript on and off: the service must work, and pass WCAG 2.2 AA,
+without it. Pages are reached only through ``Visitor``, which checks each one as it loads.
+"""
+
+import os
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Locator, Page
+
+# Playwright's sync API runs an event loop in the main thread, where the test also reads the DB.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium stalls on a closed network, waiting for Google's services.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+_axe = Axe()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+# Contexts made with JavaScript off. Chromium suspends timers there, so axe (which needs them)
+# checks a copy of such a page in a JavaScript-enabled page of its own instead.
+_NO_JS_CONTEXTS: set[BrowserContext] = set()
+_checker_pages: dict[Browser, Page] = {}
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE)
+
+
+def _checker_page(browser: Browser) -> Page:
+    if browser not in _checker_pages:
+        _checker_pages[browser] = browser.new_context().new_page()
+    return _checker_pages[browser]
+
+
+def _page_to_check(page: Page) -> Page:
+    """The page itself, or for a no-JS page the same DOM at the same URL with scripts left out."""
+    if page.context not in _NO_JS_CONTEXTS:
+        return page
+    html = _SCRIPT.sub("", page.content())
+    url = page.url.split("#")[0]
+    checker = _checker_page(page.context.browser)
+    checker.unroute_all()
+    checker.route(
+        lambda requested: requested == url,
+        lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"),
+    )
+    checker.goto(url)
+    return checker
+
+
+def assert_accessible(page: Page) -> None:
+    """Fail with a readable list of axe violations if the current page has any."""
+    violations = _axe.run(_page_to_check(page), options=AXE_OPTIONS).response["violations"]
+    if not violations:
+        return
+    lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} "
+            f"[{violation['helpUrl']}]"
+        )
+        lines.extend(f"    at {' '.join(map(str, node['target']))}" for node in violation["nodes"])
+    pytest.fail("\n".join(lines), pytrace=False)
+
+
+class Visitor:
+    """One person at one browser: every page they reach is checked for accessibility."""
+
+    def __init__(self, page: Page, base_url: str, *, java_script_enabled: bool):
+        self.page = page
+        self.base_url = base_url
+        self.java_script_enabled = java_script_enabled
+
+    def _loaded(self) -> None:
+        # GOV.UK Frontend marks the body once its script has run: proof JavaScript is on, or off.
+        body_class = self.page.locator("body").get_attribute("class") or ""
+        assert ("js-enabled" in body_class.split()) == self.java_script_enabled, body_class
+        assert_accessible(self.page)
+
+    def open(self, path_or_url: str) -> int:
+        """Go to a path (or a full URL, as from an email); returns the HTTP status."""
+        url = path_or_url if "://" in path_or_url else self.base_url + path_or_url
+        response = self.page.goto(url)
+        self._loaded()
+        return response.status
+
+    def follow(self, target: Locator) -> None:
+        """Click a link or button that loads a new page, and check that page."""
+        with self.page.expect_navigation():
+            target.click()
+        self._loaded()
+
+    def click_link(self, name: str, *, within: Locator | Page | None = None) -> None:
+        self.follow((within or self.page).get_by_role("link", name=name, exact=True))
+
+    def click_button(self, name: str) -> None:
+        self.follow(self.page.get_by_role("button", name=name, exact=True))
+
+    def fill(self, label: str, value: str) -> None:
+        self.page.get_by_label(label, exact=True).fill(value)
+
+    @property
+    def path(self) -> str:
+        return re.sub(r"^https?://[^/]+", "", self.page.url)
+
+    def heading(self) -> str:
+        return self.page.get_by_role("heading", level=1).inner_text().strip()
+
+
+def sign_in(visitor: Visitor, email: str, password: str) -> None:
+    visitor.open("/account/sign-in/")
+    visitor.fill("Email address", email)
+    visitor.fill("Password", password)
+    visitor.click_button("Sign in")
+
+
+def pass_two_factor(visitor: Visitor, code: str) -> None:
+    assert visitor.heading() == "Enter your security code"
+    visitor.fill("Security code", code)
+    visitor.click_button("Continue")
+
+
+@pytest.fixture(params=[True, False], ids=["js", "no-js"])
+def java_script_enabled(request) -> bool:
+    return request.param
+
+
+@pytest.fixture
+def new_visitor(
+    browser: Browser, live_server, java_script_enabled: bool
+) -> Iterator[Callable[[], Visitor]]:
+    """Makes a visitor in a fresh browser context (no cookies), JavaScript on or off."""
+    contexts = []
+
+    def make() -> Visitor:
+        context = browser.new_context(java_script_enabled=java_script_enabled)
+        context.set_default_timeout(10_000)
+        if not java_script_enabled:
+            _NO_JS_CONTEXTS.add(context)
+        contexts.append(context)
+        return Visitor(context.new_page(), live_server.url, java_script_enabled=java_script_enabled)
+
+    yield make
+    for context in contexts:
+        _NO_JS_CONTEXTS.discard(context)
+        context.close()
+
+
+@pytest.fixture
+def visitor(new_visitor) -> Visitor:
+    return new_visitor()
