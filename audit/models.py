@@ -2,6 +2,26 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# What each recorded action means, for people reading the log. An action missing here is shown
+# by its code, so a new service never hides its events.
+ACTION_LABELS = {
+    "partnership.create": _("Partnership created"),
+    "partnership.merge": _("Partnership merged"),
+    "partnership.update_from_ons": _("Partnership updated from the ONS lookup"),
+    "organisation.create": _("Organisation created"),
+    "seat.add": _("Organisation added to the partnership"),
+    "seat.remove": _("Organisation removed from the partnership"),
+    "membership.create": _("Person joined"),
+    "membership.update": _("Role or organisation changed"),
+    "membership.remove": _("Person removed"),
+    "invitation.create": _("Invitation sent"),
+    "invitation.revoke": _("Invitation withdrawn"),
+    "user.create": _("Account created"),
+    "user.password_changed": _("Password changed"),
+    "user.password_reset": _("Password reset"),
+    "two_factor.enable": _("Two-factor authentication turned on"),
+}
+
 
 class AuditEvent(models.Model):
     """One state change: who did what to which record, when, in which partnership.
@@ -39,3 +59,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

@@ -1,20 +1,9 @@
 from django.contrib import admin
 
+from csp_portal.admin import ReadOnlyAdmin
+
 from .models import LocalAuthorityDistrict, Organisation, PoliceForceArea
 from .services import organisation_create
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Reference data changes only through its import; the admin shows it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PoliceForceArea, LocalAuthorityDistrict)

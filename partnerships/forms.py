@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import ACTION_LABELS
 from authorities.models import Organisation
 from csp_portal.forms import GovukFormMixin
 
@@ -116,7 +117,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("Any action"))] + [(a, a) for a in actions]
+        self.fields["action"].choices = [("", _("Any action"))] + [
+            (action, ACTION_LABELS.get(action, action)) for action in actions
+        ]
 
     def clean(self):
         cleaned = super().clean()

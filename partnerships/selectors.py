@@ -1,11 +1,12 @@
 """Read paths for partnerships. Every query here is already narrowed to what the user may see."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .models import Invitation, Membership, PartnerOrganisation, Partnership, Seat
+from .models import Invitation, Membership, PartnerOrganisation, Partnership, Role, Seat
 
 
 def membership_for(*, user: User, partnership_slug: str) -> Membership:
@@ -34,6 +35,17 @@ def partnership_people(*, partnership: Partnership) -> QuerySet[Membership]:
         .select_related("user", "organisation")
         .order_by("user__full_name", "user__email")
     )
+
+
+def people_by_role(*, partnership: Partnership) -> list[tuple[str, int]]:
+    """How many people hold each role, in the order roles are listed; one query."""
+    counts = dict(
+        Membership.objects.filter(partnership=partnership)
+        .values_list("role")
+        .annotate(count=Count("pk"))
+        .values_list("role", "count")
+    )
+    return [(role.label, counts.get(role, 0)) for role in Role]
 
 
 def membership_in_partnership(*, partnership: Partnership, membership_id: int) -> Membership:
@@ -91,8 +103,6 @@ def invited_partners(*, partnership: Partnership) -> QuerySet[PartnerOrganisatio
 
 
 def seat_label(seat: str, partnership: Partnership) -> str:
-    from django.utils.translation import gettext as _
-
     if seat == Seat.HEALTH:
         return (
             _("Local health board") if partnership.nation == "wales" else _("Integrated care board")

@@ -38,6 +38,7 @@ class PartnershipHomeView(PartnershipViewMixin, TemplateView):
             partnership=selectors.partnership_home(partnership_id=self.partnership.pk),
             seats=selectors.statutory_seats(partnership=self.partnership),
             invited=selectors.invited_partners(partnership=self.partnership),
+            people_by_role=selectors.people_by_role(partnership=self.partnership),
         )
         return context
 

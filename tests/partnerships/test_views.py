@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -28,6 +30,8 @@ def test_home_lists_the_statutory_seats_and_flags_empty_ones(db):
     assert "Local health board" in page  # the health seat is named for Wales
     assert page.count("Seat empty") == 1
     assert "Remove" not in page  # scrutiny members manage nothing
+    assert re.search(r"Scrutiny member</dt>\s*<dd[^>]*>1</dd>", page)
+    assert re.search(r"CSP coordinator</dt>\s*<dd[^>]*>0</dd>", page)
 
 
 @pytest.mark.parametrize(
@@ -188,8 +192,8 @@ def test_the_audit_log_filters_and_pages(partnership, coordinator, coordinator_c
     )
 
     assert "56 changes" in first.content.decode()  # the coordinator's own membership too
-    assert first.content.decode().count("<code>membership.create</code>") == 50
-    assert second.content.decode().count("<code>membership.create</code>") == 6
+    assert first.content.decode().count('data-action="membership.create">Person joined') == 50
+    assert second.content.decode().count('data-action="membership.create">Person joined') == 6
     assert "seat.add" not in second.content.decode().split("<tbody")[1]
 
 
