@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp_portal.context_processors.service",
                 "partnerships.context_processors.current_partnership",
             ],
         },

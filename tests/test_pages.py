@@ -124,3 +124,8 @@ def test_docker_compose_refuses_to_start_without_secrets():
     )
     assert checked.returncode != 0
     assert "DJANGO_SECRET_KEY" in checked.stderr
+
+
+def test_the_cookies_page_states_the_configured_idle_time(client, settings, db):
+    settings.SESSION_COOKIE_AGE = 20 * 60
+    assert "After 20 minutes of inactivity" in client.get("/cookies/").content.decode()

@@ -48,6 +48,7 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client, partner
 
     assert locked.status_code == 429
     assert "Sign-in is locked for now" in locked.content.decode()
+    assert "Wait 15 minutes, then try again." in locked.content.decode()
     assert still_locked.status_code == 429
     assert client.get("/p/trafford/").status_code == 302
 
