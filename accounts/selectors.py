@@ -1,4 +1,5 @@
 from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticToken
 
 from .models import User
 
@@ -18,3 +19,11 @@ def user_has_two_factor(user: User) -> bool:
 
 def account_exists(*, email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists()
+
+
+def unused_backup_codes(*, user: User) -> list[str]:
+    return list(
+        StaticToken.objects.filter(device__user=user, device__confirmed=True)
+        .order_by("pk")
+        .values_list("token", flat=True)
+    )

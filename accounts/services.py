@@ -49,6 +49,13 @@ def backup_codes_replace(*, acting_user: User) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    audit_record(
+        acting_user=acting_user,
+        partnership=None,
+        action="two_factor.backup_codes_replace",
+        target=acting_user,
+        changes={"backup_codes": ["(replaced)", f"({len(codes)} new)"]},
+    )
     return codes
 
 

@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "user.password_changed": _("Password changed"),
     "user.password_reset": _("Password reset"),
     "two_factor.enable": _("Two-factor authentication turned on"),
+    "two_factor.backup_codes_replace": _("New backup codes made"),
 }
 
 

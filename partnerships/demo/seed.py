@@ -1,6 +1,6 @@
 """Demonstration data: six real CSPs from the 2023 ONS lookup, their authorities, and people in
-every role. Everything goes through the services, and a second run changes nothing but the
-printed backup codes (issued afresh so the printed ones always work).
+every role. Everything goes through the services, and a second run changes nothing: it prints
+the backup codes still unused, and issues new ones only when a demo user has spent them all.
 """
 
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts.models import User
-from accounts.selectors import user_requires_two_factor
+from accounts.selectors import unused_backup_codes, user_requires_two_factor
 from accounts.services import backup_codes_replace
 from authorities.models import Nation, Organisation, OrganisationKind, PartnerSector
 from authorities.services import organisation_create
@@ -178,7 +178,9 @@ def seed_demo() -> list[SeededLogin]:
                     organisation=Organisation.objects.get(name=organisation_name),
                 )
 
-        codes = backup_codes_replace(acting_user=user) if user_requires_two_factor(user) else []
+        codes = []
+        if user_requires_two_factor(user):
+            codes = unused_backup_codes(user=user) or backup_codes_replace(acting_user=user)
         roles = (
             "; ".join(
                 f"{Role(role).label}, {partnerships[code].name}"

@@ -58,3 +58,18 @@ def test_every_demo_login_signs_in_and_two_factor_users_get_backup_codes(client,
         assert "sign-in" not in response.get("Location", ""), person.email
         assert "two-factor" not in response.get("Location", ""), person.email
         client.post("/account/sign-out/")
+
+
+def test_a_second_run_prints_the_codes_still_unused_and_they_work(client, capsys):
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    call_command("seed_demo")
+    second = capsys.readouterr().out
+    assert first == second
+
+    code = next(line for line in second.splitlines() if "backup codes" in line).split()[-1]
+    client.post(
+        "/account/sign-in/", {"username": "coordinator@trafford.example", "password": DEMO_PASSWORD}
+    )
+    client.post("/account/two-factor/", {"token": code})
+    assert client.get("/p/trafford/").status_code == 200
