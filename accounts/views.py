@@ -17,6 +17,7 @@ from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from partnerships.selectors import memberships_of_user
 from partnerships.services import invitation_accept, invitation_by_token
 
 from . import forms
@@ -126,9 +127,11 @@ class BackupCodesView(LoginRequiredMixin, View):
 
 class AccountView(LoginRequiredMixin, View):
     def get(self, request):
-        return render(
-            request, "accounts/account.html", {"has_two_factor": user_has_two_factor(request.user)}
-        )
+        context = {
+            "has_two_factor": user_has_two_factor(request.user),
+            "memberships": memberships_of_user(user=request.user),
+        }
+        return render(request, "accounts/account.html", context)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -138,3 +138,21 @@ def test_a_reset_for_an_unknown_address_reveals_nothing(client):
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert mail.outbox == []
+
+
+def test_the_account_page_lists_every_partnership_in_fixed_queries(partnership, other_partnership):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import signed_in
+
+    analyst = member(partnership, Role.CONTRIBUTOR)
+    client = signed_in(analyst)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/account/")
+    member(other_partnership, Role.STRATEGY_MEMBER, user=analyst)
+    with CaptureQueriesContext(connection) as two:
+        page = client.get("/account/").content.decode()
+
+    assert "Trafford" in page and "Cardiff" in page
+    assert len(two) == len(one)
