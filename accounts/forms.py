@@ -56,6 +56,11 @@ class PasswordChangeForm(GovukFormMixin, auth_forms.PasswordChangeForm):
 class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
     submit_label = _("Send reset link")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Email address")
+        self.fields["email"].error_messages["required"] = _("Enter your email address")
+
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
     submit_label = _("Set password")

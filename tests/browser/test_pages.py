@@ -1,0 +1,76 @@
+"""Every other page a coordinator or a visitor can reach, checked with axe, JavaScript on and off.
+
+The journeys cover sign-in, two-factor, the chooser, people, invitations and removal; this walks
+the remaining pages, including ones with form errors, so that no page goes unchecked.
+"""
+
+import pytest
+
+from accounts.services import backup_codes_replace
+from audit.models import AuditEvent
+from partnerships.models import Membership, Role
+
+from ..factories import DEFAULT_PASSWORD, member
+from .conftest import pass_two_factor, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_public_pages(visitor, db):
+    for path, heading in [
+        ("/accessibility/", "Accessibility statement for CSP Portal"),
+        ("/cookies/", "Cookies"),
+        ("/privacy/", "Privacy notice"),
+        ("/account/password/reset/", "Reset your password"),
+    ]:
+        assert visitor.open(path) == 200
+        assert visitor.heading().startswith(heading.split(" for ")[0])
+
+    visitor.fill("Email address", "nobody@example.org")
+    visitor.click_button("Send reset link")
+    assert visitor.heading() == "Check your email"
+
+
+def test_coordinator_pages(visitor, partnership, coordinator):
+    colleague = member(partnership, Role.STRATEGY_MEMBER, email="colleague@example.org")
+    code = backup_codes_replace(acting_user=coordinator)[0]
+    sign_in(visitor, coordinator.email, DEFAULT_PASSWORD)
+    pass_two_factor(visitor, code)
+
+    visitor.click_link("Audit log")
+    assert visitor.heading() == "Audit log"
+    visitor.open("/p/trafford/audit/?date_from=2026-05-01&date_to=2026-04-01")
+    assert "The end date must be the same as or after the start date" in visitor.page.content()
+
+    visitor.open("/p/trafford/organisations/add/")
+    visitor.click_button("Add organisation")
+    assert "Select an organisation" in visitor.page.content()
+
+    membership = Membership.objects.get(user=colleague)
+    visitor.open(f"/p/trafford/people/{membership.pk}/")
+    visitor.page.get_by_role("radio", name="Scrutiny member", exact=True).check()
+    visitor.click_button("Save changes")
+    assert "Changes saved." in visitor.page.content()
+    assert Membership.objects.get(pk=membership.pk).role == Role.SCRUTINY
+    assert AuditEvent.objects.filter(action="membership.update").count() == 1
+
+    visitor.click_link("Your account")
+    assert visitor.heading() == "Your account"
+    visitor.click_link("Change password")
+    visitor.click_button("Change password")
+    assert "There is a problem" in visitor.page.content()
+
+    visitor.open("/account/two-factor/backup-codes/")
+    visitor.click_button("Make new backup codes")
+    assert visitor.page.get_by_test_id("backup-codes").locator("li").count() == 10
+
+    visitor.click_link("Sign out")
+    visitor.click_button("Sign out")
+    assert visitor.heading() == "Sign in to CSP Portal"
+
+
+def test_the_lockout_page(visitor, partnership, settings):
+    contributor = member(partnership, Role.CONTRIBUTOR)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(visitor, contributor.email, "not-the-password")
+    assert visitor.heading() == "Sign-in is locked for now"
