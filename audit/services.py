@@ -35,8 +35,7 @@ def audit_record(
 
 
 def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
+    """JSON-safe: numbers, strings, booleans, lists and None as they are; anything else as text."""
+    if value is None or isinstance(value, bool | int | float | str | list):
         return value
-    if isinstance(value, models.Model):
-        return str(value)
     return str(value)

@@ -35,7 +35,3 @@ MFA_ROLES = frozenset({Role.COORDINATOR})
 
 def membership_can(membership: Membership | None, perm: Perm) -> bool:
     return membership is not None and perm in ROLE_PERMISSIONS[membership.role]
-
-
-def role_permissions(role: str) -> frozenset[Perm]:
-    return ROLE_PERMISSIONS[role]
