@@ -136,7 +136,11 @@ class MembershipEditView(ServiceFormView):
         )
 
     def get_success_url(self):
-        return reverse("partnerships:people", kwargs={"partnership_slug": self.partnership.slug})
+        # A coordinator who changes their own role may no longer see the people page.
+        name = (
+            "partnerships:home" if self.target.pk == self.membership.pk else "partnerships:people"
+        )
+        return reverse(name, kwargs={"partnership_slug": self.partnership.slug})
 
 
 class ConfirmServiceView(ServiceFormView):

@@ -218,3 +218,20 @@ def test_pages_run_a_fixed_number_of_queries_however_many_people(
         member(partnership, Role.CONTRIBUTOR, email=f"many{number}@example.org")
     assert queries() == few
     assert few <= 16
+
+
+def test_a_coordinator_who_steps_down_lands_on_a_page_they_can_still_see(
+    partnership, coordinator, coordinator_client
+):
+    member(partnership, Role.COORDINATOR, email="successor@example.org")
+    own = Membership.objects.get(user=coordinator)
+
+    response = coordinator_client.post(
+        url("membership_edit", partnership, membership_id=own.pk),
+        {"role": Role.SCRUTINY, "organisation": own.organisation_id},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == url("home", partnership)
+    assert response.status_code == 200
+    assert Membership.objects.get(pk=own.pk).role == Role.SCRUTINY
