@@ -1,7 +1,12 @@
 """The one form base every page form uses: GOV.UK Design System layout via crispy-forms-gds."""
 
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,7 +18,46 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.build_helper()
+
+    def build_helper(self) -> None:
+        """Lay out the fields the form has now; call again after adding fields in __init__."""
         self.helper = FormHelper(self)
         self.helper.label_size = "s"
         self.helper.legend_size = "s"
         self.helper.add_input(Submit("submit", self.submit_label, css_class=self.submit_classes))
+
+
+class GovukDateField(DateInputField):
+    """The GOV.UK date input (day, month, year boxes) with messages people can act on.
+
+    crispy-forms-gds's field hard-codes English messages and passes Python's own date errors
+    through; this keeps its rendering and replaces the words with translatable ones.
+    """
+
+    def __init__(self, *, label, required: bool = True, **kwargs):
+        super().__init__(label=label, required=required, require_all_fields=False, **kwargs)
+        self.error_messages.update(
+            required=_("Enter the %(what)s") % {"what": str(label).lower()},
+            invalid=_("Enter a real date"),
+        )
+        parts = (_("day"), _("month"), _("year"))
+        for field, part in zip(self.fields, parts, strict=True):
+            field.required = required
+            field.error_messages["incomplete"] = _("The date must include a %(part)s") % {
+                "part": part
+            }
+            field.validators = [
+                RegexValidator(r"^[0-9]+$", _("Enter the %(part)s as a number") % {"part": part})
+            ]
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(year) != 4:
+            raise ValidationError(_("Enter the year as 4 numbers, like 2027"), code="invalid")
+        try:
+            return date(day=int(day), month=int(month), year=int(year))
+        except ValueError:
+            raise ValidationError(_("Enter a real date"), code="invalid") from None

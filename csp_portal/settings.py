@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "audit",
     "authorities",
     "partnerships",
+    "recorded_crime",
+    "assessments",
     "pages",
 ]
 
@@ -173,7 +175,10 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded documents. There is no MEDIA_URL: files are served only through views that check access.
+MEDIA_ROOT = Path(os.environ.get("CSP_MEDIA_ROOT", VAR_DIR / "media"))
+CSP_UPLOAD_MAX_BYTES = int(os.environ.get("CSP_UPLOAD_MAX_MB", "10")) * 1024 * 1024
+CSP_DOCUMENTS_PER_CONTRIBUTION = 10
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -240,5 +245,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint reports every layout step at INFO; only its warnings matter.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -6,6 +6,8 @@ admin.site.site_header = "CSP Portal administration"
 
 urlpatterns = [
     path("", include("partnerships.urls")),
+    path("", include("assessments.urls")),
+    path("national-data/recorded-crime/", include("recorded_crime.urls")),
     path("account/", include("accounts.urls")),
     path("", include("pages.urls")),
     path("api/v1/", include("csp_portal.api_urls")),

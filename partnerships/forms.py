@@ -70,12 +70,11 @@ class MembershipForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):
 
 
 class ConfirmForm(GovukFormMixin, forms.Form):
-    """A yes-I-mean-it button for destructive actions."""
+    """A yes-I-mean-it button: a warning button for destructive actions, a plain one otherwise."""
 
-    submit_classes = "govuk-button--warning"
-
-    def __init__(self, *args, submit_label: str, **kwargs):
+    def __init__(self, *args, submit_label: str, submit_classes: str = "", **kwargs):
         self.submit_label = submit_label
+        self.submit_classes = submit_classes
         super().__init__(*args, **kwargs)
 
 

@@ -15,16 +15,45 @@ class Perm(StrEnum):
     MANAGE_PEOPLE = "manage_people"
     MANAGE_SEATS = "manage_seats"
     VIEW_AUDIT = "view_audit"
+    VIEW_ASSESSMENTS = "view_assessments"
+    VIEW_ASSESSMENT_DRAFTS = "view_assessment_drafts"
+    MANAGE_ASSESSMENTS = "manage_assessments"
+    APPROVE_ASSESSMENTS = "approve_assessments"
+    VIEW_CONTRIBUTIONS = "view_contributions"
+    REVIEW_CONTRIBUTIONS = "review_contributions"
+    # A role that may answer its organisation's requests; which ones is an object permission.
+    ANSWER_CONTRIBUTIONS = "answer_contributions"
 
 
-_EVERYONE = {Perm.VIEW_PARTNERSHIP}
+# Everyone sees approved assessments; drafts only those who write or approve them.
+_EVERYONE = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_ASSESSMENTS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.COORDINATOR: frozenset(
-        _EVERYONE | {Perm.VIEW_PEOPLE, Perm.MANAGE_PEOPLE, Perm.MANAGE_SEATS, Perm.VIEW_AUDIT}
+        _EVERYONE
+        | {
+            Perm.VIEW_PEOPLE,
+            Perm.MANAGE_PEOPLE,
+            Perm.MANAGE_SEATS,
+            Perm.VIEW_AUDIT,
+            Perm.VIEW_ASSESSMENT_DRAFTS,
+            Perm.MANAGE_ASSESSMENTS,
+            Perm.VIEW_CONTRIBUTIONS,
+            Perm.REVIEW_CONTRIBUTIONS,
+            Perm.ANSWER_CONTRIBUTIONS,
+        }
     ),
-    Role.STRATEGY_MEMBER: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE}),
-    Role.CONTRIBUTOR: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE}),
+    Role.STRATEGY_MEMBER: frozenset(
+        _EVERYONE
+        | {
+            Perm.VIEW_PEOPLE,
+            Perm.VIEW_ASSESSMENT_DRAFTS,
+            Perm.APPROVE_ASSESSMENTS,
+            Perm.VIEW_CONTRIBUTIONS,
+            Perm.ANSWER_CONTRIBUTIONS,
+        }
+    ),
+    Role.CONTRIBUTOR: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE, Perm.ANSWER_CONTRIBUTIONS}),
     Role.SCRUTINY: frozenset(_EVERYONE),
     Role.PCC_OFFICE: frozenset(_EVERYONE),
 }

@@ -31,7 +31,11 @@ class PartnershipViewMixin(LoginRequiredMixin):
         self.partnership = self.membership.partnership
         request.membership = self.membership
         request.session[SESSION_KEY] = self.partnership.slug
+        self.check_object_access()
         return super().dispatch(request, *args, **kwargs)
+
+    def check_object_access(self) -> None:
+        """Raise Http404 when the role allows the view but not on this record (object rules)."""
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("partnership", self.partnership)

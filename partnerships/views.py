@@ -70,9 +70,13 @@ class ServiceFormView(PartnershipViewMixin, FormView):
     def get_target(self):
         return None
 
+    # Forms whose choices come from the partnership (never trust an id) are given it.
+    form_needs_partnership = True
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["partnership"] = self.partnership
+        if self.form_needs_partnership:
+            kwargs["partnership"] = self.partnership
         return kwargs
 
     def form_valid(self, form):
@@ -149,11 +153,13 @@ class ConfirmServiceView(ServiceFormView):
     form_class = forms.ConfirmForm
     template_name = "partnerships/confirm.html"
     submit_label = ""
+    submit_classes = "govuk-button--warning"
     heading = ""
 
     def get_form_kwargs(self):
         kwargs = super(ServiceFormView, self).get_form_kwargs()
         kwargs["submit_label"] = self.submit_label
+        kwargs["submit_classes"] = self.submit_classes
         return kwargs
 
     def target_name(self) -> str:

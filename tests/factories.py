@@ -102,14 +102,21 @@ def organisation_in(partnership, seat: str = Seat.LOCAL_AUTHORITY):
     )
 
 
-def member(partnership, role: str = Role.CONTRIBUTOR, user: User | None = None, **user_fields):
-    """A new (or given) user with a membership of the partnership in that role."""
+def member(
+    partnership,
+    role: str = Role.CONTRIBUTOR,
+    user: User | None = None,
+    seat: str = Seat.LOCAL_AUTHORITY,
+    **user_fields,
+):
+    """A new (or given) user with a membership of the partnership in that role, representing
+    the organisation in ``seat``."""
     user = user or UserFactory(**user_fields)
     membership_create(
         acting_user=None,
         partnership=partnership,
         user=user,
         role=role,
-        organisation=organisation_in(partnership),
+        organisation=organisation_in(partnership, seat),
     )
     return user

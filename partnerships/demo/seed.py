@@ -126,6 +126,11 @@ PEOPLE = [
         (("W14000015", Role.COORDINATOR, "Cardiff Council"),),
     ),
     DemoPerson(
+        "coordinator@cwmtaf.example",
+        "Owain Price",
+        (("W14000023", Role.COORDINATOR, "Rhondda Cynon Taf County Borough Council"),),
+    ),
+    DemoPerson(
         "analyst@southwales.example",
         "Dafydd Morgan",
         (

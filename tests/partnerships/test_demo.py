@@ -2,6 +2,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from accounts.models import User
 from partnerships.demo.seed import DEMO_PASSWORD, PEOPLE
 from partnerships.models import Membership, Partnership, Seat
 
@@ -12,7 +13,8 @@ def _counts():
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"accounts", "authorities", "partnerships", "audit"}
+        if model._meta.app_label
+        in {"accounts", "authorities", "partnerships", "audit", "assessments", "recorded_crime"}
     }
 
 
@@ -73,3 +75,21 @@ def test_a_second_run_prints_the_codes_still_unused_and_they_work(client, capsys
     )
     client.post("/account/two-factor/", {"token": code})
     assert client.get("/p/trafford/").status_code == 200
+
+
+def test_the_demo_shows_the_assessment_cycle_and_its_evidence():
+    from assessments.models import ContributionRequest, StrategicAssessment
+    from assessments.selectors import my_requests
+    from recorded_crime.selectors import crime_profile
+
+    call_command("seed_demo")
+
+    trafford = Partnership.objects.get(ons_code="E22000107")
+    statuses = dict(
+        StrategicAssessment.objects.filter(partnership=trafford).values_list("year_start", "status")
+    )
+    assert statuses == {2026: "approved", 2027: "contributions_open"}
+    assert ContributionRequest.objects.filter(partnership=trafford).late().count() == 1
+    assert crime_profile(partnership=trafford).total.count == 18009
+    analyst = User.objects.get(email="analyst@southwales.example")
+    assert {r.partnership.name for r in my_requests(user=analyst)} == {"Cardiff", "Cwm Taf"}

@@ -1,13 +1,25 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from assessments.demo import seed_assessments
 from partnerships.demo.seed import DEMO_PASSWORD, seed_demo
+from partnerships.models import Partnership
+from recorded_crime.demo import load_demo_release
 
 
 class Command(BaseCommand):
-    help = "Load the demonstration partnerships, organisations and people (safe to run again)."
+    help = (
+        "Load the demonstration partnerships, people, police recorded crime and strategic "
+        "assessments (safe to run again)."
+    )
 
     def handle(self, *args, **options):
-        logins = seed_demo()
+        with transaction.atomic():
+            logins = seed_demo()
+            load_demo_release()
+            seed_assessments(
+                partnerships={p.ons_code: p for p in Partnership.objects.exclude(ons_code="")}
+            )
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Every demo login uses the password:")
         )

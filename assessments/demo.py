@@ -1,0 +1,200 @@
+"""Demonstration strategic assessments, made through the services like everything else.
+
+Trafford has an approved 2026/27 assessment (the evidence its plan will build on) and a 2027/28
+assessment open for contributions, with one request answered, one in progress, one not started
+and one late. Cardiff and Cwm Taf both ask South Wales Police for data, so the analyst who serves
+both sees their requests in one list. Fictional text; real police recorded crime.
+"""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from accounts.models import User
+from partnerships.models import Membership, Partnership, Role
+
+from . import services
+from .models import ContributionRequest, SectionKind, StrategicAssessment
+
+SECTION_TEXT = {
+    SectionKind.CRIME_LEVELS: (
+        "Recorded crime in Trafford is below the Greater Manchester average per head of "
+        "population, but violence against the person and shoplifting both rose.\n\n"
+        "Anti-social behaviour reports cluster around Stretford and Altrincham town centres "
+        "in the evenings. Drug-related referrals to treatment rose for the second year."
+    ),
+    SectionKind.CHANGES: (
+        "Since the last assessment, domestic abuse incidents reported to the police rose, "
+        "while residential burglary fell. The Serious Violence Duty now applies."
+    ),
+    SectionKind.COMMUNITY: (
+        "The residents' survey had 1,204 responses. Feeling safe after dark in town centres "
+        "was the most common concern, followed by speeding and drug dealing."
+    ),
+    SectionKind.PLAN_DELIVERY: (
+        "Of the 24 actions in the current plan, 17 were completed, 5 are on track and 2 were "
+        "delayed by the recommissioning of domestic abuse services."
+    ),
+    SectionKind.REDUCING_REOFFENDING: (
+        "The integrated offender management cohort's proven reoffending rate fell. Housing on "
+        "release remains the largest gap."
+    ),
+    SectionKind.SERIOUS_VIOLENCE: (
+        "The strategic needs assessment found serious violence concentrated among young men "
+        "aged 15 to 24, linked to the night-time economy and to drug supply."
+    ),
+}
+
+PRIORITIES = [
+    (
+        "vawdasv",
+        "Domestic abuse incidents rose and repeat victimisation is high.",
+        "Police recorded crime; IDVA referrals; MARAC repeat rate.",
+    ),
+    (
+        "serious_violence",
+        "The Serious Violence Duty requires a local strategy; violence with injury rose.",
+        "Police recorded crime; hospital emergency department data.",
+    ),
+    (
+        "anti_social_behaviour",
+        "Residents' most common concern in the survey and at the public meeting.",
+        "Residents' survey 2026; council ASB case data.",
+    ),
+]
+
+
+def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
+    trafford = partnerships["E22000107"]
+    if StrategicAssessment.objects.filter(partnership=trafford).exists():
+        return
+    coordinator = _person(trafford, Role.COORDINATOR)
+    strategy = Membership.objects.select_related("user", "organisation").get(
+        partnership=trafford, role=Role.STRATEGY_MEMBER
+    )
+
+    current = _written(trafford, coordinator, year_start=2026)
+    services.assessment_submit_for_review(acting_user=coordinator, assessment=current)
+    services.assessment_approve(
+        acting_user=strategy.user,
+        membership=strategy,
+        assessment=current,
+        note="Agreed at the Safer Trafford strategy group meeting.",
+    )
+
+    coming = _written(trafford, coordinator, year_start=2027)
+    by_name = {
+        seat.organisation.name: seat.organisation
+        for seat in trafford.partner_organisations.select_related("organisation")
+    }
+    fire = by_name["Greater Manchester Fire and Rescue Service"]
+    council = by_name["Trafford Council"]
+    police = by_name["Greater Manchester Police"]
+    probation = next(org for name, org in by_name.items() if "Probation" in name)
+    requests = {
+        organisation: _request(
+            coming,
+            coordinator,
+            organisation,
+            title=title,
+            questions=questions,
+            due_in_days=21,
+        )
+        for organisation, title, questions in [
+            (fire, "Deliberate fires and home safety visits", "How many deliberate fires?"),
+            (council, "Anti-social behaviour cases", "How many ASB cases did you open?"),
+            (police, "Violence and domestic abuse", "What changed in violence?"),
+            (probation, "Reoffending and accommodation", "How many left custody homeless?"),
+        ]
+    }
+    officer = _person(trafford, Role.STRATEGY_MEMBER)
+    services.contribution_save(
+        acting_user=officer,
+        contribution=requests[police],
+        revision=1,
+        answer="Violence with injury rose, concentrated in the night-time economy.",
+        figures=[("Violence with injury offences", 1369, "offences")],
+    )
+    services.contribution_submit(acting_user=officer, contribution=requests[police])
+    services.contribution_accept(acting_user=coordinator, contribution=requests[police])
+    council_officer = coordinator  # the coordinator also answers for the council
+    services.contribution_save(
+        acting_user=council_officer,
+        contribution=requests[council],
+        revision=1,
+        answer="Draft: ASB case numbers by ward to follow.",
+        figures=[],
+    )
+    # A late request, so the dashboards have something overdue to show. The service refuses a
+    # due date in the past, so the demo moves it after sending.
+    ContributionRequest.objects.filter(pk=requests[probation].pk).update(
+        due_date=timezone.localdate() - timedelta(days=5)
+    )
+
+    for code in ("W14000015", "W14000023"):
+        partnership = partnerships[code]
+        welsh_coordinator = _person(partnership, Role.COORDINATOR)
+        if welsh_coordinator is None:
+            continue
+        assessment = services.assessment_start(
+            acting_user=welsh_coordinator, partnership=partnership, year_start=2027
+        )
+        services.assessment_open_contributions(acting_user=welsh_coordinator, assessment=assessment)
+        south_wales_police = partnership.partner_organisations.get(
+            organisation__name="South Wales Police"
+        ).organisation
+        _request(
+            assessment,
+            welsh_coordinator,
+            south_wales_police,
+            title="Violence and the night-time economy",
+            questions="What do calls for service show?",
+            due_in_days=28,
+        )
+
+
+def _person(partnership: Partnership, role: str) -> User | None:
+    membership = (
+        Membership.objects.filter(partnership=partnership, role=role).select_related("user").first()
+    )
+    return membership.user if membership else None
+
+
+def _written(partnership: Partnership, coordinator: User, *, year_start: int):
+    assessment = services.assessment_start(
+        acting_user=coordinator, partnership=partnership, year_start=year_start
+    )
+    services.assessment_open_contributions(acting_user=coordinator, assessment=assessment)
+    for section in assessment.sections.all():
+        community = section.kind == SectionKind.COMMUNITY
+        services.assessment_section_update(
+            acting_user=coordinator,
+            section=section,
+            revision=section.revision,
+            body=SECTION_TEXT[section.kind],
+            public_meeting_date=date(year_start - 1, 11, 12) if community else None,
+            public_meeting_attendance=64 if community else None,
+            public_meeting_issues="Speeding; drug dealing near schools" if community else "",
+        )
+    for theme, rationale, evidence in PRIORITIES:
+        services.priority_save(
+            acting_user=coordinator,
+            assessment=assessment,
+            theme=theme,
+            rationale=rationale,
+            evidence=evidence,
+        )
+    return assessment
+
+
+def _request(assessment, coordinator, organisation, *, title, questions, due_in_days):
+    (request,) = services.contribution_requests_send(
+        acting_user=coordinator,
+        assessment=assessment,
+        organisations=[organisation],
+        title=title,
+        questions=questions,
+        data_requested="Figures for the year to 31 March, by ward where you have them.",
+        due_date=timezone.localdate() + timedelta(days=due_in_days),
+    )
+    return request

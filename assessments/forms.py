@@ -1,0 +1,276 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from authorities.models import Organisation
+from csp_portal.forms import GovukDateField, GovukFormMixin
+from partnerships.models import Partnership
+
+from .models import (
+    SECTION_HINTS,
+    AssessmentSection,
+    PriorityTheme,
+    RecommendedPriority,
+    SectionKind,
+    financial_year_label,
+)
+from .uploads import allowed_extensions_text
+
+
+class AssessmentStartForm(GovukFormMixin, forms.Form):
+    submit_label = _("Start the assessment")
+
+    year_start = forms.TypedChoiceField(
+        label=_("Which financial year is the assessment for?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the financial year")},
+    )
+
+    def __init__(self, *args, taken_years: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        current = today.year if today.month >= 4 else today.year - 1
+        self.fields["year_start"].choices = [
+            (year, financial_year_label(year))
+            for year in (current + 1, current)
+            if year not in taken_years
+        ]
+        self.fields["year_start"].error_messages["invalid_choice"] = _(
+            "Select a financial year that does not have an assessment yet"
+        )
+
+
+class SectionForm(GovukFormMixin, forms.Form):
+    submit_label = _("Save section")
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=50_000,
+        help_text=_("Leave a blank line between paragraphs."),
+    )
+
+    def __init__(self, *args, section: AssessmentSection, **kwargs):
+        # FormView always passes "initial" (empty): the section's values go under it.
+        kwargs["initial"] = {
+            **{
+                "revision": section.revision,
+                "body": section.body,
+                "public_meeting_date": section.public_meeting_date,
+                "public_meeting_attendance": section.public_meeting_attendance,
+                "public_meeting_issues": section.public_meeting_issues,
+            },
+            **(kwargs.get("initial") or {}),
+        }
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = section.get_kind_display()
+        self.fields["body"].help_text = SECTION_HINTS[section.kind]
+        if section.kind == SectionKind.COMMUNITY:
+            self.fields["body"].label = _("Consultation results")
+            self.fields["public_meeting_date"] = GovukDateField(
+                label=_("Date of the annual public meeting"),
+                required=False,
+                help_text=_("For example, 27 3 2026"),
+            )
+            self.fields["public_meeting_attendance"] = forms.IntegerField(
+                label=_("How many people attended"),
+                required=False,
+                min_value=0,
+                max_value=1_000_000,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}
+                ),
+                error_messages={
+                    "invalid": _("Enter the number of people as a whole number, like 45"),
+                    "min_value": _("The number of people cannot be negative"),
+                },
+            )
+            self.fields["public_meeting_issues"] = forms.CharField(
+                label=_("Issues raised at the meeting"),
+                required=False,
+                max_length=20_000,
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+            self.build_helper()
+
+
+class PriorityForm(GovukFormMixin, forms.Form):
+    submit_label = _("Save priority")
+
+    theme = forms.ChoiceField(
+        label=_("Priority theme"),
+        choices=[("", _("Choose a theme")), *PriorityTheme.choices],
+        error_messages={
+            "required": _("Select the priority theme"),
+            "invalid_choice": _("Select one of the listed priority themes"),
+        },
+    )
+    rationale = forms.CharField(
+        label=_("Why it should be a priority"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10_000,
+        error_messages={"required": _("Say why this should be a priority")},
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        help_text=_("The figures, contributions and findings that support it."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10_000,
+        error_messages={"required": _("Give the evidence for this priority")},
+    )
+
+    def __init__(self, *args, priority: RecommendedPriority | None = None, **kwargs):
+        if priority is not None:
+            kwargs["initial"] = {
+                "theme": priority.theme,
+                "rationale": priority.rationale,
+                "evidence": priority.evidence,
+                **(kwargs.get("initial") or {}),
+            }
+        super().__init__(*args, **kwargs)
+
+
+class ContributionRequestForm(GovukFormMixin, forms.Form):
+    submit_label = _("Send requests")
+
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Which organisations are you asking?"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each organisation gets its own request and answers it separately."),
+        error_messages={
+            "required": _("Select at least one organisation"),
+            "invalid_choice": _("Select organisations that sit on this partnership"),
+            "invalid_pk_value": _("Select organisations that sit on this partnership"),
+        },
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("For example, Domestic abuse: incidents and referrals"),
+        error_messages={"required": _("Enter a title for the request")},
+    )
+    questions = forms.CharField(
+        label=_("Questions"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20_000,
+        error_messages={"required": _("Enter the questions you are asking")},
+    )
+    data_requested = forms.CharField(
+        label=_("Data asked for (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20_000,
+    )
+    due_date = GovukDateField(label=_("Due date"), help_text=_("For example, 15 1 2027"))
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Never trust an id from the client: only organisations on this partnership.
+        self.fields["organisations"].queryset = Organisation.objects.filter(
+            partner_seats__partnership=partnership
+        ).order_by("name")
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data["due_date"]
+        if due_date < timezone.localdate():
+            raise forms.ValidationError(_("The due date must be today or in the future"))
+        return due_date
+
+
+class ContributionAnswerForm(GovukFormMixin, forms.Form):
+    submit_label = _("Save draft")
+    submit_classes = "govuk-button--secondary"
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(
+        label=_("Your answer"),
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Leave a blank line between paragraphs."),
+    )
+
+
+class FigureForm(forms.Form):
+    label = forms.CharField(label=_("What it measures"), max_length=200, required=False)
+    value = forms.DecimalField(
+        label=_("Value"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        error_messages={
+            "invalid": _("Enter the value as a number, like 1204 or 12.5"),
+            "max_digits": _("Enter a value with at most 12 digits before the decimal point"),
+            "max_decimal_places": _("Enter a value with at most 2 decimal places"),
+        },
+    )
+    unit = forms.CharField(
+        label=_("Unit (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        label, value = cleaned.get("label"), cleaned.get("value")
+        if label and value is None and "value" not in self.errors:
+            self.add_error("value", _("Enter the value for %(label)s") % {"label": label})
+        if value is not None and not label:
+            self.add_error("label", _("Say what this figure measures"))
+        return cleaned
+
+
+FigureFormSet = forms.formset_factory(FigureForm, extra=3, max_num=30, absolute_max=30)
+
+
+class CommentForm(GovukFormMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("What needs to change"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10_000,
+        error_messages={"required": _("Say what needs to change")},
+    )
+
+    def __init__(self, *args, submit_label, **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+
+
+class ApproveForm(GovukFormMixin, forms.Form):
+    submit_label = _("Approve the assessment")
+
+    note = forms.CharField(
+        label=_("Approval note (optional)"),
+        required=False,
+        help_text=_("For example, the meeting at which the strategy group agreed it."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2_000,
+    )
+
+
+class DocumentForm(GovukFormMixin, forms.Form):
+    submit_label = _("Upload document")
+    submit_classes = "govuk-button--secondary"
+
+    file = forms.FileField(
+        label=_("Attach a document"),
+        error_messages={
+            "required": _("Select a file"),
+            "empty": _("The selected file is empty"),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("%(types)s, up to %(limit)s.") % {
+            "types": allowed_extensions_text(),
+            "limit": filesizeformat(settings.CSP_UPLOAD_MAX_BYTES),
+        }

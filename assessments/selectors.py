@@ -1,0 +1,183 @@
+"""Read paths for strategic assessments and contributions: scoped to the partnership and to what
+the member may see. A record that is missing and one that is not theirs both raise Http404."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from partnerships.models import Membership, PartnerOrganisation, Partnership
+from partnerships.permissions import Perm, membership_can
+
+from .models import (
+    AWAITING_ANSWER,
+    AssessmentStatus,
+    ContributionDocument,
+    ContributionRequest,
+    ContributionStatus,
+    StrategicAssessment,
+)
+from .permissions import ContributionPolicy
+
+# What a strategy group member sees of contributions: what the organisation has handed in.
+_HANDED_IN = (ContributionStatus.SUBMITTED, ContributionStatus.ACCEPTED)
+
+
+def assessments_visible(*, membership: Membership) -> QuerySet[StrategicAssessment]:
+    queryset = StrategicAssessment.objects.filter(partnership_id=membership.partnership_id)
+    if not membership_can(membership, Perm.VIEW_ASSESSMENT_DRAFTS):
+        queryset = queryset.filter(status=AssessmentStatus.APPROVED)
+    return queryset
+
+
+def assessment_list(*, membership: Membership) -> QuerySet[StrategicAssessment]:
+    return assessments_visible(membership=membership).annotate(
+        requests_total=Count("contribution_requests", distinct=True),
+        requests_awaiting=Count(
+            "contribution_requests",
+            filter=Q(contribution_requests__status__in=AWAITING_ANSWER),
+            distinct=True,
+        ),
+    )
+
+
+def assessment_for(*, membership: Membership, assessment_id: int) -> StrategicAssessment:
+    try:
+        return assessments_visible(membership=membership).get(pk=assessment_id)
+    except StrategicAssessment.DoesNotExist:
+        raise Http404 from None
+
+
+def assessment_page(*, membership: Membership, assessment_id: int) -> StrategicAssessment:
+    """One assessment with everything its page and its PDF show, in a fixed number of queries."""
+    requests = ContributionRequest.objects.select_related("organisation").order_by(
+        "due_date", "organisation__name", "pk"
+    )
+    if not membership_can(membership, Perm.VIEW_CONTRIBUTIONS):
+        requests = requests.none()
+    elif not membership_can(membership, Perm.REVIEW_CONTRIBUTIONS):
+        requests = requests.filter(status__in=_HANDED_IN)
+    queryset = assessments_visible(membership=membership).select_related(
+        "partnership", "partnership__police_force_area", "previous_version"
+    )
+    queryset = queryset.prefetch_related(
+        "sections",
+        "priorities",
+        Prefetch("contribution_requests", queryset=requests.prefetch_related("figures")),
+    )
+    try:
+        return queryset.get(pk=assessment_id)
+    except StrategicAssessment.DoesNotExist:
+        raise Http404 from None
+
+
+def section_for(*, assessment: StrategicAssessment, kind: str):
+    try:
+        return assessment.sections.get(kind=kind)
+    except assessment.sections.model.DoesNotExist:
+        raise Http404 from None
+
+
+def priority_for(*, assessment: StrategicAssessment, priority_id: int):
+    try:
+        return assessment.priorities.get(pk=priority_id)
+    except assessment.priorities.model.DoesNotExist:
+        raise Http404 from None
+
+
+def latest_approved(*, partnership: Partnership) -> StrategicAssessment | None:
+    return (
+        StrategicAssessment.objects.filter(
+            partnership=partnership, status=AssessmentStatus.APPROVED
+        )
+        .order_by("-year_start", "-version")
+        .first()
+    )
+
+
+def requestable_organisations(*, partnership: Partnership) -> QuerySet[PartnerOrganisation]:
+    return PartnerOrganisation.objects.filter(partnership=partnership).select_related(
+        "organisation"
+    )
+
+
+@dataclass(frozen=True)
+class ContributionSummary:
+    """Counts for "late and missing at a glance"."""
+
+    total: int
+    by_status: dict[str, int]
+    late: int
+
+    @property
+    def awaiting(self) -> int:
+        return sum(self.by_status.get(status, 0) for status in AWAITING_ANSWER)
+
+
+def contribution_summary(requests: list[ContributionRequest]) -> ContributionSummary:
+    """Computed from an already-fetched list, so the page spends no query on it."""
+    today = timezone.localdate()
+    return ContributionSummary(
+        total=len(requests),
+        by_status=dict(Counter(request.status for request in requests)),
+        late=sum(
+            1 for request in requests if request.is_awaiting_answer and request.due_date < today
+        ),
+    )
+
+
+def _contribution_detail(queryset: QuerySet) -> QuerySet[ContributionRequest]:
+    return queryset.select_related(
+        "assessment", "partnership", "organisation", "submitted_by", "decided_by"
+    ).prefetch_related(
+        "figures",
+        Prefetch("documents", queryset=ContributionDocument.objects.select_related("uploaded_by")),
+    )
+
+
+def contributions_viewable(*, membership: Membership, user: User) -> QuerySet:
+    """Requests of this partnership the member may read: all of them for the coordinator, the
+    handed-in ones for the strategy group, and their own organisation's when they may answer."""
+    mine = ContributionPolicy.answerable(user).filter(partnership_id=membership.partnership_id)
+    in_partnership = ContributionRequest.objects.filter(partnership_id=membership.partnership_id)
+    if membership_can(membership, Perm.REVIEW_CONTRIBUTIONS):
+        return in_partnership
+    if membership_can(membership, Perm.VIEW_CONTRIBUTIONS):
+        return in_partnership.filter(Q(status__in=_HANDED_IN) | Q(pk__in=mine.values("pk")))
+    return mine
+
+
+def contribution_for(
+    *, membership: Membership, user: User, contribution_id: int
+) -> ContributionRequest:
+    queryset = _contribution_detail(contributions_viewable(membership=membership, user=user))
+    try:
+        return queryset.get(pk=contribution_id)
+    except ContributionRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def contribution_document_for(
+    *, contribution: ContributionRequest, document_id: int
+) -> ContributionDocument:
+    try:
+        return contribution.documents.get(pk=document_id)
+    except ContributionDocument.DoesNotExist:
+        raise Http404 from None
+
+
+def my_requests(*, user: User) -> QuerySet[ContributionRequest]:
+    """Every request the user's organisations were asked, across every partnership they serve."""
+    return (
+        ContributionPolicy.answerable(user)
+        .exclude(status=ContributionStatus.WITHDRAWN)
+        .select_related("partnership", "organisation", "assessment")
+        .order_by("due_date", "partnership__name", "pk")
+    )
+
+
+def can_answer(*, user: User, contribution: ContributionRequest) -> bool:
+    return ContributionPolicy.can_answer(user, contribution)
