@@ -23,6 +23,7 @@ install-test: $(BIN)/activate
 
 ## make run: install, migrate, load the demo data, start web + worker + scheduler.
 run: install
+	@mkdir -p var/broker/processed var/mail
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@bash scripts/run.sh $(HOST) $(PORT)

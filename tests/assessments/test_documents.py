@@ -81,4 +81,20 @@ def test_only_accepted_contributions_go_into_the_document(
     assert police_request.status == ContributionStatus.ACCEPTED
     text = read_pdf(client.get(pdf_url).content).text
     assert "Incidents rose by a fifth in Old Trafford." in text
-    assert "Domestic abuse incidents" in text and "4120 incidents" in text
+    assert "Domestic abuse incidents" in text and "4,120 incidents" in text
+
+
+def test_the_benchmark_reports_its_ratios_and_leaves_nothing_behind(capsys):
+    from django.core.management import call_command
+
+    from assessments.models import StrategicAssessment
+    from recorded_crime.models import CrimeRelease
+
+    call_command("benchmark_assessments", repeat=1, paragraphs=1)
+
+    out = capsys.readouterr().out
+    assert "ratio import / baseline:" in out
+    assert "ratio ours / baseline:" in out
+    assert "399 rows" in out  # the real Table C2: 314 CSPs, 42 force totals, 43 other rows
+    assert not StrategicAssessment.objects.exists()
+    assert not CrimeRelease.objects.exists()

@@ -153,3 +153,29 @@ def test_the_assessment_from_first_draft_to_approval(new_visitor, partnership, c
     assert reader.page.get_by_role("link", name="Change", exact=True).count() == 0
     assert reader.page.get_by_role("link", name=re.compile("^Write")).count() == 0
     assert reader.page.get_by_test_id("contributions").count() == 0
+
+
+def test_an_administrator_imports_the_crime_table(new_visitor, tmp_path):
+    from recorded_crime.demo import EXTRACT
+
+    from ..factories import UserFactory
+
+    admin = UserFactory(is_staff=True, full_name="Platform Admin")
+    code = backup_codes_replace(acting_user=admin)[0]
+    visitor = new_visitor()
+    sign_in(visitor, admin.email, DEFAULT_PASSWORD)
+    pass_two_factor(visitor, code)
+    visitor.click_link("National data", within=_menu(visitor))
+
+    # A file whose counts are not numbers is refused, with its line, and nothing is imported.
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(EXTRACT.read_bytes().replace(b'"18,009 "', b"lots", 1))
+    visitor.follow(visitor.page.get_by_role("button", name="Import a table"))
+    visitor.page.get_by_label("Upload the table").set_input_files(str(broken))
+    visitor.click_button("Import file")
+    assert "Line" in visitor.page.get_by_test_id("file-problems").inner_text()
+    assert "lots" in visitor.page.get_by_test_id("file-problems").inner_text()
+
+    visitor.page.get_by_label("Upload the table").set_input_files(str(EXTRACT))
+    visitor.click_button("Import file")
+    assert "Year ending June 2025 imported" in visitor.page.locator("main").inner_text()
