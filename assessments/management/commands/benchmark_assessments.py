@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from pypdf import PdfReader
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from pypdf import PdfReader
 
 from accounts.models import User
 from assessments import services
