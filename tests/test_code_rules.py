@@ -8,10 +8,12 @@ APPS = [p for p in ROOT.iterdir() if (p / "apps.py").exists()]
 
 
 def _modules(name: str):
+    """Each app's ``name`` module, or every module of the package it became (views/, api/)."""
     for app in APPS:
-        path = app / name
-        if path.exists():
-            yield path, ast.parse(path.read_text())
+        package = app / name.removesuffix(".py")
+        for path in [app / name, *sorted(package.glob("*.py"))]:
+            if path.exists():
+                yield path, ast.parse(path.read_text())
 
 
 def test_views_and_api_read_through_selectors_not_the_orm():
