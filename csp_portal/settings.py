@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "partnerships",
     "recorded_crime",
     "assessments",
+    "plans",
     "pages",
 ]
 

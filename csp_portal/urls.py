@@ -7,6 +7,7 @@ admin.site.site_header = "CSP Portal administration"
 urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("assessments.urls")),
+    path("", include("plans.urls")),
     path("national-data/recorded-crime/", include("recorded_crime.urls")),
     path("account/", include("accounts.urls")),
     path("", include("pages.urls")),

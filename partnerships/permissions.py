@@ -23,10 +23,18 @@ class Perm(StrEnum):
     REVIEW_CONTRIBUTIONS = "review_contributions"
     # A role that may answer its organisation's requests; which ones is an object permission.
     ANSWER_CONTRIBUTIONS = "answer_contributions"
+    VIEW_PLANS = "view_plans"
+    VIEW_PLAN_DRAFTS = "view_plan_drafts"
+    VIEW_PLAN_CONSULTATION = "view_plan_consultation"
+    MANAGE_PLANS = "manage_plans"
+    SIGN_OFF_PLANS = "sign_off_plans"
+    VIEW_PLAN_PROGRESS = "view_plan_progress"
+    # A role that may report on actions its organisation leads; which ones is an object permission.
+    REPORT_PLAN_PROGRESS = "report_plan_progress"
 
 
 # Everyone sees approved assessments; drafts only those who write or approve them.
-_EVERYONE = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_ASSESSMENTS}
+_EVERYONE = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_ASSESSMENTS, Perm.VIEW_PLANS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.COORDINATOR: frozenset(
@@ -41,6 +49,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_CONTRIBUTIONS,
             Perm.REVIEW_CONTRIBUTIONS,
             Perm.ANSWER_CONTRIBUTIONS,
+            Perm.VIEW_PLAN_DRAFTS,
+            Perm.VIEW_PLAN_CONSULTATION,
+            Perm.MANAGE_PLANS,
+            Perm.VIEW_PLAN_PROGRESS,
+            Perm.REPORT_PLAN_PROGRESS,
         }
     ),
     Role.STRATEGY_MEMBER: frozenset(
@@ -51,9 +64,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.APPROVE_ASSESSMENTS,
             Perm.VIEW_CONTRIBUTIONS,
             Perm.ANSWER_CONTRIBUTIONS,
+            Perm.VIEW_PLAN_DRAFTS,
+            Perm.VIEW_PLAN_CONSULTATION,
+            Perm.SIGN_OFF_PLANS,
+            Perm.VIEW_PLAN_PROGRESS,
+            Perm.REPORT_PLAN_PROGRESS,
         }
     ),
-    Role.CONTRIBUTOR: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE, Perm.ANSWER_CONTRIBUTIONS}),
+    Role.CONTRIBUTOR: frozenset(
+        _EVERYONE
+        | {
+            Perm.VIEW_PEOPLE,
+            Perm.ANSWER_CONTRIBUTIONS,
+            Perm.VIEW_PLAN_CONSULTATION,
+            Perm.REPORT_PLAN_PROGRESS,
+        }
+    ),
     Role.SCRUTINY: frozenset(_EVERYONE),
     Role.PCC_OFFICE: frozenset(_EVERYONE),
 }

@@ -1,0 +1,110 @@
+"""Read paths for partnership plans, scoped to the partnership and to what the member may see.
+A record that is missing and one that is not theirs both raise Http404.
+
+Progress (my actions, the dashboard) is in ``selectors.progress``; documents in
+``selectors.documents``.
+"""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from partnerships.models import Membership, Partnership
+from partnerships.permissions import Perm, membership_can
+
+from ..models import (
+    ISSUED_PLAN_STATUSES,
+    ApprovalRule,
+    Measure,
+    PartnershipPlan,
+    PlanAction,
+    PlanPriority,
+    PlanStatus,
+    PoliceAndCrimePlanPriority,
+)
+
+
+def visible_statuses(membership: Membership) -> frozenset[str]:
+    """Drafts for those who write and sign off plans; consultation versions also for partners;
+    approved, published and superseded versions for everyone in the partnership."""
+    if membership_can(membership, Perm.VIEW_PLAN_DRAFTS):
+        return frozenset(PlanStatus.values)
+    if membership_can(membership, Perm.VIEW_PLAN_CONSULTATION):
+        return ISSUED_PLAN_STATUSES | {PlanStatus.CONSULTATION}
+    return ISSUED_PLAN_STATUSES
+
+
+def plans_visible(*, membership: Membership) -> QuerySet[PartnershipPlan]:
+    return PartnershipPlan.objects.filter(
+        partnership_id=membership.partnership_id, status__in=visible_statuses(membership)
+    )
+
+
+def plan_list(*, membership: Membership) -> QuerySet[PartnershipPlan]:
+    return plans_visible(membership=membership).select_related("assessment")
+
+
+def plan_for(*, membership: Membership, plan_id: int) -> PartnershipPlan:
+    try:
+        return plans_visible(membership=membership).select_related("partnership").get(pk=plan_id)
+    except PartnershipPlan.DoesNotExist:
+        raise Http404 from None
+
+
+def actions_with_detail(queryset: QuerySet[PlanAction]) -> QuerySet[PlanAction]:
+    """Actions with what their rows show: lead, supporters, measures and their actuals."""
+    return queryset.select_related("lead_organisation", "priority").prefetch_related(
+        "supporting_organisations",
+        Prefetch("measures", queryset=Measure.objects.prefetch_related("actuals")),
+    )
+
+
+def plan_detail(*, membership: Membership, plan_id: int) -> PartnershipPlan:
+    """One plan with everything its page and its documents show, in a fixed number of queries."""
+    priorities = PlanPriority.objects.prefetch_related(
+        "pcc_priorities",
+        Prefetch("actions", queryset=actions_with_detail(PlanAction.objects.all())),
+    )
+    queryset = plans_visible(membership=membership).select_related(
+        "partnership",
+        "partnership__police_force_area",
+        "assessment",
+        "previous_version",
+    )
+    queryset = queryset.prefetch_related(
+        "sections", Prefetch("priorities", queryset=priorities), "sign_offs"
+    )
+    try:
+        return queryset.get(pk=plan_id)
+    except PartnershipPlan.DoesNotExist:
+        raise Http404 from None
+
+
+def published_plan(*, partnership: Partnership) -> PartnershipPlan | None:
+    """The partnership's published plan, for the public summary: nothing else is ever public."""
+    return (
+        PartnershipPlan.objects.filter(partnership=partnership, status=PlanStatus.PUBLISHED)
+        .select_related("partnership")
+        .prefetch_related(
+            "sections",
+            Prefetch(
+                "priorities",
+                queryset=PlanPriority.objects.prefetch_related(
+                    "pcc_priorities",
+                    Prefetch("actions", queryset=actions_with_detail(PlanAction.objects.all())),
+                ),
+            ),
+            "sign_offs",
+        )
+        .first()
+    )
+
+
+def approval_rule_seats(*, partnership: Partnership) -> list[str]:
+    rule = ApprovalRule.objects.filter(partnership=partnership).first()
+    return rule.required_seats if rule else ApprovalRule.default_seats()
+
+
+def pcc_priorities_for(*, partnership: Partnership) -> QuerySet[PoliceAndCrimePlanPriority]:
+    return PoliceAndCrimePlanPriority.objects.filter(
+        police_force_area_id=partnership.police_force_area_id
+    )

@@ -1,0 +1,510 @@
+"""Writing a partnership plan: starting it from the approved strategic assessment, its sections,
+priorities, actions and measures, and the annual refresh. Every function is one transaction,
+audited; nothing changes once a version is approved."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from assessments.models import AssessmentStatus, StrategicAssessment
+from audit.services import audit_record
+from authorities.models import Organisation
+from partnerships.models import Partnership
+
+from ..models import (
+    Measure,
+    PartnershipPlan,
+    PlanAction,
+    PlanPriority,
+    PlanSection,
+    PlanSectionKind,
+    PlanStatus,
+    PoliceAndCrimePlanPriority,
+)
+from ..permissions import ActionPolicy
+
+
+def locked_plan(plan_id: int) -> PartnershipPlan:
+    return PartnershipPlan.objects.select_for_update().get(pk=plan_id)
+
+
+def require_editable(plan: PartnershipPlan) -> None:
+    if not plan.is_editable:
+        raise ValidationError(
+            _(
+                "This plan is %(status)s, so it can no longer be changed. Changes go into the "
+                "next annual refresh."
+            )
+            % {"status": plan.get_status_display().lower()},
+            code="frozen",
+        )
+
+
+def content_changed(plan: PartnershipPlan) -> None:
+    """Any change to what a document would show makes earlier renders out of date."""
+    PartnershipPlan.objects.filter(pk=plan.pk).update(content_revision=F("content_revision") + 1)
+
+
+def stale_edit_error(updated_by: User | None, updated_at) -> ValidationError:
+    return ValidationError(
+        _(
+            "%(who)s saved a change at %(when)s, after you opened this page. Your change has not "
+            "been saved. Their version is shown below: copy anything you need from yours, then "
+            "save again."
+        )
+        % {
+            "who": updated_by.full_name if updated_by else _("Someone"),
+            "when": timezone.localtime(updated_at).strftime("%H:%M"),
+        },
+        code="stale",
+    )
+
+
+def plan_start(
+    *, acting_user: User, partnership: Partnership, assessment: StrategicAssessment
+) -> PartnershipPlan:
+    """Start the three-year plan from the approved assessment: its recommended priorities become
+    the plan's priorities, with their rationale."""
+    with transaction.atomic():
+        assessment = StrategicAssessment.objects.select_for_update().get(pk=assessment.pk)
+        if assessment.partnership_id != partnership.pk:
+            raise ValidationError({"assessment": _("Choose one of this partnership's assessments")})
+        if assessment.status != AssessmentStatus.APPROVED:
+            raise ValidationError(
+                {"assessment": _("A plan starts from an approved strategic assessment")}
+            )
+        if PartnershipPlan.objects.filter(partnership=partnership).exists():
+            raise ValidationError(
+                _(
+                    "This partnership already has a plan. Start its annual refresh from the "
+                    "published plan instead."
+                )
+            )
+        plan = PartnershipPlan.objects.create(
+            partnership=partnership,
+            period_start=assessment.year_start,
+            assessment=assessment,
+            created_by=acting_user,
+        )
+        PlanSection.objects.bulk_create(
+            PlanSection(plan=plan, kind=kind, updated_by=acting_user)
+            for kind in PlanSectionKind.values
+        )
+        PlanPriority.objects.bulk_create(
+            PlanPriority(
+                plan=plan,
+                theme=recommended.theme,
+                rationale=recommended.rationale,
+                position=index,
+                updated_by=acting_user,
+            )
+            for index, recommended in enumerate(assessment.priorities.all(), start=1)
+        )
+        audit_record(
+            acting_user=acting_user,
+            partnership=partnership,
+            action="plan.start",
+            target=plan,
+            changes={"assessment": [None, str(assessment)]},
+        )
+    return plan
+
+
+def plan_refresh(
+    *, acting_user: User, plan: PartnershipPlan, assessment: StrategicAssessment
+) -> PartnershipPlan:
+    """The annual refresh: the next version, starting from the published plan and the new
+    assessment (whose recommended priorities the plan lacks are added)."""
+    with transaction.atomic():
+        current = locked_plan(plan.pk)
+        if current.status != PlanStatus.PUBLISHED:
+            raise ValidationError(_("The annual refresh starts from the published plan."))
+        if (
+            assessment.partnership_id != current.partnership_id
+            or assessment.status != AssessmentStatus.APPROVED
+        ):
+            raise ValidationError(
+                {"assessment": _("Choose an approved assessment of this partnership")}
+            )
+        if PartnershipPlan.objects.filter(
+            partnership_id=current.partnership_id,
+            status__in=[PlanStatus.DRAFT, PlanStatus.CONSULTATION, PlanStatus.APPROVED],
+        ).exists():
+            raise ValidationError(_("A refresh of this plan has already been started."))
+        newer = PartnershipPlan.objects.create(
+            partnership=current.partnership,
+            period_start=current.period_start,
+            version=current.version + 1,
+            assessment=assessment,
+            previous_version=current,
+            created_by=acting_user,
+        )
+        _copy_content(current, newer, acting_user)
+        themes = set(newer.priorities.values_list("theme", flat=True))
+        added = [
+            PlanPriority(
+                plan=newer,
+                theme=recommended.theme,
+                rationale=recommended.rationale,
+                position=len(themes) + index,
+                updated_by=acting_user,
+            )
+            for index, recommended in enumerate(
+                (p for p in assessment.priorities.all() if p.theme not in themes), start=1
+            )
+        ]
+        PlanPriority.objects.bulk_create(added)
+        audit_record(
+            acting_user=acting_user,
+            partnership=current.partnership,
+            action="plan.refresh",
+            target=newer,
+            changes={
+                "version": [current.version, newer.version],
+                "assessment": [str(current.assessment), str(assessment)],
+                "priorities_added": [[], [p.theme for p in added]],
+            },
+        )
+    return newer
+
+
+def _copy_content(source: PartnershipPlan, target: PartnershipPlan, acting_user: User) -> None:
+    PlanSection.objects.bulk_create(
+        PlanSection(
+            plan=target,
+            kind=section.kind,
+            body=section.body,
+            protocol_title=section.protocol_title,
+            protocol_signatories=section.protocol_signatories,
+            protocol_review_date=section.protocol_review_date,
+            updated_by=acting_user,
+        )
+        for section in source.sections.all()
+    )
+    for priority in source.priorities.prefetch_related(
+        "pcc_priorities", "actions__supporting_organisations", "actions__measures"
+    ):
+        copy = PlanPriority.objects.create(
+            plan=target,
+            theme=priority.theme,
+            rationale=priority.rationale,
+            objectives=priority.objectives,
+            position=priority.position,
+            updated_by=acting_user,
+        )
+        copy.pcc_priorities.set(priority.pcc_priorities.all())
+        for action in priority.actions.all():
+            new_action = PlanAction.objects.create(
+                plan=target,
+                partnership=target.partnership,
+                priority=copy,
+                description=action.description,
+                lead_organisation=action.lead_organisation,
+                start_date=action.start_date,
+                due_date=action.due_date,
+                resources=action.resources,
+                status=action.status,
+                position=action.position,
+                updated_by=acting_user,
+            )
+            new_action.supporting_organisations.set(action.supporting_organisations.all())
+            Measure.objects.bulk_create(
+                Measure(
+                    action=new_action,
+                    name=measure.name,
+                    unit=measure.unit,
+                    baseline=measure.baseline,
+                    target=measure.target,
+                    higher_is_better=measure.higher_is_better,
+                    position=measure.position,
+                )
+                for measure in action.measures.all()
+            )
+            ActionPolicy.grant(new_action)
+
+
+def plan_section_update(
+    *,
+    acting_user: User,
+    section: PlanSection,
+    revision: int,
+    body: str,
+    protocol_title: str = "",
+    protocol_signatories: str = "",
+    protocol_review_date: date | None = None,
+) -> PlanSection:
+    with transaction.atomic():
+        section = (
+            PlanSection.objects.select_for_update(of=("self",))
+            .select_related("plan", "plan__partnership", "updated_by")
+            .get(pk=section.pk)
+        )
+        require_editable(section.plan)
+        if section.revision != revision:
+            raise stale_edit_error(section.updated_by, section.updated_at)
+        fields = {"body": body.strip()}
+        if section.kind == PlanSectionKind.INFORMATION_SHARING:
+            fields.update(
+                protocol_title=protocol_title.strip(),
+                protocol_signatories=protocol_signatories.strip(),
+                protocol_review_date=protocol_review_date,
+            )
+        changes = {
+            name: [getattr(section, name), value]
+            for name, value in fields.items()
+            if getattr(section, name) != value
+        }
+        if not changes:
+            return section
+        for name, value in fields.items():
+            setattr(section, name, value)
+        section.revision += 1
+        section.updated_by = acting_user
+        section.full_clean()
+        section.save()
+        content_changed(section.plan)
+        audit_record(
+            acting_user=acting_user,
+            partnership=section.plan.partnership,
+            action="plan.section_update",
+            target=section.plan,
+            changes={f"{section.kind}.{name}": pair for name, pair in changes.items()},
+        )
+    return section
+
+
+def plan_priority_save(
+    *,
+    acting_user: User,
+    plan: PartnershipPlan,
+    priority: PlanPriority | None = None,
+    revision: int | None = None,
+    theme: str,
+    rationale: str,
+    objectives: str = "",
+    pcc_priorities: list[PoliceAndCrimePlanPriority] = (),
+) -> PlanPriority:
+    with transaction.atomic():
+        plan = locked_plan(plan.pk)
+        require_editable(plan)
+        if any(
+            p.police_force_area_id != plan.partnership.police_force_area_id for p in pcc_priorities
+        ):
+            raise ValidationError(
+                {
+                    "pcc_priorities": _(
+                        "Choose priorities of this force area's police and crime plan"
+                    )
+                }
+            )
+        taken = plan.priorities.filter(theme=theme)
+        if priority is not None:
+            priority = (
+                PlanPriority.objects.select_for_update(of=("self",))
+                .select_related("updated_by")
+                .get(pk=priority.pk, plan=plan)
+            )
+            if revision is not None and priority.revision != revision:
+                raise stale_edit_error(priority.updated_by, priority.updated_at)
+            taken = taken.exclude(pk=priority.pk)
+            before = {"theme": priority.theme, "rationale": priority.rationale}
+            priority.revision += 1
+        else:
+            priority = PlanPriority(plan=plan, position=plan.priorities.count() + 1)
+            before = {}
+        if taken.exists():
+            raise ValidationError(
+                {"theme": _("This theme is already one of the plan's priorities")}
+            )
+        priority.theme, priority.rationale, priority.objectives = theme, rationale, objectives
+        priority.updated_by = acting_user
+        priority.full_clean()
+        priority.save()
+        priority.pcc_priorities.set(pcc_priorities)
+        content_changed(plan)
+        audit_record(
+            acting_user=acting_user,
+            partnership=plan.partnership,
+            action="plan.priority_save",
+            target=plan,
+            changes={
+                "priority": [before.get("theme"), theme],
+                "rationale": [before.get("rationale"), rationale],
+                "pcc_priorities": [None, [p.title for p in pcc_priorities]],
+            },
+        )
+    return priority
+
+
+def plan_priority_remove(*, acting_user: User, priority: PlanPriority) -> None:
+    with transaction.atomic():
+        plan = locked_plan(priority.plan_id)
+        require_editable(plan)
+        theme = priority.theme
+        priority.delete()
+        content_changed(plan)
+        audit_record(
+            acting_user=acting_user,
+            partnership=plan.partnership,
+            action="plan.priority_remove",
+            target=plan,
+            changes={"priority": [theme, None]},
+        )
+
+
+def _seated(plan: PartnershipPlan) -> set[int]:
+    return set(plan.partnership.partner_organisations.values_list("organisation_id", flat=True))
+
+
+def plan_action_save(
+    *,
+    acting_user: User,
+    priority: PlanPriority,
+    action: PlanAction | None = None,
+    revision: int | None = None,
+    description: str,
+    lead_organisation: Organisation,
+    supporting_organisations: list[Organisation] = (),
+    start_date: date,
+    due_date: date,
+    resources: str = "",
+) -> PlanAction:
+    """Add or change an action. Its lead organisation's people may then report its progress."""
+    with transaction.atomic():
+        plan = locked_plan(priority.plan_id)
+        require_editable(plan)
+        errors = {}
+        seated = _seated(plan)
+        if lead_organisation.pk not in seated:
+            errors["lead_organisation"] = _("Choose an organisation that sits on this partnership")
+        if any(organisation.pk not in seated for organisation in supporting_organisations):
+            errors["supporting_organisations"] = _(
+                "Choose supporting organisations that sit on this partnership"
+            )
+        for name, value in (("start_date", start_date), ("due_date", due_date)):
+            if not plan.starts_on <= value <= plan.ends_on:
+                errors[name] = _("Enter a date within the plan period, %(start)s to %(end)s") % {
+                    "start": plan.starts_on.strftime("%-d %B %Y"),
+                    "end": plan.ends_on.strftime("%-d %B %Y"),
+                }
+        if "due_date" not in errors and "start_date" not in errors and due_date < start_date:
+            errors["due_date"] = _("The due date must be the same as or after the start date")
+        if errors:
+            raise ValidationError(errors)
+        previous_lead = None
+        if action is not None:
+            action = (
+                PlanAction.objects.select_for_update(of=("self",))
+                .select_related("updated_by", "lead_organisation")
+                .get(pk=action.pk, plan=plan)
+            )
+            if revision is not None and action.revision != revision:
+                raise stale_edit_error(action.updated_by, action.updated_at)
+            previous_lead = action.lead_organisation
+            before = {"description": action.description, "lead": previous_lead.name}
+            action.revision += 1
+        else:
+            action = PlanAction(
+                plan=plan,
+                partnership=plan.partnership,
+                position=priority.actions.count() + 1,
+            )
+            before = {}
+        action.priority = priority
+        action.description = description.strip()
+        action.lead_organisation = lead_organisation
+        action.start_date, action.due_date = start_date, due_date
+        action.resources = resources.strip()
+        action.updated_by = acting_user
+        action.full_clean()
+        action.save()
+        action.supporting_organisations.set(supporting_organisations)
+        if previous_lead is not None and previous_lead != lead_organisation:
+            ActionPolicy.revoke(action, previous_lead)
+        ActionPolicy.grant(action)
+        content_changed(plan)
+        audit_record(
+            acting_user=acting_user,
+            partnership=plan.partnership,
+            action="plan.action_save",
+            target=action,
+            changes={
+                "description": [before.get("description"), action.description],
+                "lead": [before.get("lead"), lead_organisation.name],
+                "dates": [None, [str(start_date), str(due_date)]],
+            },
+        )
+    return action
+
+
+def plan_action_remove(*, acting_user: User, action: PlanAction) -> None:
+    with transaction.atomic():
+        plan = locked_plan(action.plan_id)
+        require_editable(plan)
+        description = action.description
+        action.delete()
+        content_changed(plan)
+        audit_record(
+            acting_user=acting_user,
+            partnership=plan.partnership,
+            action="plan.action_remove",
+            target=plan,
+            changes={"action": [description, None]},
+        )
+
+
+def measure_save(
+    *,
+    acting_user: User,
+    action: PlanAction,
+    measure: Measure | None = None,
+    name: str,
+    unit: str = "",
+    baseline: Decimal,
+    target: Decimal,
+    higher_is_better: bool = True,
+) -> Measure:
+    with transaction.atomic():
+        plan = locked_plan(action.plan_id)
+        require_editable(plan)
+        if measure is None:
+            measure = Measure(action=action, position=action.measures.count() + 1)
+            before = None
+        else:
+            before = f"{measure.name}: {measure.baseline} → {measure.target}"
+        measure.name, measure.unit = name.strip(), unit.strip()
+        measure.baseline, measure.target = baseline, target
+        measure.higher_is_better = higher_is_better
+        measure.full_clean()
+        measure.save()
+        content_changed(plan)
+        audit_record(
+            acting_user=acting_user,
+            partnership=plan.partnership,
+            action="plan.measure_save",
+            target=action,
+            changes={"measure": [before, f"{measure.name}: {baseline} → {target}"]},
+        )
+    return measure
+
+
+def measure_remove(*, acting_user: User, measure: Measure) -> None:
+    with transaction.atomic():
+        plan = locked_plan(measure.action.plan_id)
+        require_editable(plan)
+        name = measure.name
+        measure.delete()
+        content_changed(plan)
+        audit_record(
+            acting_user=acting_user,
+            partnership=plan.partnership,
+            action="plan.measure_remove",
+            target=plan,
+            changes={"measure": [name, None]},
+        )

@@ -1,0 +1,4 @@
+"""Placeholder: filled in by its owner."""
+
+tenant_patterns: list = []
+site_patterns: list = []

@@ -1,0 +1,128 @@
+"""Partnership plans built through the services, at each point of their life."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from assessments import services as assessment_services
+from partnerships.models import Role, Seat
+from partnerships.selectors import membership_for
+from plans.models import PoliceAndCrimePlanPriority
+from plans.services import approval, drafting
+from tests.assessments.conftest import complete
+from tests.factories import member, organisation_in
+
+YEAR = 2027
+
+
+def approved_assessment(partnership, coordinator, year=YEAR):
+    assessment = assessment_services.assessment_start(
+        acting_user=coordinator, partnership=partnership, year_start=year
+    )
+    assessment_services.assessment_open_contributions(
+        acting_user=coordinator, assessment=assessment
+    )
+    complete(assessment, coordinator)
+    assessment_services.priority_save(
+        acting_user=coordinator,
+        assessment=assessment,
+        theme="anti_social_behaviour",
+        rationale="Residents' first concern.",
+        evidence="Survey.",
+    )
+    assessment_services.assessment_submit_for_review(acting_user=coordinator, assessment=assessment)
+    approver = member(partnership, Role.STRATEGY_MEMBER, seat=Seat.LOCAL_AUTHORITY)
+    return assessment_services.assessment_approve(
+        acting_user=approver,
+        membership=membership_for(user=approver, partnership_slug=partnership.slug),
+        assessment=assessment,
+    )
+
+
+def add_action(
+    plan, coordinator, *, seat=Seat.POLICE, description="Patrol hotspots", priority=None
+):
+    priority = priority or plan.priorities.first()
+    action = drafting.plan_action_save(
+        acting_user=coordinator,
+        priority=priority,
+        description=description,
+        lead_organisation=organisation_in(plan.partnership, seat),
+        supporting_organisations=[organisation_in(plan.partnership, Seat.LOCAL_AUTHORITY)],
+        start_date=date(YEAR, 4, 1),
+        due_date=date(YEAR + 1, 3, 31),
+        resources="Two officers",
+    )
+    drafting.measure_save(
+        acting_user=coordinator,
+        action=action,
+        name="Incidents reported",
+        unit="incidents",
+        baseline=Decimal(400),
+        target=Decimal(320),
+        higher_is_better=False,
+    )
+    return action
+
+
+def sign_off_by_every_seat(plan, signers):
+    for user in signers.values():
+        approval.plan_sign_off(
+            acting_user=user,
+            membership=membership_for(user=user, partnership_slug=plan.partnership.slug),
+            plan=plan,
+        )
+    plan.refresh_from_db()
+    return plan
+
+
+@pytest.fixture
+def pcc_priorities(partnership):
+    return [
+        PoliceAndCrimePlanPriority.objects.create(
+            police_force_area=partnership.police_force_area, title=title, position=index
+        )
+        for index, title in enumerate(
+            ["Keeping people safe", "Reducing harm", "Strengthening communities"], start=1
+        )
+    ]
+
+
+@pytest.fixture
+def assessment(partnership, coordinator):
+    return approved_assessment(partnership, coordinator)
+
+
+@pytest.fixture
+def draft_plan(partnership, coordinator, assessment):
+    return drafting.plan_start(
+        acting_user=coordinator, partnership=partnership, assessment=assessment
+    )
+
+
+@pytest.fixture
+def signers(partnership):
+    """A strategy group member for each statutory seat."""
+    return {
+        seat: member(partnership, Role.STRATEGY_MEMBER, seat=seat, email=f"{seat}@signers.example")
+        for seat in Seat.statutory()
+    }
+
+
+@pytest.fixture
+def police_officer(partnership):
+    return member(partnership, Role.CONTRIBUTOR, seat=Seat.POLICE, email="officer@police.example")
+
+
+@pytest.fixture
+def plan_with_action(draft_plan, coordinator):
+    add_action(draft_plan, coordinator)
+    return draft_plan
+
+
+@pytest.fixture
+def published_plan(plan_with_action, coordinator, signers):
+    approval.plan_open_consultation(acting_user=coordinator, plan=plan_with_action)
+    sign_off_by_every_seat(plan_with_action, signers)
+    return approval.plan_publish(acting_user=coordinator, plan=plan_with_action)
