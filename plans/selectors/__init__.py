@@ -108,3 +108,43 @@ def pcc_priorities_for(*, partnership: Partnership) -> QuerySet[PoliceAndCrimePl
     return PoliceAndCrimePlanPriority.objects.filter(
         police_force_area_id=partnership.police_force_area_id
     )
+
+
+def section_for(*, plan: PartnershipPlan, kind: str):
+    try:
+        return plan.sections.select_related("updated_by").get(kind=kind)
+    except plan.sections.model.DoesNotExist:
+        raise Http404 from None
+
+
+def priority_for(*, plan: PartnershipPlan, priority_id: int) -> PlanPriority:
+    try:
+        return plan.priorities.select_related("updated_by").get(pk=priority_id)
+    except PlanPriority.DoesNotExist:
+        raise Http404 from None
+
+
+def action_for(*, plan: PartnershipPlan, action_id: int) -> PlanAction:
+    try:
+        return plan.actions.select_related("priority", "lead_organisation").get(pk=action_id)
+    except PlanAction.DoesNotExist:
+        raise Http404 from None
+
+
+def measure_for(*, plan: PartnershipPlan, measure_id: int) -> Measure:
+    try:
+        return Measure.objects.select_related("action").get(pk=measure_id, action__plan=plan)
+    except Measure.DoesNotExist:
+        raise Http404 from None
+
+
+def approved_assessments(*, partnership: Partnership):
+    from assessments.models import AssessmentStatus, StrategicAssessment
+
+    return StrategicAssessment.objects.filter(
+        partnership=partnership, status=AssessmentStatus.APPROVED
+    ).order_by("-year_start", "-version")
+
+
+def versions_of(*, membership: Membership) -> list[PartnershipPlan]:
+    return list(plans_visible(membership=membership).order_by("version"))

@@ -1,3 +1,411 @@
-"""Placeholder: filled in by its owner."""
+"""Pages for reading and writing a plan: the list of versions, the plan itself, and the forms
+for its sections, priorities, actions and measures."""
 
-tenant_patterns: list = []
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from partnerships.models import Seat
+from partnerships.permissions import Perm, membership_can
+from partnerships.tenancy import PartnershipViewMixin
+from partnerships.views import ConfirmServiceView, ServiceFormView
+
+from .. import forms, selectors
+from ..models import PlanSectionKind, PlanStatus
+from ..selectors import versions
+from ..services import approval, drafting
+
+
+def plan_url(plan) -> str:
+    return reverse(
+        "plans:detail", kwargs={"partnership_slug": plan.partnership.slug, "plan_id": plan.pk}
+    )
+
+
+class PlanFormView(ServiceFormView):
+    """Plan forms take their choices from the plan, not from the partnership."""
+
+    form_needs_partnership = False
+
+
+class PlanMixin:
+    """Resolves ``plan_id`` within this partnership, as far as this member may see."""
+
+    @cached_property
+    def plan(self):
+        return selectors.plan_for(membership=self.membership, plan_id=self.kwargs["plan_id"])
+
+    def get_success_url(self):
+        return plan_url(self.plan)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("plan", self.plan)
+        return super().get_context_data(**kwargs)
+
+
+class StaleAwareFormView(PlanFormView):
+    """On a stale edit, show the other person's version and let the next save build on it."""
+
+    template_name = "plans/form_page.html"
+    heading = ""
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("heading", self.heading)
+        kwargs.setdefault("cancel_url", self.get_success_url())
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            if getattr(error, "code", None) == "stale":
+                self.target.refresh_from_db()
+                form.data = form.data.copy()
+                form.data["revision"] = self.target.revision
+                self.stale = True
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+
+class PlanListView(PlanFormView):
+    permission_required = Perm.VIEW_PLANS
+    template_name = "plans/list.html"
+    form_class = forms.PlanStartForm
+
+    @cached_property
+    def plans(self):
+        return list(selectors.plan_list(membership=self.membership))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["assessments"] = selectors.approved_assessments(partnership=self.partnership)
+        return kwargs
+
+    def post(self, request, *args, **kwargs):
+        if not membership_can(self.membership, Perm.MANAGE_PLANS):
+            raise Http404
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(
+            plans=self.plans,
+            can_start=membership_can(self.membership, Perm.MANAGE_PLANS) and not self.plans,
+        )
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        self.started = drafting.plan_start(
+            acting_user=self.request.user,
+            partnership=self.partnership,
+            assessment=form.cleaned_data["assessment"],
+        )
+
+    def get_success_url(self):
+        return plan_url(self.started)
+
+
+class PlanDetailView(PartnershipViewMixin, TemplateView):
+    permission_required = Perm.VIEW_PLANS
+    template_name = "plans/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = selectors.plan_detail(membership=self.membership, plan_id=self.kwargs["plan_id"])
+        order = {kind: index for index, kind in enumerate(PlanSectionKind.values)}
+        seats = approval.required_seats(self.partnership)
+        signed = {sign_off.seat: sign_off for sign_off in plan.sign_offs.all()}
+        my_seat = (
+            approval.seat_of(self.membership)
+            if membership_can(self.membership, Perm.SIGN_OFF_PLANS)
+            else None
+        )
+        context.update(
+            plan=plan,
+            sections=sorted(plan.sections.all(), key=lambda section: order[section.kind]),
+            priorities=list(plan.priorities.all()),
+            sign_off_rows=[(Seat(seat).label, signed.get(seat)) for seat in seats],
+            may_sign_off=(
+                plan.status == PlanStatus.CONSULTATION
+                and my_seat in seats
+                and my_seat not in signed
+            ),
+            may_edit=plan.is_editable and membership_can(self.membership, Perm.MANAGE_PLANS),
+            statuses=PlanStatus,
+            information_sharing=PlanSectionKind.INFORMATION_SHARING,
+        )
+        return context
+
+
+class SectionEditView(PlanMixin, StaleAwareFormView):
+    permission_required = Perm.MANAGE_PLANS
+    form_class = forms.PlanSectionForm
+    success_message = _("Section saved.")
+
+    def get_target(self):
+        if self.kwargs["kind"] not in PlanSectionKind.values:
+            raise Http404
+        return selectors.section_for(plan=self.plan, kind=self.kwargs["kind"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "section": self.target}
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(heading=self.target.get_kind_display(), current_text=self.target.body)
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        drafting.plan_section_update(
+            acting_user=self.request.user,
+            section=self.target,
+            revision=data["revision"],
+            body=data["body"],
+            protocol_title=data.get("protocol_title", ""),
+            protocol_signatories=data.get("protocol_signatories", ""),
+            protocol_review_date=data.get("protocol_review_date"),
+        )
+
+    def get_success_url(self):
+        return plan_url(self.plan) + f"#section-{self.target.kind}"
+
+
+class PriorityEditView(PlanMixin, StaleAwareFormView):
+    permission_required = Perm.MANAGE_PLANS
+    form_class = forms.PlanPriorityForm
+    success_message = _("Priority saved.")
+
+    def get_target(self):
+        if "plan_priority_id" not in self.kwargs:
+            return None
+        return selectors.priority_for(plan=self.plan, priority_id=self.kwargs["plan_priority_id"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "plan": self.plan, "priority": self.target}
+
+    def get_context_data(self, **kwargs):
+        kwargs["heading"] = _("Change a priority") if self.target else _("Add a priority")
+        if self.target:
+            kwargs["current_text"] = self.target.rationale
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        drafting.plan_priority_save(
+            acting_user=self.request.user,
+            plan=self.plan,
+            priority=self.target,
+            revision=data.get("revision"),
+            theme=data["theme"],
+            rationale=data["rationale"],
+            objectives=data["objectives"],
+            pcc_priorities=list(data.get("pcc_priorities") or []),
+        )
+
+
+class PriorityRemoveView(PlanMixin, ConfirmServiceView):
+    permission_required = Perm.MANAGE_PLANS
+    submit_label = _("Remove priority")
+    heading = _("Remove the priority %(name)s and its actions?")
+
+    def get_target(self):
+        return selectors.priority_for(plan=self.plan, priority_id=self.kwargs["plan_priority_id"])
+
+    def perform(self, form):
+        drafting.plan_priority_remove(acting_user=self.request.user, priority=self.target)
+        messages.success(self.request, _("Priority removed."))
+
+
+class ActionEditView(PlanMixin, StaleAwareFormView):
+    permission_required = Perm.MANAGE_PLANS
+    form_class = forms.PlanActionForm
+    success_message = _("Action saved.")
+
+    def get_target(self):
+        if "action_id" not in self.kwargs:
+            return None
+        return selectors.action_for(plan=self.plan, action_id=self.kwargs["action_id"])
+
+    @cached_property
+    def priority(self):
+        if self.target is not None:
+            return self.target.priority
+        return selectors.priority_for(plan=self.plan, priority_id=self.kwargs["plan_priority_id"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "plan": self.plan, "action": self.target}
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(
+            heading=_("Change an action") if self.target else _("Add an action"),
+            caption=self.priority.get_theme_display(),
+        )
+        if self.target:
+            kwargs["current_text"] = self.target.description
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        drafting.plan_action_save(
+            acting_user=self.request.user,
+            priority=self.priority,
+            action=self.target,
+            revision=data.get("revision"),
+            description=data["description"],
+            lead_organisation=data["lead_organisation"],
+            supporting_organisations=list(data["supporting_organisations"]),
+            start_date=data["start_date"],
+            due_date=data["due_date"],
+            resources=data["resources"],
+        )
+
+    def get_success_url(self):
+        return plan_url(self.plan) + f"#priority-{self.priority.pk}"
+
+
+class ActionRemoveView(PlanMixin, ConfirmServiceView):
+    permission_required = Perm.MANAGE_PLANS
+    submit_label = _("Remove action")
+    heading = _("Remove the action “%(name)s”?")
+
+    def get_target(self):
+        return selectors.action_for(plan=self.plan, action_id=self.kwargs["action_id"])
+
+    def perform(self, form):
+        drafting.plan_action_remove(acting_user=self.request.user, action=self.target)
+        messages.success(self.request, _("Action removed."))
+
+
+class MeasureEditView(PlanMixin, StaleAwareFormView):
+    permission_required = Perm.MANAGE_PLANS
+    form_class = forms.MeasureForm
+    success_message = _("Measure saved.")
+
+    def get_target(self):
+        if "measure_id" not in self.kwargs:
+            return None
+        return selectors.measure_for(plan=self.plan, measure_id=self.kwargs["measure_id"])
+
+    @cached_property
+    def action(self):
+        if self.target is not None:
+            return self.target.action
+        return selectors.action_for(plan=self.plan, action_id=self.kwargs["action_id"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "measure": self.target}
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(
+            heading=_("Change a measure") if self.target else _("Add a measure"),
+            caption=self.action.description,
+        )
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        drafting.measure_save(
+            acting_user=self.request.user,
+            action=self.action,
+            measure=self.target,
+            **form.cleaned_data,
+        )
+
+    def get_success_url(self):
+        return plan_url(self.plan) + f"#priority-{self.action.priority_id}"
+
+
+class MeasureRemoveView(PlanMixin, ConfirmServiceView):
+    permission_required = Perm.MANAGE_PLANS
+    submit_label = _("Remove measure")
+    heading = _("Remove the measure %(name)s?")
+
+    def get_target(self):
+        return selectors.measure_for(plan=self.plan, measure_id=self.kwargs["measure_id"])
+
+    def perform(self, form):
+        drafting.measure_remove(acting_user=self.request.user, measure=self.target)
+        messages.success(self.request, _("Measure removed."))
+
+
+class CompareView(PlanMixin, PartnershipViewMixin, TemplateView):
+    """What changed between this version and another one the member may see."""
+
+    permission_required = Perm.VIEW_PLANS
+    template_name = "plans/compare.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        others = [p for p in selectors.versions_of(membership=self.membership) if p != self.plan]
+        form = forms.CompareForm(self.request.GET or None, versions=others)
+        context.update(form=form, others=others)
+        if form.is_valid():
+            other_id = form.cleaned_data["other"]
+            older_id, newer_id = sorted([other_id, self.plan.pk])
+            older = selectors.plan_detail(membership=self.membership, plan_id=older_id)
+            newer = selectors.plan_detail(membership=self.membership, plan_id=newer_id)
+            changes = versions.compare(older, newer)
+            context.update(
+                older=older,
+                newer=newer,
+                changes=changes,
+                any_changed=any(block.changed for block in changes),
+                compared=True,
+            )
+        return context
+
+
+tenant_patterns = [
+    path("plans/", PlanListView.as_view(), name="list"),
+    path("plans/<int:plan_id>/", PlanDetailView.as_view(), name="detail"),
+    path("plans/<int:plan_id>/compare/", CompareView.as_view(), name="compare"),
+    path(
+        "plans/<int:plan_id>/sections/<slug:kind>/", SectionEditView.as_view(), name="section_edit"
+    ),
+    path("plans/<int:plan_id>/priorities/add/", PriorityEditView.as_view(), name="priority_add"),
+    path(
+        "plans/<int:plan_id>/priorities/<int:plan_priority_id>/",
+        PriorityEditView.as_view(),
+        name="priority_edit",
+    ),
+    path(
+        "plans/<int:plan_id>/priorities/<int:plan_priority_id>/remove/",
+        PriorityRemoveView.as_view(),
+        name="priority_remove",
+    ),
+    path(
+        "plans/<int:plan_id>/priorities/<int:plan_priority_id>/actions/add/",
+        ActionEditView.as_view(),
+        name="action_add",
+    ),
+    path(
+        "plans/<int:plan_id>/actions/<int:action_id>/edit/",
+        ActionEditView.as_view(),
+        name="action_edit",
+    ),
+    path(
+        "plans/<int:plan_id>/actions/<int:action_id>/remove/",
+        ActionRemoveView.as_view(),
+        name="action_remove",
+    ),
+    path(
+        "plans/<int:plan_id>/actions/<int:action_id>/measures/add/",
+        MeasureEditView.as_view(),
+        name="measure_add",
+    ),
+    path(
+        "plans/<int:plan_id>/measures/<int:measure_id>/",
+        MeasureEditView.as_view(),
+        name="measure_edit",
+    ),
+    path(
+        "plans/<int:plan_id>/measures/<int:measure_id>/remove/",
+        MeasureRemoveView.as_view(),
+        name="measure_remove",
+    ),
+]

@@ -1,0 +1,311 @@
+"""Forms for writing and approving a plan. Every field that points at another row has its choices
+limited to this partnership (never trust an id from the client); the services check again."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import PriorityTheme
+from authorities.models import Organisation
+from csp_portal.forms import GovukDateField, GovukFormMixin
+from partnerships.models import Seat
+
+from .models import (
+    PartnershipPlan,
+    PlanAction,
+    PlanPriority,
+    PlanSection,
+    PlanSectionKind,
+    PoliceAndCrimePlanPriority,
+)
+
+MARKDOWN_HINT = _(
+    "Leave a blank line between paragraphs. Start a line with - for a bullet point, "
+    "and put **two stars** around words to make them bold."
+)
+
+
+class _RevisionMixin:
+    """A hidden copy of the row's revision: a save made from an older one is refused."""
+
+    def _with_revision(self, kwargs, record, values):
+        kwargs["initial"] = {
+            **({"revision": record.revision, **values} if record else {}),
+            **(kwargs.get("initial") or {}),
+        }
+        return kwargs
+
+
+class PlanStartForm(GovukFormMixin, forms.Form):
+    submit_label = _("Start the plan")
+
+    assessment = forms.ModelChoiceField(
+        label=_("Which approved strategic assessment does the plan build on?"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Select the strategic assessment"),
+            "invalid_choice": _("Select one of this partnership's approved assessments"),
+        },
+    )
+
+    def __init__(self, *args, assessments, submit_label=None, **kwargs):
+        if submit_label:
+            self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].queryset = assessments
+        self.fields["assessment"].label_from_instance = lambda a: (
+            _("Strategic assessment %(year)s, version %(version)s")
+            % {"year": a.year_label, "version": a.version}
+        )
+
+
+class PlanSectionForm(GovukFormMixin, _RevisionMixin, forms.Form):
+    submit_label = _("Save section")
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=MARKDOWN_HINT,
+    )
+
+    def __init__(self, *args, section: PlanSection, **kwargs):
+        kwargs = self._with_revision(
+            kwargs,
+            section,
+            {
+                "body": section.body,
+                "protocol_title": section.protocol_title,
+                "protocol_signatories": section.protocol_signatories,
+                "protocol_review_date": section.protocol_review_date,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = section.get_kind_display()
+        if section.kind == PlanSectionKind.INFORMATION_SHARING:
+            self.fields["protocol_title"] = forms.CharField(
+                label=_("Information sharing protocol in force"),
+                required=False,
+                max_length=200,
+            )
+            self.fields["protocol_signatories"] = forms.CharField(
+                label=_("Signatories"),
+                help_text=_("One organisation per line."),
+                required=False,
+                max_length=5_000,
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+            self.fields["protocol_review_date"] = GovukDateField(
+                label=_("Review date"), required=False, help_text=_("For example, 31 3 2028")
+            )
+            self.build_helper()
+
+
+class PlanPriorityForm(GovukFormMixin, _RevisionMixin, forms.Form):
+    submit_label = _("Save priority")
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    theme = forms.ChoiceField(
+        label=_("Priority theme"),
+        choices=[("", _("Choose a theme")), *PriorityTheme.choices],
+        error_messages={
+            "required": _("Select the priority theme"),
+            "invalid_choice": _("Select one of the listed priority themes"),
+        },
+    )
+    rationale = forms.CharField(
+        label=_("Why it is a priority"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Say why this is a priority")},
+    )
+    objectives = forms.CharField(
+        label=_("Objectives"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the partnership means to achieve for this priority over the plan."),
+    )
+    pcc_priorities = forms.ModelMultipleChoiceField(
+        label=_("Police and crime plan priorities it serves"),
+        queryset=PoliceAndCrimePlanPriority.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": _("Select priorities of this force area's police and crime plan"),
+            "invalid_pk_value": _("Select priorities of this force area's police and crime plan"),
+        },
+    )
+
+    def __init__(self, *args, plan: PartnershipPlan, priority: PlanPriority | None, **kwargs):
+        kwargs = self._with_revision(
+            kwargs,
+            priority,
+            priority
+            and {
+                "theme": priority.theme,
+                "rationale": priority.rationale,
+                "objectives": priority.objectives,
+                "pcc_priorities": list(priority.pcc_priorities.all()),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        choices = PoliceAndCrimePlanPriority.objects.filter(
+            police_force_area_id=plan.partnership.police_force_area_id
+        )
+        self.fields["pcc_priorities"].queryset = choices
+        if not choices:
+            del self.fields["pcc_priorities"]
+            self.build_helper()
+
+
+class PlanActionForm(GovukFormMixin, _RevisionMixin, forms.Form):
+    submit_label = _("Save action")
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    description = forms.CharField(
+        label=_("What will be done"),
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what will be done")},
+    )
+    lead_organisation = forms.ModelChoiceField(
+        label=_("Lead organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
+        error_messages={
+            "required": _("Select the lead organisation"),
+            "invalid_choice": _("Select an organisation that sits on this partnership"),
+        },
+    )
+    supporting_organisations = forms.ModelMultipleChoiceField(
+        label=_("Supporting organisations (optional)"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": _("Select organisations that sit on this partnership"),
+            "invalid_pk_value": _("Select organisations that sit on this partnership"),
+        },
+    )
+    start_date = GovukDateField(label=_("Start date"))
+    due_date = GovukDateField(label=_("Due date"))
+    resources = forms.CharField(
+        label=_("Resources (optional)"),
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("People, money or services the partners commit to it."),
+    )
+
+    def __init__(self, *args, plan: PartnershipPlan, action: PlanAction | None, **kwargs):
+        kwargs = self._with_revision(
+            kwargs,
+            action,
+            action
+            and {
+                "description": action.description,
+                "lead_organisation": action.lead_organisation,
+                "supporting_organisations": list(action.supporting_organisations.all()),
+                "start_date": action.start_date,
+                "due_date": action.due_date,
+                "resources": action.resources,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        seated = Organisation.objects.filter(
+            partner_seats__partnership_id=plan.partnership_id
+        ).order_by("name")
+        self.fields["lead_organisation"].queryset = seated
+        self.fields["supporting_organisations"].queryset = seated
+        for name in ("start_date", "due_date"):
+            self.fields[name].help_text = _("Between %(start)s and %(end)s") % {
+                "start": plan.starts_on.strftime("%-d %m %Y"),
+                "end": plan.ends_on.strftime("%-d %m %Y"),
+            }
+
+
+class MeasureForm(GovukFormMixin, forms.Form):
+    submit_label = _("Save measure")
+
+    name = forms.CharField(
+        label=_("Measure"),
+        max_length=200,
+        help_text=_("For example, Repeat victims of domestic abuse"),
+        error_messages={"required": _("Enter what is measured")},
+    )
+    unit = forms.CharField(label=_("Unit (optional)"), max_length=40, required=False)
+    baseline = forms.DecimalField(
+        label=_("Baseline"),
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        error_messages={
+            "required": _("Enter the baseline"),
+            "invalid": _("Enter the baseline as a number, like 420 or 12.5"),
+        },
+    )
+    target = forms.DecimalField(
+        label=_("Target"),
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        error_messages={
+            "required": _("Enter the target"),
+            "invalid": _("Enter the target as a number, like 380 or 12.5"),
+        },
+    )
+    higher_is_better = forms.TypedChoiceField(
+        label=_("Which way is better?"),
+        choices=[("true", _("Higher is better")), ("false", _("Lower is better"))],
+        coerce=lambda value: value == "true",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select which way is better")},
+    )
+
+    def __init__(self, *args, measure=None, **kwargs):
+        if measure is not None:
+            kwargs["initial"] = {
+                "name": measure.name,
+                "unit": measure.unit,
+                "baseline": measure.baseline,
+                "target": measure.target,
+                "higher_is_better": "true" if measure.higher_is_better else "false",
+                **(kwargs.get("initial") or {}),
+            }
+        super().__init__(*args, **kwargs)
+
+
+class ApprovalRuleForm(GovukFormMixin, forms.Form):
+    submit_label = _("Save the rule")
+
+    seats = forms.MultipleChoiceField(
+        label=_("Which seats must sign the plan off?"),
+        choices=Seat.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A strategy group member of each seat you choose signs the plan off; the last "
+            "sign-off approves it."
+        ),
+        error_messages={"required": _("Choose at least one seat")},
+    )
+
+
+class CompareForm(forms.Form):
+    """Which other version to compare with (a GET form)."""
+
+    other = forms.TypedChoiceField(label=_("Compare with"), coerce=int)
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].choices = [
+            (
+                plan.pk,
+                _("Version %(version)s (%(status)s)")
+                % {"version": plan.version, "status": plan.get_status_display().lower()},
+            )
+            for plan in versions
+        ]
