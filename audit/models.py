@@ -39,6 +39,22 @@ ACTION_LABELS = {
     "contribution.withdraw": _("Contribution request withdrawn"),
     "contribution.document_add": _("Document attached to a contribution"),
     "contribution.document_remove": _("Document removed from a contribution"),
+    "plan.start": _("Partnership plan started"),
+    "plan.refresh": _("Annual refresh of the plan started"),
+    "plan.section_update": _("Plan section changed"),
+    "plan.priority_save": _("Plan priority saved"),
+    "plan.priority_remove": _("Plan priority removed"),
+    "plan.action_save": _("Plan action saved"),
+    "plan.action_remove": _("Plan action removed"),
+    "plan.measure_save": _("Measure saved"),
+    "plan.measure_remove": _("Measure removed"),
+    "plan.approval_rule_update": _("Plan sign-off rule changed"),
+    "plan.consultation": _("Plan opened for consultation"),
+    "plan.redraft": _("Plan returned to draft"),
+    "plan.sign_off": _("Plan signed off for a seat"),
+    "plan.approve": _("Plan approved"),
+    "plan.publish": _("Plan published"),
+    "plan.supersede": _("Plan superseded"),
 }
 
 
