@@ -70,7 +70,9 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
         return
     coordinator = _person(trafford, Role.COORDINATOR)
     strategy = Membership.objects.select_related("user", "organisation").get(
-        partnership=trafford, role=Role.STRATEGY_MEMBER
+        partnership=trafford,
+        role=Role.STRATEGY_MEMBER,
+        organisation__name="Greater Manchester Police",
     )
 
     current = _written(trafford, coordinator, year_start=2026)
@@ -107,7 +109,7 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
             (probation, "Reoffending and accommodation", "How many left custody homeless?"),
         ]
     }
-    officer = _person(trafford, Role.STRATEGY_MEMBER)
+    officer = strategy.user  # the police answer through their strategy group member
     services.contribution_save(
         acting_user=officer,
         contribution=requests[police],

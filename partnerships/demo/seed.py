@@ -100,6 +100,11 @@ PEOPLE = [
         (("E22000107", Role.STRATEGY_MEMBER, "Greater Manchester Police"),),
     ),
     DemoPerson(
+        "director@trafford.example",
+        "Maria Costa",
+        (("E22000107", Role.STRATEGY_MEMBER, "Trafford Council"),),
+    ),
+    DemoPerson(
         "partner@trafford.example",
         "Grace Okafor",
         (("E22000107", Role.CONTRIBUTOR, "Greater Manchester Fire and Rescue Service"),),

@@ -14,7 +14,15 @@ def _counts():
         model._meta.label: model.objects.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in {"accounts", "authorities", "partnerships", "audit", "assessments", "recorded_crime"}
+        in {
+            "accounts",
+            "authorities",
+            "partnerships",
+            "audit",
+            "assessments",
+            "recorded_crime",
+            "plans",
+        }
     }
 
 
@@ -93,3 +101,18 @@ def test_the_demo_shows_the_assessment_cycle_and_its_evidence():
     assert crime_profile(partnership=trafford).total.count == 18009
     analyst = User.objects.get(email="analyst@southwales.example")
     assert {r.partnership.name for r in my_requests(user=analyst)} == {"Cardiff", "Cwm Taf"}
+
+
+def test_the_demo_has_a_published_plan_with_actions_for_each_partner():
+    from plans.models import PartnershipPlan
+    from plans.permissions import ActionPolicy
+
+    call_command("seed_demo")
+
+    plan = PartnershipPlan.objects.get(partnership__ons_code="E22000107")
+    assert (plan.status, plan.period_label) == ("published", "2026 to 2029")
+    assert set(plan.sign_offs.values_list("seat", flat=True)) == {"police", "local_authority"}
+    partner = User.objects.get(email="partner@trafford.example")
+    assert [a.description for a in ActionPolicy.reportable(partner)] == [
+        "Run fire safety and diversion sessions in the wards with most deliberate fires"
+    ]

@@ -4,6 +4,7 @@ from django.db import transaction
 from assessments.demo import seed_assessments
 from partnerships.demo.seed import DEMO_PASSWORD, seed_demo
 from partnerships.models import Partnership
+from plans.demo import seed_plans
 from recorded_crime.demo import load_demo_release
 
 
@@ -17,9 +18,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = seed_demo()
             load_demo_release()
-            seed_assessments(
-                partnerships={p.ons_code: p for p in Partnership.objects.exclude(ons_code="")}
-            )
+            partnerships = {p.ons_code: p for p in Partnership.objects.exclude(ons_code="")}
+            seed_assessments(partnerships=partnerships)
+            seed_plans(partnerships=partnerships)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Every demo login uses the password:")
         )

@@ -1,0 +1,176 @@
+"""Demonstration partnership plan, made through the services like everything else.
+
+Trafford's plan for 2026 to 2029 is built on its approved 2026/27 assessment, signed off by the
+police and the council (Trafford's sign-off rule, which is data), and published, so its public
+summary is live. Greater Manchester's police and crime plan priorities are those of the Mayor's
+published plan, "Standing Together". Fictional actions and figures.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from assessments.models import AssessmentStatus, StrategicAssessment
+from partnerships.models import Membership, Partnership, Role, Seat
+from partnerships.selectors import membership_for
+
+from .models import PartnershipPlan, PlanSectionKind, PoliceAndCrimePlanPriority
+from .services import approval, drafting
+
+GREATER_MANCHESTER_PRIORITIES = [
+    ("Keeping people safe", "Protecting people from harm, including domestic abuse."),
+    ("Reducing harm and offending", "Preventing crime and reducing reoffending."),
+    ("Strengthening communities and places", "Working with communities to tackle ASB."),
+]
+
+SECTIONS = {
+    PlanSectionKind.SUMMARY: (
+        "Safer Trafford's plan for **2026 to 2029** sets out what the partners will do about "
+        "the three priorities our strategic assessment recommended.\n\n"
+        "- Violence against women and girls, domestic abuse and sexual violence\n"
+        "- Serious violence\n"
+        "- Anti-social behaviour and disorder"
+    ),
+    PlanSectionKind.REDUCING_REOFFENDING: (
+        "Integrated offender management continues, with probation leading on accommodation "
+        "for people leaving custody."
+    ),
+    PlanSectionKind.SERIOUS_VIOLENCE: (
+        "Our serious violence strategy under the Serious Violence Duty focuses on young people "
+        "aged 15 to 24 and the night-time economy."
+    ),
+    PlanSectionKind.INFORMATION_SHARING: (
+        "Partners share information under the Greater Manchester information sharing protocol, "
+        "reviewed every two years."
+    ),
+    PlanSectionKind.PCC_PRIORITIES: (
+        "Each of our priorities serves at least one priority of the Mayor's police and crime "
+        "plan, Standing Together; the mapping is shown with each priority."
+    ),
+    PlanSectionKind.RESOURCES: (
+        "Partners fund the plan from their own budgets and the community safety grant."
+    ),
+}
+
+# (theme, lead organisation, what will be done, measure, baseline, target, higher is better)
+ACTIONS = [
+    (
+        "vawdasv",
+        "Greater Manchester Police",
+        "Offer every repeat victim of domestic abuse an independent adviser",
+        "Repeat victims offered an IDVA",
+        "62",
+        "90",
+        True,
+    ),
+    (
+        "serious_violence",
+        "Trafford Council",
+        "Fund detached youth work in the town centres on Friday and Saturday nights",
+        "Violence with injury offences",
+        "1369",
+        "1200",
+        False,
+    ),
+    (
+        "anti_social_behaviour",
+        "Greater Manchester Fire and Rescue Service",
+        "Run fire safety and diversion sessions in the wards with most deliberate fires",
+        "Deliberate secondary fires",
+        "240",
+        "200",
+        False,
+    ),
+]
+
+
+def seed_plans(*, partnerships: dict[str, Partnership]) -> None:
+    trafford = partnerships["E22000107"]
+    if PartnershipPlan.objects.filter(partnership=trafford).exists():
+        return
+    for position, (title, description) in enumerate(GREATER_MANCHESTER_PRIORITIES, start=1):
+        PoliceAndCrimePlanPriority.objects.get_or_create(
+            police_force_area=trafford.police_force_area,
+            title=title,
+            defaults={"description": description, "position": position},
+        )
+    assessment = StrategicAssessment.objects.filter(
+        partnership=trafford, year_start=2026, status=AssessmentStatus.APPROVED
+    ).first()
+    if assessment is None:
+        return
+    coordinator = (
+        Membership.objects.filter(partnership=trafford, role=Role.COORDINATOR)
+        .select_related("user")
+        .first()
+        .user
+    )
+    plan = drafting.plan_start(acting_user=coordinator, partnership=trafford, assessment=assessment)
+    for section in plan.sections.all():
+        extra = {}
+        if section.kind == PlanSectionKind.INFORMATION_SHARING:
+            extra = {
+                "protocol_title": "Greater Manchester Information Sharing Protocol",
+                "protocol_signatories": "Greater Manchester Police\nTrafford Council\n"
+                "Greater Manchester Fire and Rescue Service\nProbation Service\nNHS GM",
+                "protocol_review_date": date(2027, 3, 31),
+            }
+        drafting.plan_section_update(
+            acting_user=coordinator,
+            section=section,
+            revision=section.revision,
+            body=SECTIONS[section.kind],
+            **extra,
+        )
+    pcc = list(
+        PoliceAndCrimePlanPriority.objects.filter(police_force_area=trafford.police_force_area)
+    )
+    organisations = {
+        seat.organisation.name: seat.organisation
+        for seat in trafford.partner_organisations.select_related("organisation")
+    }
+    priorities = {priority.theme: priority for priority in plan.priorities.all()}
+    for index, priority in enumerate(priorities.values()):
+        drafting.plan_priority_save(
+            acting_user=coordinator,
+            plan=plan,
+            priority=priority,
+            theme=priority.theme,
+            rationale=priority.rationale,
+            objectives="Fewer victims, and fewer repeat victims, by 2029.",
+            pcc_priorities=[pcc[index % len(pcc)], pcc[(index + 1) % len(pcc)]],
+        )
+    for theme, lead, description, measure, baseline, target, higher in ACTIONS:
+        action = drafting.plan_action_save(
+            acting_user=coordinator,
+            priority=priorities[theme],
+            description=description,
+            lead_organisation=organisations[lead],
+            supporting_organisations=[organisations["Trafford Council"]]
+            if lead != "Trafford Council"
+            else [],
+            start_date=date(2026, 4, 1),
+            due_date=date(2029, 3, 31),
+            resources="From partners' existing budgets",
+        )
+        drafting.measure_save(
+            acting_user=coordinator,
+            action=action,
+            name=measure,
+            baseline=Decimal(baseline),
+            target=Decimal(target),
+            higher_is_better=higher,
+        )
+    approval.approval_rule_update(
+        acting_user=coordinator, partnership=trafford, seats=[Seat.POLICE, Seat.LOCAL_AUTHORITY]
+    )
+    approval.plan_open_consultation(acting_user=coordinator, plan=plan)
+    for membership in Membership.objects.filter(
+        partnership=trafford, role=Role.STRATEGY_MEMBER
+    ).select_related("user"):
+        approval.plan_sign_off(
+            acting_user=membership.user,
+            membership=membership_for(user=membership.user, partnership_slug=trafford.slug),
+            plan=plan,
+        )
+    plan.refresh_from_db()
+    approval.plan_publish(acting_user=coordinator, plan=plan)
