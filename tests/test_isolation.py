@@ -75,17 +75,49 @@ def _assessment(partnership):
     return assessment
 
 
+def _plan(partnership):
+    """B's published plan with an action and a measure (made once)."""
+    from plans.models import PartnershipPlan
+    from tests.plans.conftest import add_action, approved_assessment
+
+    existing = PartnershipPlan.objects.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
+    from plans.services import drafting
+
+    assessment = approved_assessment(partnership, coordinator.user)
+    plan = drafting.plan_start(
+        acting_user=coordinator.user, partnership=partnership, assessment=assessment
+    )
+    add_action(plan, coordinator.user)
+    return plan
+
+
+# Values for ``kind``, which names a section or a document rather than a record.
+KIND_BY_URL = {"plans:section_edit": "summary", "assessments:section_edit": "changes"}
+
 # How to make a record of partnership B for each URL argument that names one.
 OBJECT_ARGUMENTS: dict[str, Callable] = {
     "membership_id": lambda p: Membership.objects.filter(partnership=p).first().pk,
     "invitation_id": _invitation_id,
     "partner_id": lambda p: PartnerOrganisation.objects.filter(partnership=p).first().pk,
     "assessment_id": lambda p: _assessment(p).pk,
-    "kind": lambda p: "changes",
+    "kind": lambda p: "plan",  # see KIND_BY_URL
     "priority_id": lambda p: _assessment(p).priorities.get().pk,
     "contribution_id": lambda p: _assessment(p).contribution_requests.get().pk,
     "document_id": lambda p: _assessment(p).contribution_requests.get().documents.get().pk,
+    "plan_id": lambda p: _plan(p).pk,
+    "plan_priority_id": lambda p: _plan(p).priorities.first().pk,
+    "action_id": lambda p: _plan(p).actions.get().pk,
+    "measure_id": lambda p: _plan(p).actions.get().measures.get().pk,
 }
+
+
+def _argument(name: str, partnership, url_name: str):
+    if name == "kind" and url_name in KIND_BY_URL:
+        return KIND_BY_URL[url_name]
+    return OBJECT_ARGUMENTS[name](partnership)
 
 
 def _tenant_patterns(resolver: URLResolver = None, prefix: str = "", namespace: str = ""):
@@ -140,7 +172,7 @@ def test_a_member_of_a_cannot_reach_b(two_partnerships, role, url_name, argument
     unknown = set(arguments) - {"partnership_slug"} - set(OBJECT_ARGUMENTS)
     assert not unknown, f"Teach OBJECT_ARGUMENTS how to make a record of B for {unknown}"
     objects_of_b = {
-        name: OBJECT_ARGUMENTS[name](b) for name in arguments if name != "partnership_slug"
+        name: _argument(name, b, url_name) for name in arguments if name != "partnership_slug"
     }
     attacker = member(a, role)
     client = signed_in(attacker)
@@ -167,7 +199,9 @@ def test_someone_signed_out_is_sent_to_sign_in_and_sees_nothing(
     two_partnerships, client, url_name, arguments
 ):
     _a, b = two_partnerships
-    kwargs = {name: OBJECT_ARGUMENTS[name](b) for name in arguments if name != "partnership_slug"}
+    kwargs = {
+        name: _argument(name, b, url_name) for name in arguments if name != "partnership_slug"
+    }
     before = _snapshot()
     url = reverse(url_name, kwargs={"partnership_slug": b.slug, **kwargs})
     for response in (client.get(url), client.post(url)):
