@@ -5,12 +5,15 @@ from .models import User
 
 
 def user_requires_two_factor(user: User) -> bool:
-    """Platform administrators and anyone holding a role that needs two-factor authentication."""
+    """Platform administrators, anyone holding a role that needs two-factor authentication, and
+    anyone with access to a domestic homicide review."""
     from partnerships.permissions import MFA_ROLES
 
     if user.is_staff or user.is_superuser:
         return True
-    return user.memberships.filter(role__in=MFA_ROLES).exists()
+    return (
+        user.memberships.filter(role__in=MFA_ROLES).exists() or user.review_access_grants.exists()
+    )
 
 
 def user_has_two_factor(user: User) -> bool:

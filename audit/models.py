@@ -55,6 +55,21 @@ ACTION_LABELS = {
     "plan.approve": _("Plan approved"),
     "plan.publish": _("Plan published"),
     "plan.supersede": _("Plan superseded"),
+    "plan.progress_report": _("Progress reported on an action"),
+    "plan.document_request": _("Plan PDF requested"),
+    "review.notify": _("Death notified: review case opened"),
+    "review.advance": _("Review moved to its next step"),
+    "review.hold": _("Review put on hold"),
+    "review.resume": _("Review resumed"),
+    "review.access_grant": _("Access to a review given"),
+    "review.access_revoke": _("Access to a review removed"),
+    "review.settings_update": _("Review decision-maker changed"),
+    "review.agency_request": _("Chronology or IMR requested from an agency"),
+    "review.chronology_entry_add": _("Chronology entry added"),
+    "review.document_add": _("Document attached to a review"),
+    "review.agency_request_submit": _("Agency's chronology or IMR submitted"),
+    "review.recommendation_add": _("Recommendation added to the action plan"),
+    "review.recommendation_update": _("Action plan line updated"),
 }
 
 

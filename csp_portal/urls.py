@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("assessments.urls")),
     path("", include("plans.urls")),
+    path("", include("reviews.urls")),
     path("national-data/recorded-crime/", include("recorded_crime.urls")),
     path("account/", include("accounts.urls")),
     path("", include("pages.urls")),

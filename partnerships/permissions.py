@@ -31,6 +31,8 @@ class Perm(StrEnum):
     VIEW_PLAN_PROGRESS = "view_plan_progress"
     # A role that may report on actions its organisation leads; which ones is an object permission.
     REPORT_PLAN_PROGRESS = "report_plan_progress"
+    # Recording a DHR notification; everything else about a review needs a grant on that review.
+    RECORD_REVIEWS = "record_reviews"
 
 
 # Everyone sees approved assessments; drafts only those who write or approve them.
@@ -54,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_PLANS,
             Perm.VIEW_PLAN_PROGRESS,
             Perm.REPORT_PLAN_PROGRESS,
+            Perm.RECORD_REVIEWS,
         }
     ),
     Role.STRATEGY_MEMBER: frozenset(

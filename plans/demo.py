@@ -13,8 +13,10 @@ from assessments.models import AssessmentStatus, StrategicAssessment
 from partnerships.models import Membership, Partnership, Role, Seat
 from partnerships.selectors import membership_for
 
-from .models import PartnershipPlan, PlanSectionKind, PoliceAndCrimePlanPriority
+from .deadlines import reportable_quarters
+from .models import ActionStatus, PartnershipPlan, PlanSectionKind, PoliceAndCrimePlanPriority
 from .services import approval, drafting
+from .services.progress import action_progress_report
 
 GREATER_MANCHESTER_PRIORITIES = [
     ("Keeping people safe", "Protecting people from harm, including domestic abuse."),
@@ -174,3 +176,27 @@ def seed_plans(*, partnerships: dict[str, Partnership]) -> None:
         )
     plan.refresh_from_db()
     approval.plan_publish(acting_user=coordinator, plan=plan)
+    _report_progress(plan)
+
+
+def _report_progress(plan: PartnershipPlan) -> None:
+    """The police have reported on their action for each quarter so far; the fire service's
+    update for the last completed quarter is still owed, so its officer sees it due."""
+    action = plan.actions.get(lead_organisation__name="Greater Manchester Police")
+    officer = Membership.objects.get(
+        partnership=plan.partnership,
+        role=Role.STRATEGY_MEMBER,
+        organisation__name="Greater Manchester Police",
+    ).user
+    measure = action.measures.get()
+    for offered, quarter in zip(
+        (64, 71, 78), reversed(reportable_quarters(plan=plan)), strict=False
+    ):
+        action_progress_report(
+            acting_user=officer,
+            action=action,
+            quarter=quarter,
+            narrative=f"IDVAs offered to {offered}% of repeat victims this quarter.",
+            status=ActionStatus.ON_TRACK,
+            actuals={measure.pk: Decimal(offered)},
+        )

@@ -91,7 +91,59 @@ def _plan(partnership):
         acting_user=coordinator.user, partnership=partnership, assessment=assessment
     )
     add_action(plan, coordinator.user)
-    return plan
+    # Published, so that only partnership scoping (not draft visibility) keeps A's members out.
+    from partnerships.models import Seat
+    from partnerships.selectors import membership_for
+    from plans.services import approval
+
+    signer = member(partnership, Role.STRATEGY_MEMBER, seat=Seat.POLICE)
+    approval.approval_rule_update(
+        acting_user=coordinator.user, partnership=partnership, seats=[Seat.POLICE]
+    )
+    approval.plan_open_consultation(acting_user=coordinator.user, plan=plan)
+    approval.plan_sign_off(
+        acting_user=signer,
+        membership=membership_for(user=signer, partnership_slug=partnership.slug),
+        plan=plan,
+    )
+    plan.refresh_from_db()
+    return approval.plan_publish(acting_user=coordinator.user, plan=plan)
+
+
+def _review(partnership):
+    """B's review, recorded by B's coordinator (made once)."""
+    from reviews.models import DomesticHomicideReview
+    from tests.reviews.conftest import notify
+
+    existing = DomesticHomicideReview.objects.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
+    from partnerships.models import Seat
+    from reviews.services import action_plan, evidence
+    from tests.reviews.conftest_parts import TO_EVIDENCE, advance, pdf_upload
+
+    review = advance(notify(partnership, coordinator.user), coordinator.user, TO_EVIDENCE)
+    police = organisation_in(partnership, Seat.POLICE)
+    evidence.agency_request_create(
+        acting_user=coordinator.user,
+        review=review,
+        organisation=police,
+        kind="chronology",
+        due_date=date.today() + timedelta(days=14),
+    )
+    action_plan.recommendation_add(
+        acting_user=coordinator.user,
+        review=review,
+        recommendation="R",
+        action="A",
+        owner=police,
+        due_date=date.today() + timedelta(days=60),
+    )
+    evidence.review_document_upload(
+        acting_user=coordinator.user, review=review, kind="other", upload=pdf_upload()
+    )
+    return review
 
 
 # Values for ``kind``, which names a section or a document rather than a record.
@@ -111,6 +163,13 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
     "plan_priority_id": lambda p: _plan(p).priorities.first().pk,
     "action_id": lambda p: _plan(p).actions.get().pk,
     "measure_id": lambda p: _plan(p).actions.get().measures.get().pk,
+    "review_id": lambda p: _review(p).pk,
+    "to": lambda p: "under_consideration",
+    "grant_id": lambda p: _review(p).access_grants.first().pk,
+    "request_id": lambda p: _review(p).agency_requests.get().pk,
+    "recommendation_id": lambda p: _review(p).recommendations.get().pk,
+    "review_document_id": lambda p: _review(p).documents.get().pk,
+    "export": lambda p: "executive-summary",
 }
 
 

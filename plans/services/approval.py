@@ -11,7 +11,7 @@ from audit.services import audit_record
 from partnerships.models import Membership, PartnerOrganisation, Partnership, Role, Seat
 
 from ..models import PLAN_TRANSITIONS, ApprovalRule, PartnershipPlan, PlanStatus, SignOff
-from .drafting import locked_plan
+from .drafting import content_changed, locked_plan
 
 
 def _check_transition(plan: PartnershipPlan, status: str) -> None:
@@ -36,6 +36,8 @@ def _set_status(
     plan.status_changed_at = timezone.now()
     for name, value in fields.items():
         setattr(plan, name, value)
+    # The cover, the marking and the sign-off block change with the status: documents too.
+    plan.content_revision += 1
     plan.save()
     audit_record(
         acting_user=acting_user,
@@ -132,6 +134,7 @@ def plan_sign_off(
                 _("The %(seat)s seat has already signed this plan off.")
                 % {"seat": Seat(seat).label.lower()}
             )
+        content_changed(plan)
         SignOff.objects.create(
             plan=plan,
             seat=seat,

@@ -1,4 +1,187 @@
-"""Placeholder: filled in by its owner."""
+"""Progress on the plan in force: a person's own actions across their partnerships, one action's
+quarterly updates, and the coordinator's dashboard."""
 
-tenant_patterns: list = []
-site_patterns: list = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from partnerships.permissions import Perm
+from partnerships.tenancy import PartnershipViewMixin
+from partnerships.views import ServiceFormView
+
+from .. import deadlines
+from ..charts import actions_by_status_chart
+from ..forms_progress import ProgressForm, actual_field_name, plain_number
+from ..models import ActionStatus, Quarter
+from ..selectors import progress as selectors
+from ..services.progress import action_progress_report
+
+
+@login_required
+def my_actions(request):
+    """Every action this person's organisations lead, in every partnership they serve."""
+    order = request.GET.get("order", "partnership")
+    if order not in selectors.MY_ACTION_ORDERS:
+        order = "partnership"
+    rows = selectors.my_actions(user=request.user, order=order, today=deadlines.local_today())
+    return render(
+        request,
+        "plans/progress/my_actions.html",
+        {
+            "rows": rows,
+            "order": order,
+            "overdue": sum(1 for row in rows if row.state.overdue),
+        },
+    )
+
+
+class ActionProgressView(ServiceFormView):
+    """An action's progress: its history for everyone who may see it, and the quarter's update
+    for those who may report on it."""
+
+    permission_required = Perm.VIEW_PLANS
+    template_name = "plans/progress/action.html"
+    form_class = ProgressForm
+    form_needs_partnership = False
+
+    @cached_property
+    def today(self):
+        return deadlines.local_today()
+
+    def get_target(self):
+        return selectors.action_for_progress(
+            membership=self.membership, user=self.request.user, action_id=self.kwargs["action_id"]
+        )
+
+    @cached_property
+    def may_report(self) -> bool:
+        """The plan is in force and this member may report on this action."""
+        return deadlines.is_in_force(self.target.plan) and selectors.may_report_progress(
+            membership=self.membership, user=self.request.user, action=self.target
+        )
+
+    @cached_property
+    def can_report(self) -> bool:
+        """May report, and the plan period has begun (no quarter is reported before it starts)."""
+        return self.may_report and bool(self.quarters)
+
+    @cached_property
+    def quarters(self) -> list[Quarter]:
+        return deadlines.reportable_quarters(plan=self.target.plan, today=self.today)
+
+    def check_object_access(self):
+        super().check_object_access()
+        self.target  # noqa: B018 -- looked up now, so that a missing action is a 404 at once
+
+    def post(self, request, *args, **kwargs):
+        if not self.can_report:
+            raise Http404
+        return super().post(request, *args, **kwargs)
+
+    def chosen_quarter(self) -> Quarter | None:
+        """The quarter the form opens on: one asked for in the address, else the current one."""
+        codes = {quarter.code: quarter for quarter in self.quarters}
+        asked = codes.get(self.request.GET.get("quarter", ""))
+        current = deadlines.reporting_quarter(plan=self.target.plan, today=self.today)
+        return asked or current or (self.quarters[0] if self.quarters else None)
+
+    def get_initial(self):
+        quarter = self.chosen_quarter()
+        if quarter is None:
+            return {}
+        update = selectors.update_for(self.target, quarter)
+        initial = {
+            "quarter": quarter.code,
+            "status": update.status if update else self.target.status,
+            "narrative": update.narrative if update else "",
+        }
+        by_measure = selectors.actuals_for(self.target, quarter)
+        for measure in self.target.measures.all():
+            if measure.pk in by_measure:
+                initial[actual_field_name(measure)] = plain_number(by_measure[measure.pk])
+        return initial
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "action": self.target, "quarters": self.quarters}
+
+    def get_context_data(self, **kwargs):
+        action = self.target
+        kwargs.update(
+            action=action,
+            plan=action.plan,
+            can_report=self.can_report,
+            opens_on=action.plan.starts_on if self.may_report and not self.quarters else None,
+            in_force=deadlines.is_in_force(action.plan),
+            state=deadlines.reporting_state(action, today=self.today),
+            updates=list(action.progress_updates.all()),
+            histories=selectors.measure_histories(action),
+        )
+        context = super().get_context_data(**kwargs)
+        if not kwargs["can_report"]:
+            context.pop("form", None)
+        return context
+
+    def perform(self, form):
+        quarter = form.cleaned_data["quarter"]
+        action_progress_report(
+            acting_user=self.request.user,
+            action=self.target,
+            quarter=quarter,
+            narrative=form.cleaned_data["narrative"],
+            status=form.cleaned_data["status"],
+            actuals=form.actuals(),
+            today=self.today,
+        )
+        messages.success(self.request, _("Progress for %(quarter)s saved.") % {"quarter": quarter})
+
+    def get_success_url(self):
+        return reverse(
+            "plans:action_progress",
+            kwargs={"partnership_slug": self.partnership.slug, "action_id": self.target.pk},
+        )
+
+
+class ProgressDashboardView(PartnershipViewMixin, TemplateView):
+    permission_required = Perm.VIEW_PLAN_PROGRESS
+    template_name = "plans/progress/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        dashboard = selectors.progress_dashboard(
+            membership=self.membership,
+            plan_id=self.kwargs["plan_id"],
+            today=deadlines.local_today(),
+        )
+        # The same chart as the plan's PDF, drawn from the numbers the table beside it shows.
+        context["status_chart"] = actions_by_status_chart(
+            "progress-by-status",
+            [
+                (row.priority.get_theme_display(), dict(zip(ActionStatus, row.counts, strict=True)))
+                for row in dashboard.by_priority
+            ],
+        )
+        context["dashboard"] = dashboard
+        return context
+
+
+tenant_patterns = [
+    path(
+        "plans/<int:plan_id>/progress/",
+        ProgressDashboardView.as_view(),
+        name="progress_dashboard",
+    ),
+    path(
+        "actions/<int:action_id>/progress/",
+        ActionProgressView.as_view(),
+        name="action_progress",
+    ),
+]
+
+site_patterns = [
+    path("my-actions/", my_actions, name="my_actions"),
+]

@@ -1,3 +1,114 @@
-"""Placeholder: filled in by its owner."""
+"""The published summary of each partnership's plan, for anyone, without signing in: a page and
+its PDF at addresses that stay the same from one published version to the next.
 
-site_patterns: list = []
+Only the published version is ever shown. A partnership that does not exist and one without a
+published plan both answer the same 404 page. The PDF is made by a worker, like every plan
+document, never by the web process for an anonymous visitor: see ``PublicSummaryPdfView``.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.views.generic import TemplateView, View
+
+from csp_portal.pdf import pdf_response
+
+from ..documents import document_bytes, document_filename, summary_context
+from ..models import DocumentKind, PartnershipPlan
+from ..selectors import published_plan
+from ..selectors.documents import (
+    NONE,
+    document_state,
+    partnerships_with_published_plan,
+    public_partnership,
+)
+from ..services.documents import published_summary_request
+
+# The summary PDF is the same for everyone: shared caches may keep it a little while. (Not the
+# page: its header differs for someone signed in.)
+PUBLIC_CACHE_CONTROL = "public, max-age=300"
+
+
+def _published_plan_or_404(slug: str) -> PartnershipPlan:
+    partnership = public_partnership(slug=slug)
+    plan = published_plan(partnership=partnership) if partnership else None
+    if plan is None:
+        raise Http404
+    return plan
+
+
+class PublicIndexView(TemplateView):
+    template_name = "plans/public/index.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs["partnerships"] = partnerships_with_published_plan()
+        return super().get_context_data(**kwargs)
+
+
+class PublicSummaryView(TemplateView):
+    template_name = "plans/public/summary.html"
+
+    def get_context_data(self, **kwargs):
+        plan = _published_plan_or_404(self.kwargs["slug"])
+        state = document_state(plan=plan, kind=DocumentKind.SUMMARY)
+        if state.status == NONE:
+            # Start making the PDF now, so that it is ready by the time anyone asks for it.
+            published_summary_request(plan=plan)
+            state = document_state(plan=plan, kind=DocumentKind.SUMMARY)
+        kwargs.update(summary_context(plan), state=state, pdf_url=_pdf_url(plan))
+        return super().get_context_data(**kwargs)
+
+
+def _pdf_url(plan: PartnershipPlan) -> str:
+    return reverse("plans:public_summary_pdf", kwargs={"slug": plan.partnership.slug})
+
+
+class PublicSummaryPdfView(View):
+    """The summary PDF. Once made (and it is made once per published version) it is served from
+    the file. Until then the visitor gets a page that says it is being prepared (202) or that it
+    is not available (503): rendering here, for anyone on the internet, would let a burst of
+    requests tie up every web worker with WeasyPrint, and the worker makes it in seconds."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        plan = _published_plan_or_404(kwargs["slug"])
+        state = document_state(plan=plan, kind=DocumentKind.SUMMARY)
+        if not state.ready and not state.pending:
+            published_summary_request(plan=plan)
+            state = document_state(plan=plan, kind=DocumentKind.SUMMARY)
+        if state.ready:
+            response = pdf_response(
+                document_bytes(state.document),
+                filename=document_filename(plan, DocumentKind.SUMMARY),
+            )
+            response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+            return response
+        context = {
+            "plan": plan,
+            "partnership": plan.partnership,
+            "state": state,
+            "pdf_url": _pdf_url(plan),
+            "summary_url": reverse("plans:public_summary", kwargs={"slug": plan.partnership.slug}),
+            "refresh": state.pending and request.GET.get("refresh") == "on",
+        }
+        response = render(
+            request,
+            "plans/public/preparing.html",
+            context,
+            status=202 if state.pending else 503,
+        )
+        response["Retry-After"] = "5" if state.pending else "300"
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+# Not under /p/<partnership_slug>/: these pages are public, so their argument is named ``slug``
+# (tests/test_isolation.py walks every ``partnership_slug`` URL expecting a member-only page).
+site_patterns = [
+    path("plans/", PublicIndexView.as_view(), name="public_index"),
+    path("plans/<slug:slug>/", PublicSummaryView.as_view(), name="public_summary"),
+    path(
+        "plans/<slug:slug>/summary.pdf", PublicSummaryPdfView.as_view(), name="public_summary_pdf"
+    ),
+]

@@ -22,6 +22,7 @@ def _counts():
             "assessments",
             "recorded_crime",
             "plans",
+            "reviews",
         }
     }
 
@@ -116,3 +117,17 @@ def test_the_demo_has_a_published_plan_with_actions_for_each_partner():
     assert [a.description for a in ActionPolicy.reportable(partner)] == [
         "Run fire safety and diversion sessions in the wards with most deliberate fires"
     ]
+
+
+def test_the_demo_review_is_visible_only_to_its_coordinator():
+    from reviews.models import DomesticHomicideReview
+    from reviews.permissions import ReviewPolicy
+
+    call_command("seed_demo")
+
+    review = DomesticHomicideReview.objects.get()
+    assert review.status == "on_hold"
+    coordinator = User.objects.get(email="coordinator@trafford.example")
+    councillor = User.objects.get(email="scrutiny@trafford.example")
+    assert ReviewPolicy.has_access(coordinator, review)
+    assert not ReviewPolicy.has_access(councillor, review)

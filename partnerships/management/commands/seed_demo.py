@@ -6,6 +6,7 @@ from partnerships.demo.seed import DEMO_PASSWORD, seed_demo
 from partnerships.models import Partnership
 from plans.demo import seed_plans
 from recorded_crime.demo import load_demo_release
+from reviews.demo import seed_reviews
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             partnerships = {p.ons_code: p for p in Partnership.objects.exclude(ons_code="")}
             seed_assessments(partnerships=partnerships)
             seed_plans(partnerships=partnerships)
+            seed_reviews(partnerships=partnerships)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Every demo login uses the password:")
         )

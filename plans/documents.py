@@ -1,0 +1,263 @@
+"""The partnership plan and its published summary as tagged PDFs (PDF/UA-1), through the print
+layout of ``documents/base.html``.
+
+Everything a document shows is worked out here from a plan loaded by
+``plans.selectors.documents.plan_for_rendering`` (or ``plans.selectors.published_plan``), so that
+the templates only lay it out and rendering makes no query per row. Section text is Markdown and
+reaches the templates only through ``plans.richtext`` (the ``markdown`` filter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from csp_portal.pdf import render_pdf
+from partnerships.models import Seat
+
+from .charts import ProgressChart, actions_by_status_chart, progress_chart
+from .models import (
+    ActionStatus,
+    DocumentKind,
+    Measure,
+    PartnershipPlan,
+    PlanAction,
+    PlanDocument,
+    PlanPriority,
+    PlanSection,
+    PlanSectionKind,
+)
+from .selectors import approval_rule_seats, pcc_priorities_for
+
+PLAN_TEMPLATE = "plans/documents/plan_pdf.html"
+SUMMARY_TEMPLATE = "plans/documents/summary_pdf.html"
+
+
+def plain_number(value: Decimal | None) -> str:
+    """400.00 -> "400", 1234.50 -> "1,234.5"."""
+    if value is None:
+        return ""
+    return number_format(value.normalize(), force_grouping=True)
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    action_ref: str
+    name: str
+    unit: str
+    baseline: str
+    target: str
+    higher_is_better: bool
+    latest: str
+    latest_period: str
+    progress: int | None
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    ref: str
+    description: str
+    lead: str
+    supporting: list[str]
+    start_date: date
+    due_date: date
+    resources: str
+    status: str
+    status_label: str
+
+
+@dataclass
+class PriorityBlock:
+    number: int
+    anchor: str
+    title: str
+    heading: str
+    priority: PlanPriority
+    pcc_priorities: list[str]
+    actions: list[ActionRow] = field(default_factory=list)
+    measures: list[MeasureRow] = field(default_factory=list)
+    status_counts: dict[str, int] = field(default_factory=dict)
+    measure_chart: ProgressChart | None = None
+
+
+def _progress(measure: Measure, latest: Decimal | None) -> int | None:
+    """How far the latest actual has moved from the baseline (0%) to the target (100%)."""
+    if latest is None or measure.target == measure.baseline:
+        return None
+    return round((latest - measure.baseline) * 100 / (measure.target - measure.baseline))
+
+
+def _measure_row(action_ref: str, measure: Measure) -> MeasureRow:
+    actuals = list(measure.actuals.all())  # prefetched, oldest first
+    latest = actuals[-1] if actuals else None
+    return MeasureRow(
+        action_ref=action_ref,
+        name=measure.name,
+        unit=measure.unit,
+        baseline=plain_number(measure.baseline),
+        target=plain_number(measure.target),
+        higher_is_better=measure.higher_is_better,
+        latest=plain_number(latest.value) if latest else "",
+        latest_period=str(latest.period) if latest else "",
+        progress=_progress(measure, latest.value if latest else None),
+    )
+
+
+def _action_row(ref: str, action: PlanAction) -> ActionRow:
+    return ActionRow(
+        ref=ref,
+        description=action.description,
+        lead=action.lead_organisation.name,
+        supporting=sorted(o.name for o in action.supporting_organisations.all()),
+        start_date=action.start_date,
+        due_date=action.due_date,
+        resources=action.resources,
+        status=action.status,
+        status_label=action.get_status_display(),
+    )
+
+
+def priority_blocks(plan: PartnershipPlan, *, charts: bool = True) -> list[PriorityBlock]:
+    blocks = []
+    for number, priority in enumerate(plan.priorities.all(), start=1):
+        title = priority.get_theme_display()
+        block = PriorityBlock(
+            number=number,
+            anchor=f"priority-{number}",
+            title=title,
+            heading=_("Priority %(number)s: %(title)s") % {"number": number, "title": title},
+            priority=priority,
+            pcc_priorities=[p.title for p in priority.pcc_priorities.all()],
+            status_counts={status: 0 for status in ActionStatus.values},
+        )
+        for index, action in enumerate(priority.actions.all(), start=1):
+            ref = f"{number}.{index}"
+            block.actions.append(_action_row(ref, action))
+            block.status_counts[action.status] += 1
+            block.measures.extend(_measure_row(ref, m) for m in action.measures.all())
+        if charts and block.measures:
+            block.measure_chart = progress_chart(
+                f"priority-{number}-measures",
+                [(f"{m.action_ref} {m.name}", m.progress) for m in block.measures],
+            )
+        blocks.append(block)
+    return blocks
+
+
+def ordered_sections(plan: PartnershipPlan) -> dict[str, PlanSection]:
+    """The plan's sections by kind (prefetched rows), in the order ``PlanSectionKind`` lists."""
+    by_kind = {section.kind: section for section in plan.sections.all()}
+    return {kind: by_kind[kind] for kind in PlanSectionKind.values if kind in by_kind}
+
+
+def sign_off_rows(plan: PartnershipPlan) -> list[dict]:
+    """Each seat the partnership's rule requires, with its sign-off if given (statutory order)."""
+    signed = {sign_off.seat: sign_off for sign_off in plan.sign_offs.all()}
+    required = approval_rule_seats(partnership=plan.partnership)
+    seats = [seat for seat in Seat.values if seat in set(required) | set(signed)]
+    return [
+        {"seat": Seat(seat).label, "sign_off": signed.get(seat), "required": seat in required}
+        for seat in seats
+    ]
+
+
+def _cover(plan: PartnershipPlan, title: str) -> dict:
+    """What ``documents/base.html`` puts on the cover and at the top of every page."""
+    status_line = ""
+    if plan.is_editable:
+        status_line = _("%(status)s: not approved") % {"status": plan.get_status_display()}
+    return {
+        "plan": plan,
+        "partnership": plan.partnership,
+        "document_title": title,
+        "period": _("1 April %(start)s to 31 March %(end)s")
+        % {"start": plan.starts_on.year, "end": plan.ends_on.year},
+        "version": plan.version,
+        "approved_on": plan.approved_at,
+        "status_line": status_line,
+        "protective_marking": _("DRAFT") if plan.is_editable else "",
+    }
+
+
+def plan_title(plan: PartnershipPlan) -> str:
+    return _("Partnership plan %(period)s") % {"period": plan.period_label}
+
+
+def summary_title(plan: PartnershipPlan) -> str:
+    return _("Partnership plan %(period)s: summary") % {"period": plan.period_label}
+
+
+def plan_context(plan: PartnershipPlan) -> dict:
+    sections = ordered_sections(plan)
+    priorities = priority_blocks(plan)
+    summary = sections.get(PlanSectionKind.SUMMARY)
+    others = [section for kind, section in sections.items() if kind != PlanSectionKind.SUMMARY]
+    contents = [("summary", _("Summary")), ("at-a-glance", _("Priorities at a glance"))]
+    contents += [(block.anchor, block.heading) for block in priorities]
+    contents += [(f"section-{section.kind}", section.get_kind_display()) for section in others]
+    contents.append(("sign-off", _("Governance and sign-off")))
+    served = {}
+    for block in priorities:
+        for title in block.pcc_priorities:
+            served.setdefault(title, []).append(block.heading)
+    pcc_alignment = [
+        (pcc.title, served.get(pcc.title, []))
+        for pcc in pcc_priorities_for(partnership=plan.partnership)
+    ]
+    return {
+        **_cover(plan, plan_title(plan)),
+        "contents": contents,
+        "summary": summary,
+        "other_sections": others,
+        "priorities": priorities,
+        "status_chart": actions_by_status_chart(
+            "plan-actions-by-status",
+            [(block.heading, block.status_counts) for block in priorities],
+        ),
+        "statuses": [(status, status.label) for status in ActionStatus],
+        "pcc_alignment": pcc_alignment,
+        "sign_offs": sign_off_rows(plan),
+        "kinds": PlanSectionKind,
+    }
+
+
+def summary_context(plan: PartnershipPlan) -> dict:
+    """The published summary: what the public page and the summary PDF both show, and nothing
+    else (no rationale, resources, supporting organisations, actuals or people's names)."""
+    sections = ordered_sections(plan)
+    priorities = priority_blocks(plan, charts=False)
+    contents = [("summary", _("Summary"))]
+    contents += [(block.anchor, block.heading) for block in priorities]
+    contents.append(("approval", _("Approval")))
+    return {
+        **_cover(plan, summary_title(plan)),
+        "contents": contents,
+        "summary": sections.get(PlanSectionKind.SUMMARY),
+        "priorities": priorities,
+        "signed_by": [
+            (Seat(sign_off.seat).label, sign_off.organisation_name)
+            for sign_off in sorted(plan.sign_offs.all(), key=lambda s: Seat.values.index(s.seat))
+        ],
+    }
+
+
+def render_document(plan: PartnershipPlan, kind: str) -> bytes:
+    if kind == DocumentKind.SUMMARY:
+        return render_pdf(template_name=SUMMARY_TEMPLATE, context=summary_context(plan))
+    return render_pdf(template_name=PLAN_TEMPLATE, context=plan_context(plan))
+
+
+def document_filename(plan: PartnershipPlan, kind: str) -> str:
+    title = summary_title(plan) if kind == DocumentKind.SUMMARY else plan_title(plan)
+    stem = slugify(f"{plan.partnership.name} {title} v{plan.version}")
+    return f"{stem}.pdf"
+
+
+def document_bytes(document: PlanDocument) -> bytes:
+    with document.file.open("rb") as handle:
+        return handle.read()

@@ -1,0 +1,129 @@
+"""The form for a quarter's progress on an action: which quarter, the status, what happened, and
+an actual for each of the action's measures."""
+
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout
+from django import forms
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from csp_portal.forms import GovukFormMixin
+
+from .models import ActionStatus, Measure, PlanAction, Quarter
+
+
+def quarter_label(quarter: Quarter) -> str:
+    return _("%(quarter)s: %(start)s to %(end)s") % {
+        "quarter": quarter,
+        "start": date_format(quarter.starts_on, "F"),
+        "end": date_format(quarter.ends_on, "F Y"),
+    }
+
+
+def plain_number(value) -> str:
+    return f"{value.normalize():f}"
+
+
+def actual_field_name(measure: Measure) -> str:
+    return f"actual_{measure.pk}"
+
+
+class ProgressForm(GovukFormMixin, forms.Form):
+    submit_label = _("Save progress")
+
+    quarter = forms.ChoiceField(
+        label=_("Quarter"),
+        help_text=_("The current quarter is chosen. Choose an earlier one to add or correct it."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status of the action"),
+        choices=ActionStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select the action's status"),
+            "invalid_choice": _("Select one of the listed statuses"),
+        },
+    )
+    narrative = forms.CharField(
+        label=_("Progress this quarter"),
+        help_text=_("What was done, what changed, and anything holding the action back."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10_000,
+        error_messages={"required": _("Say what progress has been made this quarter")},
+    )
+
+    def __init__(self, *args, action: PlanAction, quarters: list[Quarter], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quarters = {quarter.code: quarter for quarter in quarters}
+        self.measures = list(action.measures.all())
+        field = self.fields["quarter"]
+        field.choices = [(quarter.code, quarter_label(quarter)) for quarter in quarters]
+        field.error_messages.update(
+            required=_("Select the quarter"),
+            invalid_choice=_(
+                "Choose a quarter of this plan's period, up to and including the current quarter"
+            ),
+        )
+        for measure in self.measures:
+            self.fields[actual_field_name(measure)] = forms.DecimalField(
+                label=(
+                    _("%(measure)s (%(unit)s)") % {"measure": measure.name, "unit": measure.unit}
+                    if measure.unit
+                    else measure.name
+                ),
+                help_text=(
+                    _("Baseline %(baseline)s, target %(target)s. %(direction)s")
+                    % {
+                        "baseline": plain_number(measure.baseline),
+                        "target": plain_number(measure.target),
+                        "direction": _("Higher is better.")
+                        if measure.higher_is_better
+                        else _("Lower is better."),
+                    }
+                ),
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}
+                ),
+                error_messages={
+                    "invalid": _("Enter the actual for %(measure)s as a number, like 320 or 12.5")
+                    % {"measure": measure.name},
+                    "max_digits": _("Enter an actual with at most 12 digits before the point"),
+                    "max_decimal_places": _("Enter an actual with at most 2 decimal places"),
+                    "max_whole_digits": _(
+                        "Enter an actual with at most 12 digits before the point"
+                    ),
+                },
+            )
+        self.build_helper()
+
+    def build_helper(self) -> None:
+        super().build_helper()
+        if not hasattr(self, "measures"):
+            return
+        parts = [Field("quarter"), Field("status"), Field("narrative")]
+        if self.measures:
+            hint = format_html(
+                '<div class="govuk-hint">{}</div>',
+                _("Leave a measure blank if there is no figure for the quarter yet."),
+            )
+            parts.append(
+                Fieldset(
+                    HTML(hint),
+                    *(Field(actual_field_name(measure)) for measure in self.measures),
+                    legend=_("Measures: the actual for the quarter"),
+                    legend_size="s",
+                )
+            )
+        self.helper.layout = Layout(*parts)
+
+    def clean_quarter(self) -> Quarter:
+        return self.quarters[self.cleaned_data["quarter"]]
+
+    def actuals(self) -> dict[int, object]:
+        return {
+            measure.pk: self.cleaned_data.get(actual_field_name(measure))
+            for measure in self.measures
+        }

@@ -1,0 +1,299 @@
+"""Read paths for progress on the plan: a person's own actions across partnerships, one action's
+progress page, and the coordinator's dashboard. Each runs a fixed number of queries however many
+actions there are. A record that is missing and one that is not theirs both raise Http404."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from partnerships.models import Membership
+from partnerships.permissions import Perm, membership_can
+
+from .. import deadlines
+from ..models import (
+    ISSUED_PLAN_STATUSES,
+    ActionStatus,
+    Measure,
+    MeasureActual,
+    PartnershipPlan,
+    PlanAction,
+    PlanPriority,
+    ProgressUpdate,
+    Quarter,
+)
+from ..permissions import ActionPolicy
+from . import plans_visible
+
+# DESIGN.md: the coordinator "edits all" action progress. The role that manages the plan is the
+# one that may report on every action of it, whichever organisation leads.
+REPORTS_ON_EVERY_ACTION = Perm.MANAGE_PLANS
+
+
+def may_report_progress(*, membership: Membership | None, user: User, action: PlanAction) -> bool:
+    """Whether this member may report on this action: the coordinator on any action of their
+    partnership; anyone else in a reporting role only where their organisation leads (the
+    action's object permission, with the membership check ``ActionPolicy`` adds)."""
+    if (
+        membership is None
+        or membership.user_id != user.pk
+        or membership.partnership_id != action.partnership_id
+        or not membership_can(membership, Perm.REPORT_PLAN_PROGRESS)
+    ):
+        return False
+    return membership_can(membership, REPORTS_ON_EVERY_ACTION) or ActionPolicy.can_report(
+        user, action
+    )
+
+
+# My actions ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyAction:
+    action: PlanAction
+    state: deadlines.ReportingState
+
+
+MY_ACTION_ORDERS = {
+    "partnership": ("partnership__name", "priority__position", "position", "pk"),
+    "due": ("due_date", "partnership__name", "pk"),
+}
+
+
+def my_actions(*, user: User, order: str = "partnership", today: date | None = None):
+    """Every action the user's organisations lead in the plans in force of every partnership they
+    serve, with where each stands for this quarter. Three queries, whatever the numbers."""
+    actions = deadlines.with_reporting(
+        ActionPolicy.reportable(user).filter(deadlines.in_force_filter("plan__"))
+    ).select_related("partnership", "priority")
+    actions = actions.order_by(*MY_ACTION_ORDERS.get(order, MY_ACTION_ORDERS["partnership"]))
+    today = today or deadlines.local_today()
+    return [
+        MyAction(action=action, state=deadlines.reporting_state(action, today=today))
+        for action in actions
+    ]
+
+
+# One action's progress -------------------------------------------------------------------------
+
+
+def _actions_with_history(queryset: QuerySet[PlanAction]) -> QuerySet[PlanAction]:
+    return queryset.select_related(
+        "plan", "plan__previous_version", "partnership", "priority", "lead_organisation"
+    ).prefetch_related(
+        Prefetch("measures", queryset=Measure.objects.prefetch_related("actuals")),
+        Prefetch(
+            "progress_updates", queryset=ProgressUpdate.objects.select_related("submitted_by")
+        ),
+    )
+
+
+def action_for_progress(*, membership: Membership, user: User, action_id: int) -> PlanAction:
+    """An action of an issued plan of this partnership, for those who may see its progress: people
+    whose role views progress, and those who may report on it. Drafts have no progress."""
+    queryset = _actions_with_history(
+        PlanAction.objects.filter(
+            partnership_id=membership.partnership_id, plan__status__in=ISSUED_PLAN_STATUSES
+        )
+    )
+    try:
+        action = queryset.get(pk=action_id)
+    except PlanAction.DoesNotExist:
+        raise Http404 from None
+    if not (
+        membership_can(membership, Perm.VIEW_PLAN_PROGRESS)
+        or may_report_progress(membership=membership, user=user, action=action)
+    ):
+        raise Http404
+    return action
+
+
+@dataclass(frozen=True)
+class MeasureHistory:
+    measure: Measure
+    actuals: list[MeasureActual]
+
+
+def measure_histories(action: PlanAction) -> list[MeasureHistory]:
+    return [
+        MeasureHistory(measure=measure, actuals=list(measure.actuals.all()))
+        for measure in action.measures.all()
+    ]
+
+
+def update_for(action: PlanAction, quarter: Quarter) -> ProgressUpdate | None:
+    """The action's update for the quarter, from what ``action_for_progress`` loaded."""
+    return next(
+        (u for u in action.progress_updates.all() if u.period == quarter),
+        None,
+    )
+
+
+def actuals_for(action: PlanAction, quarter: Quarter) -> dict[int, Decimal]:
+    return {
+        measure.pk: actual.value
+        for measure in action.measures.all()
+        for actual in measure.actuals.all()
+        if actual.period == quarter
+    }
+
+
+# The coordinator's dashboard ------------------------------------------------------------------
+
+
+class Course(StrEnum):
+    MET = "met"
+    ON_COURSE = "on_course"
+    OFF_COURSE = "off_course"
+    NO_FIGURES = "no_figures"
+
+    @property
+    def label(self):
+        return {
+            Course.MET: _("Target met"),
+            Course.ON_COURSE: _("On course"),
+            Course.OFF_COURSE: _("Not on course"),
+            Course.NO_FIGURES: _("No figures yet"),
+        }[self]
+
+
+def _at_least_as_good(value: Decimal, than: Decimal, *, higher_is_better: bool) -> bool:
+    return value >= than if higher_is_better else value <= than
+
+
+def expected_by(measure: Measure, action: PlanAction, quarter: Quarter) -> Decimal:
+    """Where a steady path from the baseline (at the action's start) to the target (at its due
+    date) stands at the end of the quarter."""
+    span = (action.due_date - action.start_date).days
+    elapsed = (quarter.ends_on - action.start_date).days
+    share = Decimal(1) if span <= 0 else min(max(Decimal(elapsed) / Decimal(span), 0), 1)
+    return measure.baseline + (measure.target - measure.baseline) * share
+
+
+def measure_course(measure: Measure, action: PlanAction, latest: MeasureActual | None) -> Course:
+    """Target met; on course (at least as good as the steady path to the target); or not."""
+    if latest is None:
+        return Course.NO_FIGURES
+    better = measure.higher_is_better
+    if _at_least_as_good(latest.value, measure.target, higher_is_better=better):
+        return Course.MET
+    expected = expected_by(measure, action, latest.period)
+    if _at_least_as_good(latest.value, expected, higher_is_better=better):
+        return Course.ON_COURSE
+    return Course.OFF_COURSE
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    priority: PlanPriority | None  # None for the totals row
+    counts: list[int]  # in ActionStatus order
+    total: int
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    action: PlanAction
+    measure: Measure
+    latest: MeasureActual | None
+    course: Course
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    plan: PartnershipPlan
+    in_force: bool
+    today: date
+    quarter: Quarter | None
+    last_quarter: Quarter | None
+    statuses: list[tuple[str, str]]
+    by_priority: list[StatusCounts]
+    totals: StatusCounts
+    actions: list[tuple[PlanPriority, list[MyAction]]]
+    measures: list[MeasureRow]
+    overdue: list[deadlines.DueUpdate]
+    past_due: list[PlanAction]
+    reported_this_quarter: int
+    actions_total: int
+
+
+def _counts(priority, actions) -> StatusCounts:
+    tally = Counter(action.status for action in actions)
+    counts = [tally.get(status, 0) for status in ActionStatus.values]
+    return StatusCounts(priority=priority, counts=counts, total=sum(counts))
+
+
+def progress_dashboard(
+    *, membership: Membership, plan_id: int, today: date | None = None
+) -> Dashboard:
+    """Progress on one issued plan: actions by status for each priority, measures against target,
+    and what is overdue. Six queries whatever the size of the plan."""
+    today = today or deadlines.local_today()
+    actions = deadlines.with_reporting(PlanAction.objects.all()).prefetch_related(
+        Prefetch("measures", queryset=Measure.objects.prefetch_related("actuals"))
+    )
+    priorities = PlanPriority.objects.prefetch_related(Prefetch("actions", queryset=actions))
+    try:
+        plan = (
+            plans_visible(membership=membership)
+            .filter(status__in=ISSUED_PLAN_STATUSES)
+            .select_related("partnership", "previous_version")
+            .prefetch_related(Prefetch("priorities", queryset=priorities))
+            .get(pk=plan_id)
+        )
+    except PartnershipPlan.DoesNotExist:
+        raise Http404 from None
+
+    ordered = [(priority, list(priority.actions.all())) for priority in plan.priorities.all()]
+    every_action = [action for _priority, group in ordered for action in group]
+    quarter = deadlines.reporting_quarter(plan=plan, today=today)
+    measures = []
+    for action in every_action:
+        for measure in action.measures.all():
+            actuals = list(measure.actuals.all())
+            latest = actuals[-1] if actuals else None
+            measures.append(
+                MeasureRow(
+                    action=action,
+                    measure=measure,
+                    latest=latest,
+                    course=measure_course(measure, action, latest),
+                )
+            )
+    reported = {
+        action.pk
+        for action in every_action
+        for update in action.progress_updates.all()
+        if quarter is not None and update.period == quarter
+    }
+    return Dashboard(
+        plan=plan,
+        in_force=deadlines.is_in_force(plan),
+        today=today,
+        quarter=quarter,
+        last_quarter=deadlines.last_completed_quarter(plan=plan, today=today),
+        statuses=list(ActionStatus.choices),
+        by_priority=[_counts(priority, group) for priority, group in ordered],
+        totals=_counts(None, every_action),
+        actions=[
+            (
+                priority,
+                [
+                    MyAction(action=action, state=deadlines.reporting_state(action, today=today))
+                    for action in group
+                ],
+            )
+            for priority, group in ordered
+        ],
+        measures=measures,
+        overdue=deadlines.overdue_updates(plan=plan, today=today, actions=every_action),
+        past_due=deadlines.past_due_actions(plan=plan, today=today, actions=every_action),
+        reported_this_quarter=len(reported),
+        actions_total=len(every_action),
+    )

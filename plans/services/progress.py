@@ -1,0 +1,115 @@
+"""Reporting progress on the plan in force: one quarter's narrative and status for an action, and
+an actual for each of its measures. Progress is not plan content: it never changes the plan's
+content revision, and it is reported on approved and published plans, never on drafts."""
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import audit_record
+from partnerships.models import Membership
+
+from .. import deadlines
+from ..models import ActionStatus, MeasureActual, PlanAction, ProgressUpdate, Quarter
+from ..selectors.progress import may_report_progress
+
+
+def action_progress_report(
+    *,
+    acting_user: User,
+    action: PlanAction,
+    quarter: Quarter,
+    narrative: str,
+    status: str,
+    actuals: Mapping[int, Decimal | None] | None = None,
+    today: date | None = None,
+) -> ProgressUpdate:
+    """Record (or correct) the action's update for one quarter and the actuals of its measures
+    for that quarter; the action takes the reported status. ``actuals`` maps measure ids to
+    values; a measure left out, or given None, keeps whatever it had for the quarter."""
+    today = today or deadlines.local_today()
+    actuals = dict(actuals or {})
+    with transaction.atomic():
+        # The action's row lock serialises reports on it, so the upserts below cannot race.
+        action = (
+            PlanAction.objects.select_for_update(of=("self",))
+            .select_related("plan", "plan__previous_version", "partnership")
+            .get(pk=action.pk)
+        )
+        membership = (
+            Membership.objects.filter(user=acting_user, partnership_id=action.partnership_id)
+            .select_related("partnership")
+            .first()
+        )
+        if not may_report_progress(membership=membership, user=acting_user, action=action):
+            raise PermissionDenied
+        if not deadlines.is_in_force(action.plan):
+            raise ValidationError(
+                _("Progress is reported on the plan in force, not on this version."),
+                code="not_in_force",
+            )
+        errors = {}
+        if quarter not in deadlines.reportable_quarters(plan=action.plan, today=today):
+            errors["quarter"] = _(
+                "Choose a quarter of this plan's period, up to and including the current quarter"
+            )
+        if status not in ActionStatus.values:
+            errors["status"] = _("Select the action's status")
+        narrative = narrative.strip()
+        if not narrative:
+            errors["narrative"] = _("Say what progress has been made this quarter")
+        measures = {measure.pk: measure for measure in action.measures.all()}
+        if set(actuals) - set(measures):
+            errors["__all__"] = _("Give actuals only for this action's measures")
+        if errors:
+            raise ValidationError(errors)
+
+        period = {"year_start": quarter.year_start, "quarter": quarter.number}
+        update = ProgressUpdate.objects.filter(action=action, **period).first()
+        before = {"narrative": None, "status": action.status}
+        if update is None:
+            update = ProgressUpdate(action=action, **period)
+        else:
+            before["narrative"] = update.narrative
+        update.narrative, update.status, update.submitted_by = narrative, status, acting_user
+        update.full_clean()
+        update.save()
+
+        changes = {
+            "quarter": [None, str(quarter)],
+            "status": [before["status"], status],
+            "narrative": [before["narrative"], narrative],
+        }
+        recorded = {
+            actual.measure_id: actual
+            for actual in MeasureActual.objects.filter(measure__in=measures.keys(), **period)
+        }
+        for measure_id, value in actuals.items():
+            if value is None:
+                continue
+            actual = recorded.get(measure_id) or MeasureActual(measure_id=measure_id, **period)
+            previous = actual.value if actual.pk else None
+            if previous == value:
+                continue
+            actual.value, actual.recorded_by = value, acting_user
+            actual.full_clean()
+            actual.save()
+            changes[f"actual.{measures[measure_id].name}"] = [previous, value]
+
+        if action.status != status:
+            # Only the status: the action's text, revision and "updated" stamp are plan content.
+            PlanAction.objects.filter(pk=action.pk).update(status=status)
+            action.status = status
+        audit_record(
+            acting_user=acting_user,
+            partnership=action.partnership,
+            action="plan.progress_report",
+            target=action,
+            changes=changes,
+        )
+    return update

@@ -1,0 +1,182 @@
+"""Forms for a review's agency evidence, documents and action plan. Every choice of organisation
+is limited to the partnership's own (the services check it again)."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from assessments.uploads import allowed_extensions_text
+from csp_portal.forms import GovukDateField, GovukFormMixin
+
+from .models import AgencyRequestKind, RecommendationStatus, ReviewDocumentKind
+from .services.evidence import ATTACHABLE_KINDS
+
+NO_NAMES_HINT = _("Use the pseudonyms. Do not include names, addresses or dates of birth.")
+
+
+def _organisation_field(label, *, required_message):
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=None,
+        empty_label=_("Choose an organisation"),
+        error_messages={
+            "required": required_message,
+            "invalid_choice": _("Choose an organisation that sits on this partnership"),
+        },
+    )
+
+
+def _file_field():
+    field = forms.FileField(
+        label=_("Document"),
+        error_messages={"required": _("Select a file"), "empty": _("The selected file is empty")},
+    )
+    field.help_text = _("%(types)s, up to %(limit)s.") % {
+        "types": allowed_extensions_text(),
+        "limit": filesizeformat(settings.CSP_UPLOAD_MAX_BYTES),
+    }
+    return field
+
+
+class AgencyRequestForm(GovukFormMixin, forms.Form):
+    submit_label = _("Send the request")
+
+    organisation = _organisation_field(
+        _("Which agency is asked?"), required_message=_("Select the agency")
+    )
+    kind = forms.ChoiceField(
+        label=_("What is it asked for?"),
+        choices=AgencyRequestKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select what the agency is asked for")},
+    )
+    due_date = GovukDateField(label=_("Due date"), help_text=_("For example, 14 6 2026"))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class ChronologyEntryForm(GovukFormMixin, forms.Form):
+    submit_label = _("Add the entry")
+
+    occurred_on = GovukDateField(label=_("Date"), help_text=_("For example, 14 6 2026"))
+    description = forms.CharField(
+        label=_("What happened"),
+        help_text=NO_NAMES_HINT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5_000,
+        error_messages={"required": _("Say what happened")},
+    )
+
+
+class ImrUploadForm(GovukFormMixin, forms.Form):
+    submit_label = _("Upload the IMR")
+
+    file = forms.FileField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = _file_field()
+        self.fields["file"].label = _("Individual management review")
+        self.build_helper()
+
+
+class ConfirmForm(GovukFormMixin, forms.Form):
+    """A confirmation: the button is the whole form."""
+
+    def __init__(self, *args, submit_label, **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+
+
+class ReviewDocumentForm(GovukFormMixin, forms.Form):
+    submit_label = _("Upload the document")
+    submit_classes = "govuk-button--secondary"
+
+    kind = forms.ChoiceField(
+        label=_("What is the document?"),
+        choices=[
+            (value, label)
+            for value, label in ReviewDocumentKind.choices
+            if value in ATTACHABLE_KINDS
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select what the document is")},
+    )
+    file = forms.FileField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = _file_field()
+        self.build_helper()
+
+
+class RecommendationForm(GovukFormMixin, forms.Form):
+    submit_label = _("Save")
+
+    recommendation = forms.CharField(
+        label=_("Recommendation"),
+        help_text=NO_NAMES_HINT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        error_messages={"required": _("Enter the recommendation")},
+    )
+    action = forms.CharField(
+        label=_("Action"),
+        help_text=_("What will be done to meet the recommendation."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        error_messages={"required": _("Enter the action that answers it")},
+    )
+    owner = _organisation_field(
+        _("Owner organisation"), required_message=_("Select the organisation that owns it")
+    )
+    due_date = GovukDateField(label=_("Due date"), help_text=_("For example, 14 6 2026"))
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=RecommendationStatus.choices,
+        initial=RecommendationStatus.OPEN,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the status")},
+    )
+    progress = forms.CharField(
+        label=_("Progress (optional)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        required=False,
+    )
+    evidence_of_completion = forms.CharField(
+        label=_("Evidence of completion"),
+        help_text=_("Needed before the line can be marked complete."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        required=False,
+    )
+    based_on = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, organisations, wording_fixed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = organisations
+        if wording_fixed:
+            # After publication the words are the report's; the field shows them, read-only.
+            self.fields["recommendation"].disabled = True
+            self.fields["recommendation"].help_text = _(
+                "As worded in the published report; it cannot be changed."
+            )
+
+    def clean_based_on(self):
+        return self.cleaned_data["based_on"] or None
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("status") == RecommendationStatus.COMPLETE
+            and not cleaned.get("evidence_of_completion", "").strip()
+        ):
+            self.add_error(
+                "evidence_of_completion",
+                _("Give the evidence of completion before marking it complete"),
+            )
+        return cleaned

@@ -1,0 +1,354 @@
+"""Every change to a domestic homicide review: recording the notification, moving it through the
+statutory process, holds, and who has access. Each is one transaction and audited; the audit
+rows name the review by its reference and pseudonym only."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import audit_record
+from authorities.models import Organisation
+from partnerships.models import Membership, Partnership
+
+from ..models import (
+    HOLDABLE,
+    REVIEW_TRANSITIONS,
+    AccessGrant,
+    AccessLogEntry,
+    Decision,
+    DomesticHomicideReview,
+    ReviewHold,
+    ReviewStatus,
+)
+from ..permissions import ReviewPolicy
+
+S = ReviewStatus
+
+
+def _locked(review: DomesticHomicideReview) -> DomesticHomicideReview:
+    return (
+        DomesticHomicideReview.objects.select_for_update(of=("self",))
+        .select_related("partnership")
+        .get(pk=review.pk)
+    )
+
+
+def _require_access(acting_user: User, review: DomesticHomicideReview) -> None:
+    if not ReviewPolicy.has_access(acting_user, review):
+        raise PermissionDenied
+
+
+def _next_reference(partnership: Partnership, year: int) -> str:
+    prefix = f"DHR-{partnership.slug.upper()[:12]}-{year}-"
+    taken = DomesticHomicideReview.objects.filter(reference__startswith=prefix).count()
+    return f"{prefix}{taken + 1:02d}"
+
+
+def review_notify(
+    *,
+    acting_user: User,
+    partnership: Partnership,
+    victim_pseudonym: str,
+    perpetrator_pseudonym: str = "",
+    death_month: date,
+    notified_on: date,
+    notified_by: Organisation,
+    aged_16_or_over: bool,
+    relationship: str = "",
+    suicide_with_domestic_abuse: bool = False,
+    circumstances: str = "",
+) -> DomesticHomicideReview:
+    """Record a police notification of a death that may meet the criteria. The person who
+    records it holds access to it, and nobody else yet."""
+    errors = {}
+    if death_month.replace(day=1) > notified_on:
+        errors["death_month"] = _("The death must be before the notification")
+    if notified_on > timezone.localdate():
+        errors["notified_on"] = _("The date of notification must be today or in the past")
+    if not partnership.partner_organisations.filter(organisation=notified_by).exists():
+        errors["notified_by"] = _("Choose an organisation that sits on this partnership")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Partnership.objects.select_for_update().get(pk=partnership.pk)
+        review = DomesticHomicideReview(
+            partnership=partnership,
+            reference=_next_reference(partnership, notified_on.year),
+            victim_pseudonym=victim_pseudonym.strip(),
+            perpetrator_pseudonym=perpetrator_pseudonym.strip(),
+            death_month=death_month.replace(day=1),
+            notified_on=notified_on,
+            notified_by=notified_by,
+            aged_16_or_over=aged_16_or_over,
+            relationship=relationship,
+            suicide_with_domestic_abuse=suicide_with_domestic_abuse,
+            circumstances=circumstances.strip(),
+            created_by=acting_user,
+        )
+        review.full_clean()
+        review.save()
+        _grant(review, acting_user, AccessGrant.Reason.CREATOR, granted_by=acting_user)
+        audit_record(
+            acting_user=acting_user, partnership=partnership, action="review.notify", target=review
+        )
+    return review
+
+
+# The fields each status needs, and how to check them (a date must not precede the notification).
+REQUIRED_FOR = {
+    S.DECIDED: ("decision", "decision_reasons", "decided_on"),
+    S.HOME_OFFICE_NOTIFIED: ("home_office_notified_on",),
+    S.COMMISSIONED: ("chair_name", "chair_independence", "chair_appointed_on"),
+    S.SCOPING: ("terms_of_reference",),
+    S.SUBMITTED: ("submitted_on",),
+    S.PUBLISHED: ("published_on",),
+}
+FIELD_LABELS = {
+    "decision": _("Select the decision"),
+    "decision_reasons": _("Give the reasons for the decision"),
+    "decided_on": _("Enter the date of the decision"),
+    "home_office_notified_on": _("Enter the date the Home Office was told"),
+    "chair_name": _("Enter the name of the independent chair"),
+    "chair_independence": _("Record the chair's declaration of independence"),
+    "chair_appointed_on": _("Enter the date the chair was appointed"),
+    "terms_of_reference": _("Write the terms of reference"),
+    "submitted_on": _("Enter the date it was submitted"),
+    "published_on": _("Enter the date it was published"),
+}
+
+
+def review_advance(
+    *, acting_user: User, review: DomesticHomicideReview, to: str, **fields
+) -> DomesticHomicideReview:
+    """Move the review to its next status, recording what that step needs."""
+    with transaction.atomic():
+        review = _locked(review)
+        _require_access(acting_user, review)
+        if (
+            to not in REVIEW_TRANSITIONS[review.status]
+            or to == S.ON_HOLD
+            or (review.status == S.ON_HOLD)
+        ):
+            raise ValidationError(
+                _("A review that is %(current)s cannot move to %(next)s.")
+                % {
+                    "current": review.get_status_display().lower(),
+                    "next": ReviewStatus(to).label.lower(),
+                },
+                code="transition",
+            )
+        if review.status == S.CLOSED and review.decision != Decision.NO_REVIEW:
+            raise ValidationError(_("Only a closed “no review” decision can be reopened."))
+        if review.status == S.CLOSED:
+            # Reopened because the Home Office directed a review: the decision is to review.
+            fields.setdefault("decision", Decision.REVIEW)
+        errors = {
+            name: FIELD_LABELS[name]
+            for name in REQUIRED_FOR.get(to, ())
+            if fields.get(name) in (None, "")
+        }
+        for name in ("decided_on", "home_office_notified_on", "chair_appointed_on"):
+            value = fields.get(name)
+            if value and value < review.notified_on:
+                errors[name] = _("The date cannot be before the notification")
+            if value and value > timezone.localdate():
+                errors[name] = _("The date must be today or in the past")
+        if to == S.COMMISSIONED and review.decision != Decision.REVIEW:
+            errors["__all__"] = _("Only a decision to review can be commissioned.")
+        if (
+            to == S.CLOSED
+            and review.status == S.HOME_OFFICE_NOTIFIED
+            and (review.decision != Decision.NO_REVIEW)
+        ):
+            errors["__all__"] = _("A decision to review goes on to be commissioned.")
+        if review.status == S.CLOSED and fields.get("decision") != Decision.REVIEW:
+            errors["decision"] = _("A reopened case is one the Home Office directed to review")
+        if errors:
+            raise ValidationError(errors)
+        before = review.status
+        if review.status == S.CLOSED:
+            review.directed_by_home_office = True
+            review.home_office_notified_on = None
+        for name, value in fields.items():
+            setattr(review, name, value.strip() if isinstance(value, str) else value)
+        review.status = to
+        review.status_changed_at = timezone.now()
+        review.full_clean()
+        review.save()
+        audit_record(
+            acting_user=acting_user,
+            partnership=review.partnership,
+            action="review.advance",
+            target=review,
+            changes={"status": [before, to]},
+        )
+    return review
+
+
+def review_hold(
+    *,
+    acting_user: User,
+    review: DomesticHomicideReview,
+    reason: str,
+    started_on: date,
+    expected_restart: date | None = None,
+) -> DomesticHomicideReview:
+    """Pause for criminal proceedings or an inquest; the completion clock stops."""
+    with transaction.atomic():
+        review = _locked(review)
+        _require_access(acting_user, review)
+        errors = {}
+        if review.status not in HOLDABLE:
+            raise ValidationError(
+                _("A review that is %(current)s cannot be put on hold.")
+                % {"current": review.get_status_display().lower()}
+            )
+        if not reason.strip():
+            errors["reason"] = _("Say why the review is on hold")
+        if started_on < review.notified_on or started_on > timezone.localdate():
+            errors["started_on"] = _("Enter a date between the notification and today")
+        if expected_restart and expected_restart < started_on:
+            errors["expected_restart"] = _("The expected restart must be after the hold starts")
+        if errors:
+            raise ValidationError(errors)
+        ReviewHold.objects.create(
+            review=review,
+            reason=reason.strip(),
+            started_on=started_on,
+            expected_restart=expected_restart,
+        )
+        before = review.status
+        review.held_from, review.status = review.status, S.ON_HOLD
+        review.status_changed_at = timezone.now()
+        review.save()
+        audit_record(
+            acting_user=acting_user,
+            partnership=review.partnership,
+            action="review.hold",
+            target=review,
+            changes={"status": [before, S.ON_HOLD]},
+        )
+    return review
+
+
+def review_resume(
+    *, acting_user: User, review: DomesticHomicideReview, ended_on: date
+) -> DomesticHomicideReview:
+    with transaction.atomic():
+        review = _locked(review)
+        _require_access(acting_user, review)
+        if review.status != S.ON_HOLD:
+            raise ValidationError(_("This review is not on hold."))
+        hold = review.holds.get(ended_on__isnull=True)
+        if ended_on < hold.started_on or ended_on > timezone.localdate():
+            raise ValidationError(
+                {"ended_on": _("Enter a date between the start of the hold and today")}
+            )
+        hold.ended_on = ended_on
+        hold.save()
+        resumed = review.held_from
+        review.status, review.held_from = resumed, ""
+        review.status_changed_at = timezone.now()
+        review.save()
+        audit_record(
+            acting_user=acting_user,
+            partnership=review.partnership,
+            action="review.resume",
+            target=review,
+            changes={"status": [S.ON_HOLD, resumed]},
+        )
+    return review
+
+
+def _grant(review, user, reason, *, granted_by) -> AccessGrant:
+    grant = AccessGrant.objects.create(
+        review=review, user=user, reason=reason, granted_by=granted_by
+    )
+    ReviewPolicy.grant(review, user)
+    return grant
+
+
+def access_grant(
+    *, acting_user: User, review: DomesticHomicideReview, user: User, reason: str
+) -> AccessGrant:
+    """Give someone of the partnership access. Only a holder of access may grant it, and never to
+    a scrutiny member or a PCC office."""
+    with transaction.atomic():
+        review = _locked(review)
+        _require_access(acting_user, review)
+        membership = Membership.objects.filter(user=user, partnership=review.partnership).first()
+        if membership is None:
+            raise ValidationError({"user": _("Choose someone who is a member of this partnership")})
+        if not ReviewPolicy.may_hold_access(membership):
+            raise ValidationError(
+                {"user": _("Scrutiny members and PCC offices cannot be given access to a review")}
+            )
+        if review.access_grants.filter(user=user).exists():
+            raise ValidationError({"user": _("This person already has access")})
+        if reason not in AccessGrant.Reason.values or reason == AccessGrant.Reason.CREATOR:
+            raise ValidationError({"reason": _("Select their role in the review")})
+        grant = _grant(review, user, reason, granted_by=acting_user)
+        audit_record(
+            acting_user=acting_user,
+            partnership=review.partnership,
+            action="review.access_grant",
+            target=review,
+            changes={"access": [None, f"{user.email} ({grant.get_reason_display()})"]},
+        )
+    return grant
+
+
+def access_revoke(*, acting_user: User, grant: AccessGrant) -> None:
+    with transaction.atomic():
+        review = _locked(grant.review)
+        _require_access(acting_user, review)
+        if review.access_grants.count() == 1:
+            raise ValidationError(_("Someone must keep access to the review."))
+        user = grant.user
+        grant.delete()
+        ReviewPolicy.revoke(review, user)
+        audit_record(
+            acting_user=acting_user,
+            partnership=review.partnership,
+            action="review.access_revoke",
+            target=review,
+            changes={"access": [user.email, None]},
+        )
+
+
+def review_settings_update(
+    *, acting_user: User, partnership: Partnership, decision_maker: str, decision_maker_name: str
+):
+    """Who decides whether to review: the partnership, or (in Wales, under the single unified
+    safeguarding review) the regional safeguarding board."""
+    from ..models import DecisionMaker, ReviewSettings
+
+    if decision_maker == DecisionMaker.REGIONAL_SAFEGUARDING_BOARD and not decision_maker_name:
+        raise ValidationError({"decision_maker_name": _("Enter the name of the board")})
+    with transaction.atomic():
+        settings_row, _created = ReviewSettings.objects.select_for_update().get_or_create(
+            partnership=partnership, defaults={"decision_maker": decision_maker}
+        )
+        before = settings_row.decision_maker
+        settings_row.decision_maker = decision_maker
+        settings_row.decision_maker_name = decision_maker_name.strip()
+        settings_row.full_clean()
+        settings_row.save()
+        audit_record(
+            acting_user=acting_user,
+            partnership=partnership,
+            action="review.settings_update",
+            target=settings_row,
+            changes={"decision_maker": [before, decision_maker]},
+        )
+    return settings_row
+
+
+def review_read(*, user: User, review: DomesticHomicideReview, what: str) -> None:
+    """Log a read of the review, one of its documents or an export. Called by every view that
+    shows review content, before it shows it."""
+    AccessLogEntry.objects.create(review=review, user=user, user_label=user.email, what=what[:200])

@@ -1,0 +1,124 @@
+"""A domestic homicide review from notification to publication and action plan monitoring, in a
+real browser, JavaScript on and off, with axe on every page."""
+
+from datetime import date
+
+import pytest
+
+from accounts.services import backup_codes_replace
+from partnerships.models import Role, Seat
+from reviews.models import AccessLogEntry, DomesticHomicideReview, ReviewStatus
+from reviews.services import lifecycle
+
+from ..factories import DEFAULT_PASSWORD, member
+from .conftest import Visitor, pass_two_factor, sign_in
+from .test_assessments import _menu, _sign_in
+
+pytestmark = pytest.mark.browser
+S = ReviewStatus
+
+
+def _fill_date(visitor: Visitor, legend: str, day: date) -> None:
+    group = visitor.page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
+def _step(visitor: Visitor, label: str) -> None:
+    visitor.click_link(label)
+    visitor.click_button(label)
+
+
+def test_a_review_from_notification_to_monitoring(new_visitor, partnership, coordinator):
+    panel = member(partnership, Role.CONTRIBUTOR, seat=Seat.HEALTH, full_name="Pat Panel")
+    councillor = member(partnership, Role.SCRUTINY, full_name="Cllr Reed")
+
+    visitor = new_visitor()
+    _sign_in(visitor, coordinator)
+    visitor.click_link("Reviews", within=_menu(visitor))
+    visitor.click_link("Record a notification")
+    visitor.fill("Pseudonym of the person who died", "Adult A")
+    _fill_date(visitor, "Date of death", date(2026, 6, 14))
+    _fill_date(visitor, "Date of the police notification", date(2026, 6, 1))
+    visitor.page.get_by_label("Notified by").select_option(label="Trafford Police")
+    visitor.page.get_by_label("Yes").check()
+    visitor.click_button("Record the notification")
+    assert (
+        "The death must be before the notification"
+        in visitor.page.locator(".govuk-error-summary").inner_text()
+    )
+    _fill_date(visitor, "Date of the police notification", date(2026, 6, 20))
+    visitor.click_button("Record the notification")
+    review = DomesticHomicideReview.objects.get()
+    assert visitor.heading() == f"{review.reference} (Adult A)"
+    assert "Decision whether to review" in visitor.page.get_by_test_id("clocks").inner_text()
+
+    _step(visitor, "Start considering")
+    visitor.click_link("Record the decision")
+    visitor.page.get_by_label("Commission a review").check()
+    visitor.fill("Reasons for the decision", "The criteria are met.")
+    _fill_date(visitor, "Date of the decision", date(2026, 7, 10))
+    visitor.click_button("Record the decision")
+    visitor.click_link("Record that the Home Office was told")
+    _fill_date(visitor, "Date the Home Office was told", date(2026, 7, 14))
+    visitor.click_button("Record that the Home Office was told")
+    visitor.click_link("Commission: appoint the chair")
+    visitor.fill("Independent chair", "J. Independent")
+    visitor.fill("Declaration of independence", "No prior involvement with any agency.")
+    _fill_date(visitor, "Date the chair was appointed", date(2026, 7, 20))
+    visitor.click_button("Commission: appoint the chair")
+    visitor.click_link("Start scoping")
+    visitor.fill("Terms of reference", "The two years before the death.")
+    visitor.click_button("Start scoping")
+
+    # The panel member is given access, and must pass two-factor before reading.
+    visitor.click_link("Manage access")
+    visitor.page.get_by_label("Who needs access?").select_option(
+        label="Pat Panel (Trafford Health)"
+    )
+    visitor.page.get_by_label("Panel member").check()
+    visitor.click_button("Give access")
+    assert "Pat Panel" in visitor.page.get_by_test_id("grants").inner_text()
+
+    code = backup_codes_replace(acting_user=panel)[0]
+    reader = new_visitor()
+    sign_in(reader, panel.email, DEFAULT_PASSWORD)
+    pass_two_factor(reader, code)
+    reader.open(f"/p/{partnership.slug}/reviews/{review.pk}/")
+    assert "Scoping" in reader.page.get_by_test_id("review-status").inner_text()
+
+    # A criminal trial puts it on hold; the completion clock pauses.
+    visitor.click_link("Back to the review")
+    _step(visitor, "Start gathering evidence")
+    visitor.click_link("Put on hold")
+    visitor.fill("Why is the review on hold?", "Criminal trial")
+    _fill_date(visitor, "Date the hold started", date(2026, 9, 1))
+    visitor.click_button("Put the review on hold")
+    assert "Paused" in visitor.page.get_by_test_id("clocks").inner_text()
+    visitor.click_link("Resume")
+    _fill_date(visitor, "Date the hold ended", date(2026, 10, 1))
+    visitor.click_button("Resume the review")
+    assert "extended by 30 days on hold" in visitor.page.get_by_test_id("clocks").inner_text()
+
+    for step in (S.DRAFTING, S.PANEL_APPROVED, S.PARTNERSHIP_APPROVED):
+        lifecycle.review_advance(acting_user=coordinator, review=review, to=step)
+    lifecycle.review_advance(
+        acting_user=coordinator, review=review, to=S.SUBMITTED, submitted_on=date(2026, 11, 2)
+    )
+    lifecycle.review_advance(acting_user=coordinator, review=review, to=S.HOME_OFFICE_APPROVED)
+    visitor.open(f"/p/{partnership.slug}/reviews/{review.pk}/")
+    visitor.click_link("Record publication")
+    _fill_date(visitor, "Date published", date(2026, 11, 20))
+    visitor.click_button("Record publication")
+    _step(visitor, "Start monitoring the action plan")
+    assert "Action plan monitoring" in visitor.page.get_by_test_id("review-status").inner_text()
+
+    # The scrutiny councillor sees the count, never the review.
+    councillor_visitor = new_visitor()
+    _sign_in(councillor_visitor, councillor)
+    councillor_visitor.open(f"/p/{partnership.slug}/reviews/")
+    assert "Adult A" not in councillor_visitor.page.locator("main").inner_text()
+    assert councillor_visitor.open(f"/p/{partnership.slug}/reviews/{review.pk}/") == 404
+    assert AccessLogEntry.objects.filter(user=panel).exists()
+    assert not AccessLogEntry.objects.filter(user=councillor).exists()

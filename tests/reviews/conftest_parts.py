@@ -1,0 +1,195 @@
+"""Fixtures for a review's evidence, action plan and exports, built through the services.
+
+A test module loads them with ``pytest_plugins = ["tests.reviews.conftest_parts"]``; the names are
+its own, so that fixtures of tests/reviews/conftest.py (someone else's) never collide with them.
+The helpers are imported as usual; as they are imported before pytest loads the module as a
+plugin, it is left unrewritten (it has no asserts): PYTEST_DONT_REWRITE.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships.models import Role, Seat
+from reviews.models import AccessGrant, AgencyRequestKind, Decision, ReviewStatus
+from reviews.services import action_plan, evidence, lifecycle
+from tests.factories import member, organisation_in
+
+S = ReviewStatus
+TODAY = timezone.localdate()
+CHAIR_NAME = "Dr Imogen Chairwoman"
+
+# What each step of the process asks for, with dates that keep the statutory order.
+STEP_FIELDS = {
+    S.DECIDED: {
+        "decision": Decision.REVIEW,
+        "decision_reasons": "The criteria are met: an intimate partner.",
+        "decided_on": TODAY - timedelta(days=30),
+    },
+    S.HOME_OFFICE_NOTIFIED: {"home_office_notified_on": TODAY - timedelta(days=29)},
+    S.COMMISSIONED: {
+        "chair_name": CHAIR_NAME,
+        "chair_independence": "No link with any agency involved.",
+        "chair_appointed_on": TODAY - timedelta(days=25),
+    },
+    S.SCOPING: {"terms_of_reference": "Contact with Alex from January 2023 onwards."},
+    S.SUBMITTED: {"submitted_on": TODAY - timedelta(days=2)},
+    S.PUBLISHED: {"published_on": TODAY - timedelta(days=1)},
+}
+TO_EVIDENCE = [
+    S.UNDER_CONSIDERATION,
+    S.DECIDED,
+    S.HOME_OFFICE_NOTIFIED,
+    S.COMMISSIONED,
+    S.SCOPING,
+    S.EVIDENCE_GATHERING,
+]
+EVIDENCE_TO_PUBLISHED = [
+    S.DRAFTING,
+    S.PANEL_APPROVED,
+    S.PARTNERSHIP_APPROVED,
+    S.SUBMITTED,
+    S.HOME_OFFICE_APPROVED,
+    S.PUBLISHED,
+]
+
+
+def advance(review, user, statuses):
+    for status in statuses:
+        review = lifecycle.review_advance(
+            acting_user=user, review=review, to=status, **STEP_FIELDS.get(status, {})
+        )
+    return review
+
+
+def url(name, review, **kwargs):
+    return reverse(
+        f"reviews:{name}",
+        kwargs={"partnership_slug": review.partnership.slug, "review_id": review.pk, **kwargs},
+    )
+
+
+def pdf_upload(name="report.pdf", body=b"%PDF-1.7 a report"):
+    return SimpleUploadedFile(name, body, "application/pdf")
+
+
+def author(review, granted_by, seat, **user_fields):
+    """A member for the organisation in ``seat``, given access to the review as its author."""
+    user = member(review.partnership, Role.CONTRIBUTOR, seat=seat, **user_fields)
+    lifecycle.access_grant(
+        acting_user=granted_by, review=review, user=user, reason=AccessGrant.Reason.AUTHOR
+    )
+    return user
+
+
+def snapshot() -> dict:
+    """Rows of every reviews and audit model, and the fields that change in place."""
+    from reviews.models import AgencyRequest, DomesticHomicideReview, Recommendation
+
+    counts = {
+        model._meta.label: model.objects.count()
+        for app in ("reviews", "audit")
+        for model in apps.get_app_config(app).get_models()
+    }
+    counts["requests"] = list(AgencyRequest.objects.order_by("pk").values_list("submitted_at"))
+    counts["lines"] = list(
+        Recommendation.objects.order_by("pk").values_list("status", "progress", "owner_id")
+    )
+    counts["reviews"] = list(DomesticHomicideReview.objects.order_by("pk").values_list("status"))
+    return counts
+
+
+@pytest.fixture
+def police_org(partnership):
+    return organisation_in(partnership, Seat.POLICE)
+
+
+@pytest.fixture
+def council_org(partnership):
+    return organisation_in(partnership, Seat.LOCAL_AUTHORITY)
+
+
+@pytest.fixture
+def dhr(partnership, coordinator, police_org):
+    """A review gathering evidence; only the coordinator who recorded it has access."""
+    created = lifecycle.review_notify(
+        acting_user=coordinator,
+        partnership=partnership,
+        victim_pseudonym="Alex",
+        perpetrator_pseudonym="Sam",
+        death_month=TODAY - timedelta(days=60),
+        notified_on=TODAY - timedelta(days=40),
+        notified_by=police_org,
+        aged_16_or_over=True,
+        relationship="intimate_partner",
+    )
+    return advance(created, coordinator, TO_EVIDENCE)
+
+
+@pytest.fixture
+def police_author(dhr, coordinator):
+    return author(dhr, coordinator, Seat.POLICE, full_name="Priya Constable")
+
+
+@pytest.fixture
+def council_author(dhr, coordinator):
+    return author(dhr, coordinator, Seat.LOCAL_AUTHORITY, full_name="Colin Councilman")
+
+
+@pytest.fixture
+def police_chronology(dhr, coordinator, police_org):
+    return evidence.agency_request_create(
+        acting_user=coordinator,
+        review=dhr,
+        organisation=police_org,
+        kind=AgencyRequestKind.CHRONOLOGY,
+        due_date=TODAY + timedelta(days=14),
+    )
+
+
+@pytest.fixture
+def council_chronology(dhr, coordinator, council_org):
+    return evidence.agency_request_create(
+        acting_user=coordinator,
+        review=dhr,
+        organisation=council_org,
+        kind=AgencyRequestKind.CHRONOLOGY,
+        due_date=TODAY + timedelta(days=14),
+    )
+
+
+@pytest.fixture
+def police_imr(dhr, coordinator, police_org):
+    return evidence.agency_request_create(
+        acting_user=coordinator,
+        review=dhr,
+        organisation=police_org,
+        kind=AgencyRequestKind.IMR,
+        due_date=TODAY + timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def action_line(dhr, coordinator, council_org):
+    return action_plan.recommendation_add(
+        acting_user=coordinator,
+        review=dhr,
+        recommendation="Share risk assessments at the daily safeguarding meeting.",
+        action="Add the council's housing team to the daily meeting.",
+        owner=council_org,
+        due_date=TODAY + timedelta(days=90),
+    )
+
+
+@pytest.fixture
+def attached_document(dhr, coordinator):
+    return evidence.review_document_upload(
+        acting_user=coordinator,
+        review=dhr,
+        kind="terms_of_reference",
+        upload=pdf_upload("Terms of reference.pdf"),
+    )
