@@ -108,11 +108,34 @@ def test_a_review_from_notification_to_monitoring(new_visitor, partnership, coor
     )
     lifecycle.review_advance(acting_user=coordinator, review=review, to=S.HOME_OFFICE_APPROVED)
     visitor.open(f"/p/{partnership.slug}/reviews/{review.pk}/")
+
+    # The review's recommendation becomes a line of the action plan.
+    visitor.click_link("Add a recommendation")
+    visitor.fill("Recommendation", "Ask about coercive control at every contact.")
+    visitor.fill("Action", "Train call handlers.")
+    visitor.page.get_by_label("Owner organisation").select_option(label="Trafford Police")
+    _fill_date(visitor, "Due date", date(2027, 3, 31))
+    visitor.click_button("Save")
+    assert "Train call handlers." in visitor.page.get_by_test_id("recommendations").inner_text()
+
     visitor.click_link("Record publication")
     _fill_date(visitor, "Date published", date(2026, 11, 20))
     visitor.click_button("Record publication")
     _step(visitor, "Start monitoring the action plan")
     assert "Action plan monitoring" in visitor.page.get_by_test_id("review-status").inner_text()
+
+    # Monitoring: the line is completed, with its evidence.
+    lines = visitor.page.get_by_test_id("recommendations")
+    visitor.follow(lines.get_by_role("link", name="Ask about coercive control at every contact."))
+    visitor.page.get_by_label("Complete").check()
+    visitor.click_button("Save")
+    assert "Give the evidence of completion before marking it complete" in (
+        visitor.page.locator(".govuk-error-summary").inner_text()
+    )
+    visitor.fill("Evidence of completion", "All 140 call handlers trained by March.")
+    visitor.page.get_by_label("Complete").check()
+    visitor.click_button("Save")
+    assert "Complete" in visitor.page.get_by_test_id("recommendations").inner_text()
 
     # The scrutiny councillor sees the count, never the review.
     councillor_visitor = new_visitor()
