@@ -9,9 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +33,7 @@ from .models import (
     StrategicAssessment,
     financial_year_label,
 )
-from .permissions import ANSWERING_ROLES, ContributionPolicy
+from .permissions import ContributionPolicy
 
 
 def _now():
@@ -447,46 +445,39 @@ def contribution_requests_send(
                 changes={"organisation": [None, organisation.name], "due_date": [None, due_date]},
             )
             created.append(request)
-        from .tasks import notify_contribution_requested
-
-        ids = [request.pk for request in created]
-        transaction.on_commit(lambda: notify_contribution_requested.delay(ids, link))
+            # In this transaction: the announcements commit with the requests (see below).
+            contribution_request_notify(contribution_id=request.pk, link=link)
     return created
 
 
-def contribution_request_notify(*, contribution_id: int, link: str) -> int:
-    """Email the people who answer for the organisation, once. Returns how many emails went.
+def contribution_request_notify(*, contribution_id: int, link: str = "") -> int:
+    """Tell the people who answer for the organisation about the request, once: one
+    notification each in the reminders outbox, which also shows in the app. Returns how many
+    people were told (0 when it was done already or the request no longer waits for an answer).
 
-    Called by the Celery task; safe to repeat.
+    The rows are written in the caller's transaction and emailed after commit (or in the
+    person's daily digest); a broker outage only delays them (the outbox flush sends them), and
+    a retried email never reaches anyone twice.
     """
+    from reminders.services import notifications_announce
+
+    from .deadlines import contribution_items
+
     with transaction.atomic():
         contribution = (
             ContributionRequest.objects.select_for_update(of=("self",))
-            .select_related("partnership", "organisation", "assessment", "requested_by")
             .filter(pk=contribution_id, notified_at__isnull=True)
             .first()
         )
         if contribution is None or not contribution.is_awaiting_answer:
             return 0
-        recipients = list(
-            Membership.objects.filter(
-                partnership=contribution.partnership,
-                organisation=contribution.organisation,
-                role__in=ANSWERING_ROLES,
-                user__is_active=True,
-            ).values_list("user__email", flat=True)
+        told = notifications_announce(
+            items=contribution_items(ContributionRequest.objects.filter(pk=contribution.pk)),
+            link=link,
         )
-        context = {"contribution": contribution, "link": link}
-        subject = _("%(partnership)s asks %(organisation)s for a contribution") % {
-            "partnership": contribution.partnership.name,
-            "organisation": contribution.organisation.name,
-        }
-        body = render_to_string("assessments/email/contribution_requested.txt", context)
-        for email in recipients:
-            send_mail(subject=subject, message=body, from_email=None, recipient_list=[email])
         contribution.notified_at = _now()
         contribution.save(update_fields=["notified_at"])
-    return len(recipients)
+    return told
 
 
 def _require_answerable(acting_user: User, contribution: ContributionRequest) -> None:

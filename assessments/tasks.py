@@ -11,7 +11,9 @@ from celery import shared_task
     acks_late=True,
 )
 def notify_contribution_requested(contribution_ids: list[int], link: str) -> int:
-    """Email each new request's organisation. Safe to retry: a request is announced once."""
+    """Announce each request to its organisation's people. Requests are now announced in the
+    transaction that creates them (through the reminders outbox); this task stays for messages
+    queued before that change, and does nothing for a request announced already."""
     from .services import contribution_request_notify
 
     return sum(

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "assessments",
     "plans",
     "reviews",
+    "reminders",
     "pages",
 ]
 
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp_portal.context_processors.service",
                 "partnerships.context_processors.current_partnership",
+                "reminders.context_processors.notifications",
             ],
         },
     },
@@ -195,6 +198,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A worker sending reminders must not hang on a mail server that does not answer.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CSP Portal <no-reply@localhost>")
 
 # Celery: Redis when REDIS_URL is set; otherwise a file-system broker so that a laptop with
@@ -202,7 +207,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CSP Portal <no-reply@
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A page queues its task after commit: with Redis unreachable it must fail fast (the
+        # work waits in the database; see csp_portal/queue.py), not hang the request.
+        "socket_connect_timeout": 2,
+        # A task whose worker died unacknowledged goes back on the queue after this long.
+        "visibility_timeout": int(os.environ.get("CSP_BROKER_VISIBILITY_TIMEOUT", "3600")),
+    }
 else:
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_URL = "filesystem://"
@@ -210,15 +221,59 @@ else:
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_TIMEZONE = TIME_ZONE
+
+
+def env_time(name: str, default: str) -> tuple[int, int]:
+    hour, minute = os.environ.get(name, default).split(":")
+    return int(hour), int(minute)
+
+
+# Reminders (reminders/): the daily sweep, the stages before a due date, the digests and the
+# outbox's retries. Links in emails start with CSP_SITE_URL.
+CSP_SITE_URL = os.environ.get("CSP_SITE_URL") or (
+    f"https://{ALLOWED_HOSTS[0]}" if not DEBUG and ALLOWED_HOSTS else "http://127.0.0.1:8000"
+)
+REMINDERS_STAGE_DAYS = [int(days) for days in env_list("CSP_REMINDER_STAGE_DAYS", "14,7,1")]
+REMINDERS_SWEEP_AT = env_time("CSP_REMINDER_SWEEP_AT", "06:30")
+REMINDERS_DIGEST_AT = env_time("CSP_REMINDER_DIGEST_AT", "07:00")
+# 0 is Monday: coordinators' weekly digest of what is overdue goes from this day of each week.
+REMINDERS_WEEKLY_DIGEST_WEEKDAY = int(os.environ.get("CSP_REMINDER_WEEKLY_DIGEST_WEEKDAY", "0"))
+REMINDERS_FLUSH_SECONDS = int(os.environ.get("CSP_REMINDER_FLUSH_SECONDS", "60"))
+REMINDERS_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("CSP_REMINDER_CLAIM_TIMEOUT_SECONDS", "300"))
+REMINDERS_RETRY_SECONDS = float(os.environ.get("CSP_REMINDER_RETRY_SECONDS", "60"))
+REMINDERS_RETRY_MAX_SECONDS = float(os.environ.get("CSP_REMINDER_RETRY_MAX_SECONDS", "3600"))
+REMINDERS_MAX_ATTEMPTS = int(os.environ.get("CSP_REMINDER_MAX_ATTEMPTS", "8"))
+# An email queued on commit but still unsent after this long is sent by the outbox flush.
+CSP_UNSENT_EMAIL_GRACE_SECONDS = int(os.environ.get("CSP_UNSENT_EMAIL_GRACE_SECONDS", "600"))
+# The strategy group signs off an assessment within this many days of its submission.
+CSP_ASSESSMENT_REVIEW_DAYS = int(os.environ.get("CSP_ASSESSMENT_REVIEW_DAYS", "14"))
+
+CELERY_BEAT_SCHEDULE: dict = {
+    "reminders-sweep": {
+        "task": "reminders.tasks.sweep_reminders",
+        "schedule": crontab(hour=REMINDERS_SWEEP_AT[0], minute=REMINDERS_SWEEP_AT[1]),
+    },
+    "reminders-daily-digests": {
+        "task": "reminders.tasks.send_daily_digests",
+        "schedule": crontab(hour=REMINDERS_DIGEST_AT[0], minute=REMINDERS_DIGEST_AT[1]),
+    },
+    # Retries, rows whose task never reached the broker, unsent invitations, and a sweep the
+    # scheduler missed (so `make run` shows the demo's reminders about a minute after start).
+    "reminders-flush-outbox": {
+        "task": "reminders.tasks.flush_outbox",
+        "schedule": timedelta(seconds=REMINDERS_FLUSH_SECONDS),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -2,18 +2,21 @@
 
 import secrets
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
 from authorities.models import LocalAuthorityDistrict, Organisation, PoliceForceArea
+from csp_portal.queue import enqueue_on_commit
 
 from .models import (
     SEAT_ORGANISATION_KINDS,
@@ -327,8 +330,9 @@ def invitation_create(
             "organisation": [None, organisation.name],
         },
     )
-    link = accept_url(token)
-    transaction.on_commit(lambda: send_invitation.delay(invitation.pk, link))
+    # A broker outage does not fail the page: the invitation stays unsent and the outbox flush
+    # sends it (with a fresh link) once the broker is back; see invitations_send_unsent.
+    enqueue_on_commit(send_invitation, invitation.pk, accept_url(token))
     return invitation
 
 
@@ -344,10 +348,11 @@ def _already_invited(email: str) -> ValidationError:
     )
 
 
-def invitation_send(*, invitation_id: int, link: str) -> bool:
+def invitation_send(*, invitation_id: int, link: str, token_hash: str = "") -> bool:
     """Email the invitation unless it has gone already or can no longer be used.
 
-    Called by the Celery task; safe to repeat. Returns whether an email went.
+    Called by the Celery task; safe to repeat. Returns whether an email went. ``token_hash``
+    replaces the stored hash when the link carries a new token (see invitations_send_unsent).
     """
     with transaction.atomic():
         invitation = (
@@ -358,6 +363,8 @@ def invitation_send(*, invitation_id: int, link: str) -> bool:
         )
         if invitation is None or not invitation.is_usable:
             return False
+        if token_hash:
+            invitation.token_hash = token_hash
         context = {"invitation": invitation, "link": link, "partnership": invitation.partnership}
         send_mail(
             subject=_("You are invited to %(partnership)s on CSP Portal")
@@ -367,8 +374,30 @@ def invitation_send(*, invitation_id: int, link: str) -> bool:
             recipient_list=[invitation.email],
         )
         invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["sent_at"])
+        invitation.save(update_fields=["sent_at", "token_hash"])
     return True
+
+
+def invitations_send_unsent(*, grace: timedelta | None = None) -> int:
+    """Send the invitations whose email task never ran (the broker was down when they were
+    made). Only a hash of each link's token is kept, so each gets a new token; nobody has seen
+    the old one. The row lock in invitation_send makes sure that, if the original task runs
+    after all, one email goes. Called by the reminders outbox flush; returns how many went."""
+    if grace is None:
+        grace = timedelta(seconds=settings.CSP_UNSENT_EMAIL_GRACE_SECONDS)
+    waiting = Invitation.objects.pending().filter(
+        sent_at__isnull=True, created_at__lte=timezone.now() - grace
+    )
+    sent = 0
+    for invitation_id in waiting.values_list("pk", flat=True)[:100]:
+        token = secrets.token_urlsafe(32)
+        path = reverse("accounts:invitation_accept", kwargs={"token": token})
+        sent += invitation_send(
+            invitation_id=invitation_id,
+            link=settings.CSP_SITE_URL.rstrip("/") + path,
+            token_hash=Invitation.hash_token(token),
+        )
+    return sent
 
 
 @transaction.atomic

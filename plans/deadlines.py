@@ -1,9 +1,11 @@
-"""What progress on the partnership plan falls due, when, and from whom.
+"""What falls due in the partnership plan cycle (each quarter's progress, with its measure
+actuals, and the annual refresh), when, and from whom.
 
 DESIGN.md keeps deadlines as data: this module is the one place that answers it for the plan
-cycle, and My actions, the progress dashboard and the reminders sweep all read it.
+cycle, and My actions, the progress dashboard and the reminders sweep all read it (the sweep
+through the cycles registered at the end of this module).
 
-The rules:
+The rules for progress (the annual refresh has its own, further down):
 
 - Progress is reported on the plan in force: the published version, or an approved version that
   is not waiting to replace a published one (a partnership's first plan before it is published).
@@ -20,17 +22,32 @@ Every function takes ``today`` so that callers (and tests) decide what day it is
 the local date.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from partnerships.models import Membership
+from assessments.models import financial_year_label
+from partnerships.models import Membership, Role
+from reminders.cycles import Cycle, DueItem, register
 
-from .models import ActionStatus, PartnershipPlan, PlanAction, PlanStatus, ProgressUpdate, Quarter
+from .models import (
+    ISSUED_PLAN_STATUSES,
+    PLAN_YEARS,
+    ActionStatus,
+    PartnershipPlan,
+    PlanAction,
+    PlanStatus,
+    ProgressUpdate,
+    Quarter,
+)
 from .permissions import REPORTING_ROLES
 
 
@@ -214,12 +231,15 @@ def past_due_actions(
     )
 
 
-def all_progress_due(*, today: date | None = None) -> list[DueUpdate]:
-    """Every update owed on every plan in force, for the reminders sweep: two queries."""
-    actions = with_reporting(
-        PlanAction.objects.filter(in_force_filter("plan__")).select_related("partnership")
-    )
-    return due_for_actions(actions, today=today)
+def all_progress_due(
+    *, today: date | None = None, partnership_ids: Collection[int] | None = None
+) -> list[DueUpdate]:
+    """Every update owed on every plan in force (of those partnerships, when given), for the
+    reminders sweep: two queries."""
+    actions = PlanAction.objects.filter(in_force_filter("plan__")).select_related("partnership")
+    if partnership_ids is not None:
+        actions = actions.filter(partnership_id__in=partnership_ids)
+    return due_for_actions(with_reporting(actions), today=today)
 
 
 def due_from(*, updates: Iterable[DueUpdate]) -> dict[int, list[User]]:
@@ -244,3 +264,149 @@ def due_from(*, updates: Iterable[DueUpdate]) -> dict[int, list[User]]:
         item.action.pk: people.get((item.action.partnership_id, item.organisation_id), [])
         for item in updates
     }
+
+
+# The annual refresh ----------------------------------------------------------------------------
+#
+# The plan is revised before each financial year starts on 1 April: for the year Y, a version of
+# the plan (a refresh, or a new three-year plan once the period runs out) must be approved by
+# 31 March of Y. Each approved version counts for one year: a first version for its first year, a
+# refresh for the year after the version it refreshes; a version approved after that year had
+# begun counts for the year it was approved in (it was late). The next refresh is due before the
+# year after the latest approved version's. It is due from the partnership's coordinators, and
+# approval of the next version (not its publication) ends it.
+
+
+def _financial_year(moment) -> int:
+    return Quarter.containing(timezone.localdate(moment)).year_start
+
+
+def refresh_years(plans: Iterable[PartnershipPlan]) -> dict[int, int]:
+    """The year each approved version counts for, by plan id. ``plans`` are one or more
+    partnerships' approved versions (with their ``approved_at``)."""
+    years: dict[int, int] = {}
+    for plan in sorted(plans, key=lambda plan: (plan.approved_at, plan.pk)):
+        first = (
+            years[plan.previous_version_id] + 1
+            if plan.previous_version_id in years
+            else plan.period_start
+        )
+        years[plan.pk] = max(first, _financial_year(plan.approved_at))
+    return years
+
+
+def refresh_due_on(year_start: int) -> date:
+    """The last day to approve the plan for the financial year starting 1 April ``year_start``."""
+    return date(year_start, 3, 31)
+
+
+@dataclass(frozen=True)
+class RefreshDue:
+    plan: PartnershipPlan  # the latest approved version
+    year_start: int  # the year the next version is for
+    due_on: date
+
+    @property
+    def needs_new_plan(self) -> bool:
+        """The plan's three years are over: the next version is a new plan, not a refresh."""
+        return self.year_start >= self.plan.period_start + PLAN_YEARS
+
+
+def refreshes_due(*, partnership_ids: Collection[int] | None = None) -> list[RefreshDue]:
+    """The next refresh of every partnership with an approved plan (one query)."""
+    plans = PartnershipPlan.objects.filter(status__in=ISSUED_PLAN_STATUSES).select_related(
+        "partnership"
+    )
+    if partnership_ids is not None:
+        plans = plans.filter(partnership_id__in=partnership_ids)
+    plans = list(plans)
+    years = refresh_years(plans)
+    latest: dict[int, PartnershipPlan] = {}
+    for plan in sorted(plans, key=lambda plan: (plan.approved_at, plan.pk)):
+        if plan.status != PlanStatus.SUPERSEDED:
+            latest[plan.partnership_id] = plan
+    return [
+        RefreshDue(plan=plan, year_start=year, due_on=refresh_due_on(year))
+        for plan in latest.values()
+        for year in [years[plan.pk] + 1]
+    ]
+
+
+# The cycles the reminders read ------------------------------------------------------------------
+
+
+def _people(memberships) -> dict[int, set[int]]:
+    people: dict[int, set[int]] = {}
+    for partnership_id, user_id in memberships.values_list("partnership_id", "user_id"):
+        people.setdefault(partnership_id, set()).add(user_id)
+    return people
+
+
+@register
+class PlanRefreshCycle(Cycle):
+    kind = "plan_refresh"
+    label = _("Annual refresh of the partnership plan")
+
+    def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
+        refreshes = refreshes_due(partnership_ids=partnership_ids)
+        coordinators = _people(
+            Membership.objects.filter(
+                partnership_id__in={item.plan.partnership_id for item in refreshes},
+                role=Role.COORDINATOR,
+                user__is_active=True,
+            )
+        )
+        return [
+            DueItem(
+                kind=self.kind,
+                key=f"plan_refresh:{item.plan.partnership_id}:{item.year_start}",
+                partnership_id=item.plan.partnership_id,
+                partnership_name=item.plan.partnership.name,
+                due_on=item.due_on,
+                title=(
+                    gettext("New partnership plan approved for %(year)s")
+                    if item.needs_new_plan
+                    else gettext("Partnership plan revised and approved for %(year)s")
+                )
+                % {"year": financial_year_label(item.year_start)},
+                url=reverse("plans:list", kwargs={"partnership_slug": item.plan.partnership.slug}),
+                recipients=frozenset(coordinators.get(item.plan.partnership_id, ())),
+            )
+            for item in refreshes
+        ]
+
+
+@register
+class ProgressUpdateCycle(Cycle):
+    kind = "progress_update"
+    label = _("Quarterly progress update and measure actuals")
+
+    def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
+        updates = all_progress_due(today=today, partnership_ids=partnership_ids)
+        people = due_from(updates=updates)
+        return [
+            DueItem(
+                kind=self.kind,
+                key=f"progress:{item.action.pk}:{item.quarter.code}",
+                partnership_id=item.action.partnership_id,
+                partnership_name=item.action.partnership.name,
+                due_on=item.due_on,
+                title=gettext("%(quarter)s update: %(action)s")
+                % {
+                    "quarter": item.quarter,
+                    "action": Truncator(item.action.description).chars(120),
+                },
+                url=reverse(
+                    "plans:action_progress",
+                    kwargs={
+                        "partnership_slug": item.action.partnership.slug,
+                        "action_id": item.action.pk,
+                    },
+                )
+                + f"?quarter={item.quarter.code}",
+                recipients=frozenset(
+                    user.pk for user in people.get(item.action.pk, []) if user.is_active
+                ),
+            )
+            for item in updates
+        ]

@@ -1,0 +1,179 @@
+"""What falls due in the strategic assessment cycle, when, and from whom.
+
+DESIGN.md keeps deadlines as data: this module is the one place that answers it for assessments,
+and the reminders read it (through the cycles registered here).
+
+The rules:
+
+- A contribution request is due from its organisation by its due date while it waits for an
+  answer (not started, in progress, or returned for changes) and its assessment is not yet
+  approved. It is due from the organisation's people on the request's partnership in a role
+  that answers contributions (``ANSWERING_ROLES``): the same people who are told of it.
+- An assessment submitted for review is due for sign-off from the partnership's strategy group
+  members within ``CSP_ASSESSMENT_REVIEW_DAYS`` of its submission. Approval, or return for more
+  work, ends it.
+
+Every function takes ``today`` so that callers (and tests) decide what day it is.
+"""
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Membership, Role
+from reminders.cycles import Cycle, DueItem, register
+
+from .models import AWAITING_ANSWER, AssessmentStatus, ContributionRequest, StrategicAssessment
+from .permissions import ANSWERING_ROLES
+
+
+def _in(queryset: QuerySet, partnership_ids: Collection[int] | None) -> QuerySet:
+    return (
+        queryset if partnership_ids is None else queryset.filter(partnership_id__in=partnership_ids)
+    )
+
+
+# Contribution requests --------------------------------------------------------------------------
+
+
+def contributions_awaiting(partnership_ids: Collection[int] | None = None) -> QuerySet:
+    """Requests still waiting for their organisation's answer, on assessments still open."""
+    return _in(
+        ContributionRequest.objects.filter(status__in=AWAITING_ANSWER).exclude(
+            assessment__status=AssessmentStatus.APPROVED
+        ),
+        partnership_ids,
+    )
+
+
+def answering_people(requests: Iterable[ContributionRequest]) -> dict[int, frozenset[int]]:
+    """Who answers each request, by request id (one query): the organisation's people on the
+    request's partnership in an answering role."""
+    requests = list(requests)
+    wanted = {(request.partnership_id, request.organisation_id) for request in requests}
+    if not wanted:
+        return {}
+    people: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for partnership_id, organisation_id, user_id in Membership.objects.filter(
+        partnership_id__in={partnership for partnership, _organisation in wanted},
+        organisation_id__in={organisation for _partnership, organisation in wanted},
+        role__in=ANSWERING_ROLES,
+        user__is_active=True,
+    ).values_list("partnership_id", "organisation_id", "user_id"):
+        if (partnership_id, organisation_id) in wanted:
+            people[(partnership_id, organisation_id)].add(user_id)
+    return {
+        request.pk: frozenset(people[(request.partnership_id, request.organisation_id)])
+        for request in requests
+    }
+
+
+def contribution_items(requests: QuerySet) -> list[DueItem]:
+    """The given requests as due items with their people (two queries)."""
+    requests = list(
+        requests.select_related("partnership", "organisation").only(
+            "pk",
+            "title",
+            "due_date",
+            "partnership_id",
+            "partnership__name",
+            "partnership__slug",
+            "organisation_id",
+            "organisation__name",
+        )
+    )
+    people = answering_people(requests)
+    return [
+        DueItem(
+            kind=ContributionCycle.kind,
+            key=f"contribution:{request.pk}",
+            partnership_id=request.partnership_id,
+            partnership_name=request.partnership.name,
+            due_on=request.due_date,
+            title=f"{request.title} ({request.organisation.name})",
+            url=reverse(
+                "assessments:contribution",
+                kwargs={
+                    "partnership_slug": request.partnership.slug,
+                    "contribution_id": request.pk,
+                },
+            ),
+            recipients=people[request.pk],
+        )
+        for request in requests
+    ]
+
+
+@register
+class ContributionCycle(Cycle):
+    kind = "contribution_request"
+    label = _("Contribution request")
+
+    def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
+        return contribution_items(contributions_awaiting(partnership_ids))
+
+
+# Sign-off of the assessment ---------------------------------------------------------------------
+
+
+def sign_off_due_on(assessment: StrategicAssessment) -> date:
+    """The strategy group signs off within CSP_ASSESSMENT_REVIEW_DAYS of the submission."""
+    submitted = timezone.localdate(assessment.status_changed_at)
+    return submitted + timedelta(days=settings.CSP_ASSESSMENT_REVIEW_DAYS)
+
+
+def sign_offs_due(partnership_ids: Collection[int] | None = None) -> list[DueItem]:
+    assessments = list(
+        _in(StrategicAssessment.objects.filter(status=AssessmentStatus.IN_REVIEW), partnership_ids)
+        .select_related("partnership")
+        .only(
+            "pk",
+            "year_start",
+            "version",
+            "status_changed_at",
+            "partnership_id",
+            "partnership__name",
+            "partnership__slug",
+        )
+    )
+    members: dict[int, set[int]] = defaultdict(set)
+    for partnership_id, user_id in Membership.objects.filter(
+        partnership_id__in={assessment.partnership_id for assessment in assessments},
+        role=Role.STRATEGY_MEMBER,
+        user__is_active=True,
+    ).values_list("partnership_id", "user_id"):
+        members[partnership_id].add(user_id)
+    return [
+        DueItem(
+            kind=AssessmentSignOffCycle.kind,
+            key=f"assessment_sign_off:{assessment.pk}",
+            partnership_id=assessment.partnership_id,
+            partnership_name=assessment.partnership.name,
+            due_on=sign_off_due_on(assessment),
+            title=str(assessment),
+            url=reverse(
+                "assessments:detail",
+                kwargs={
+                    "partnership_slug": assessment.partnership.slug,
+                    "assessment_id": assessment.pk,
+                },
+            ),
+            recipients=frozenset(members[assessment.partnership_id]),
+        )
+        for assessment in assessments
+    ]
+
+
+@register
+class AssessmentSignOffCycle(Cycle):
+    kind = "assessment_sign_off"
+    label = _("Strategic assessment to sign off")
+
+    def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
+        return sign_offs_due(partnership_ids)

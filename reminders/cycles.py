@@ -1,0 +1,119 @@
+"""The registry of statutory cycles: each answers "what is due, when, and for whom".
+
+A cycle lives in its own app's ``deadlines.py`` (``assessments.deadlines``, ``plans.deadlines``;
+later ``reviews.deadlines`` for DHR clocks and a module for PCC report requests) and registers
+itself with ``@register``. ``RemindersConfig.ready`` imports every installed app's ``deadlines``
+module, so a new cycle plugs in with that one module and nothing else changes: the sweep, the
+digests and the send-time check all read the registry.
+
+A cycle reads the models in a fixed number of queries however many items are due (the sweep's
+query count must not grow with the data) and returns ``DueItem``s. The item carries the words a
+message may show: its title, its partnership, its due date and a link. Nothing else of the record
+reaches an email, so a cycle whose records are sensitive (a DHR) puts only what may be shown in
+the title (a reference and a pseudonym).
+"""
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing that falls due: a contribution, a sign-off, a quarter's update."""
+
+    kind: str
+    # Stable across sweeps: the outbox's unique constraint is (key, due date, person, stage).
+    key: str
+    partnership_id: int
+    partnership_name: str
+    due_on: date
+    title: str
+    # A path inside the service; emails make it absolute with CSP_SITE_URL.
+    url: str
+    recipients: frozenset[int]
+    # Only the coordinators' weekly digest lists other items here: ({"kind", "title", "due_on",
+    # "url"}, …).
+    details: tuple = ()
+
+    def days_left(self, today: date) -> int:
+        return (self.due_on - today).days
+
+    def is_overdue(self, today: date) -> bool:
+        return self.due_on < today
+
+
+class Cycle:
+    """One kind of deadline. Subclasses set ``kind`` and ``label`` and implement ``due``."""
+
+    kind: str = ""
+    # What kind of thing it is, in words for a person ("Contribution request").
+    label = ""
+
+    def due(
+        self, *, today: date, partnership_ids: Collection[int] | None = None
+    ) -> Iterable[DueItem]:
+        """Every item not yet done, overdue or not, with whom it is due from. ``partnership_ids``
+        narrows it to those partnerships (the send-time check and the digests ask that)."""
+        raise NotImplementedError
+
+
+_CYCLES: dict[str, Cycle] = {}
+
+
+def register(cls: type[Cycle]) -> type[Cycle]:
+    """Class decorator: add the cycle to the registry (once, whatever imports it again)."""
+    if not cls.kind:
+        raise ValueError(f"{cls.__name__} needs a kind")
+    _CYCLES[cls.kind] = cls()
+    return cls
+
+
+def cycles() -> list[Cycle]:
+    return list(_CYCLES.values())
+
+
+def cycle_for(kind: str) -> Cycle | None:
+    return _CYCLES.get(kind)
+
+
+def label_for(kind: str) -> str:
+    cycle = _CYCLES.get(kind)
+    return str(cycle.label) if cycle else ""
+
+
+def due_items(
+    *, today: date, partnership_ids: Collection[int] | None = None, kinds: Iterable[str] = ()
+) -> list[DueItem]:
+    """What every registered cycle (or the ``kinds`` asked for) has due."""
+    wanted = [_CYCLES[kind] for kind in kinds if kind in _CYCLES] if kinds else cycles()
+    return [
+        item for cycle in wanted for item in cycle.due(today=today, partnership_ids=partnership_ids)
+    ]
+
+
+# Stages -----------------------------------------------------------------------------------------
+
+NEW = "new"
+OVERDUE = "overdue"
+WEEKLY = "weekly"
+
+
+def stage_days() -> list[int]:
+    """Days before the due date at which a reminder goes, largest first (14, 7, 1)."""
+    return sorted({int(days) for days in settings.REMINDERS_STAGE_DAYS}, reverse=True)
+
+
+def stage_for(due_on: date, today: date) -> str | None:
+    """The reminder an item is at today: the smallest stage that still covers the days left, so
+    a day the sweep missed is caught up the next day; "overdue" once the date has passed; None
+    while the item is further away than the largest stage."""
+    days_left = (due_on - today).days
+    if days_left < 0:
+        return OVERDUE
+    for days in sorted(stage_days()):
+        if days_left <= days:
+            return str(days)
+    return None

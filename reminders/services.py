@@ -1,0 +1,58 @@
+"""Every change a person or another app makes to reminders: one function per intent."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from csp_portal.queue import enqueue_on_commit
+
+from .cycles import NEW, DueItem
+from .models import EmailPreference, Frequency, Notification
+from .sweep import announcement_rows, insert_rows
+
+
+def notifications_announce(*, items: list[DueItem], link: str = "") -> int:
+    """Tell each item's people about a new item (a contribution request), through the outbox.
+
+    Call inside the transaction that creates the item: the rows commit with it, and their
+    emails are queued after commit. If the broker is down the rows wait for the outbox flush.
+    ``link`` (absolute, built from the request) replaces the item's own path when given.
+    Returns how many people were told.
+    """
+    written = insert_rows(announcement_rows(items, today=timezone.localdate(), url=link))
+    new = [pk for pk, stage, _user in written if stage == NEW]
+    if new:
+        from .tasks import send_notifications
+
+        enqueue_on_commit(send_notifications, new)
+    return len(new)
+
+
+def notification_mark_read(*, acting_user: User, notification: Notification) -> Notification:
+    """Mark one of the person's own notifications read (the view found it among theirs)."""
+    if notification.user_id != acting_user.pk:
+        raise ValueError("A person marks only their own notifications read.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def notifications_mark_all_read(*, acting_user: User) -> int:
+    return Notification.objects.filter(user=acting_user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def email_preference_update(*, acting_user: User, frequency: str) -> EmailPreference:
+    if frequency not in Frequency.values:
+        raise ValidationError({"frequency": _("Choose how often you want emails")})
+    preference, _created = EmailPreference.objects.update_or_create(
+        user=acting_user, defaults={"frequency": frequency}
+    )
+    return preference

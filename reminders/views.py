@@ -1,0 +1,86 @@
+"""A person's own notifications and how they want them emailed. Per person, not per
+partnership, so these live outside /p/<partnership>/: every lookup is narrowed to the signed-in
+person, and another person's notification is simply not found."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .cycles import label_for
+from .forms import EmailPreferenceForm
+from .outbox import status_text
+
+PAGE_SIZE = 25
+
+
+def _back(request) -> str:
+    page = request.POST.get("page", "")
+    url = reverse("reminders:list")
+    return f"{url}?page={page}" if page.isdigit() and page != "1" else url
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(selectors.notification_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    today = timezone.localdate()
+    rows = [
+        {
+            "notification": notification,
+            "label": label_for(notification.kind),
+            "status": status_text(
+                stage=notification.stage, due_on=notification.due_on, today=today
+            ),
+        }
+        for notification in page.object_list
+    ]
+    return render(
+        request,
+        "reminders/notifications.html",
+        {
+            "page": page,
+            "rows": rows,
+            "frequency": selectors.email_frequency(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id: int):
+    notification = selectors.notification_for(user=request.user, notification_id=notification_id)
+    services.notification_mark_read(acting_user=request.user, notification=notification)
+    messages.success(request, _("Marked as read: %(title)s") % {"title": notification.title})
+    return redirect(_back(request))
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = services.notifications_mark_all_read(acting_user=request.user)
+    if count:
+        messages.success(request, _("All your notifications are marked as read."))
+    return redirect(_back(request))
+
+
+@login_required
+def email_settings(request):
+    form = EmailPreferenceForm(
+        request.POST or None,
+        initial={"frequency": selectors.email_frequency(user=request.user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.email_preference_update(
+            acting_user=request.user, frequency=form.cleaned_data["frequency"]
+        )
+        messages.success(request, _("Your email settings have been saved."))
+        return redirect("reminders:list")
+    status = 400 if form.errors else 200
+    return render(request, "reminders/settings.html", {"form": form}, status=status)
