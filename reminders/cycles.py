@@ -51,6 +51,8 @@ class Cycle:
     kind: str = ""
     # What kind of thing it is, in words for a person ("Contribution request").
     label = ""
+    # Items only their own recipients may know of (a DHR): never listed in anyone else's digest.
+    need_to_know = False
 
     def due(
         self, *, today: date, partnership_ids: Collection[int] | None = None

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from partnerships.models import Membership, Role
 
-from .cycles import NEW, WEEKLY, DueItem, due_items, stage_for
+from .cycles import NEW, WEEKLY, DueItem, cycle_for, due_items, stage_for
 from .models import DeliveryStatus, Notification, SweepRun
 
 WEEKLY_KIND = "weekly_digest"
@@ -98,7 +98,8 @@ def weekly_digests(
         items = due_items(today=today, partnership_ids=partnership_ids)
     overdue: dict[int, list[DueItem]] = defaultdict(list)
     for item in items:
-        if item.is_overdue(today):
+        cycle = cycle_for(item.kind)
+        if item.is_overdue(today) and not (cycle and cycle.need_to_know):
             overdue[item.partnership_id].append(item)
     if not overdue:
         return []

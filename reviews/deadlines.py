@@ -1,0 +1,69 @@
+"""What falls due in domestic homicide reviews, for the reminders: each running statutory clock
+(the decision, telling the Home Office, completion), due from the people with access to that
+review and nobody else. A reminder names the review by its reference and pseudonym only, and a
+clock on hold is not reminded."""
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import date
+
+from django.db.models import F
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Role
+from reminders.cycles import Cycle, DueItem, register
+
+from .clocks import review_clocks
+from .models import AccessGrant, DomesticHomicideReview, ReviewStatus
+from .permissions import NEVER_ROLES
+
+
+@register
+class ReviewClockCycle(Cycle):
+    kind = "dhr_clock"
+    label = _("Domestic homicide review")
+    need_to_know = True
+
+    def due(
+        self, *, today: date, partnership_ids: Collection[int] | None = None
+    ) -> Iterable[DueItem]:
+        reviews = (
+            DomesticHomicideReview.objects.exclude(status=ReviewStatus.CLOSED)
+            .select_related("partnership")
+            .prefetch_related("holds")
+        )
+        if partnership_ids is not None:
+            reviews = reviews.filter(partnership_id__in=partnership_ids)
+        reviews = list(reviews)
+        # Grants of people still in the review's partnership, in a role that may hold access.
+        holders: dict[int, set[int]] = defaultdict(set)
+        for review_id, user_id in AccessGrant.objects.filter(
+            review__in=reviews,
+            user__is_active=True,
+            user__memberships__partnership=F("review__partnership"),
+            user__memberships__role__in=set(Role.values) - NEVER_ROLES,
+        ).values_list("review_id", "user_id"):
+            holders[review_id].add(user_id)
+        for review in reviews:
+            for clock in review_clocks(review, today):
+                if clock.done_on or clock.due_on is None or clock.paused:
+                    continue
+                yield DueItem(
+                    kind=self.kind,
+                    key=f"dhr:{review.pk}:{clock.key}",
+                    partnership_id=review.partnership_id,
+                    partnership_name=review.partnership.name,
+                    due_on=clock.due_on,
+                    title=gettext("%(review)s: %(clock)s")
+                    % {"review": review, "clock": clock.label},
+                    url=reverse(
+                        "reviews:detail",
+                        kwargs={
+                            "partnership_slug": review.partnership.slug,
+                            "review_id": review.pk,
+                        },
+                    ),
+                    recipients=frozenset(holders[review.pk]),
+                )
