@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal.concurrency import stale_edit_error
 from partnerships.models import Membership, Partnership, Role
 
 from . import uploads
@@ -93,21 +94,6 @@ def _require_editable(assessment: StrategicAssessment) -> None:
         )
 
 
-def _stale_edit_error(updated_by: User | None, updated_at) -> ValidationError:
-    return ValidationError(
-        _(
-            "%(who)s saved a change at %(when)s, after you opened this page. Your change has not "
-            "been saved. Their version is shown below: copy anything you need from yours, then "
-            "save again."
-        )
-        % {
-            "who": updated_by.full_name if updated_by else _("Someone"),
-            "when": timezone.localtime(updated_at).strftime("%H:%M"),
-        },
-        code="stale",
-    )
-
-
 def assessment_section_update(
     *,
     acting_user: User,
@@ -126,7 +112,7 @@ def assessment_section_update(
         )
         _require_editable(section.assessment)
         if section.revision != revision:
-            raise _stale_edit_error(section.updated_by, section.updated_at)
+            raise stale_edit_error(section.updated_by, section.updated_at)
         before = {
             "body": section.body,
             "public_meeting_date": section.public_meeting_date,
@@ -543,7 +529,7 @@ def contribution_save(
         contribution = _locked_contribution(contribution)
         _require_answerable(acting_user, contribution)
         if contribution.revision != revision:
-            raise _stale_edit_error(contribution.updated_by, contribution.updated_at)
+            raise stale_edit_error(contribution.updated_by, contribution.updated_at)
         before_answer = contribution.answer
         before_figures = [str(figure) for figure in contribution.figures.all()]
         contribution.answer = answer.strip()

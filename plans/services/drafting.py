@@ -8,13 +8,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from assessments.models import AssessmentStatus, StrategicAssessment
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal.concurrency import stale_edit_error
 from partnerships.models import Partnership
 
 from ..models import (
@@ -49,21 +49,6 @@ def require_editable(plan: PartnershipPlan) -> None:
 def content_changed(plan: PartnershipPlan) -> None:
     """Any change to what a document would show makes earlier renders out of date."""
     PartnershipPlan.objects.filter(pk=plan.pk).update(content_revision=F("content_revision") + 1)
-
-
-def stale_edit_error(updated_by: User | None, updated_at) -> ValidationError:
-    return ValidationError(
-        _(
-            "%(who)s saved a change at %(when)s, after you opened this page. Your change has not "
-            "been saved. Their version is shown below: copy anything you need from yours, then "
-            "save again."
-        )
-        % {
-            "who": updated_by.full_name if updated_by else _("Someone"),
-            "when": timezone.localtime(updated_at).strftime("%H:%M"),
-        },
-        code="stale",
-    )
 
 
 def plan_start(
