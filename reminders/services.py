@@ -56,3 +56,12 @@ def email_preference_update(*, acting_user: User, frequency: str) -> EmailPrefer
         user=acting_user, defaults={"frequency": frequency}
     )
     return preference
+
+
+def notifications_withdraw(*, user: User, item_key_prefix: str) -> int:
+    """Take back a person's notifications about items they may no longer know of (a DHR whose
+    access was removed): pending ones never go, sent ones leave their list. Returns how many."""
+    deleted, _per_model = Notification.objects.filter(
+        user=user, item_key__startswith=item_key_prefix
+    ).delete()
+    return deleted

@@ -13,6 +13,7 @@ from accounts.models import User
 from audit.services import audit_record
 from authorities.models import Organisation
 from partnerships.models import Membership, Partnership
+from reminders.services import notifications_withdraw
 
 from ..models import (
     HOLDABLE,
@@ -311,6 +312,8 @@ def access_revoke(*, acting_user: User, grant: AccessGrant) -> None:
         user = grant.user
         grant.delete()
         ReviewPolicy.revoke(review, user)
+        # Their reminders name the review (reference and pseudonym): they go with the access.
+        notifications_withdraw(user=user, item_key_prefix=f"dhr:{review.pk}:")
         audit_record(
             acting_user=acting_user,
             partnership=review.partnership,

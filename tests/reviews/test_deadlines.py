@@ -98,7 +98,12 @@ def test_a_review_on_hold_is_not_reminded_of_completion(review, coordinator):
 
 
 def test_someone_who_loses_access_is_no_longer_reminded(review, coordinator, panel_member):
+    reminders_sweep(today=NOTIFIED + timedelta(days=25))
+    assert Notification.objects.filter(user=panel_member, kind="dhr_clock").exists()
     grant = review.access_grants.get(user=panel_member)
     lifecycle.access_revoke(acting_user=coordinator, grant=grant)
+    # The reminders that named the review leave their list too.
+    assert not Notification.objects.filter(user=panel_member, kind="dhr_clock").exists()
+    assert Notification.objects.filter(user=coordinator, kind="dhr_clock").exists()
     (item,) = [i for i in due_items(today=NOTIFIED) if i.kind == "dhr_clock"]
     assert item.recipients == frozenset({coordinator.pk})
