@@ -1,6 +1,7 @@
 """The partnership plan's PDF: made by the Celery task (eager here), read back, cached per state
 of a version, and downloaded only by those who may see that version."""
 
+import re
 from datetime import date
 
 import pytest
@@ -367,7 +368,9 @@ def test_the_benchmark_reports_its_ratio_and_leaves_nothing_behind(capsys):
     call_command("benchmark_plans", repeat=1, priorities=2, actions=2)
 
     out = capsys.readouterr().out
-    assert "ratio ours / baseline:" in out
+    assert "ratio ours / plain prose:" in out
+    assert "ratio ours / baseline (same content):" in out
+    assert re.search(r"\((within|over) the 1\.3x target\)", out)
     assert "2 priorities, 4 actions" in out
     assert not PartnershipPlan.objects.exists()
     assert not PlanDocument.objects.exists()
