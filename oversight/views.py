@@ -37,6 +37,9 @@ class PccPriorityMixin:
             membership=self.membership, pcc_priority_id=self.kwargs["pcc_priority_id"]
         )
 
+    def check_object_access(self):
+        self.get_target()  # another force area's priority: 404 before anything else
+
     def get_success_url(self):
         return reverse(
             "oversight:pcc_priorities", kwargs={"partnership_slug": self.partnership.slug}
@@ -109,7 +112,9 @@ class PccPriorityRetireView(PccPriorityMixin, ServiceFormView):
 
 class PccPriorityMoveView(PccPriorityMixin, ServiceFormView):
     form_class = forms.MoveForm
-    http_method_names = ["post"]
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.get_success_url())
 
     def perform(self, form):
         services.pcc_priority_move(

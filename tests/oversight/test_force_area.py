@@ -120,9 +120,7 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_partnerships(
             name=f"Borough {number}", slug=f"borough-{number}", police_force_area=force_area
         )
         pcc_member(more, pcc_organisation, pcc)
-        published_plan(
-            more, member(more, Role.COORDINATOR), serves=pcc_priorities[:1], actions=3
-        )
+        published_plan(more, member(more, Role.COORDINATOR), serves=pcc_priorities[:1], actions=3)
     large = _queries(client)
     print("force-area queries", small, large)
     assert large == small
