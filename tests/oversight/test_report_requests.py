@@ -293,3 +293,27 @@ def test_a_pcc_office_cannot_write_for_a_partnership_it_does_not_serve(
         )
     assert signed_in(pcc).get(url("report_request_new", elsewhere)).status_code == 404
     assert ReportRequest.objects.count() == 0
+
+
+def test_the_cycle_reads_in_a_fixed_number_of_queries(partnership, bolton, pcc, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reminders.cycles import cycle_for
+
+    member(bolton, Role.COORDINATOR)
+    cycle = cycle_for("pcc_report_request")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            items = list(cycle.due(today=date.today()))
+        return len(captured), items
+
+    _request(pcc, partnership)
+    small, few = queries()
+    for number in range(4):
+        _request(pcc, bolton, title=f"Concern {number}")
+    large, many = queries()
+    assert (len(few), len(many)) == (1, 5)
+    assert large == small == 2
+    assert all(item.recipients for item in many)
