@@ -70,6 +70,16 @@ ACTION_LABELS = {
     "review.agency_request_submit": _("Agency's chronology or IMR submitted"),
     "review.recommendation_add": _("Recommendation added to the action plan"),
     "review.recommendation_update": _("Action plan line updated"),
+    "pcc_priority.add": _("Police and crime plan priority added"),
+    "pcc_priority.update": _("Police and crime plan priority changed"),
+    "pcc_priority.retire": _("Police and crime plan priority retired"),
+    "pcc_priority.move": _("Police and crime plan priorities reordered"),
+    "report_request.create": _("Report requested by the PCC"),
+    "report_request.answer": _("Report request answered"),
+    "report_request.more": _("PCC asked for more on a report request"),
+    "report_request.close": _("Report request closed"),
+    "report_request.withdraw": _("Report request withdrawn"),
+    "combination.approve": _("Combination of partnerships approved by the PCC"),
 }
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "plans",
     "reviews",
     "reminders",
+    "oversight",
     "pages",
 ]
 

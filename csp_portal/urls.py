@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("reviews.urls")),
     path("", include("reminders.urls")),
+    path("", include("oversight.urls")),
     path("national-data/recorded-crime/", include("recorded_crime.urls")),
     path("account/", include("accounts.urls")),
     path("", include("pages.urls")),

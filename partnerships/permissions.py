@@ -33,6 +33,14 @@ class Perm(StrEnum):
     REPORT_PLAN_PROGRESS = "report_plan_progress"
     # Recording a DHR notification; everything else about a review needs a grant on that review.
     RECORD_REVIEWS = "record_reviews"
+    # PCC oversight (the oversight app): the force-area page, the police and crime plan
+    # priorities, report requests to the partnership and combination approvals.
+    VIEW_FORCE_AREA = "view_force_area"
+    MANAGE_PCC_PRIORITIES = "manage_pcc_priorities"
+    VIEW_REPORT_REQUESTS = "view_report_requests"
+    REQUEST_REPORTS = "request_reports"
+    ANSWER_REPORT_REQUESTS = "answer_report_requests"
+    APPROVE_COMBINATIONS = "approve_combinations"
 
 
 # Everyone sees approved assessments; drafts only those who write or approve them.
@@ -57,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PLAN_PROGRESS,
             Perm.REPORT_PLAN_PROGRESS,
             Perm.RECORD_REVIEWS,
+            Perm.VIEW_REPORT_REQUESTS,
+            Perm.ANSWER_REPORT_REQUESTS,
         }
     ),
     Role.STRATEGY_MEMBER: frozenset(
@@ -72,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.SIGN_OFF_PLANS,
             Perm.VIEW_PLAN_PROGRESS,
             Perm.REPORT_PLAN_PROGRESS,
+            Perm.VIEW_REPORT_REQUESTS,
         }
     ),
     Role.CONTRIBUTOR: frozenset(
@@ -83,8 +94,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.REPORT_PLAN_PROGRESS,
         }
     ),
-    Role.SCRUTINY: frozenset(_EVERYONE),
-    Role.PCC_OFFICE: frozenset(_EVERYONE),
+    Role.SCRUTINY: frozenset(_EVERYONE | {Perm.VIEW_REPORT_REQUESTS}),
+    Role.PCC_OFFICE: frozenset(
+        _EVERYONE
+        | {
+            Perm.VIEW_FORCE_AREA,
+            Perm.MANAGE_PCC_PRIORITIES,
+            Perm.VIEW_REPORT_REQUESTS,
+            Perm.REQUEST_REPORTS,
+            Perm.APPROVE_COMBINATIONS,
+        }
+    ),
 }
 
 # Roles whose holders must use two-factor authentication.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
-from authorities.models import LocalAuthorityDistrict, Organisation, PoliceForceArea
+from authorities.models import LocalAuthorityDistrict, Nation, Organisation, PoliceForceArea
 from csp_portal.queue import enqueue_on_commit
 
 from .models import (
@@ -72,6 +72,21 @@ def partnership_merge(
     partnership, into = locked[partnership.pk], locked[into.pk]
     if into.pk == partnership.pk or into.status != PartnershipStatus.ACTIVE:
         raise ValidationError({"merged_into": _("Choose another partnership that is active.")})
+    if Nation.ENGLAND in (partnership.nation, into.nation):
+        # In England partnerships combine only with the PCC's approval (Crime and Disorder Act
+        # 1998, s5A), which the PCC office records in the service (oversight).
+        from oversight.selectors import combination_approved
+
+        if not combination_approved(partnership=partnership, into=into):
+            raise ValidationError(
+                {
+                    "merged_into": _(
+                        "The police and crime commissioner has not recorded an approval of "
+                        "combining %(partnership)s with %(into)s."
+                    )
+                    % {"partnership": partnership.name, "into": into.name}
+                }
+            )
     before = partnership.status
     partnership.status = PartnershipStatus.MERGED
     partnership.merged_into = into

@@ -2,6 +2,7 @@
 limited to this partnership (never trust an id from the client); the services check again."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import PriorityTheme
@@ -153,9 +154,14 @@ class PlanPriorityForm(GovukFormMixin, _RevisionMixin, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        # Retired priorities only where this priority already serves them.
         choices = PoliceAndCrimePlanPriority.objects.filter(
             police_force_area_id=plan.partnership.police_force_area_id
         )
+        still_offered = Q(retired_at__isnull=True)
+        if priority is not None:
+            still_offered |= Q(plan_priorities=priority)
+        choices = choices.filter(still_offered).distinct()
         self.fields["pcc_priorities"].queryset = choices
         if not choices:
             del self.fields["pcc_priorities"]

@@ -252,6 +252,8 @@ class PoliceAndCrimePlanPriority(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # A retired priority stays on the plans that served it but is offered for no new mapping.
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]

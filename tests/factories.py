@@ -77,8 +77,8 @@ class PartnershipFactory(factory.Factory):
     ons_edition = "2023"
 
     @classmethod
-    def _create(cls, model_class, seats=True, **kwargs):
-        pfa = PoliceForceAreaFactory()
+    def _create(cls, model_class, seats=True, police_force_area=None, **kwargs):
+        pfa = police_force_area or PoliceForceAreaFactory()
         partnership = partnership_create(
             acting_user=None, police_force_area=pfa, districts=[DistrictFactory()], **kwargs
         )

@@ -146,6 +146,53 @@ def _review(partnership):
     return review
 
 
+def _report_request(partnership):
+    """B's report request from B's PCC office, answered with a document, and a police and
+    crime plan priority of B's force area (made once)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from authorities.models import OrganisationKind
+    from oversight import services as oversight_services
+    from oversight.models import ReportRequest
+    from partnerships.selectors import membership_for
+    from tests.factories import OrganisationFactory
+    from tests.oversight.conftest import pcc_member
+
+    existing = ReportRequest.objects.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    pcc = pcc_member(partnership, OrganisationFactory(name="B's PCC", kind=OrganisationKind.PCC))
+    pcc_membership = membership_for(user=pcc, partnership_slug=partnership.slug)
+    coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
+    report_request = oversight_services.report_request_create(
+        acting_user=pcc,
+        membership=pcc_membership,
+        title="B's concern",
+        body="B",
+        due_date=date.today() + timedelta(days=14),
+    )
+    oversight_services.report_request_answer(
+        acting_user=coordinator.user,
+        membership=coordinator,
+        report_request=report_request,
+        body="B's answer",
+        files=[SimpleUploadedFile("b.pdf", b"%PDF-1.7 B's report", "application/pdf")],
+    )
+    oversight_services.pcc_priority_add(
+        acting_user=pcc, membership=pcc_membership, title="B's PCC priority"
+    )
+    return report_request
+
+
+def _pcc_priority_id(partnership) -> int:
+    from plans.models import PoliceAndCrimePlanPriority
+
+    _report_request(partnership)
+    return PoliceAndCrimePlanPriority.objects.get(
+        police_force_area=partnership.police_force_area
+    ).pk
+
+
 # Values for ``kind``, which names a section or a document rather than a record.
 KIND_BY_URL = {"plans:section_edit": "summary", "assessments:section_edit": "changes"}
 
@@ -170,6 +217,11 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
     "recommendation_id": lambda p: _review(p).recommendations.get().pk,
     "review_document_id": lambda p: _review(p).documents.get().pk,
     "export": lambda p: "executive-summary",
+    "report_request_id": lambda p: _report_request(p).pk,
+    "report_document_id": lambda p: (
+        _report_request(p).entries.get(kind="answer").documents.get().pk
+    ),
+    "pcc_priority_id": _pcc_priority_id,
 }
 
 

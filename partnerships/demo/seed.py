@@ -126,6 +126,14 @@ PEOPLE = [
         ),
     ),
     DemoPerson(
+        "pcc@southwales.example",
+        "Carys Lewis",
+        (
+            ("W14000015", Role.PCC_OFFICE, "South Wales Police and Crime Commissioner"),
+            ("W14000023", Role.PCC_OFFICE, "South Wales Police and Crime Commissioner"),
+        ),
+    ),
+    DemoPerson(
         "coordinator@cardiff.example",
         "Rhian Evans",
         (("W14000015", Role.COORDINATOR, "Cardiff Council"),),

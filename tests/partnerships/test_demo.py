@@ -23,6 +23,7 @@ def _counts():
             "recorded_crime",
             "plans",
             "reviews",
+            "oversight",
         }
     }
 
@@ -51,6 +52,7 @@ def test_the_demo_has_the_partnerships_a_first_look_needs():
         seats = set(partnership.partner_organisations.values_list("seat", flat=True))
         assert set(Seat.statutory()) <= seats, partnership.name
     assert Membership.objects.filter(user__email="analyst@southwales.example").count() == 2
+    assert Membership.objects.filter(user__email="pcc@southwales.example").count() == 2
 
 
 def test_every_demo_login_signs_in_and_two_factor_users_get_backup_codes(client, capsys):

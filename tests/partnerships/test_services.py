@@ -230,10 +230,30 @@ def test_a_platform_administrator_creates_a_partnership_in_the_admin(db):
     assert type(pfa).objects.get(pk=pfa.pk).partnerships.count() == 1
 
 
-def test_a_merged_partnership_points_at_the_one_it_joined(
-    partnership, other_partnership, coordinator
-):
+def test_a_merged_partnership_points_at_the_one_it_joined(db):
+    """English partnerships merge (as platform administrators do, acting_user None) once the
+    PCC has recorded an approval (tests/oversight/test_combinations.py has the refusals)."""
+    from datetime import date
+
+    from oversight.services import combination_approval_record
+    from partnerships.selectors import membership_for
     from partnerships.services import partnership_merge
+    from tests.oversight.conftest import pcc_member
+
+    partnership = PartnershipFactory(name="Trafford", slug="trafford")
+    other_partnership = PartnershipFactory(
+        name="Sale", slug="sale", police_force_area=partnership.police_force_area
+    )
+    pcc_office = OrganisationFactory(name="The PCC", kind=OrganisationKind.PCC)
+    pcc = pcc_member(other_partnership, pcc_office)
+    pcc_member(partnership, pcc_office, pcc)
+    combination_approval_record(
+        acting_user=pcc,
+        membership=membership_for(user=pcc, partnership_slug="trafford"),
+        partnerships=[partnership, other_partnership],
+        approved_on=date.today(),
+        reference="PCC/1",
+    )
 
     partnership_merge(acting_user=None, partnership=other_partnership, into=partnership)
     with pytest.raises(ValidationError):
@@ -241,5 +261,5 @@ def test_a_merged_partnership_points_at_the_one_it_joined(
 
     other_partnership.refresh_from_db()
     assert (other_partnership.status, other_partnership.merged_into) == ("merged", partnership)
-    page = signed_in(member(other_partnership, Role.SCRUTINY)).get("/p/cardiff/")
+    page = signed_in(member(other_partnership, Role.SCRUTINY)).get("/p/sale/")
     assert "This partnership has merged into Trafford." in page.content.decode()

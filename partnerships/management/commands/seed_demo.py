@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from assessments.demo import seed_assessments
+from oversight.demo import seed_oversight
 from partnerships.demo.seed import DEMO_PASSWORD, seed_demo
 from partnerships.models import Partnership
 from plans.demo import seed_plans
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             seed_assessments(partnerships=partnerships)
             seed_plans(partnerships=partnerships)
             seed_reviews(partnerships=partnerships)
+            seed_oversight(partnerships=partnerships)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Every demo login uses the password:")
         )

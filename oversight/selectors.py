@@ -1,0 +1,293 @@
+"""Read paths for PCC oversight. A PCC office sees the partnerships where it holds a PCC-office
+membership and nothing else; a record that is missing and one that is not theirs both raise
+Http404. The force-area page reads only issued plans and approved assessments, in a fixed number
+of queries however many partnerships the force area has."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from assessments.models import AssessmentStatus, StrategicAssessment
+from authorities.models import PoliceForceArea
+from partnerships.models import Membership, Partnership, PartnershipStatus, Role
+from partnerships.permissions import Perm, membership_can
+from plans import deadlines
+from plans.models import (
+    ActionStatus,
+    PartnershipPlan,
+    PlanAction,
+    PlanPriority,
+    PoliceAndCrimePlanPriority,
+)
+
+from .models import (
+    CombinationApproval,
+    ReportDocument,
+    ReportRequest,
+    ReportRequestEntry,
+    ReportRequestStatus,
+)
+
+# The force-area page ---------------------------------------------------------------------------
+
+
+def pcc_memberships(*, user: User) -> QuerySet[Membership]:
+    """The user's PCC-office memberships: the partnerships the force-area page shows."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user, role=Role.PCC_OFFICE)
+        .select_related("partnership__police_force_area", "organisation")
+        .order_by("partnership__police_force_area__name", "partnership__name")
+    )
+
+
+@dataclass(frozen=True)
+class PartnershipCycle:
+    """Where one partnership is in its cycle, and its progress, as a PCC office may see it."""
+
+    partnership: Partnership
+    assessment: StrategicAssessment | None  # the latest approved one
+    plan: PartnershipPlan | None  # the plan in force
+    refresh: deadlines.RefreshDue | None
+    status_counts: list[tuple[str, str, int]]  # (status, label, actions)
+    actions_total: int
+    overdue_updates: int
+    past_due_actions: int
+    open_report_requests: int
+    overdue_report_requests: int
+
+
+@dataclass(frozen=True)
+class AlignmentRow:
+    pcc_priority: PoliceAndCrimePlanPriority
+    cells: list[list[PlanPriority]]  # one per partnership, in the page's order
+
+
+@dataclass(frozen=True)
+class ForceAreaOverview:
+    force_area: PoliceForceArea
+    partnerships: list[PartnershipCycle]
+    rows: list[AlignmentRow]
+    unmapped: list[list[PlanPriority]]  # CSP priorities serving none, one list per partnership
+
+    @property
+    def any_unmapped(self) -> bool:
+        return any(self.unmapped)
+
+
+def _latest_approved_assessments(partnership_ids) -> dict[int, StrategicAssessment]:
+    latest: dict[int, StrategicAssessment] = {}
+    for assessment in StrategicAssessment.objects.filter(
+        partnership_id__in=partnership_ids, status=AssessmentStatus.APPROVED
+    ).order_by("partnership_id", "-year_start", "-version"):
+        latest.setdefault(assessment.partnership_id, assessment)
+    return latest
+
+
+def _plans_in_force(partnership_ids) -> dict[int, PartnershipPlan]:
+    actions = deadlines.with_reporting(PlanAction.objects.all())
+    priorities = PlanPriority.objects.prefetch_related("pcc_priorities")
+    plans: dict[int, PartnershipPlan] = {}
+    for plan in (
+        PartnershipPlan.objects.filter(partnership_id__in=partnership_ids)
+        .filter(deadlines.in_force_filter())
+        .select_related("previous_version")
+        .prefetch_related(
+            Prefetch("priorities", queryset=priorities), Prefetch("actions", queryset=actions)
+        )
+        .order_by("partnership_id", "-period_start", "-version")
+    ):
+        plans.setdefault(plan.partnership_id, plan)
+    return plans
+
+
+def _report_request_counts(partnership_ids, today: date) -> dict[int, tuple[int, int]]:
+    rows = (
+        ReportRequest.objects.filter(
+            partnership_id__in=partnership_ids, status=ReportRequestStatus.REQUESTED
+        )
+        .values("partnership_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    )
+    return {row["partnership_id"]: (row["open"], row["overdue"]) for row in rows}
+
+
+def force_area_overview(*, user: User, today: date | None = None) -> list[ForceAreaOverview]:
+    """Every partnership the PCC office serves, grouped by police force area: its cycle, its
+    progress, and its plan's priorities against the police and crime plan's. Eight queries,
+    whatever the number of partnerships."""
+    today = today or deadlines.local_today()
+    memberships = list(pcc_memberships(user=user))
+    partnerships = [membership.partnership for membership in memberships]
+    ids = [partnership.pk for partnership in partnerships]
+    if not ids:
+        return []
+    assessments = _latest_approved_assessments(ids)
+    plans = _plans_in_force(ids)
+    refreshes = {
+        item.plan.partnership_id: item for item in deadlines.refreshes_due(partnership_ids=ids)
+    }
+    requests = _report_request_counts(ids, today)
+    pcc_priorities: dict[int, list[PoliceAndCrimePlanPriority]] = defaultdict(list)
+    for priority in PoliceAndCrimePlanPriority.objects.filter(
+        police_force_area_id__in={p.police_force_area_id for p in partnerships}
+    ):
+        pcc_priorities[priority.police_force_area_id].append(priority)
+
+    by_area: dict[int, list[Partnership]] = defaultdict(list)
+    for partnership in partnerships:
+        by_area[partnership.police_force_area_id].append(partnership)
+
+    overviews = []
+    for area_partnerships in by_area.values():
+        force_area = area_partnerships[0].police_force_area
+        cycles = [
+            _cycle(partnership, assessments, plans, refreshes, requests, today)
+            for partnership in area_partnerships
+        ]
+        mapped_by: list[dict[int, list[PlanPriority]]] = []
+        unmapped: list[list[PlanPriority]] = []
+        for cycle in cycles:
+            mapping: dict[int, list[PlanPriority]] = defaultdict(list)
+            none = []
+            for priority in cycle.plan.priorities.all() if cycle.plan else ():
+                served = list(priority.pcc_priorities.all())
+                for pcc in served:
+                    mapping[pcc.pk].append(priority)
+                if not served:
+                    none.append(priority)
+            mapped_by.append(mapping)
+            unmapped.append(none)
+        rows = [
+            AlignmentRow(pcc_priority=pcc, cells=[mapping.get(pcc.pk, []) for mapping in mapped_by])
+            for pcc in pcc_priorities[force_area.pk]
+            # A retired priority stays on the page while a plan in force still serves it.
+            if pcc.retired_at is None or any(pcc.pk in mapping for mapping in mapped_by)
+        ]
+        overviews.append(
+            ForceAreaOverview(
+                force_area=force_area, partnerships=cycles, rows=rows, unmapped=unmapped
+            )
+        )
+    return overviews
+
+
+def _cycle(partnership, assessments, plans, refreshes, requests, today) -> PartnershipCycle:
+    plan = plans.get(partnership.pk)
+    actions = list(plan.actions.all()) if plan else []
+    tally = Counter(action.status for action in actions)
+    open_requests, overdue_requests = requests.get(partnership.pk, (0, 0))
+    return PartnershipCycle(
+        partnership=partnership,
+        assessment=assessments.get(partnership.pk),
+        plan=plan,
+        refresh=refreshes.get(partnership.pk),
+        status_counts=[
+            (status, label, tally.get(status, 0)) for status, label in ActionStatus.choices
+        ],
+        actions_total=len(actions),
+        overdue_updates=(
+            len(deadlines.overdue_updates(plan=plan, today=today, actions=actions)) if plan else 0
+        ),
+        past_due_actions=(
+            len(deadlines.past_due_actions(plan=plan, today=today, actions=actions)) if plan else 0
+        ),
+        open_report_requests=open_requests,
+        overdue_report_requests=overdue_requests,
+    )
+
+
+# Police and crime plan priorities --------------------------------------------------------------
+
+
+def pcc_priorities_of(*, membership: Membership) -> QuerySet[PoliceAndCrimePlanPriority]:
+    """The police and crime plan priorities of the membership's force area, retired ones too."""
+    return PoliceAndCrimePlanPriority.objects.filter(
+        police_force_area_id=membership.partnership.police_force_area_id
+    ).order_by("position", "pk")
+
+
+def pcc_priority_for(*, membership: Membership, pcc_priority_id: int) -> PoliceAndCrimePlanPriority:
+    try:
+        return pcc_priorities_of(membership=membership).get(pk=pcc_priority_id)
+    except PoliceAndCrimePlanPriority.DoesNotExist:
+        raise Http404 from None
+
+
+# Report requests -------------------------------------------------------------------------------
+
+
+def report_requests_visible(*, membership: Membership) -> QuerySet[ReportRequest]:
+    if not membership_can(membership, Perm.VIEW_REPORT_REQUESTS):
+        return ReportRequest.objects.none()
+    return ReportRequest.objects.filter(partnership_id=membership.partnership_id)
+
+
+def report_request_list(*, membership: Membership) -> QuerySet[ReportRequest]:
+    return report_requests_visible(membership=membership).select_related(
+        "requesting_organisation", "requested_by"
+    )
+
+
+def report_request_for(*, membership: Membership, report_request_id: int) -> ReportRequest:
+    """One request with its whole history and the documents of each answer."""
+    entries = ReportRequestEntry.objects.select_related("author").prefetch_related("documents")
+    try:
+        return (
+            report_requests_visible(membership=membership)
+            .select_related("partnership", "requesting_organisation", "requested_by")
+            .prefetch_related(Prefetch("entries", queryset=entries))
+            .get(pk=report_request_id)
+        )
+    except ReportRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def report_document_for(
+    *, report_request: ReportRequest, report_document_id: int
+) -> ReportDocument:
+    try:
+        return ReportDocument.objects.get(
+            pk=report_document_id, entry__report_request=report_request
+        )
+    except ReportDocument.DoesNotExist:
+        raise Http404 from None
+
+
+# Combinations ----------------------------------------------------------------------------------
+
+
+def combination_candidates(*, membership: Membership) -> QuerySet[Partnership]:
+    """The partnerships a PCC office may include in a combination from this membership: active
+    ones of the same force area where the same person holds a PCC-office membership."""
+    return Partnership.objects.filter(
+        police_force_area_id=membership.partnership.police_force_area_id,
+        status=PartnershipStatus.ACTIVE,
+        memberships__user_id=membership.user_id,
+        memberships__role=Role.PCC_OFFICE,
+    ).order_by("name")
+
+
+def combination_approvals_of(*, membership: Membership):
+    return (
+        CombinationApproval.objects.filter(
+            police_force_area_id=membership.partnership.police_force_area_id,
+            partnerships=membership.partnership_id,
+        )
+        .select_related("recorded_by", "approving_organisation")
+        .prefetch_related("partnerships")
+    )
+
+
+def combination_approved(*, partnership: Partnership, into: Partnership) -> bool:
+    """Whether a PCC approval covers combining these two partnerships."""
+    return (
+        CombinationApproval.objects.filter(partnerships=partnership)
+        .filter(partnerships=into)
+        .exists()
+    )

@@ -1,0 +1,358 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from partnerships.permissions import Perm, membership_can
+from partnerships.tenancy import PartnershipViewMixin
+from partnerships.views import ServiceFormView
+
+from . import forms, selectors, services
+from .models import REPORT_REQUEST_TRANSITIONS, ReportRequestStatus
+
+
+@login_required
+def force_area(request):
+    """Every partnership of the PCC office's police force area(s) on one page."""
+    overviews = selectors.force_area_overview(user=request.user)
+    if not overviews:
+        raise Http404
+    return render(request, "oversight/force_area.html", {"overviews": overviews})
+
+
+# Police and crime plan priorities --------------------------------------------------------------
+
+
+class PccPriorityMixin:
+    permission_required = Perm.MANAGE_PCC_PRIORITIES
+
+    def get_target(self):
+        if "pcc_priority_id" not in self.kwargs:
+            return None
+        return selectors.pcc_priority_for(
+            membership=self.membership, pcc_priority_id=self.kwargs["pcc_priority_id"]
+        )
+
+    def check_object_access(self):
+        self.get_target()  # another force area's priority: 404 before anything else
+
+    def get_success_url(self):
+        return reverse(
+            "oversight:pcc_priorities", kwargs={"partnership_slug": self.partnership.slug}
+        )
+
+
+class PccPriorityListView(PccPriorityMixin, PartnershipViewMixin, TemplateView):
+    template_name = "oversight/pcc_priorities.html"
+
+    def get_context_data(self, **kwargs):
+        priorities = list(selectors.pcc_priorities_of(membership=self.membership))
+        kwargs.update(
+            force_area=self.partnership.police_force_area,
+            current=[p for p in priorities if p.retired_at is None],
+            retired=[p for p in priorities if p.retired_at is not None],
+        )
+        return super().get_context_data(**kwargs)
+
+
+class PccPriorityEditView(PccPriorityMixin, ServiceFormView):
+    template_name = "oversight/pcc_priority_edit.html"
+    form_class = forms.PccPriorityForm
+    success_message = _("Priority “%(title)s” saved.")
+
+    def get_initial(self):
+        if self.target is None:
+            return {}
+        return {"title": self.target.title, "description": self.target.description}
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(target=self.target, force_area=self.partnership.police_force_area)
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        if self.target is None:
+            services.pcc_priority_add(
+                acting_user=self.request.user, membership=self.membership, **form.cleaned_data
+            )
+        else:
+            services.pcc_priority_update(
+                acting_user=self.request.user,
+                membership=self.membership,
+                priority=self.target,
+                **form.cleaned_data,
+            )
+
+
+class PccPriorityRetireView(PccPriorityMixin, ServiceFormView):
+    template_name = "partnerships/confirm.html"
+    form_class = forms.FinishForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(submit_label=_("Retire priority"), submit_classes="govuk-button--warning")
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(
+            target=self.target,
+            heading=_("Retire the priority “%(name)s”?") % {"name": self.target.title},
+        )
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        services.pcc_priority_retire(
+            acting_user=self.request.user, membership=self.membership, priority=self.target
+        )
+        messages.success(self.request, _("Priority retired."))
+
+
+class PccPriorityMoveView(PccPriorityMixin, ServiceFormView):
+    form_class = forms.MoveForm
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.get_success_url())
+
+    def perform(self, form):
+        services.pcc_priority_move(
+            acting_user=self.request.user,
+            membership=self.membership,
+            priority=self.target,
+            direction=form.cleaned_data["direction"],
+        )
+        messages.success(self.request, _("Order saved."))
+
+    def form_invalid(self, form):
+        return redirect(self.get_success_url())
+
+
+# Report requests -------------------------------------------------------------------------------
+
+
+class ReportRequestListView(PartnershipViewMixin, TemplateView):
+    permission_required = Perm.VIEW_REPORT_REQUESTS
+    template_name = "oversight/report_requests.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs["report_requests"] = selectors.report_request_list(membership=self.membership)
+        return super().get_context_data(**kwargs)
+
+
+class ReportRequestCreateView(ServiceFormView):
+    permission_required = Perm.REQUEST_REPORTS
+    template_name = "oversight/report_request_form.html"
+    form_class = forms.ReportRequestForm
+
+    def perform(self, form):
+        self.created = services.report_request_create(
+            acting_user=self.request.user,
+            membership=self.membership,
+            **form.cleaned_data,
+        )
+        messages.success(self.request, _("Request sent to the partnership's coordinators."))
+
+    def get_success_url(self):
+        return _request_url(self.created)
+
+
+def _request_url(report_request) -> str:
+    return reverse(
+        "oversight:report_request",
+        kwargs={
+            "partnership_slug": report_request.partnership.slug,
+            "report_request_id": report_request.pk,
+        },
+    )
+
+
+class ReportRequestMixin:
+    """Views of one request; ``allowed_from`` lists the statuses the view's step starts from."""
+
+    permission_required = Perm.VIEW_REPORT_REQUESTS
+    allowed_to = ""
+
+    @cached_property
+    def report_request(self):
+        return selectors.report_request_for(
+            membership=self.membership, report_request_id=self.kwargs["report_request_id"]
+        )
+
+    def check_object_access(self):
+        report_request = self.report_request
+        if (
+            self.allowed_to
+            and self.allowed_to not in REPORT_REQUEST_TRANSITIONS[report_request.status]
+        ):
+            raise Http404
+
+    def get_target(self):
+        return self.report_request
+
+    def get_context_data(self, **kwargs):
+        kwargs["report_request"] = self.report_request
+        return super().get_context_data(**kwargs)
+
+    def get_success_url(self):
+        return _request_url(self.report_request)
+
+
+class ReportRequestDetailView(ReportRequestMixin, PartnershipViewMixin, TemplateView):
+    template_name = "oversight/report_request.html"
+
+    def get_context_data(self, **kwargs):
+        status = self.report_request.status
+        transitions = REPORT_REQUEST_TRANSITIONS[status]
+        pcc = membership_can(self.membership, Perm.REQUEST_REPORTS)
+        kwargs.update(
+            may_answer=membership_can(self.membership, Perm.ANSWER_REPORT_REQUESTS)
+            and ReportRequestStatus.ANSWERED in transitions,
+            may_ask_more=pcc
+            and status != ReportRequestStatus.REQUESTED
+            and ReportRequestStatus.REQUESTED in transitions,
+            may_close=pcc and ReportRequestStatus.CLOSED in transitions,
+            may_withdraw=pcc and ReportRequestStatus.WITHDRAWN in transitions,
+        )
+        return super().get_context_data(**kwargs)
+
+
+class ReportRequestAnswerView(ReportRequestMixin, ServiceFormView):
+    permission_required = Perm.ANSWER_REPORT_REQUESTS
+    allowed_to = ReportRequestStatus.ANSWERED
+    template_name = "oversight/report_request_step.html"
+    form_class = forms.AnswerForm
+    heading = _("Answer the request")
+
+    def get_context_data(self, **kwargs):
+        kwargs["heading"] = self.heading
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        services.report_request_answer(
+            acting_user=self.request.user,
+            membership=self.membership,
+            report_request=self.report_request,
+            body=form.cleaned_data["body"],
+            files=form.cleaned_data["file"],
+        )
+        messages.success(self.request, _("Answer sent to the PCC's office."))
+
+
+class ReportRequestAskMoreView(ReportRequestMixin, ServiceFormView):
+    permission_required = Perm.REQUEST_REPORTS
+    allowed_to = ReportRequestStatus.REQUESTED
+    template_name = "oversight/report_request_step.html"
+    form_class = forms.AskMoreForm
+
+    def get_context_data(self, **kwargs):
+        kwargs["heading"] = _("Ask for more")
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        services.report_request_ask_more(
+            acting_user=self.request.user,
+            membership=self.membership,
+            report_request=self.report_request,
+            **form.cleaned_data,
+        )
+        messages.success(self.request, _("Request reopened: the coordinators have been told."))
+
+
+class ReportRequestFinishView(ReportRequestMixin, ServiceFormView):
+    permission_required = Perm.REQUEST_REPORTS
+    template_name = "oversight/report_request_step.html"
+    form_class = forms.FinishForm
+    heading = ""
+    submit_label = ""
+    submit_classes = ""
+    done_message = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(submit_label=self.submit_label, submit_classes=self.submit_classes)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs["heading"] = self.heading
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        self.service(
+            acting_user=self.request.user,
+            membership=self.membership,
+            report_request=self.report_request,
+            note=form.cleaned_data["note"],
+        )
+        messages.success(self.request, self.done_message)
+
+
+class ReportRequestCloseView(ReportRequestFinishView):
+    allowed_to = ReportRequestStatus.CLOSED
+    heading = _("Close the request")
+    submit_label = _("Close request")
+    done_message = _("Request closed.")
+    service = staticmethod(services.report_request_close)
+
+
+class ReportRequestWithdrawView(ReportRequestFinishView):
+    allowed_to = ReportRequestStatus.WITHDRAWN
+    heading = _("Withdraw the request")
+    submit_label = _("Withdraw request")
+    submit_classes = "govuk-button--warning"
+    done_message = _("Request withdrawn.")
+    service = staticmethod(services.report_request_withdraw)
+
+
+class ReportDocumentDownloadView(ReportRequestMixin, PartnershipViewMixin, TemplateView):
+    def get(self, request, *args, **kwargs):
+        document = selectors.report_document_for(
+            report_request=self.report_request,
+            report_document_id=self.kwargs["report_document_id"],
+        )
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+# Combinations ----------------------------------------------------------------------------------
+
+
+class CombinationListView(PartnershipViewMixin, TemplateView):
+    permission_required = Perm.APPROVE_COMBINATIONS
+    template_name = "oversight/combinations.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs["approvals"] = selectors.combination_approvals_of(membership=self.membership)
+        return super().get_context_data(**kwargs)
+
+
+class CombinationApproveView(ServiceFormView):
+    permission_required = Perm.APPROVE_COMBINATIONS
+    template_name = "oversight/combination_form.html"
+    form_class = forms.CombinationForm
+    success_message = _("Approval recorded.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["candidates"] = selectors.combination_candidates(membership=self.membership)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs["force_area"] = self.partnership.police_force_area
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        services.combination_approval_record(
+            acting_user=self.request.user, membership=self.membership, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("oversight:combinations", kwargs={"partnership_slug": self.partnership.slug})

@@ -1,0 +1,127 @@
+"""The PCC office's force-area page: every partnership it serves, where each is in its cycle,
+its priorities against the police and crime plan's, and its progress; no drafts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments import services as assessment_services
+from partnerships.models import Role
+from plans.services import drafting
+from tests.conftest import signed_in
+from tests.factories import PartnershipFactory, member
+from tests.plans.conftest import approved_assessment
+
+from .conftest import pcc_member, published_plan
+
+URL = "/pcc/"
+
+
+def _table(page: str, testid: str) -> str:
+    start = page.index(f'data-testid="{testid}"')
+    return page[start : page.index("</table>", start)]
+
+
+def test_the_page_shows_each_partnership_its_cycle_alignment_and_progress(
+    partnership, bolton, pcc, pcc_priorities
+):
+    trafford_coordinator = member(partnership, Role.COORDINATOR)
+    plan = published_plan(partnership, trafford_coordinator, serves=pcc_priorities[:2], actions=2)
+
+    page = signed_in(pcc).get(URL).content.decode()
+
+    assert "Greater Manchester" in page
+    cycle = _table(page, "cycle")
+    assert "Trafford" in cycle and "Bolton" in cycle
+    assert plan.period_label in cycle and "Published" in cycle
+    assert "None approved yet" in cycle  # Bolton has nothing approved
+    assert "31 March" in cycle  # Trafford's next annual refresh
+
+    alignment = _table(page, "alignment")
+    rows = alignment.split('<tr class="govuk-table__row">')[2:]
+    assert "Keeping people safe" in rows[0] and "Anti-social behaviour" in rows[0]
+    assert "Reducing harm" in rows[1] and "Anti-social behaviour" in rows[1]
+    assert "Strengthening communities" in rows[2] and "Anti-social behaviour" not in rows[2]
+
+    progress = _table(page, "progress")
+    assert "Not started" in progress
+    trafford_row = next(row for row in progress.split("<tr") if "Trafford" in row)
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">2</td>' in trafford_row
+
+
+def test_a_priority_serving_none_is_listed_as_such(partnership, pcc, pcc_priorities):
+    published_plan(partnership, member(partnership, Role.COORDINATOR), serves=())
+    alignment = _table(signed_in(pcc).get(URL).content.decode(), "alignment")
+    unmapped = alignment[alignment.index("Serves no police and crime plan priority") :]
+    assert "Anti-social behaviour" in unmapped
+
+
+def test_drafts_never_show(partnership, pcc, pcc_priorities):
+    coordinator = member(partnership, Role.COORDINATOR)
+    assessment = approved_assessment(partnership, coordinator)
+    draft = drafting.plan_start(
+        acting_user=coordinator, partnership=partnership, assessment=assessment
+    )
+    drafting.plan_priority_save(
+        acting_user=coordinator,
+        plan=draft,
+        priority=draft.priorities.get(theme="anti_social_behaviour"),
+        revision=1,
+        theme="anti_social_behaviour",
+        rationale="Draft rationale",
+        pcc_priorities=pcc_priorities,
+    )
+    assessment_services.assessment_start(
+        acting_user=coordinator, partnership=partnership, year_start=2028
+    )
+
+    page = signed_in(pcc).get(URL).content.decode()
+
+    assert "No plan in force" in _table(page, "cycle")
+    assert "Anti-social behaviour" not in _table(page, "alignment")
+    assert "2028" not in page  # the draft assessment
+    assert assessment.year_label in page  # the approved one
+
+
+def test_only_partnerships_where_they_hold_a_pcc_membership_show(
+    partnership, bolton, force_area, pcc, pcc_organisation
+):
+    PartnershipFactory(name="Wigan", slug="wigan", police_force_area=force_area)
+    page = signed_in(pcc).get(URL).content.decode()
+    assert "Bolton" in page and "Wigan" not in page
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.PCC_OFFICE])
+def test_anyone_else_gets_404(partnership, role):
+    assert signed_in(member(partnership, role)).get(URL).status_code == 404
+
+
+def test_the_navigation_links_to_it_for_a_pcc_office(partnership, pcc):
+    page = signed_in(pcc).get("/p/trafford/").content.decode()
+    assert 'href="/pcc/"' in page
+    other = signed_in(member(partnership, Role.SCRUTINY)).get("/p/trafford/").content.decode()
+    assert 'href="/pcc/"' not in other
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL).status_code == 200
+    return len(queries)
+
+
+def test_a_fixed_number_of_queries_whatever_the_number_of_partnerships(
+    partnership, force_area, pcc, pcc_organisation, pcc_priorities
+):
+    published_plan(partnership, member(partnership, Role.COORDINATOR), serves=pcc_priorities)
+    client = signed_in(pcc)
+    small = _queries(client)
+    for number in range(4):
+        more = PartnershipFactory(
+            name=f"Borough {number}", slug=f"borough-{number}", police_force_area=force_area
+        )
+        pcc_member(more, pcc_organisation, pcc)
+        published_plan(more, member(more, Role.COORDINATOR), serves=pcc_priorities[:1], actions=3)
+    large = _queries(client)
+    print("force-area queries", small, large)
+    assert large == small
+    assert large <= 20
