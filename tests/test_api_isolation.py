@@ -17,8 +17,8 @@ from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from accounts.models import ApiToken
-from authorities.models import Organisation
 from accounts.services import api_token_create
+from authorities.models import Organisation
 from partnerships.models import Membership, PartnerOrganisation, Role, Seat
 from partnerships.services import partner_organisation_add
 from plans import deadlines
