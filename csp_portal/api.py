@@ -80,7 +80,7 @@ def json_error(status: int, code: str, detail) -> JsonResponse:
 
 
 def is_api_request(request) -> bool:
-    return request.path.startswith(API_PREFIX)
+    return request is not None and request.path.startswith(API_PREFIX)
 
 
 class ApiErrorMiddleware:
