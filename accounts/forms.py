@@ -68,3 +68,57 @@ class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
 
 class AcceptForm(GovukFormMixin, forms.Form):
     submit_label = _("Accept invitation")
+
+
+class ApiTokenForm(GovukFormMixin, forms.Form):
+    """A new personal API token: what it is for, which partnerships, and how long it lasts."""
+
+    submit_label = _("Create token")
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, such as the system that will use it."),
+        error_messages={"required": _("Enter a name for the token")},
+    )
+    memberships = forms.ModelMultipleChoiceField(
+        label=_("Partnerships"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The token acts only in these, with the role you hold there at the time. "
+            "If you leave a partnership, the token stops working there."
+        ),
+        error_messages={
+            "required": _("Select at least one partnership"),
+            "invalid_choice": _("Select partnerships you are a member of"),
+            "invalid_pk_value": _("Select partnerships you are a member of"),
+        },
+    )
+    lasts_days = forms.TypedChoiceField(
+        label=_("How long it lasts"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select how long the token lasts"),
+            "invalid_choice": _("Select one of the listed lengths"),
+        },
+    )
+
+    def __init__(self, *args, memberships, default_days: int, max_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["memberships"]
+        field.queryset = memberships
+        field.label_from_instance = lambda membership: (
+            _("%(partnership)s (%(role)s)")
+            % {
+                "partnership": membership.partnership.name,
+                "role": membership.get_role_display(),
+            }
+        )
+        self.initial.setdefault("memberships", list(memberships))
+        lengths = sorted({days for days in (30, default_days, 180, 365) if days <= max_days})
+        self.fields["lasts_days"].choices = [
+            (days, _("%(days)s days") % {"days": days}) for days in lengths
+        ]
+        self.initial.setdefault("lasts_days", default_days)

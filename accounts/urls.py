@@ -12,6 +12,13 @@ urlpatterns = [
     path("two-factor/set-up/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
     path("two-factor/backup-codes/", views.BackupCodesView.as_view(), name="backup_codes"),
     path("", views.AccountView.as_view(), name="account"),
+    path("api-tokens/", views.ApiTokensView.as_view(), name="api_tokens"),
+    path("api-tokens/new/", views.ApiTokenCreateView.as_view(), name="api_token_create"),
+    path(
+        "api-tokens/<int:token_id>/revoke/",
+        views.ApiTokenRevokeView.as_view(),
+        name="api_token_revoke",
+    ),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

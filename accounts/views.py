@@ -1,8 +1,10 @@
 import base64
+from datetime import timedelta
 from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -10,6 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -17,13 +20,16 @@ from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from partnerships.forms import ConfirmForm
 from partnerships.selectors import memberships_of_user
 from partnerships.services import invitation_accept, invitation_by_token
 
 from . import forms
 from .models import User
-from .selectors import account_exists, user_has_two_factor
+from .selectors import account_exists, api_token_of, api_tokens_of, user_has_two_factor
 from .services import (
+    api_token_create,
+    api_token_revoke,
     backup_codes_replace,
     password_change_record,
     two_factor_begin,
@@ -226,3 +232,88 @@ class InvitationAcceptView(View):
             % {"partnership": membership.partnership.name},
         )
         return redirect("partnerships:home", partnership_slug=membership.partnership.slug)
+
+
+# Personal API tokens ---------------------------------------------------------------------------
+
+NEW_API_TOKEN_SESSION_KEY = "new_api_token"  # noqa: S105 -- a session key
+
+
+class ApiTokensView(LoginRequiredMixin, View):
+    """The person's API tokens; a token just made is shown here once, and never again."""
+
+    def get(self, request):
+        new = request.session.pop(NEW_API_TOKEN_SESSION_KEY, None)
+        return render(
+            request,
+            "accounts/api_tokens.html",
+            {"tokens": api_tokens_of(user=request.user), "new_token": new},
+        )
+
+
+class ApiTokenCreateView(LoginRequiredMixin, FormView):
+    form_class = forms.ApiTokenForm
+    template_name = "accounts/form_page.html"
+    extra_context = {
+        "title": _("Create an API token"),
+        "lead": _(
+            "Your organisation's systems use a token to read and answer your contribution "
+            "requests, report progress on your actions and read published plans, as you."
+        ),
+    }
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "memberships": memberships_of_user(user=self.request.user),
+            "default_days": settings.API_TOKEN_DEFAULT_DAYS,
+            "max_days": settings.API_TOKEN_MAX_DAYS,
+        }
+
+    def form_valid(self, form):
+        try:
+            created = api_token_create(
+                acting_user=self.request.user,
+                name=form.cleaned_data["name"],
+                memberships=list(form.cleaned_data["memberships"]),
+                expires_on=timezone.localdate() + timedelta(days=form.cleaned_data["lasts_days"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        self.request.session[NEW_API_TOKEN_SESSION_KEY] = {
+            "id": created.token.pk,
+            "name": created.token.name,
+            "secret": created.secret,
+        }
+        return redirect("accounts:api_tokens")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ApiTokenRevokeView(LoginRequiredMixin, FormView):
+    """Asks, then revokes: the token stops working at once."""
+
+    template_name = "accounts/api_token_revoke.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.token = api_token_of(user=request.user, token_id=kwargs["token_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(
+            **self.get_form_kwargs(),
+            submit_label=_("Revoke token"),
+            submit_classes="govuk-button--warning",
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(token=self.token, **kwargs)
+
+    def form_valid(self, form):
+        api_token_revoke(acting_user=self.request.user, token=self.token)
+        messages.success(self.request, _("%(name)s has been revoked.") % {"name": self.token.name})
+        return redirect("accounts:api_tokens")

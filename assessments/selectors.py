@@ -2,6 +2,7 @@
 the member may see. A record that is missing and one that is not theirs both raise Http404."""
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -169,11 +170,16 @@ def contribution_document_for(
         raise Http404 from None
 
 
-def my_requests(*, user: User) -> QuerySet[ContributionRequest]:
-    """Every request the user's organisations were asked, across every partnership they serve."""
+def my_requests(
+    *, user: User, partnership_ids: Collection[int] | None = None
+) -> QuerySet[ContributionRequest]:
+    """Every request the user's organisations were asked, across every partnership they serve
+    (only those in ``partnership_ids`` when given: an API token's)."""
+    queryset = ContributionPolicy.answerable(user)
+    if partnership_ids is not None:
+        queryset = queryset.filter(partnership_id__in=partnership_ids)
     return (
-        ContributionPolicy.answerable(user)
-        .exclude(status=ContributionStatus.WITHDRAWN)
+        queryset.exclude(status=ContributionStatus.WITHDRAWN)
         .select_related("partnership", "organisation", "assessment")
         .order_by("due_date", "partnership__name", "pk")
     )

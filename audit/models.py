@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "user.password_reset": _("Password reset"),
     "two_factor.enable": _("Two-factor authentication turned on"),
     "two_factor.backup_codes_replace": _("New backup codes made"),
+    "api_token.create": _("API token created"),
+    "api_token.revoke": _("API token revoked"),
     "recorded_crime.import": _("Police recorded crime imported"),
     "assessment.start": _("Strategic assessment started"),
     "assessment.section_update": _("Assessment section changed"),

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
     "guardian",
     "crispy_forms",
     "crispy_forms_gds",
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp_portal.api.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,6 +134,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = int(timedelta(hours=2).total_seconds())
 INVITATION_VALID_FOR = timedelta(days=int(os.environ.get("CSP_INVITATION_VALID_DAYS", "7")))
+# Personal API tokens: how long a new one lasts unless its owner chooses, and at most.
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("CSP_API_TOKEN_DEFAULT_DAYS", "90"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("CSP_API_TOKEN_MAX_DAYS", "365"))
+# A token's "last used" time is written at most this often, not on every request.
+API_TOKEN_TOUCH_SECONDS = int(os.environ.get("CSP_API_TOKEN_TOUCH_SECONDS", "60"))
 
 # Idle expiry: the session lasts SESSION_IDLE_MINUTES after the last request, not after login.
 SESSION_COOKIE_AGE = int(os.environ.get("CSP_SESSION_IDLE_MINUTES", "30")) * 60
@@ -277,16 +285,39 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Bearer first, so that a caller without credentials is told 401 with a WWW-Authenticate
+    # header. The session serves the browsable docs; DRF enforces CSRF on its writes.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "csp_portal.api_schema.ErrorDocumentingSchema",
+    "DEFAULT_PAGINATION_CLASS": "csp_portal.api.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": ["csp_portal.api.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "csp_portal.api.exception_handler",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CSP Portal API",
+    "DESCRIPTION": (
+        "Partner agencies' systems read their contribution requests and the actions their "
+        "organisation leads, answer and report progress, and read published partnership plans. "
+        "Authenticate with a personal API token: `Authorization: Bearer <token>`."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "plans.models.ActionStatus",
+        "ContributionStatusEnum": "assessments.models.ContributionStatus",
+        "RoleEnum": "partnerships.models.Role",
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -19,6 +19,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url="/static/images/favicon.svg", permanent=True)),
 ]
 
+handler400 = "csp_portal.errors.bad_request"
 handler404 = "csp_portal.errors.page_not_found"
 handler500 = "csp_portal.errors.server_error"
 handler403 = "csp_portal.errors.permission_denied"

@@ -4,6 +4,8 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
+from accounts.authentication import api_partnership_ids
+
 from .models import Membership
 from .permissions import Perm, membership_can
 from .selectors import membership_for, memberships_of_user, partnership_people
@@ -12,7 +14,8 @@ from .selectors import membership_for, memberships_of_user, partnership_people
 class PartnershipAPIMixin:
     """Resolves ``partnership_slug`` to the caller's membership after DRF has authenticated them.
 
-    A non-member, or a member whose role lacks ``permission_required``, gets 404.
+    A non-member, a member whose role lacks ``permission_required``, and a token that was not
+    made for this partnership all get 404.
     """
 
     permission_required: Perm = Perm.VIEW_PARTNERSHIP
@@ -23,6 +26,9 @@ class PartnershipAPIMixin:
             user=request.user, partnership_slug=kwargs["partnership_slug"]
         )
         if not membership_can(self.membership, self.permission_required):
+            raise Http404
+        covered = api_partnership_ids(request)
+        if covered is not None and self.membership.partnership_id not in covered:
             raise Http404
         self.partnership = self.membership.partnership
 
@@ -53,7 +59,9 @@ class MyPartnershipsView(generics.ListAPIView):
     serializer_class = MyMembershipSerializer
 
     def get_queryset(self):
-        return memberships_of_user(user=self.request.user)
+        return memberships_of_user(
+            user=self.request.user, partnership_ids=api_partnership_ids(self.request)
+        )
 
 
 @extend_schema(summary="The people of a partnership and their roles")
@@ -62,4 +70,6 @@ class PeopleAPIView(PartnershipAPIMixin, generics.ListAPIView):
     serializer_class = PersonSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema asks without a request
+            return partnership_people(partnership=None)
         return partnership_people(partnership=self.partnership)

@@ -1,5 +1,7 @@
 """Read paths for partnerships. Every query here is already narrowed to what the user may see."""
 
+from collections.abc import Collection
+
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -21,12 +23,16 @@ def membership_for(*, user: User, partnership_slug: str) -> Membership:
         raise Http404 from None
 
 
-def memberships_of_user(*, user: User) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(user=user)
-        .select_related("partnership", "organisation")
-        .order_by("partnership__name")
-    )
+def memberships_of_user(
+    *, user: User, partnership_ids: Collection[int] | None = None
+) -> QuerySet[Membership]:
+    """The user's memberships; only those in ``partnership_ids`` when given (an API token's)."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    queryset = Membership.objects.filter(user=user)
+    if partnership_ids is not None:
+        queryset = queryset.filter(partnership_id__in=partnership_ids)
+    return queryset.select_related("partnership", "organisation").order_by("partnership__name")
 
 
 def partnership_people(*, partnership: Partnership) -> QuerySet[Membership]:

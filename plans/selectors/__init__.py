@@ -5,6 +5,8 @@ Progress (my actions, the dashboard) is in ``selectors.progress``; documents in
 ``selectors.documents``.
 """
 
+from collections.abc import Collection
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -79,11 +81,14 @@ def plan_detail(*, membership: Membership, plan_id: int) -> PartnershipPlan:
         raise Http404 from None
 
 
-def published_plan(*, partnership: Partnership) -> PartnershipPlan | None:
-    """The partnership's published plan, for the public summary: nothing else is ever public."""
+def published_plans(*, partnership_ids: Collection[int] | None = None) -> QuerySet[PartnershipPlan]:
+    """Published plans only (never a draft, a consultation version or a superseded one), with
+    everything the public summary and the API show, in a fixed number of queries."""
+    queryset = PartnershipPlan.objects.filter(status=PlanStatus.PUBLISHED)
+    if partnership_ids is not None:
+        queryset = queryset.filter(partnership_id__in=partnership_ids)
     return (
-        PartnershipPlan.objects.filter(partnership=partnership, status=PlanStatus.PUBLISHED)
-        .select_related("partnership")
+        queryset.select_related("partnership")
         .prefetch_related(
             "sections",
             Prefetch(
@@ -95,8 +100,20 @@ def published_plan(*, partnership: Partnership) -> PartnershipPlan | None:
             ),
             "sign_offs",
         )
-        .first()
+        .order_by("partnership__name", "-version")
     )
+
+
+def published_plan(*, partnership: Partnership) -> PartnershipPlan | None:
+    """The partnership's published plan, for the public summary: nothing else is ever public."""
+    return published_plans(partnership_ids=[partnership.pk]).first()
+
+
+def published_plan_for(*, membership: Membership, plan_id: int) -> PartnershipPlan:
+    try:
+        return published_plans(partnership_ids=[membership.partnership_id]).get(pk=plan_id)
+    except (PartnershipPlan.DoesNotExist, ValueError):
+        raise Http404 from None
 
 
 def approval_rule_seats(*, partnership: Partnership) -> list[str]:

@@ -3,6 +3,7 @@ progress page, and the coordinator's dashboard. Each runs a fixed number of quer
 actions there are. A record that is missing and one that is not theirs both raise Http404."""
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -67,18 +68,31 @@ MY_ACTION_ORDERS = {
 }
 
 
-def my_actions(*, user: User, order: str = "partnership", today: date | None = None):
-    """Every action the user's organisations lead in the plans in force of every partnership they
-    serve, with where each stands for this quarter. Three queries, whatever the numbers."""
-    actions = deadlines.with_reporting(
-        ActionPolicy.reportable(user).filter(deadlines.in_force_filter("plan__"))
-    ).select_related("partnership", "priority")
-    actions = actions.order_by(*MY_ACTION_ORDERS.get(order, MY_ACTION_ORDERS["partnership"]))
+def my_actions_queryset(
+    *, user: User, order: str = "partnership", partnership_ids: Collection[int] | None = None
+) -> QuerySet[PlanAction]:
+    """The actions the user's organisations lead in the plans in force of every partnership they
+    serve (only those in ``partnership_ids`` when given: an API token's), with what
+    ``reporting_state`` reads."""
+    actions = ActionPolicy.reportable(user).filter(deadlines.in_force_filter("plan__"))
+    if partnership_ids is not None:
+        actions = actions.filter(partnership_id__in=partnership_ids)
+    actions = deadlines.with_reporting(actions).select_related("partnership", "priority")
+    return actions.order_by(*MY_ACTION_ORDERS.get(order, MY_ACTION_ORDERS["partnership"]))
+
+
+def with_states(actions, *, today: date | None = None) -> list[MyAction]:
     today = today or deadlines.local_today()
     return [
         MyAction(action=action, state=deadlines.reporting_state(action, today=today))
         for action in actions
     ]
+
+
+def my_actions(*, user: User, order: str = "partnership", today: date | None = None):
+    """Every action the user's organisations lead in the plans in force of every partnership they
+    serve, with where each stands for this quarter. Three queries, whatever the numbers."""
+    return with_states(my_actions_queryset(user=user, order=order), today=today)
 
 
 # One action's progress -------------------------------------------------------------------------

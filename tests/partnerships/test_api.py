@@ -32,7 +32,10 @@ def test_the_people_endpoint_follows_the_role_rules(partnership, coordinator):
 
 
 def test_the_api_needs_a_signed_in_caller(client, partnership):
-    assert client.get("/api/v1/p/trafford/people/").status_code == 403
+    response = client.get("/api/v1/p/trafford/people/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert response.json()["code"] == "not_authenticated"
 
 
 def test_the_people_endpoint_runs_a_fixed_number_of_queries(partnership, coordinator):

@@ -1,0 +1,331 @@
+"""Plans through the API: the actions the caller's organisation leads ("Your actions"), one
+action's progress, posting a quarter's progress with measure actuals, and published plans (read
+only). The same selectors and services as the pages."""
+
+import django_filters
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+
+from accounts.authentication import api_partnership_ids
+from csp_portal.api import StrictSerializer
+from partnerships.api import PartnershipAPIMixin
+from partnerships.permissions import Perm
+from partnerships.selectors import memberships_of_user
+
+from . import deadlines
+from . import selectors as plan_selectors
+from .models import ActionStatus, PartnershipPlan, PlanAction, Quarter
+from .selectors import progress as selectors
+from .services.progress import action_progress_report
+
+
+def _action_url(request, action) -> str:
+    return request.build_absolute_uri(
+        reverse(
+            "api:action",
+            kwargs={"partnership_slug": action.partnership.slug, "action_id": action.pk},
+        )
+    )
+
+
+def _plan_url(request, plan) -> str:
+    return request.build_absolute_uri(
+        reverse(
+            "api:published_plan",
+            kwargs={"partnership_slug": plan.partnership.slug, "plan_id": plan.pk},
+        )
+    )
+
+
+def quarter_field() -> serializers.CharField:
+    return serializers.RegexField(
+        r"^\d{4}-[1-4]$",
+        help_text='A quarter as "<financial year>-<1 to 4>": "2026-1" is April to June 2026',
+        error_messages={"invalid": 'Give the quarter as "<year>-<1 to 4>", like "2026-1"'},
+    )
+
+
+class DueSerializer(serializers.Serializer):
+    quarter = serializers.CharField(source="quarter.code")
+    due_on = serializers.DateField()
+    days_left = serializers.IntegerField()
+
+
+class MyActionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="action.pk")
+    url = serializers.SerializerMethodField()
+    partnership = serializers.CharField(source="action.partnership.slug")
+    partnership_name = serializers.CharField(source="action.partnership.name")
+    priority = serializers.CharField(source="action.priority.get_theme_display")
+    description = serializers.CharField(source="action.description")
+    lead_organisation = serializers.CharField(source="action.lead_organisation.name")
+    start_date = serializers.DateField(source="action.start_date")
+    due_date = serializers.DateField(source="action.due_date")
+    status = serializers.ChoiceField(source="action.status", choices=ActionStatus.choices)
+    current_quarter = serializers.CharField(source="state.quarter.code", allow_null=True)
+    submitted_this_quarter = serializers.BooleanField(source="state.submitted")
+    update_due = DueSerializer(source="state.due", allow_null=True)
+    update_overdue = DueSerializer(source="state.overdue", allow_null=True)
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, row) -> str:
+        return _action_url(self.context["request"], row.action)
+
+
+class ActualSerializer(serializers.Serializer):
+    quarter = serializers.CharField(source="period.code")
+    value = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class MeasureSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    baseline = serializers.DecimalField(max_digits=14, decimal_places=2)
+    target = serializers.DecimalField(max_digits=14, decimal_places=2)
+    higher_is_better = serializers.BooleanField()
+
+
+class MeasureWithActualsSerializer(MeasureSerializer):
+    actuals = ActualSerializer(many=True, source="actuals.all")
+
+
+class ProgressUpdateSerializer(serializers.Serializer):
+    quarter = serializers.CharField(source="period.code")
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+    narrative = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+
+
+class ActionDetailSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    partnership = serializers.CharField(source="partnership.slug")
+    plan = serializers.IntegerField(source="plan.pk")
+    plan_in_force = serializers.SerializerMethodField()
+    priority = serializers.CharField(source="priority.get_theme_display")
+    description = serializers.CharField()
+    lead_organisation = serializers.CharField(source="lead_organisation.name")
+    start_date = serializers.DateField()
+    due_date = serializers.DateField()
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+    measures = MeasureWithActualsSerializer(many=True, source="measures.all")
+    progress_updates = ProgressUpdateSerializer(many=True, source="progress_updates.all")
+    can_report = serializers.SerializerMethodField()
+    reportable_quarters = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, action) -> str:
+        return _action_url(self.context["request"], action)
+
+    def get_plan_in_force(self, action) -> bool:
+        return deadlines.is_in_force(action.plan)
+
+    def get_can_report(self, action) -> bool:
+        """Whether the caller may post progress on this action now."""
+        return bool(self.get_reportable_quarters(action))
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_reportable_quarters(self, action) -> list[str]:
+        """The quarters the caller may post progress for (none if they may not report)."""
+        if not self.context.get("may_report"):
+            return []
+        return [quarter.code for quarter in deadlines.reportable_quarters(plan=action.plan)]
+
+
+class ActualInputSerializer(StrictSerializer):
+    measure = serializers.IntegerField(help_text="The id of one of the action's measures")
+    value = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+    def validate_measure(self, value: int) -> int:
+        # Only this action's measures: an id from anywhere else is refused like a typo.
+        if value not in {measure.pk for measure in self.context["action"].measures.all()}:
+            raise serializers.ValidationError(_("Give actuals only for this action's measures"))
+        return value
+
+
+class ProgressInputSerializer(StrictSerializer):
+    quarter = quarter_field()
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+    narrative = serializers.CharField(max_length=10_000)
+    actuals = ActualInputSerializer(many=True, required=False, max_length=100)
+
+
+class ActionFilter(django_filters.FilterSet):
+    partnership = django_filters.CharFilter(
+        field_name="partnership__slug", help_text="A partnership's slug"
+    )
+    status = django_filters.ChoiceFilter(choices=ActionStatus.choices)
+
+    class Meta:
+        model = PlanAction
+        fields = ["partnership", "status"]
+
+
+@extend_schema(
+    summary="Your actions",
+    description="The actions your organisations lead in the plans in force of the partnerships "
+    "your token covers, with where each stands for this quarter.",
+)
+class MyActionsView(generics.ListAPIView):
+    serializer_class = MyActionSerializer
+    filterset_class = ActionFilter
+
+    def get_queryset(self):
+        return selectors.my_actions_queryset(
+            user=self.request.user, partnership_ids=api_partnership_ids(self.request)
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = selectors.with_states(page, today=deadlines.local_today())
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+class ActionAPIMixin(PartnershipAPIMixin):
+    def get_object(self):
+        return selectors.action_for_progress(
+            membership=self.membership, user=self.request.user, action_id=self.kwargs["action_id"]
+        )
+
+    def may_report(self, action) -> bool:
+        return deadlines.is_in_force(action.plan) and selectors.may_report_progress(
+            membership=self.membership, user=self.request.user, action=action
+        )
+
+    def detail(self, action) -> Response:
+        context = {**self.get_serializer_context(), "may_report": self.may_report(action)}
+        return Response(ActionDetailSerializer(action, context=context).data)
+
+
+@extend_schema(summary="One action: its measures, their actuals and its progress updates")
+class ActionDetailAPIView(ActionAPIMixin, generics.RetrieveAPIView):
+    permission_required = Perm.VIEW_PLANS
+    serializer_class = ActionDetailSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.detail(self.get_object())
+
+
+class ActionProgressAPIView(ActionAPIMixin, generics.GenericAPIView):
+    permission_required = Perm.REPORT_PLAN_PROGRESS
+    serializer_class = ProgressInputSerializer
+
+    @extend_schema(
+        summary="Post a quarter's progress",
+        description="Records (or corrects) the action's update for one quarter, the status it "
+        "has now, and the actual for any of its measures. A measure left out keeps what it had.",
+        responses={200: ActionDetailSerializer},
+    )
+    def post(self, request, *args, **kwargs):
+        action = self.get_object()
+        if not self.may_report(action):
+            raise Http404
+        serializer = ProgressInputSerializer(
+            data=request.data, context={**self.get_serializer_context(), "action": action}
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        action_progress_report(
+            acting_user=request.user,
+            action=action,
+            quarter=Quarter.from_code(data["quarter"]),
+            narrative=data["narrative"],
+            status=data["status"],
+            actuals={row["measure"]: row["value"] for row in data.get("actuals", [])},
+        )
+        return self.detail(self.get_object())
+
+
+# Published plans --------------------------------------------------------------------------------
+
+
+class PublishedPlanSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    partnership = serializers.CharField(source="partnership.slug")
+    partnership_name = serializers.CharField(source="partnership.name")
+    period = serializers.CharField(source="period_label")
+    period_start = serializers.IntegerField()
+    version = serializers.IntegerField()
+    approved_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, plan) -> str:
+        return _plan_url(self.context["request"], plan)
+
+
+class PlanSectionSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    title = serializers.CharField(source="get_kind_display")
+    body = serializers.CharField(help_text="Markdown")
+
+
+class PlanActionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    description = serializers.CharField()
+    lead_organisation = serializers.CharField(source="lead_organisation.name")
+    supporting_organisations = serializers.SerializerMethodField()
+    start_date = serializers.DateField()
+    due_date = serializers.DateField()
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+    measures = MeasureSerializer(many=True, source="measures.all")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_supporting_organisations(self, action) -> list[str]:
+        return [organisation.name for organisation in action.supporting_organisations.all()]
+
+
+class PlanPrioritySerializer(serializers.Serializer):
+    theme = serializers.CharField()
+    title = serializers.CharField(source="get_theme_display")
+    rationale = serializers.CharField()
+    objectives = serializers.CharField()
+    actions = PlanActionSerializer(many=True, source="actions.all")
+
+
+class PublishedPlanDetailSerializer(PublishedPlanSerializer):
+    sections = PlanSectionSerializer(many=True, source="sections.all")
+    priorities = PlanPrioritySerializer(many=True, source="priorities.all")
+
+
+class PlanFilter(django_filters.FilterSet):
+    partnership = django_filters.CharFilter(
+        field_name="partnership__slug", help_text="A partnership's slug"
+    )
+
+    class Meta:
+        model = PartnershipPlan
+        fields = ["partnership"]
+
+
+@extend_schema(
+    summary="Published plans",
+    description="The published partnership plan of each partnership your token covers. "
+    "Only published versions: never a draft.",
+)
+class PublishedPlansView(generics.ListAPIView):
+    serializer_class = PublishedPlanSerializer
+    filterset_class = PlanFilter
+
+    def get_queryset(self):
+        memberships = memberships_of_user(
+            user=self.request.user, partnership_ids=api_partnership_ids(self.request)
+        )
+        return plan_selectors.published_plans(partnership_ids=memberships.values("partnership_id"))
+
+
+@extend_schema(summary="One published plan: its sections, priorities, actions and measures")
+class PublishedPlanDetailAPIView(PartnershipAPIMixin, generics.RetrieveAPIView):
+    permission_required = Perm.VIEW_PLANS
+    serializer_class = PublishedPlanDetailSerializer
+
+    def get_object(self):
+        return plan_selectors.published_plan_for(
+            membership=self.membership, plan_id=self.kwargs["plan_id"]
+        )

@@ -1,0 +1,85 @@
+"""A partnership with what the API serves: a contribution request to its police force, open
+for an answer, and a published plan in force with an action the force leads. The plans of
+tests/plans/conftest.py start on 1 April 2027, so every API test runs on a day inside that period.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts.services import api_token_create
+from assessments import services as assessment_services
+from partnerships.models import Membership, Role, Seat
+from plans import deadlines
+from tests.assessments.conftest import send_request
+from tests.factories import member, organisation_in
+from tests.plans.conftest import (  # noqa: F401 -- fixtures
+    YEAR,
+    assessment,
+    draft_plan,
+    plan_with_action,
+    published_plan,
+    signers,
+)
+
+TODAY = date(YEAR, 11, 15)  # 2027/28 Q3
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    monkeypatch.setattr(deadlines, "local_today", lambda: TODAY)
+    return TODAY
+
+
+def token_for(user, *, partnerships=None, days=None) -> str:
+    """A real token of ``user`` for the given partnerships (all of theirs by default)."""
+    memberships = Membership.objects.filter(user=user)
+    if partnerships is not None:
+        memberships = memberships.filter(partnership__in=partnerships)
+    expires_on = None if days is None else timezone.localdate() + timedelta(days=days)
+    return api_token_create(
+        acting_user=user,
+        name="Records system",
+        memberships=list(memberships),
+        expires_on=expires_on,
+    ).secret
+
+
+def bearer(secret: str) -> Client:
+    return Client(headers={"Authorization": f"Bearer {secret}"})
+
+
+def api(user, **kwargs) -> Client:
+    return bearer(token_for(user, **kwargs))
+
+
+@pytest.fixture
+def police_officer(partnership):
+    return member(partnership, Role.CONTRIBUTOR, seat=Seat.POLICE, email="officer@police.example")
+
+
+@pytest.fixture
+def open_assessment(partnership, coordinator, published_plan):  # noqa: F811
+    """Next year's assessment, open for contributions (this year's was approved for the plan)."""
+    next_year = assessment_services.assessment_start(
+        acting_user=coordinator, partnership=partnership, year_start=YEAR + 1
+    )
+    assessment_services.assessment_open_contributions(acting_user=coordinator, assessment=next_year)
+    return next_year
+
+
+@pytest.fixture
+def contribution(open_assessment, coordinator, partnership):
+    return send_request(open_assessment, coordinator, organisation_in(partnership, Seat.POLICE))
+
+
+@pytest.fixture
+def action(published_plan):  # noqa: F811
+    return published_plan.actions.get()
+
+
+@pytest.fixture
+def measure(action):
+    return action.measures.get()

@@ -1,0 +1,78 @@
+"""Schemathesis against the app's own schema, in the suite: for every operation, generated
+requests (and the same requests aimed at real records) must never get a server error, and every
+response must match the schema: status code, content type, headers and body.
+
+The app is called through WSGI in the test's own database transaction, with a real token of a
+member who has a contribution request and an action to write to; the transaction is rolled back
+after each operation, so nothing it writes reaches another test.
+"""
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from .conftest import token_for
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+# Loaded when the module is collected (the schema needs no database), from the app itself.
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(db):
+    """As Django's test client does: the app must not close the test's connection (and with it
+    the transaction that holds the test's data) when a request finishes."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(police_officer, contribution, action, published_plan):
+    """Real records for the path parameters, and the member's token."""
+    return {
+        "headers": {"Authorization": f"Bearer {token_for(police_officer)}"},
+        "path": {
+            "partnership_slug": contribution.partnership.slug,
+            "contribution_id": contribution.pk,
+            "action_id": action.pk,
+            "plan_id": published_plan.pk,
+        },
+    }
+
+
+@schema.parametrize()
+@settings(
+    max_examples=12,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_the_api_keeps_to_its_schema(case, seeded):
+    case.call_and_validate(headers=seeded["headers"], checks=CHECKS)
+    if case.path_parameters:
+        case.path_parameters = {
+            name: seeded["path"].get(name, value) for name, value in case.path_parameters.items()
+        }
+        case.call_and_validate(headers=seeded["headers"], checks=CHECKS)
