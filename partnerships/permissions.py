@@ -33,10 +33,16 @@ class Perm(StrEnum):
     REPORT_PLAN_PROGRESS = "report_plan_progress"
     # Recording a DHR notification; everything else about a review needs a grant on that review.
     RECORD_REVIEWS = "record_reviews"
+    # Issued progress reports (frozen quarterly snapshots), never the editable dashboard.
+    VIEW_PROGRESS_REPORTS = "view_progress_reports"
+    # Asking for a plan PDF to be made writes a row and queues a render: not for read-only roles.
+    MAKE_PLAN_DOCUMENTS = "make_plan_documents"
 
 
 # Everyone sees approved assessments; drafts only those who write or approve them.
 _EVERYONE = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_ASSESSMENTS, Perm.VIEW_PLANS}
+# Those who hold the partnership to account read its issued progress reports.
+_OVERSIGHT = {Perm.VIEW_PROGRESS_REPORTS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.COORDINATOR: frozenset(
@@ -57,6 +63,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PLAN_PROGRESS,
             Perm.REPORT_PLAN_PROGRESS,
             Perm.RECORD_REVIEWS,
+            Perm.VIEW_PROGRESS_REPORTS,
+            Perm.MAKE_PLAN_DOCUMENTS,
         }
     ),
     Role.STRATEGY_MEMBER: frozenset(
@@ -72,6 +80,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.SIGN_OFF_PLANS,
             Perm.VIEW_PLAN_PROGRESS,
             Perm.REPORT_PLAN_PROGRESS,
+            Perm.VIEW_PROGRESS_REPORTS,
+            Perm.MAKE_PLAN_DOCUMENTS,
         }
     ),
     Role.CONTRIBUTOR: frozenset(
@@ -81,10 +91,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ANSWER_CONTRIBUTIONS,
             Perm.VIEW_PLAN_CONSULTATION,
             Perm.REPORT_PLAN_PROGRESS,
+            Perm.MAKE_PLAN_DOCUMENTS,
         }
     ),
-    Role.SCRUTINY: frozenset(_EVERYONE),
-    Role.PCC_OFFICE: frozenset(_EVERYONE),
+    # Read-only: what is approved or published, and the issued progress reports.
+    Role.SCRUTINY: frozenset(_EVERYONE | _OVERSIGHT),
+    Role.PCC_OFFICE: frozenset(_EVERYONE | _OVERSIGHT),
 }
 
 # Roles whose holders must use two-factor authentication.
