@@ -14,8 +14,15 @@ from partnerships.models import Membership, Partnership, Role, Seat
 from partnerships.selectors import membership_for
 
 from .deadlines import local_today, reportable_quarters
-from .models import ActionStatus, PartnershipPlan, PlanSectionKind, PoliceAndCrimePlanPriority
+from .models import (
+    ActionStatus,
+    DocumentKind,
+    PartnershipPlan,
+    PlanSectionKind,
+    PoliceAndCrimePlanPriority,
+)
 from .services import approval, drafting
+from .services.documents import plan_document_request
 from .services.progress import action_progress_report
 from .services.reports import progress_report_issue
 
@@ -177,6 +184,8 @@ def seed_plans(*, partnerships: dict[str, Partnership]) -> None:
         )
     plan.refresh_from_db()
     approval.plan_publish(acting_user=coordinator, plan=plan)
+    # Made once by the worker and kept: scrutiny and the PCC office read it but never ask for it.
+    plan_document_request(acting_user=coordinator, plan=plan, kind=DocumentKind.PLAN)
     _report_progress(plan)
 
 

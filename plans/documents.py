@@ -304,6 +304,7 @@ def progress_report_context(view) -> dict:
             ("by-status", _("Actions by status")),
             ("overdue", _("What is overdue")),
             ("measures", _("Measures against target")),
+            ("reviews", _("Domestic homicide reviews")),
         ],
     }
 

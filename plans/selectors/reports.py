@@ -34,9 +34,16 @@ def _number(value) -> str | None:
     return None if value is None else f"{value.normalize():f}"
 
 
-def snapshot(dashboard: Dashboard) -> dict:
-    """The figures of ``dashboard`` as a report keeps them."""
+def snapshot(dashboard: Dashboard, quarter: Quarter) -> dict:
+    """The figures of ``dashboard`` as a report for ``quarter`` keeps them, with the partnership's
+    domestic homicide reviews counted by year and status (counts only, as scrutiny may know)."""
     plan = dashboard.plan
+    reported = [
+        row.action
+        for _priority, rows in dashboard.actions
+        for row in rows
+        if any(update.period == quarter for update in row.action.progress_updates.all())
+    ]
     return {
         "version": FIGURES_VERSION,
         "plan": {"period": plan.period_label, "version": plan.version, "status": plan.status},
@@ -80,7 +87,11 @@ def snapshot(dashboard: Dashboard) -> dict:
             }
             for action in dashboard.past_due
         ],
-        "reported_this_quarter": dashboard.reported_this_quarter,
+        "reported_for_quarter": len(reported),
+        "reviews": [
+            {"year": row["year"], "status": row["status"], "count": row["count"]}
+            for row in review_counts(partnership=plan.partnership)
+        ],
         "actions_total": dashboard.actions_total,
     }
 
@@ -202,8 +213,9 @@ class ReportView:
     past_due: list[dict]
     overdue_count: Change
     past_due_count: Change
-    reported_this_quarter: int
+    reported_for_quarter: int
     actions_total: int
+    review_counts: list[dict]
 
 
 def _period(code: str | None) -> str:
@@ -296,7 +308,10 @@ def report_view(report: ProgressReport) -> ReportView:
         past_due_count=Change(
             len(figures["past_due"]), len(before["past_due"]) if before else None
         ),
-        reported_this_quarter=figures["reported_this_quarter"],
+        reported_for_quarter=figures["reported_for_quarter"],
+        review_counts=[
+            {**row, "label": ReviewStatus(row["status"]).label} for row in figures["reviews"]
+        ],
         actions_total=figures["actions_total"],
     )
 

@@ -66,7 +66,7 @@ def progress_report_issue(
             year_start=quarter.year_start,
             quarter=quarter.number,
             previous=latest,
-            figures=snapshot(dashboard),
+            figures=snapshot(dashboard, quarter),
             as_at=today,
             issued_by=acting_user,
             issued_by_name=acting_user.full_name or acting_user.email,

@@ -148,6 +148,7 @@ def test_the_next_report_shows_the_change_since_the_last(two_reports, coordinato
     assert "1 update not posted (2027/28 Q2): 2 in the report for 2027/28 Q1" in counts
     assert "1 action past its due date and not complete: 0 in the report for 2027/28 Q1" in counts
     assert "Refuge review" in page[page.index('data-testid="past-due"') :]
+    assert "1 of 2 actions had reported for 2027/28 Q2." in page
 
 
 def test_measures_move_better_or_worse(plan, coordinator):
@@ -316,8 +317,14 @@ def test_another_partnerships_reader_gets_404(two_reports):
         assert stranger.get(own).status_code == 404
 
 
-def test_the_pdf_is_tagged_with_the_figures(two_reports):
-    _first, second = two_reports
+def test_the_pdf_is_tagged_with_the_figures(plan, coordinator):
+    from tests.reviews.conftest import notify
+
+    progress_report_issue(acting_user=coordinator, plan=plan, quarter=Q1, today=JULY)
+    patrols = plan.actions.get(description="Patrol hotspots")
+    report(plan, coordinator, patrols, Q2, ActionStatus.ON_TRACK, 350)
+    review = notify(plan.partnership, coordinator)
+    second = progress_report_issue(acting_user=coordinator, plan=plan, quarter=Q2)
     client = signed_in(member(second.partnership, Role.SCRUTINY))
     response = client.get(report_url(second, "progress_report_pdf"))
     assert response["Content-Type"] == "application/pdf"
@@ -325,7 +332,12 @@ def test_the_pdf_is_tagged_with_the_figures(two_reports):
     assert pdf.tagged and pdf.lang == "en" and pdf.pdfua_part == "1"
     assert pdf.title == "Progress report 2027/28 Q2"
     assert pdf.author == "Trafford"
-    for heading in ("Actions by status", "What is overdue", "Measures against target"):
+    for heading in (
+        "Actions by status",
+        "What is overdue",
+        "Measures against target",
+        "Domestic homicide reviews",
+    ):
         assert heading in pdf.outline
     assert len(pdf.figure_alt_texts) == 1
     assert "number of actions at each status" in pdf.figure_alt_texts[0]
@@ -333,6 +345,8 @@ def test_the_pdf_is_tagged_with_the_figures(two_reports):
     assert "Changes are since the report for 2027/28 Q1." in pdf.text
     assert "Incidents reported" in pdf.text and "350" in pdf.text and "down 1" in pdf.text
     assert "Refuge review" in pdf.text
+    assert "2026 Notified 1" in pdf.text  # the review, counted; nothing about it
+    assert review.reference not in pdf.text and review.victim_pseudonym not in pdf.text
 
 
 # The reports page -------------------------------------------------------------------------------
