@@ -59,6 +59,7 @@ ACTION_LABELS = {
     "plan.supersede": _("Plan superseded"),
     "plan.progress_report": _("Progress reported on an action"),
     "plan.document_request": _("Plan PDF requested"),
+    "plan.progress_report_issue": _("Progress report issued"),
     "review.notify": _("Death notified: review case opened"),
     "review.advance": _("Review moved to its next step"),
     "review.hold": _("Review put on hold"),

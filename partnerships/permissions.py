@@ -41,10 +41,16 @@ class Perm(StrEnum):
     REQUEST_REPORTS = "request_reports"
     ANSWER_REPORT_REQUESTS = "answer_report_requests"
     APPROVE_COMBINATIONS = "approve_combinations"
+    # Issued progress reports (frozen quarterly snapshots), never the editable dashboard.
+    VIEW_PROGRESS_REPORTS = "view_progress_reports"
+    # Asking for a plan PDF to be made writes a row and queues a render: not for read-only roles.
+    MAKE_PLAN_DOCUMENTS = "make_plan_documents"
 
 
 # Everyone sees approved assessments; drafts only those who write or approve them.
 _EVERYONE = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_ASSESSMENTS, Perm.VIEW_PLANS}
+# Those who hold the partnership to account read its issued progress reports.
+_OVERSIGHT = {Perm.VIEW_PROGRESS_REPORTS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.COORDINATOR: frozenset(
@@ -67,6 +73,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.RECORD_REVIEWS,
             Perm.VIEW_REPORT_REQUESTS,
             Perm.ANSWER_REPORT_REQUESTS,
+            Perm.VIEW_PROGRESS_REPORTS,
+            Perm.MAKE_PLAN_DOCUMENTS,
         }
     ),
     Role.STRATEGY_MEMBER: frozenset(
@@ -83,6 +91,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PLAN_PROGRESS,
             Perm.REPORT_PLAN_PROGRESS,
             Perm.VIEW_REPORT_REQUESTS,
+            Perm.VIEW_PROGRESS_REPORTS,
+            Perm.MAKE_PLAN_DOCUMENTS,
         }
     ),
     Role.CONTRIBUTOR: frozenset(
@@ -92,11 +102,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ANSWER_CONTRIBUTIONS,
             Perm.VIEW_PLAN_CONSULTATION,
             Perm.REPORT_PLAN_PROGRESS,
+            Perm.MAKE_PLAN_DOCUMENTS,
         }
     ),
-    Role.SCRUTINY: frozenset(_EVERYONE | {Perm.VIEW_REPORT_REQUESTS}),
+    # Read-only: what is approved or published, the issued progress reports, report requests.
+    Role.SCRUTINY: frozenset(_EVERYONE | _OVERSIGHT | {Perm.VIEW_REPORT_REQUESTS}),
     Role.PCC_OFFICE: frozenset(
         _EVERYONE
+        | _OVERSIGHT
         | {
             Perm.VIEW_FORCE_AREA,
             Perm.MANAGE_PCC_PRIORITIES,

@@ -6,17 +6,25 @@ summary is live. Greater Manchester's police and crime plan priorities are those
 published plan, "Standing Together". Fictional actions and figures.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from assessments.models import AssessmentStatus, StrategicAssessment
 from partnerships.models import Membership, Partnership, Role, Seat
 from partnerships.selectors import membership_for
 
-from .deadlines import reportable_quarters
-from .models import ActionStatus, PartnershipPlan, PlanSectionKind, PoliceAndCrimePlanPriority
+from .deadlines import local_today, reportable_quarters
+from .models import (
+    ActionStatus,
+    DocumentKind,
+    PartnershipPlan,
+    PlanSectionKind,
+    PoliceAndCrimePlanPriority,
+)
 from .services import approval, drafting
+from .services.documents import plan_document_request
 from .services.progress import action_progress_report
+from .services.reports import progress_report_issue
 
 GREATER_MANCHESTER_PRIORITIES = [
     ("Keeping people safe", "Protecting people from harm, including domestic abuse."),
@@ -176,27 +184,63 @@ def seed_plans(*, partnerships: dict[str, Partnership]) -> None:
         )
     plan.refresh_from_db()
     approval.plan_publish(acting_user=coordinator, plan=plan)
+    # Made once by the worker and kept: scrutiny and the PCC office read it but never ask for it.
+    plan_document_request(acting_user=coordinator, plan=plan, kind=DocumentKind.PLAN)
     _report_progress(plan)
 
 
 def _report_progress(plan: PartnershipPlan) -> None:
-    """The police have reported on their action for each quarter so far; the fire service's
-    update for the last completed quarter is still owed, so its officer sees it due."""
-    action = plan.actions.get(lead_organisation__name="Greater Manchester Police")
+    """The police have reported on their action for each quarter so far, the council on theirs
+    for the first two (on track, then at risk); the fire service's update for the last completed
+    quarter is still owed, so its officer sees it due. The coordinator issued a progress report
+    after each of the last two completed quarters, as the figures stood ten days after its end,
+    so scrutiny sees the trend between them."""
+    police = plan.actions.get(lead_organisation__name="Greater Manchester Police")
+    council = plan.actions.get(lead_organisation__name="Trafford Council")
     officer = Membership.objects.get(
         partnership=plan.partnership,
         role=Role.STRATEGY_MEMBER,
         organisation__name="Greater Manchester Police",
     ).user
-    measure = action.measures.get()
-    for offered, quarter in zip(
-        (64, 71, 78), reversed(reportable_quarters(plan=plan)), strict=False
-    ):
-        action_progress_report(
-            acting_user=officer,
-            action=action,
-            quarter=quarter,
-            narrative=f"IDVAs offered to {offered}% of repeat victims this quarter.",
-            status=ActionStatus.ON_TRACK,
-            actuals={measure.pk: Decimal(offered)},
-        )
+    coordinator = (
+        Membership.objects.filter(partnership=plan.partnership, role=Role.COORDINATOR)
+        .select_related("user")
+        .first()
+        .user
+    )
+    today = local_today()
+    quarters = list(reversed(reportable_quarters(plan=plan)))  # oldest first
+    completed = [quarter for quarter in quarters if quarter.ends_on < today]
+    issued_for = set(completed[-2:])
+    council_updates = [
+        (ActionStatus.ON_TRACK, 1340, "Detached youth work began in Altrincham and Stretford."),
+        (ActionStatus.AT_RISK, 1385, "Saturday sessions paused while a provider is replaced."),
+    ]
+    offers = (64, 71, 78)
+    for index, quarter in enumerate(quarters):
+        if index < len(offers):
+            action_progress_report(
+                acting_user=officer,
+                action=police,
+                quarter=quarter,
+                narrative=f"IDVAs offered to {offers[index]}% of repeat victims this quarter.",
+                status=ActionStatus.ON_TRACK,
+                actuals={police.measures.get().pk: Decimal(offers[index])},
+            )
+        if index < len(council_updates):
+            status, violence, narrative = council_updates[index]
+            action_progress_report(
+                acting_user=coordinator,
+                action=council,
+                quarter=quarter,
+                narrative=narrative,
+                status=status,
+                actuals={council.measures.get().pk: Decimal(violence)},
+            )
+        if quarter in issued_for:
+            progress_report_issue(
+                acting_user=coordinator,
+                plan=plan,
+                quarter=quarter,
+                today=min(quarter.ends_on + timedelta(days=10), today),
+            )

@@ -261,3 +261,57 @@ def document_filename(plan: PartnershipPlan, kind: str) -> str:
 def document_bytes(document: PlanDocument) -> bytes:
     with document.file.open("rb") as handle:
         return handle.read()
+
+
+# Progress reports -----------------------------------------------------------------------------
+
+PROGRESS_REPORT_TEMPLATE = "plans/reports/report_pdf.html"
+
+
+def progress_report_title(view) -> str:
+    return _("Progress report %(quarter)s") % {"quarter": view.report.period}
+
+
+def progress_report_chart(view):
+    """Actions by status for each priority, from the report's stored counts."""
+    return actions_by_status_chart(
+        "report-actions-by-status",
+        [
+            (
+                row.title,
+                {
+                    status: change.now
+                    for (status, _label), change in zip(view.statuses, row.counts, strict=True)
+                },
+            )
+            for row in view.by_priority
+        ],
+    )
+
+
+def progress_report_context(view) -> dict:
+    report = view.report
+    plan = report.figures["plan"]
+    return {
+        "view": view,
+        "report": report,
+        "partnership": report.partnership,
+        "document_title": progress_report_title(view),
+        "period": _("Partnership plan %(period)s, version %(version)s")
+        % {"period": plan["period"], "version": plan["version"]},
+        "status_chart": progress_report_chart(view),
+        "contents": [
+            ("by-status", _("Actions by status")),
+            ("overdue", _("What is overdue")),
+            ("measures", _("Measures against target")),
+            ("reviews", _("Domestic homicide reviews")),
+        ],
+    }
+
+
+def progress_report_pdf(view) -> bytes:
+    return render_pdf(template_name=PROGRESS_REPORT_TEMPLATE, context=progress_report_context(view))
+
+
+def progress_report_filename(view) -> str:
+    return f"{slugify(f'{view.report.partnership.name} {progress_report_title(view)}')}.pdf"

@@ -443,6 +443,50 @@ class ProgressUpdate(models.Model):
         return Quarter(self.year_start, self.quarter)
 
 
+class ProgressReport(models.Model):
+    """Progress on the plan in force for one quarter, as the coordinator issued it to scrutiny and
+    the PCC: a frozen snapshot. ``figures`` holds the numbers and the words as they stood at
+    issue (see ``plans.selectors.reports.snapshot``), so later updates never change a report.
+    Reports are issued in quarter order; each keeps the one before it, for the trend."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    plan = models.ForeignKey(
+        PartnershipPlan, on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    year_start = models.PositiveSmallIntegerField(_("financial year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_report"
+    )
+    figures = models.JSONField()
+    as_at = models.DateField(_("figures as at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_by_name = models.CharField(max_length=150)
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-year_start", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                "partnership", "year_start", "quarter", name="progress_report_once_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="progress_report_quarter_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Progress report %(quarter)s") % {"quarter": self.period}
+
+    @property
+    def period(self) -> Quarter:
+        return Quarter(self.year_start, self.quarter)
+
+
 class ApprovalRule(models.Model):
     """Which seats must sign a plan off before it is approved: data, set by each partnership."""
 

@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from .views import approval, documents, drafting, progress, public
+from .views import approval, documents, drafting, progress, public, reports
 
 app_name = "plans"
 
@@ -12,6 +12,7 @@ tenant_patterns = [
     *approval.tenant_patterns,
     *progress.tenant_patterns,
     *documents.tenant_patterns,
+    *reports.tenant_patterns,
 ]
 
 urlpatterns = [

@@ -110,6 +110,24 @@ def _plan(partnership):
     return approval.plan_publish(acting_user=coordinator.user, plan=plan)
 
 
+def _progress_report(partnership):
+    """B's issued progress report on its published plan (made once)."""
+    from plans.models import ProgressReport, Quarter
+    from plans.services.reports import progress_report_issue
+
+    existing = ProgressReport.objects.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    plan = _plan(partnership)
+    coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
+    return progress_report_issue(
+        acting_user=coordinator.user,
+        plan=plan,
+        quarter=Quarter(plan.period_start, 2),
+        today=date(plan.period_start, 11, 15),
+    )
+
+
 def _review(partnership):
     """B's review, recorded by B's coordinator (made once)."""
     from reviews.models import DomesticHomicideReview
@@ -210,6 +228,7 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
     "plan_priority_id": lambda p: _plan(p).priorities.first().pk,
     "action_id": lambda p: _plan(p).actions.get().pk,
     "measure_id": lambda p: _plan(p).actions.get().measures.get().pk,
+    "report_id": lambda p: _progress_report(p).pk,
     "review_id": lambda p: _review(p).pk,
     "to": lambda p: "under_consideration",
     "grant_id": lambda p: _review(p).access_grants.first().pk,

@@ -1,6 +1,7 @@
 """The plan's PDFs for members: a page that asks for one and shows how it is getting on, the
 download, and a small JSON status for the page's script. Anyone who may see the plan version may
-make and download its documents; anyone else gets 404."""
+download its documents, and anyone who takes part in the plan may have them made; anyone else
+gets 404."""
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -9,7 +10,7 @@ from django.urls import path, reverse
 from django.views.generic import TemplateView, View
 
 from csp_portal.pdf import pdf_response
-from partnerships.permissions import Perm
+from partnerships.permissions import Perm, membership_can
 from partnerships.tenancy import PartnershipViewMixin
 
 from .. import selectors
@@ -70,6 +71,8 @@ class PlanDocumentView(PlanDocumentMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        if not membership_can(self.membership, Perm.MAKE_PLAN_DOCUMENTS):
+            raise Http404
         plan_document_request(acting_user=request.user, plan=self.plan, kind=self.kind)
         return redirect(document_url("plan_document", self.plan, self.kind))
 

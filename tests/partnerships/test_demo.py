@@ -133,3 +133,18 @@ def test_the_demo_review_is_visible_only_to_its_coordinator():
     councillor = User.objects.get(email="scrutiny@trafford.example")
     assert ReviewPolicy.has_access(coordinator, review)
     assert not ReviewPolicy.has_access(councillor, review)
+
+
+def test_trafford_has_issued_progress_reports_with_a_trend():
+    from plans.deadlines import local_today
+    from plans.models import PartnershipPlan, ProgressReport
+
+    call_command("seed_demo")
+    plan = PartnershipPlan.objects.get(partnership__ons_code="E22000107", status="published")
+    completed = [q for q in plan.quarters if q.ends_on < local_today()]
+    reports = list(ProgressReport.objects.filter(partnership=plan.partnership))
+    assert len(reports) == min(2, len(completed))
+    if len(reports) == 2:
+        latest, earlier = reports  # latest first
+        assert latest.previous == earlier
+        assert latest.figures["totals"] != earlier.figures["totals"]

@@ -322,7 +322,13 @@ def test_scrutiny_downloads_the_published_plan_but_not_a_draft(
 ):
     councillor = member(published_plan.partnership, Role.SCRUTINY)
     client = signed_in(councillor)
-    make_pdf(client, published_plan, django_capture_on_commit_callbacks)
+    # Scrutiny writes nothing, not even a render request: the page says so, with no button.
+    page = client.get(url("plan_document", published_plan))
+    assert 'data-testid="document-not-yours"' in page.text and "<form" not in page.text
+    count = PlanDocument.objects.count()
+    assert client.post(url("plan_document", published_plan)).status_code == 404
+    assert PlanDocument.objects.count() == count
+    make_pdf(signed_in(coordinator), published_plan, django_capture_on_commit_callbacks)
     response = client.get(url("plan_document_download", published_plan))
     assert response.status_code == 200
     assert read_pdf(response.content).title == "Partnership plan 2027 to 2030"

@@ -1,0 +1,89 @@
+"""Issuing a progress report: the coordinator freezes progress on the plan in force for a
+quarter, for the scrutiny committee and the PCC to read. Reports are issued in quarter order, one
+per quarter, and never change afterwards."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import audit_record
+from partnerships.models import Membership, Partnership
+from partnerships.permissions import Perm, membership_can
+
+from .. import deadlines
+from ..models import PartnershipPlan, ProgressReport, Quarter
+from ..selectors.progress import progress_dashboard
+from ..selectors.reports import issuable_quarters, latest_report, snapshot
+
+# The role that runs the plan issues its progress reports.
+ISSUES_PROGRESS_REPORTS = Perm.MANAGE_PLANS
+
+
+def progress_report_issue(
+    *, acting_user: User, plan: PartnershipPlan, quarter: Quarter, today: date | None = None
+) -> ProgressReport:
+    """Issue the report for ``quarter`` on ``plan``, with progress as it stands ``today``."""
+    today = today or deadlines.local_today()
+    with transaction.atomic():
+        # One issue at a time per partnership: "after the last report" is checked, then acted on.
+        partnership = Partnership.objects.select_for_update().get(pk=plan.partnership_id)
+        membership = (
+            Membership.objects.filter(user=acting_user, partnership=partnership)
+            .select_related("partnership")
+            .first()
+        )
+        if not membership_can(membership, ISSUES_PROGRESS_REPORTS):
+            raise PermissionDenied
+        plan = PartnershipPlan.objects.select_related("previous_version").get(pk=plan.pk)
+        if not deadlines.is_in_force(plan):
+            raise ValidationError(
+                _("Progress reports are issued on the plan in force, not on this version."),
+                code="not_in_force",
+            )
+        latest = latest_report(partnership=partnership)
+        if quarter not in deadlines.reportable_quarters(plan=plan, today=today):
+            raise ValidationError(
+                {"quarter": _("Choose a quarter of the plan's period that has begun.")},
+                code="quarter",
+            )
+        if quarter not in issuable_quarters(plan=plan, latest=latest, today=today):
+            raise ValidationError(
+                {
+                    "quarter": _(
+                        "The report for %(quarter)s has been issued. Choose a later quarter."
+                    )
+                    % {"quarter": latest.period}
+                },
+                code="quarter",
+            )
+        dashboard = progress_dashboard(membership=membership, plan_id=plan.pk, today=today)
+        report = ProgressReport(
+            partnership=partnership,
+            plan=plan,
+            year_start=quarter.year_start,
+            quarter=quarter.number,
+            previous=latest,
+            figures=snapshot(dashboard, quarter),
+            as_at=today,
+            issued_by=acting_user,
+            issued_by_name=acting_user.full_name or acting_user.email,
+        )
+        report.full_clean()
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            raise ValidationError(
+                {"quarter": _("The report for %(quarter)s has been issued.") % {"quarter": quarter}}
+            ) from None
+        audit_record(
+            acting_user=acting_user,
+            partnership=partnership,
+            action="plan.progress_report_issue",
+            target=report,
+            changes={"quarter": [None, str(quarter)], "plan": [None, str(plan)]},
+        )
+    return report

@@ -1,0 +1,104 @@
+"""Scrutiny writes nothing, proved for every URL the project registers.
+
+A member of the Crime and Disorder Overview and Scrutiny Committee walks every URL pattern that
+takes a ``partnership_slug``, on their OWN partnership, with its records made by
+``tests.test_isolation.OBJECT_ARGUMENTS``. Every POST (and, for the API, every PUT, PATCH and
+DELETE) answers 404, or 405 where the URL's view has no handler for the method (it takes no
+writes from anyone); every GET answers 404 unless the URL is one of the read pages below (or an
+API read), and a read page must offer no form that writes. Nothing changes and no
+email goes. A new URL is covered as soon as it is registered: it is a write URL until it is added
+to ``READ_PAGES``.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import resolve, reverse
+
+from partnerships.models import Role
+
+from .conftest import signed_in
+from .factories import PartnershipFactory, member
+from .test_isolation import OBJECT_ARGUMENTS, TENANT_URLS, _argument, _snapshot
+
+# What scrutiny reads: each answers 200 (or 404 when its record is one they may not see, such as
+# the walk's assessment, which is open for contributions) and shows no form that posts.
+READ_PAGES = {
+    "partnerships:home",
+    "assessments:list",
+    "assessments:detail",
+    "assessments:pdf",
+    "plans:list",
+    "plans:detail",
+    "plans:compare",
+    "plans:plan_document",
+    "plans:plan_document_download",
+    "plans:plan_document_status",
+    "plans:reports",
+    "plans:progress_report",
+    "plans:progress_report_pdf",
+    "reviews:list",
+}
+WRITE_METHODS = ("post",)
+API_WRITE_METHODS = ("post", "put", "patch", "delete")
+POSTING_FORM = re.compile(r"<form[^>]*method=\"post\"", re.IGNORECASE)
+
+
+def test_every_read_page_is_a_registered_url():
+    assert {name for name, _arguments in TENANT_URLS} >= READ_PAGES
+
+
+@pytest.fixture
+def own_partnership(db):
+    partnership = PartnershipFactory(name="Own partnership", slug="own")
+    member(partnership, Role.COORDINATOR)
+    member(partnership, Role.CONTRIBUTOR)
+    return partnership
+
+
+def _accepts(url: str, method: str) -> bool:
+    """Whether the URL's view has a handler for ``method`` at all (otherwise Django answers 405
+    to everyone, which reveals nothing and writes nothing)."""
+    view_class = resolve(url).func.view_class
+    return method in view_class.http_method_names and hasattr(view_class, method)
+
+
+@pytest.mark.parametrize(("url_name", "arguments"), TENANT_URLS, ids=[n for n, _ in TENANT_URLS])
+def test_scrutiny_cannot_write_anywhere_in_their_own_partnership(
+    own_partnership, url_name, arguments
+):
+    unknown = set(arguments) - {"partnership_slug"} - set(OBJECT_ARGUMENTS)
+    assert not unknown, f"Teach OBJECT_ARGUMENTS how to make a record for {unknown}"
+    objects = {
+        name: _argument(name, own_partnership, url_name)
+        for name in arguments
+        if name != "partnership_slug"
+    }
+    councillor = member(own_partnership, Role.SCRUTINY)
+    client = signed_in(councillor)
+    url = reverse(url_name, kwargs={"partnership_slug": own_partnership.slug, **objects})
+    is_api = url.startswith("/api/")
+    mail.outbox.clear()
+    before = _snapshot()
+
+    for method in API_WRITE_METHODS if is_api else WRITE_METHODS:
+        response = getattr(client, method)(
+            url, {"role": Role.COORDINATOR, "submit": "1", "quarter": "2027-2"}
+        )
+        allowed = {404} if _accepts(url, method) else {404, 405}
+        assert response.status_code in allowed, f"{method.upper()} {url}"
+
+    response = client.get(url)
+    if url_name in READ_PAGES or is_api:
+        assert response.status_code in {200, 302, 404}, f"GET {url}"
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            body = response.content.decode()
+            assert not POSTING_FORM.search(body), f"GET {url} offers a form that writes"
+    elif _accepts(url, "get"):
+        assert response.status_code == 404, f"GET {url}: a form page, or a new read page?"
+    else:
+        assert response.status_code in {404, 405}, f"GET {url}"
+
+    assert _snapshot() == before
+    assert mail.outbox == []
