@@ -10,7 +10,15 @@ from accounts.models import User
 from audit.services import audit_record
 from partnerships.models import Membership, PartnerOrganisation, Partnership, Role, Seat
 
-from ..models import PLAN_TRANSITIONS, ApprovalRule, PartnershipPlan, PlanStatus, SignOff
+from ..models import (
+    PLAN_TRANSITIONS,
+    ApprovalRule,
+    DocumentKind,
+    PartnershipPlan,
+    PlanStatus,
+    SignOff,
+)
+from .documents import plan_document_request
 from .drafting import content_changed, locked_plan
 
 
@@ -158,7 +166,15 @@ def plan_sign_off(
                 action="plan.approve",
                 approved_at=timezone.now(),
             )
+            _issue_documents(plan, DocumentKind.PLAN)
     return plan
+
+
+def _issue_documents(plan: PartnershipPlan, *kinds: str) -> None:
+    """Queue the PDFs of a version that has just been issued, so that readers who may not ask
+    for a render (scrutiny, the PCC office, the public) find them made."""
+    for kind in kinds:
+        plan_document_request(acting_user=None, plan=plan, kind=kind)
 
 
 def plan_publish(*, acting_user: User, plan: PartnershipPlan) -> PartnershipPlan:
@@ -180,10 +196,12 @@ def plan_publish(*, acting_user: User, plan: PartnershipPlan) -> PartnershipPlan
                 action="plan.supersede",
                 superseded_at=now,
             )
-        return _set_status(
+        plan = _set_status(
             plan,
             PlanStatus.PUBLISHED,
             acting_user=acting_user,
             action="plan.publish",
             published_at=now,
         )
+        _issue_documents(plan, DocumentKind.PLAN, DocumentKind.SUMMARY)
+        return plan

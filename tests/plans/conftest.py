@@ -8,8 +8,10 @@ import pytest
 from assessments import services as assessment_services
 from partnerships.models import Role, Seat
 from partnerships.selectors import membership_for
-from plans.models import PoliceAndCrimePlanPriority
+from plans.models import DocumentKind, DocumentStatus, PoliceAndCrimePlanPriority
+from plans.selectors.documents import document_for
 from plans.services import approval, drafting
+from plans.services.documents import plan_document_render
 from tests.assessments.conftest import complete
 from tests.factories import member, organisation_in
 
@@ -75,6 +77,16 @@ def sign_off_by_every_seat(plan, signers):
         )
     plan.refresh_from_db()
     return plan
+
+
+def worker_makes(plan, kind=DocumentKind.PLAN):
+    """Make the document that approval or publication queued, as the worker would. Their
+    on_commit callbacks ran outside ``django_capture_on_commit_callbacks``, so in a test nothing
+    has run them: the document is still waiting to start."""
+    plan.refresh_from_db()
+    document = document_for(plan=plan, kind=kind)
+    assert document.status == DocumentStatus.QUEUED
+    return plan_document_render(document_id=document.pk)
 
 
 @pytest.fixture

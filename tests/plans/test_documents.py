@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from partnerships.models import Role, Seat
+from partnerships.selectors import membership_for
 from plans import documents as plan_documents
 from plans.models import (
     DocumentKind,
@@ -16,14 +18,16 @@ from plans.models import (
     MeasureActual,
     PlanDocument,
     PlanSectionKind,
+    PlanStatus,
 )
+from plans.selectors.documents import document_for
 from plans.services import approval, drafting
 from plans.services import documents as document_services
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, member
 from tests.pdf import read_pdf
 
-from .conftest import YEAR, sign_off_by_every_seat
+from .conftest import YEAR, sign_off_by_every_seat, worker_makes
 
 pytestmark = pytest.mark.django_db
 
@@ -89,22 +93,30 @@ def make_pdf(client, plan, django_capture_on_commit_callbacks, kind=DocumentKind
     return response
 
 
+def broken(plan, kind):
+    raise ValueError("no fonts")
+
+
 def test_a_coordinator_makes_the_published_plan_pdf_and_reads_it_back(
-    written_plan, coordinator, signers, django_capture_on_commit_callbacks
+    written_plan, coordinator, signers, django_capture_on_commit_callbacks, monkeypatch
 ):
     approval.plan_open_consultation(acting_user=coordinator, plan=written_plan)
     plan = sign_off_by_every_seat(written_plan, signers)
     plan = approval.plan_publish(acting_user=coordinator, plan=plan)
+    # Publication queued the PDF; a coordinator makes it only when that render failed.
+    with monkeypatch.context() as patch:
+        patch.setattr(document_services, "render_document", broken)
+        worker_makes(plan)
     client = signed_in(coordinator)
 
     page = client.get(url("plan_document", plan))
     assert page.status_code == 200
-    assert "No PDF has been made of this version yet." in page.text
+    assert "Failed" in page.text and "Try again" in page.text
     assert 'http-equiv="refresh"' not in page.text
 
     make_pdf(client, plan, django_capture_on_commit_callbacks)
 
-    document = PlanDocument.objects.get()
+    document = PlanDocument.objects.get(kind=DocumentKind.PLAN)
     plan.refresh_from_db()
     assert (document.status, document.content_revision) == (
         DocumentStatus.READY,
@@ -252,14 +264,16 @@ def test_a_document_made_before_approval_is_made_again_without_the_draft_marking
         in read_pdf(client.get(url("plan_document_download", plan_with_action)).content).text
     )
 
-    plan = sign_off_by_every_seat(plan_with_action, signers)  # the last sign-off approves it
-    assert (
-        "No PDF" in client.get(url("plan_document", plan)).text
-        or "changed" in client.get(url("plan_document", plan)).text
-    )
-    make_pdf(client, plan, django_capture_on_commit_callbacks)
+    # The last sign-off approves it and queues its PDF; until the worker has made that, the draft
+    # PDF is not served.
+    with django_capture_on_commit_callbacks() as committed:
+        plan = sign_off_by_every_seat(plan_with_action, signers)
+    assert "Waiting to start" in client.get(url("plan_document", plan)).text
+    assert client.get(url("plan_document_download", plan))["Location"] == url("plan_document", plan)
+    for callback in committed:
+        callback()
 
-    document = PlanDocument.objects.get()  # the same revision: made again in the same row
+    document = PlanDocument.objects.get()  # the render of the draft is gone
     assert document.status == DocumentStatus.READY
     pdf = read_pdf(client.get(url("plan_document_download", plan)).content)
     assert "DRAFT" not in pdf.text
@@ -269,9 +283,6 @@ def test_a_document_made_before_approval_is_made_again_without_the_draft_marking
 def test_a_failed_render_says_so_and_can_be_tried_again(
     plan_with_action, coordinator, django_capture_on_commit_callbacks, monkeypatch
 ):
-    def broken(plan, kind):
-        raise ValueError("no fonts")
-
     monkeypatch.setattr(document_services, "render_document", broken)
     client = signed_in(coordinator)
     make_pdf(client, plan_with_action, django_capture_on_commit_callbacks)
@@ -318,11 +329,15 @@ def test_the_status_json_follows_the_document(plan_with_action, coordinator, mon
 
 
 def test_scrutiny_downloads_the_published_plan_but_not_a_draft(
-    published_plan, plan_with_action, coordinator, django_capture_on_commit_callbacks
+    published_plan, plan_with_action, coordinator, django_capture_on_commit_callbacks, monkeypatch
 ):
     councillor = member(published_plan.partnership, Role.SCRUTINY)
     client = signed_in(councillor)
-    # Scrutiny writes nothing, not even a render request: the page says so, with no button.
+    with monkeypatch.context() as patch:  # the render publication queued failed
+        patch.setattr(document_services, "render_document", broken)
+        worker_makes(published_plan)
+    # Scrutiny writes nothing, not even a render request to try again: the page says so, with
+    # no button.
     page = client.get(url("plan_document", published_plan))
     assert 'data-testid="document-not-yours"' in page.text and "<form" not in page.text
     count = PlanDocument.objects.count()
@@ -344,21 +359,92 @@ def test_scrutiny_downloads_the_published_plan_but_not_a_draft(
     assert PlanDocument.objects.count() == count
 
 
-def test_a_member_of_another_partnership_gets_404(
-    published_plan, django_capture_on_commit_callbacks
+@pytest.fixture
+def issued_plan(plan_with_action, coordinator, signers, django_capture_on_commit_callbacks):
+    """A published plan whose publication has committed and whose queued renders have run."""
+    approval.plan_open_consultation(acting_user=coordinator, plan=plan_with_action)
+    plan = sign_off_by_every_seat(plan_with_action, signers)
+    with django_capture_on_commit_callbacks(execute=True):
+        return approval.plan_publish(acting_user=coordinator, plan=plan)
+
+
+def test_publishing_makes_the_plan_pdf_and_the_summary_pdf_without_anyone_asking(issued_plan):
+    for kind, title in (
+        (DocumentKind.PLAN, "Partnership plan 2027 to 2030"),
+        (DocumentKind.SUMMARY, "Partnership plan 2027 to 2030: summary"),
+    ):
+        document = document_for(plan=issued_plan, kind=kind)
+        assert document.status == DocumentStatus.READY, document.error
+        with document.file.open("rb") as file:
+            pdf = read_pdf(file.read())
+        assert pdf.title == title
+        assert "Version 1" in pdf.page_texts[0]
+        assert "DRAFT" not in pdf.text
+    # Nobody asked: no one is recorded as having asked.
+    assert not AuditEvent.objects.filter(action="plan.document_request").exists()
+
+
+def test_scrutiny_downloads_the_published_plan_pdf_that_nobody_asked_for(issued_plan):
+    client = signed_in(member(issued_plan.partnership, Role.SCRUTINY))
+
+    page = client.get(url("plan_document", issued_plan))
+    assert "Ready" in page.text
+    assert 'data-testid="document-not-yours"' not in page.text and "<form" not in page.text
+    response = client.get(url("plan_document_download", issued_plan))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = read_pdf(response.content)
+    assert pdf.title == "Partnership plan 2027 to 2030"
+    assert "Version 1" in pdf.page_texts[0]
+    assert not AuditEvent.objects.filter(action="plan.document_request").exists()
+
+
+def test_the_last_sign_off_queues_the_approved_versions_plan_pdf(
+    plan_with_action, coordinator, signers, django_capture_on_commit_callbacks
 ):
-    make_pdf(
-        signed_in(member(published_plan.partnership, Role.COORDINATOR)),
-        published_plan,
-        django_capture_on_commit_callbacks,
+    plan = plan_with_action
+    approval.plan_open_consultation(acting_user=coordinator, plan=plan)
+
+    def sign_off(user):
+        membership = membership_for(user=user, partnership_slug=plan.partnership.slug)
+        approval.plan_sign_off(acting_user=user, membership=membership, plan=plan)
+
+    *others, last = signers.values()
+    for user in others:
+        sign_off(user)
+    assert not PlanDocument.objects.exists()
+
+    with django_capture_on_commit_callbacks() as committed:
+        sign_off(last)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.APPROVED
+    document = PlanDocument.objects.get()
+    assert (document.kind, document.status, document.content_revision) == (
+        DocumentKind.PLAN,
+        DocumentStatus.QUEUED,
+        plan.content_revision,
     )
+    assert not AuditEvent.objects.filter(action="plan.document_request").exists()
+
+    for callback in committed:  # the worker makes it once the approval has committed
+        callback()
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.READY, document.error
+    with document.file.open("rb") as file:
+        pdf = read_pdf(file.read())
+    assert "DRAFT" not in pdf.text and "Version 1" in pdf.page_texts[0]
+
+
+def test_a_member_of_another_partnership_gets_404(published_plan):
+    worker_makes(published_plan)
+    count = PlanDocument.objects.count()
     other = PartnershipFactory(name="Cardiff", slug="cardiff")
     stranger = signed_in(member(other, Role.COORDINATOR))
     for name in ("plan_document", "plan_document_download", "plan_document_status"):
         assert stranger.get(url(name, published_plan)).status_code == 404
         assert stranger.get(url(name, published_plan, partnership=other)).status_code == 404
     assert stranger.post(url("plan_document", published_plan, partnership=other)).status_code == 404
-    assert PlanDocument.objects.count() == 1
+    assert PlanDocument.objects.count() == count
 
 
 def test_an_unknown_kind_is_not_found(published_plan, coordinator):
