@@ -39,6 +39,10 @@ READ_PAGES = {
     "plans:progress_report",
     "plans:progress_report_pdf",
     "reviews:list",
+    # DESIGN.md: scrutiny reads the PCC's report requests and the partnership's answers.
+    "oversight:report_requests",
+    "oversight:report_request",
+    "oversight:report_document",
 }
 WRITE_METHODS = ("post",)
 API_WRITE_METHODS = ("post", "put", "patch", "delete")
