@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from csp_portal.downloads import private_attachment
 from partnerships.permissions import Perm, membership_can
 from partnerships.tenancy import PartnershipViewMixin
 from partnerships.views import ServiceFormView
@@ -311,15 +312,7 @@ class ReportDocumentDownloadView(ReportRequestMixin, PartnershipViewMixin, Templ
             report_request=self.report_request,
             report_document_id=self.kwargs["report_document_id"],
         )
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_attachment(document)
 
 
 # Combinations ----------------------------------------------------------------------------------

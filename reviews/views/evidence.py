@@ -8,13 +8,14 @@ every download and every export is logged as a read.
 """
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from csp_portal.downloads import private_attachment
 from partnerships.permissions import Perm
 
 from .. import forms_evidence as forms
@@ -249,15 +250,7 @@ class DocumentDownloadView(ReviewMixin, View):
             review=self.review, review_document_id=self.kwargs["review_document_id"]
         )
         self.log_read(_("Document: %(name)s") % {"name": document.original_name})
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_attachment(document)
 
 
 class ExportView(ReviewMixin, View):
