@@ -22,8 +22,9 @@ class Command(BaseCommand):
             load_demo_release()
             partnerships = {p.ons_code: p for p in Partnership.objects.exclude(ons_code="")}
             seed_assessments(partnerships=partnerships)
-            seed_plans(partnerships=partnerships)
+            # Before the plans: the progress reports they issue count the reviews as they stand.
             seed_reviews(partnerships=partnerships)
+            seed_plans(partnerships=partnerships)
             seed_oversight(partnerships=partnerships)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Every demo login uses the password:")
