@@ -279,13 +279,18 @@ def _move(report_request: ReportRequest, to: str) -> str:
 
 
 def _notify(report_request: ReportRequest) -> int:
+    """Tell whoever the request now waits for: the coordinators of a request, the PCC office
+    that asked of an answer."""
     from reminders.services import notifications_announce
 
-    from .deadlines import report_request_items
+    from .deadlines import report_answer_items, report_request_items
 
-    return notifications_announce(
-        items=report_request_items(ReportRequest.objects.filter(pk=report_request.pk))
+    items = (
+        report_answer_items
+        if report_request.status == ReportRequestStatus.ANSWERED
+        else report_request_items
     )
+    return notifications_announce(items=items(ReportRequest.objects.filter(pk=report_request.pk)))
 
 
 def report_request_create(
@@ -396,6 +401,7 @@ def report_request_answer(
                     "documents": [None, [uploads.display_name(f.name) for f in files]],
                 },
             )
+            _notify(report_request)
     except Exception:
         for file in stored:  # nothing changed: no file outlives a rolled-back answer
             file.delete(save=False)

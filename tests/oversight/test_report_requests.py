@@ -10,15 +10,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from authorities.models import OrganisationKind
 from oversight import services
 from oversight.models import ReportDocument, ReportRequest, ReportRequestEntry
 from partnerships.models import Role
 from reminders.models import Notification
 from reminders.sweep import reminders_sweep
 from tests.conftest import signed_in
-from tests.factories import member
+from tests.factories import OrganisationFactory, member
 
-from .conftest import pcc_membership
+from .conftest import pcc_member, pcc_membership
 
 
 def url(name, partnership, **kwargs):
@@ -317,3 +318,98 @@ def test_the_cycle_reads_in_a_fixed_number_of_queries(partnership, bolton, pcc, 
     assert (len(few), len(many)) == (1, 5)
     assert large == small == 2
     assert all(item.recipients for item in many)
+
+
+def _answer(coordinator, partnership, report_request):
+    return services.report_request_answer(
+        acting_user=coordinator,
+        membership=pcc_membership(coordinator, partnership),
+        report_request=report_request,
+        body="Here it is.",
+    )
+
+
+def test_the_pcc_office_that_asked_is_told_of_the_answer_and_reminded_to_close_it(
+    partnership,
+    pcc,
+    pcc_organisation,
+    coordinator,
+    settings,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    from reminders.cycles import cycle_for
+
+    colleague = pcc_member(partnership, pcc_organisation)
+    other_pcc = pcc_member(partnership, OrganisationFactory(kind=OrganisationKind.PCC))
+    scrutiny = member(partnership, Role.SCRUTINY)
+    report_request = _request(pcc, partnership)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _answer(coordinator, partnership, report_request)
+
+    told = set(
+        Notification.objects.filter(kind="pcc_report_answer", stage="new").values_list(
+            "user_id", flat=True
+        )
+    )
+    assert told == {pcc.pk, colleague.pk}
+    assert not {other_pcc.pk, scrutiny.pk, coordinator.pk} & told
+    assert {address for email in mailoutbox for address in email.to} == {
+        pcc.email,
+        colleague.email,
+    }
+    assert "Answer to your report request: Knife crime in the town centre" in mailoutbox[0].subject
+
+    answered_on = date.today()
+    due = answered_on + timedelta(days=settings.CSP_PCC_ANSWER_REVIEW_DAYS)
+    reminders_sweep(today=due - timedelta(days=1))
+    assert Notification.objects.filter(user=pcc, kind="pcc_report_answer", stage="1").exists()
+
+    services.report_request_close(
+        acting_user=pcc, membership=pcc_membership(pcc, partnership), report_request=report_request
+    )
+    assert list(cycle_for("pcc_report_answer").due(today=due)) == []
+
+
+def test_asking_for_more_turns_the_wait_back_to_the_coordinators(partnership, pcc, coordinator):
+    from reminders.cycles import cycle_for
+
+    report_request = _request(pcc, partnership)
+    _answer(coordinator, partnership, report_request)
+    services.report_request_ask_more(
+        acting_user=pcc,
+        membership=pcc_membership(pcc, partnership),
+        report_request=report_request,
+        body="And the figures by ward, please.",
+        due_date=date.today() + timedelta(days=10),
+    )
+    assert list(cycle_for("pcc_report_answer").due(today=date.today())) == []
+    (item,) = cycle_for("pcc_report_request").due(today=date.today())
+    assert item.recipients == {coordinator.pk}
+    assert Notification.objects.filter(user=coordinator, item_key=item.key, stage="new").exists()
+
+
+def test_the_answer_cycle_reads_in_a_fixed_number_of_queries(partnership, bolton, pcc, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reminders.cycles import cycle_for
+
+    bolton_coordinator = member(bolton, Role.COORDINATOR)
+    cycle = cycle_for("pcc_report_answer")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            items = list(cycle.due(today=date.today()))
+        return len(captured), items
+
+    _answer(coordinator, partnership, _request(pcc, partnership))
+    small, few = queries()
+    for number in range(4):
+        _answer(bolton_coordinator, bolton, _request(pcc, bolton, title=f"Concern {number}"))
+    large, many = queries()
+    assert (len(few), len(many)) == (1, 5)
+    assert large == small == 2
+    assert all(item.recipients == {pcc.pk} for item in many)

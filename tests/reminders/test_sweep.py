@@ -350,7 +350,8 @@ def test_the_sweep_runs_a_fixed_number_of_queries_however_much_is_due(plan_in_fo
 
     assert written_large > 2 * written_small
     assert large == small
-    # Two per report-request cycle (oversight.deadlines; its own ceiling is in tests/oversight).
+    # Including the two report-request cycles (oversight.deadlines; their own ceilings are in
+    # tests/oversight).
     assert small <= 16
 
 
