@@ -146,6 +146,7 @@ class ReportRequestCycle(Cycle):
 class ReportAnswerCycle(Cycle):
     kind = "pcc_report_answer"
     label = _("Answer to a report request, for the police and crime commissioner's office")
+    owed_by_partnership = False
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         return report_answer_items(answers_awaiting(partnership_ids))

@@ -53,6 +53,9 @@ class Cycle:
     label = ""
     # Items only their own recipients may know of (a DHR): never listed in anyone else's digest.
     need_to_know = False
+    # Items the partnership itself owes, which its coordinators' weekly digest of what is overdue
+    # lists. Not so an item owed to the partnership from outside (a PCC office to read an answer).
+    owed_by_partnership = True
 
     def due(
         self, *, today: date, partnership_ids: Collection[int] | None = None

@@ -99,7 +99,8 @@ def weekly_digests(
     overdue: dict[int, list[DueItem]] = defaultdict(list)
     for item in items:
         cycle = cycle_for(item.kind)
-        if item.is_overdue(today) and not (cycle and cycle.need_to_know):
+        in_digest = cycle is None or (cycle.owed_by_partnership and not cycle.need_to_know)
+        if item.is_overdue(today) and in_digest:
             overdue[item.partnership_id].append(item)
     if not overdue:
         return []

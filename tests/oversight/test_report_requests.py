@@ -413,3 +413,23 @@ def test_the_answer_cycle_reads_in_a_fixed_number_of_queries(partnership, bolton
     assert (len(few), len(many)) == (1, 5)
     assert large == small == 2
     assert all(item.recipients == {pcc.pk} for item in many)
+
+
+def test_an_unread_answer_is_not_in_the_coordinators_weekly_digest(
+    partnership, pcc, coordinator, settings
+):
+    from reminders.sweep import weekly_digests
+
+    late_request = _request(pcc, partnership, days=3)
+    answered = _request(pcc, partnership, title="Answered")
+    _answer(coordinator, partnership, answered)
+    monday_after_both_fell_due = date.today() + timedelta(
+        days=settings.CSP_PCC_ANSWER_REVIEW_DAYS + 7
+    )
+    monday_after_both_fell_due -= timedelta(days=monday_after_both_fell_due.weekday())
+
+    (digest,) = weekly_digests(today=monday_after_both_fell_due)
+
+    assert [detail["title"] for detail in digest.details] == [
+        f"Report for the PCC: {late_request.title}"
+    ]
