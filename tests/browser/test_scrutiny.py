@@ -124,10 +124,11 @@ def test_the_coordinator_issues_and_a_councillor_reads_it(
     visitor.click_link("Partnership plan 2027 to 2030, version 1", within=plans)
     assert "2027 to 2030" in visitor.heading()
     visitor.page.go_back()
-    # The plan's PDF page: no button to make one, since scrutiny writes nothing.
+    # The plan's PDF page: publication made the PDF, so it is ready without anyone asking, and
+    # there is no button to make one, since scrutiny writes nothing.
     visitor.click_link("PDF of the Partnership plan 2027 to 2030, version 1", within=plans)
     assert visitor.heading() == "Partnership plan (PDF)"
-    assert visitor.page.get_by_test_id("document-not-yours").is_visible()
+    assert "Ready" in visitor.page.get_by_test_id("document-status").inner_text()
     assert visitor.page.locator("main form").count() == 0
     visitor.page.go_back()
 
