@@ -5,6 +5,7 @@ Deployment sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DAT
 REDIS_URL; ``manage.py check --deploy`` is then clean.
 """
 
+import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -233,6 +234,11 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+    # The transport writes into these but never makes them: a fresh checkout (or a new
+    # CSP_VAR_DIR) would fail its first publish. Unwritable, publishing fails and is logged.
+    for _folder in (_broker_dir / "processed", _broker_dir / "control"):
+        with contextlib.suppress(OSError):
+            _folder.mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

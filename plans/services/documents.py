@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from audit.services import audit_record
+from csp_portal.queue import enqueue_on_commit
 
 from ..documents import document_filename, render_document
 from ..models import DocumentKind, DocumentStatus, PartnershipPlan, PlanDocument
@@ -79,9 +80,9 @@ def plan_document_request(
                     target=plan,
                     changes={"document": [None, f"{kind} r{plan.content_revision}"]},
                 )
-            # robust: a broker outage must not turn the request into an error page; the document
-            # stays queued and counts as stuck after STUCK_AFTER, when asking again re-queues it.
-            transaction.on_commit(lambda: render_plan_document.delay(document.pk), robust=True)
+            # A broker outage must not turn the request into an error page: the document stays
+            # queued and counts as stuck after STUCK_AFTER, when asking again re-queues it.
+            enqueue_on_commit(render_plan_document, document.pk)
     return document
 
 
