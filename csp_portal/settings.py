@@ -112,6 +112,24 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
+# A database that is down, frozen or stuck behind a lock must cost a request seconds, not hold
+# every web worker: connecting gives up after CSP_DB_CONNECT_TIMEOUT, PostgreSQL cancels a
+# statement after CSP_DB_STATEMENT_TIMEOUT and a wait for a lock after CSP_DB_LOCK_TIMEOUT, and
+# the visitor is answered 503 (csp_portal.errors). Seconds; 0 means no limit. docker-compose.yml
+# gives the Celery processes and migrations longer; settings in DATABASE_URL come first.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", int(os.environ.get("CSP_DB_CONNECT_TIMEOUT", "5")))
+    _options["options"] = " ".join(
+        filter(
+            None,
+            [
+                f"-c statement_timeout={int(os.environ.get('CSP_DB_STATEMENT_TIMEOUT', '30'))}s",
+                f"-c lock_timeout={int(os.environ.get('CSP_DB_LOCK_TIMEOUT', '10'))}s",
+                _options.get("options", ""),
+            ],
+        )
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -346,10 +364,15 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "database_unavailable": {"()": "csp_portal.unavailable.OneLineWhenDatabaseUnavailable"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint reports every layout step at INFO; only its warnings matter.
     "loggers": {
+        # One line per request the database could not serve, not one traceback each.
+        "django.request": {"filters": ["database_unavailable"]},
         "axes": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
