@@ -83,14 +83,18 @@ class ServiceFormView(PartnershipViewMixin, FormView):
         try:
             self.perform(form)
         except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+            return self.refused(form, error)
         if self.success_message:
             messages.success(self.request, self.success_message % form.cleaned_data)
         return redirect(self.get_success_url())
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def refused(self, form, error: ValidationError):
+        """The service said no: its reasons go on the form, which is shown again."""
+        form.add_error(None, error)
+        return self.form_invalid(form)
 
     def perform(self, form):
         raise NotImplementedError

@@ -98,6 +98,9 @@ class ProgressUpdateSerializer(serializers.Serializer):
     quarter = serializers.CharField(source="period.code")
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     narrative = serializers.CharField()
+    revision = serializers.IntegerField(
+        help_text="Send it back when you correct this quarter: see posting progress."
+    )
     submitted_at = serializers.DateTimeField()
 
 
@@ -150,6 +153,11 @@ class ActualInputSerializer(StrictSerializer):
 
 class ProgressInputSerializer(StrictSerializer):
     quarter = quarter_field()
+    revision = serializers.IntegerField(
+        min_value=0,
+        help_text="The revision of the quarter's update you read (0 when it had none); a report "
+        "made over a newer one is refused.",
+    )
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     narrative = serializers.CharField(max_length=10_000)
     actuals = ActualInputSerializer(many=True, required=False, max_length=100)
@@ -218,7 +226,9 @@ class ActionProgressAPIView(ActionAPIMixin, generics.GenericAPIView):
     @extend_schema(
         summary="Post a quarter's progress",
         description="Records (or corrects) the action's update for one quarter, the status it "
-        "has now, and the actual for any of its measures. A measure left out keeps what it had.",
+        "has now, and the actual for any of its measures. A measure left out keeps what it had. "
+        "Send the quarter's `revision` you read (0 for a quarter not yet reported): if someone "
+        "saved the quarter since, nothing changes and you are told who.",
         responses={200: ActionDetailSerializer},
     )
     def post(self, request, *args, **kwargs):
@@ -237,6 +247,7 @@ class ActionProgressAPIView(ActionAPIMixin, generics.GenericAPIView):
             narrative=data["narrative"],
             status=data["status"],
             actuals={row["measure"]: row["value"] for row in data.get("actuals", [])},
+            revision=data["revision"],
         )
         return self.detail(self.get_object())
 

@@ -419,6 +419,9 @@ class ProgressUpdate(models.Model):
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     narrative = models.TextField(_("progress"))
     status = models.CharField(_("status"), max_length=16, choices=ActionStatus.choices)
+    # The quarter's report (narrative, status and the measures' actuals) as it was last saved: a
+    # report made from an older one is refused (csp_portal.concurrency).
+    revision = models.PositiveIntegerField(default=1)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
