@@ -292,6 +292,12 @@ CSP_UNSENT_EMAIL_GRACE_SECONDS = int(os.environ.get("CSP_UNSENT_EMAIL_GRACE_SECO
 CSP_ASSESSMENT_REVIEW_DAYS = int(os.environ.get("CSP_ASSESSMENT_REVIEW_DAYS", "14"))
 # Days a PCC office has to read an answer to its report request, then close it or ask for more.
 CSP_PCC_ANSWER_REVIEW_DAYS = int(os.environ.get("CSP_PCC_ANSWER_REVIEW_DAYS", "14"))
+# Plan PDFs: a render still waiting after this long never reached the broker, one still being
+# made after this long lost its worker; the heal queues each again, at most
+# CSP_DOCUMENT_REQUEUE_LIMIT times before the document is shown as failed (plans/tasks.py).
+CSP_DOCUMENT_QUEUED_MINUTES = int(os.environ.get("CSP_DOCUMENT_QUEUED_MINUTES", "5"))
+CSP_DOCUMENT_RENDERING_MINUTES = int(os.environ.get("CSP_DOCUMENT_RENDERING_MINUTES", "10"))
+CSP_DOCUMENT_REQUEUE_LIMIT = int(os.environ.get("CSP_DOCUMENT_REQUEUE_LIMIT", "3"))
 
 CELERY_BEAT_SCHEDULE: dict = {
     "reminders-sweep": {
@@ -306,6 +312,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # scheduler missed (so `make run` shows the demo's reminders about a minute after start).
     "reminders-flush-outbox": {
         "task": "reminders.tasks.flush_outbox",
+        "schedule": timedelta(seconds=REMINDERS_FLUSH_SECONDS),
+    },
+    # Its sibling for plan PDFs whose render was lost (see CSP_DOCUMENT_QUEUED_MINUTES).
+    "plans-heal-documents": {
+        "task": "plans.tasks.heal_plan_documents",
         "schedule": timedelta(seconds=REMINDERS_FLUSH_SECONDS),
     },
 }

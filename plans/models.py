@@ -557,11 +557,22 @@ class PlanDocument(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Renders lost since it was last asked for (a worker killed, a task that never reached the
+    # broker) that the periodic heal queued again; past a limit it is marked failed instead.
+    requeued = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 "plan", "kind", "content_revision", name="plan_document_once_per_revision"
+            )
+        ]
+        # The heal's query every minute: the few documents waiting or being made.
+        indexes = [
+            models.Index(
+                fields=["status"],
+                condition=Q(status__in=["queued", "rendering"]),
+                name="plan_document_pending",
             )
         ]
 
