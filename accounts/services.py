@@ -12,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
+from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership
 
 from .models import ApiToken, User
@@ -97,6 +98,7 @@ def api_token_create(
     name: str,
     memberships: list[Membership],
     expires_on: date | None = None,
+    submission: Submission | None = None,
 ) -> NewApiToken:
     """A new token for the caller's own memberships, lasting until ``expires_on`` (by default
     ``API_TOKEN_DEFAULT_DAYS``, never more than ``API_TOKEN_MAX_DAYS``)."""
@@ -121,6 +123,7 @@ def api_token_create(
     secret = f"{API_TOKEN_MARK}_{prefix}_{secrets.token_urlsafe(32)}"
     expires_at = timezone.make_aware(datetime.combine(expires_on, time.max.replace(microsecond=0)))
     with transaction.atomic():
+        submission_claim(submission)
         # Re-read: only memberships the caller still holds, whatever the form was given.
         held = list(
             Membership.objects.filter(

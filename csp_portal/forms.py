@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class GovukFormMixin:
-    """Render fields in order with one primary button; errors go in the page's error summary."""
+    """Render fields in order with one primary button; errors go in the page's error summary.
+    The button ignores a second click within a second (GOV.UK Frontend's Button); the server
+    makes sure a form sent twice anyway is acted on once (csp_portal.views.SubmitOnceMixin)."""
 
     submit_label = _("Continue")
     submit_classes = ""
@@ -25,7 +27,15 @@ class GovukFormMixin:
         self.helper = FormHelper(self)
         self.helper.label_size = "s"
         self.helper.legend_size = "s"
-        self.helper.add_input(Submit("submit", self.submit_label, css_class=self.submit_classes))
+        self.helper.add_input(
+            Submit(
+                "submit",
+                self.submit_label,
+                css_class=self.submit_classes,
+                data_module="govuk-button",
+                data_prevent_double_click="true",
+            )
+        )
 
 
 class GovukDateField(DateInputField):

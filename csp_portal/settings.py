@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp_portal",
     "accounts",
     "audit",
     "authorities",
@@ -292,6 +293,9 @@ CSP_UNSENT_EMAIL_GRACE_SECONDS = int(os.environ.get("CSP_UNSENT_EMAIL_GRACE_SECO
 CSP_ASSESSMENT_REVIEW_DAYS = int(os.environ.get("CSP_ASSESSMENT_REVIEW_DAYS", "14"))
 # Days a PCC office has to read an answer to its report request, then close it or ask for more.
 CSP_PCC_ANSWER_REVIEW_DAYS = int(os.environ.get("CSP_PCC_ANSWER_REVIEW_DAYS", "14"))
+# A form (or an API request with an Idempotency-Key) acted on is remembered this long: sent
+# again meanwhile, it changes nothing (csp_portal.submissions).
+CSP_SUBMISSION_TOKEN_HOURS = int(os.environ.get("CSP_SUBMISSION_TOKEN_HOURS", "24"))
 # Plan PDFs: a render still waiting after this long never reached the broker, one still being
 # made after this long lost its worker; the heal queues each again, at most
 # CSP_DOCUMENT_REQUEUE_LIMIT times before the document is shown as failed (plans/tasks.py).
@@ -318,6 +322,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "plans-heal-documents": {
         "task": "plans.tasks.heal_plan_documents",
         "schedule": timedelta(seconds=REMINDERS_FLUSH_SECONDS),
+    },
+    "csp-portal-expire-submissions": {
+        "task": "csp_portal.tasks.expire_submissions",
+        "schedule": timedelta(hours=1),
     },
 }
 

@@ -17,6 +17,7 @@ from accounts.models import User
 from audit.services import audit_record
 from authorities.models import LocalAuthorityDistrict, Nation, Organisation, PoliceForceArea
 from csp_portal.queue import enqueue_on_commit
+from csp_portal.submissions import Submission, submission_claim
 
 from .models import (
     SEAT_ORGANISATION_KINDS,
@@ -103,8 +104,14 @@ def partnership_merge(
 
 @transaction.atomic
 def partner_organisation_add(
-    *, acting_user: User | None, partnership: Partnership, organisation: Organisation, seat: str
+    *,
+    acting_user: User | None,
+    partnership: Partnership,
+    organisation: Organisation,
+    seat: str,
+    submission: Submission | None = None,
 ) -> PartnerOrganisation:
+    submission_claim(submission)
     if organisation.kind not in SEAT_ORGANISATION_KINDS[seat]:
         raise ValidationError(
             {
@@ -298,8 +305,10 @@ def invitation_create(
     role: str,
     organisation: Organisation,
     accept_url: Callable[[str], str],
+    submission: Submission | None = None,
 ) -> Invitation:
     """Invite someone by email. ``accept_url`` turns the secret token into the link they follow."""
+    submission_claim(submission)
     email = email.strip().lower()
     _assert_organisation_on_partnership(partnership, organisation)
     if Membership.objects.filter(partnership=partnership, user__email__iexact=email).exists():

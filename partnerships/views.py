@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from audit.selectors import audit_actions_for_partnership, audit_events_for_partnership
+from csp_portal.views import SubmitOnceMixin
 
 from . import forms, selectors, services
 from .permissions import Perm, membership_can
@@ -57,8 +58,10 @@ class PeopleView(PartnershipViewMixin, TemplateView):
         return context
 
 
-class ServiceFormView(PartnershipViewMixin, FormView):
-    """A form whose valid submission calls one service; a ValidationError goes back on the form."""
+class ServiceFormView(SubmitOnceMixin, PartnershipViewMixin, FormView):
+    """A form whose valid submission calls one service; a ValidationError goes back on the form.
+    A service that makes something is given ``submission=self.submission``: the form is then
+    acted on once, however often it is sent (csp_portal.views.SubmitOnceMixin)."""
 
     success_message = ""
 
@@ -114,6 +117,7 @@ class InviteView(ServiceFormView):
                 reverse("accounts:invitation_accept", kwargs={"token": token})
             ),
             **form.cleaned_data,
+            submission=self.submission,
         )
 
     def get_success_url(self):
@@ -230,7 +234,10 @@ class PartnerOrganisationAddView(ServiceFormView):
 
     def perform(self, form):
         services.partner_organisation_add(
-            acting_user=self.request.user, partnership=self.partnership, **form.cleaned_data
+            acting_user=self.request.user,
+            partnership=self.partnership,
+            **form.cleaned_data,
+            submission=self.submission,
         )
 
     def get_success_url(self):

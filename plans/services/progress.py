@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from csp_portal.concurrency import stale_edit_error
+from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership
 
 from .. import deadlines
@@ -31,6 +32,7 @@ def action_progress_report(
     actuals: Mapping[int, Decimal | None] | None = None,
     revision: int | None = None,
     today: date | None = None,
+    submission: Submission | None = None,
 ) -> ProgressUpdate:
     """Record (or correct) the action's update for one quarter and the actuals of its measures
     for that quarter; the action takes the reported status. ``actuals`` maps measure ids to
@@ -42,6 +44,7 @@ def action_progress_report(
     today = today or deadlines.local_today()
     actuals = dict(actuals or {})
     with transaction.atomic():
+        submission_claim(submission)
         # The action's row lock serialises reports on it, so the upserts below cannot race.
         action = (
             PlanAction.objects.select_for_update(of=("self",))

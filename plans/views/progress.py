@@ -140,6 +140,7 @@ class ActionProgressView(ServiceFormView):
             actuals=form.actuals(),
             revision=form.cleaned_data["revision"],
             today=self.today,
+            submission=self.submission,
         )
         messages.success(self.request, _("Progress for %(quarter)s saved.") % {"quarter": quarter})
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal.submissions import Submission, submission_claim
 
 from ..models import DomesticHomicideReview, Recommendation, RecommendationStatus, ReviewStatus
 from .lifecycle import _locked, _require_access
@@ -85,6 +86,7 @@ def recommendation_add(
     status: str = RecommendationStatus.OPEN,
     progress: str = "",
     evidence_of_completion: str = "",
+    submission: Submission | None = None,
 ) -> Recommendation:
     values = {
         "recommendation": recommendation.strip(),
@@ -93,6 +95,7 @@ def recommendation_add(
         "evidence_of_completion": evidence_of_completion.strip(),
     }
     with transaction.atomic():
+        submission_claim(submission)
         review = _locked(review)
         _require_access(acting_user, review)
         _require_open(review)

@@ -20,6 +20,7 @@ from accounts.models import User
 from assessments import uploads
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership, Role
 
 from ..models import (
@@ -87,9 +88,11 @@ def agency_request_create(
     organisation: Organisation,
     kind: str,
     due_date: date,
+    submission: Submission | None = None,
 ) -> AgencyRequest:
     """A coordinator with access asks an agency of the partnership for its chronology or IMR."""
     with transaction.atomic():
+        submission_claim(submission)
         review = _locked(review)
         _require_access(acting_user, review)
         _require_coordinator(acting_user, review)
@@ -136,9 +139,11 @@ def chronology_entry_add(
     agency_request: AgencyRequest,
     occurred_on: date,
     description: str,
+    submission: Submission | None = None,
 ) -> ChronologyEntry:
     """An author of the agency asked records one contact or event in its chronology."""
     with transaction.atomic():
+        submission_claim(submission)
         review, agency_request = _locked_request(agency_request)
         _require_author(acting_user, agency_request)
         _require_evidence_open(review)
@@ -205,11 +210,16 @@ def _store(
 
 
 def imr_upload(
-    *, acting_user: User, agency_request: AgencyRequest, upload: UploadedFile
+    *,
+    acting_user: User,
+    agency_request: AgencyRequest,
+    upload: UploadedFile,
+    submission: Submission | None = None,
 ) -> ReviewDocument:
     """An author of the agency asked attaches its individual management review."""
     content_type = uploads.checked_content_type(upload)
     with transaction.atomic():
+        submission_claim(submission)
         review, agency_request = _locked_request(agency_request)
         _require_author(acting_user, agency_request)
         _require_evidence_open(review)
@@ -264,13 +274,19 @@ def agency_request_submit(*, acting_user: User, agency_request: AgencyRequest) -
 
 
 def review_document_upload(
-    *, acting_user: User, review: DomesticHomicideReview, kind: str, upload: UploadedFile
+    *,
+    acting_user: User,
+    review: DomesticHomicideReview,
+    kind: str,
+    upload: UploadedFile,
+    submission: Submission | None = None,
 ) -> ReviewDocument:
     """Someone with access attaches a document (the overview report, terms of reference, …)."""
     if kind not in ATTACHABLE_KINDS:
         raise ValidationError({"kind": _("Select what the document is")})
     content_type = uploads.checked_content_type(upload)
     with transaction.atomic():
+        submission_claim(submission)
         review = _locked(review)
         _require_access(acting_user, review)
         if review.status == S.CLOSED:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership, Partnership
 from reminders.services import notifications_withdraw
 
@@ -62,6 +63,7 @@ def review_notify(
     relationship: str = "",
     suicide_with_domestic_abuse: bool = False,
     circumstances: str = "",
+    submission: Submission | None = None,
 ) -> DomesticHomicideReview:
     """Record a police notification of a death that may meet the criteria. The person who
     records it holds access to it, and nobody else yet."""
@@ -75,6 +77,7 @@ def review_notify(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        submission_claim(submission)
         Partnership.objects.select_for_update().get(pk=partnership.pk)
         review = DomesticHomicideReview(
             partnership=partnership,
