@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "user.password_changed": _("Password changed"),
     "user.password_reset": _("Password reset"),
     "two_factor.enable": _("Two-factor authentication turned on"),
+    "two_factor.replace": _("Two-factor authentication replaced with a new authenticator app"),
     "two_factor.backup_codes_replace": _("New backup codes made"),
     "api_token.create": _("API token created"),
     "api_token.revoke": _("API token revoked"),

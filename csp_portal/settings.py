@@ -147,16 +147,32 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Lockout after repeated failures, per account and address together, so that one attacker
-# cannot lock a real user out from everywhere.
+# Lockout after repeated failures (accounts/lockout.py says why it works this way): an account
+# at one address is locked after CSP_LOGIN_FAILURE_LIMIT failures; an account is locked
+# everywhere but where its owner has signed in before after CSP_LOGIN_ACCOUNT_FAILURE_LIMIT
+# failures from all addresses together. Both count within CSP_LOCKOUT_MINUTES.
 AXES_FAILURE_LIMIT = int(os.environ.get("CSP_LOGIN_FAILURE_LIMIT", "5"))
+CSP_LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("CSP_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CSP_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# How many reverse proxies in front of the web server append the address they were reached from
+# to X-Forwarded-For (1 for one nginx). 0: the client is REMOTE_ADDR, and the header is ignored.
+CSP_TRUSTED_PROXY_COUNT = int(os.environ.get("CSP_TRUSTED_PROXY_COUNT", "0"))
+
+# Password reset links: at most this many for one address, and from one client address, in the
+# window; past that the page answers the same and no email goes.
+CSP_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("CSP_PASSWORD_RESET_PER_ADDRESS", "3"))
+CSP_PASSWORD_RESET_PER_CLIENT = int(os.environ.get("CSP_PASSWORD_RESET_PER_CLIENT", "10"))
+CSP_PASSWORD_RESET_WINDOW = timedelta(
+    minutes=int(os.environ.get("CSP_PASSWORD_RESET_WINDOW_MINUTES", "60"))
+)
 
 OTP_TOTP_ISSUER = "CSP Portal"
 OTP_STATIC_THROTTLE_FACTOR = 1

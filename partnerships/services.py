@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import User, canonical_email
 from audit.services import audit_record
 from authorities.models import LocalAuthorityDistrict, Nation, Organisation, PoliceForceArea
 from csp_portal.queue import enqueue_on_commit
@@ -300,9 +300,9 @@ def invitation_create(
     accept_url: Callable[[str], str],
 ) -> Invitation:
     """Invite someone by email. ``accept_url`` turns the secret token into the link they follow."""
-    email = email.strip().lower()
+    email = canonical_email(email)
     _assert_organisation_on_partnership(partnership, organisation)
-    if Membership.objects.filter(partnership=partnership, user__email__iexact=email).exists():
+    if Membership.objects.filter(partnership=partnership, user__email=email).exists():
         raise ValidationError(
             {"email": _("%(email)s is already a member of this partnership.") % {"email": email}}
         )
@@ -310,12 +310,12 @@ def invitation_create(
     # An expired invitation no longer blocks a new one.
     Invitation.objects.filter(
         partnership=partnership,
-        email__iexact=email,
+        email=email,
         accepted_at=None,
         revoked_at=None,
         expires_at__lte=now,
     ).update(revoked_at=now)
-    if Invitation.objects.filter(partnership=partnership, email__iexact=email).pending().exists():
+    if Invitation.objects.filter(partnership=partnership, email=email).pending().exists():
         raise _already_invited(email)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
@@ -458,7 +458,7 @@ def invitation_accept(*, token: str, user: User | None, password: str = "") -> M
             _("This invitation link has expired, been withdrawn or already been used.")
         )
     if user is None:
-        if User.objects.filter(email__iexact=invitation.email).exists():
+        if User.objects.filter(email=canonical_email(invitation.email)).exists():
             raise ValidationError(
                 _("You already have an account. Sign in to accept this invitation.")
             )
@@ -470,7 +470,7 @@ def invitation_accept(*, token: str, user: User | None, password: str = "") -> M
             target=user,
             changes={"email": [None, user.email]},
         )
-    elif user.email.lower() != invitation.email.lower():
+    elif canonical_email(user.email) != canonical_email(invitation.email):
         raise ValidationError(
             _(
                 "This invitation was sent to another email address. "
