@@ -11,7 +11,12 @@ from partnerships.models import Partnership
 from partnerships.ons_lookup import LookupFileError, import_lookup
 from tests.factories import PartnershipFactory
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "ons"
+# ../shared/data beside the project (SOURCES.md), found from wherever the checkout sits.
+DATA = next(
+    folder / "shared" / "data" / "ons"
+    for folder in Path(__file__).resolve().parents
+    if (folder / "shared" / "data" / "ons").is_dir()
+)
 LOOKUP_2023 = DATA / "ons_LAD23_CSP23_PFA23_lookup_Dec2023.csv"
 LOOKUP_2024 = DATA / "lookup_ltla24_csp24_pfa24.csv"
 
