@@ -20,6 +20,7 @@ from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from csp_portal.site import site_address
 from partnerships.forms import ConfirmForm
 from partnerships.selectors import memberships_of_user
 from partnerships.services import invitation_accept, invitation_by_token
@@ -166,6 +167,11 @@ class PasswordResetView(auth_views.PasswordResetView):
             "We will send you a link to choose a new password."
         ),
     }
+
+    @property
+    def extra_email_context(self):
+        # The link starts with CSP_SITE_URL like every email's, not with the request's Host.
+        return {"site_address": site_address()}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
