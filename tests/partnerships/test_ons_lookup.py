@@ -6,11 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
-from authorities.models import LocalAuthorityDistrict, OrganisationKind, PoliceForceArea
+from authorities.models import LocalAuthorityDistrict, Nation, OrganisationKind, PoliceForceArea
 from oversight.services import pcc_priority_add
 from partnerships.models import Membership, Partnership
 from partnerships.ons_lookup import LookupFileError, import_lookup
 from partnerships.selectors import membership_for
+from partnerships.services import partnership_create
 from plans.models import PoliceAndCrimePlanPriority
 from tests.conftest import signed_in
 from tests.factories import OrganisationFactory, PartnershipFactory
@@ -109,15 +110,25 @@ def _greater_manchester_pcc_with_priorities():
     return pcc
 
 
+def _unlisted(police_force_area, districts):
+    """A partnership made by hand, without an ONS code (no factory: its made-up area codes
+    could be real ones)."""
+    return partnership_create(
+        acting_user=None,
+        name="Unlisted",
+        slug="unlisted",
+        nation=Nation.ENGLAND,
+        police_force_area=police_force_area,
+        districts=districts,
+    )
+
+
 def test_a_new_edition_carries_the_force_areas_data_to_its_records():
     import_lookup(LOOKUP_2023.read_text(encoding="utf-8-sig"))
     pcc = _greater_manchester_pcc_with_priorities()
     gm_2023 = PoliceForceArea.objects.get(code="E23000005", edition="2023")
     # A partnership the new file does not list stays with its force area and its districts.
-    unlisted = PartnershipFactory(
-        name="Unlisted", slug="unlisted", ons_code="", police_force_area=gm_2023
-    )
-    unlisted.districts.set([LocalAuthorityDistrict.objects.get(code="E08000009", edition="2023")])
+    unlisted = _unlisted(gm_2023, LocalAuthorityDistrict.objects.filter(code="E08000009"))
 
     result = import_lookup(LOOKUP_2024.read_text(encoding="utf-8-sig"))
 
@@ -158,8 +169,10 @@ def test_a_new_edition_carries_the_force_areas_data_to_its_records():
 def test_a_partnership_linked_to_two_editions_of_a_district_keeps_one_link():
     import_lookup(LOOKUP_2023.read_text(encoding="utf-8-sig"))
     import_lookup(LOOKUP_2024.read_text(encoding="utf-8-sig"))
-    unlisted = PartnershipFactory(name="Unlisted", slug="unlisted", ons_code="")
-    unlisted.districts.set(LocalAuthorityDistrict.objects.filter(code="E08000009"))
+    unlisted = _unlisted(
+        PoliceForceArea.objects.get(code="E23000005", edition="2024"),
+        LocalAuthorityDistrict.objects.filter(code="E08000009"),
+    )
 
     import_lookup(LOOKUP_2024.read_text(encoding="utf-8-sig"))
 
