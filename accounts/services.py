@@ -31,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
 from csp_portal.queue import enqueue_on_commit
+from csp_portal.site import site_url
 from partnerships.models import Membership
 
 from .models import AccountEmail, AccountEmailKind, ApiToken, User, canonical_email
@@ -241,7 +242,7 @@ def _account_message(row: AccountEmail) -> EmailMessage | None:
                 "token": default_token_generator.make_token(user),
             },
         )
-        context = {"user": user, "link": settings.CSP_SITE_URL.rstrip("/") + path}
+        context = {"user": user, "link": site_url(path)}
     else:
         user = row.user
         if user is None or not user.is_active:
@@ -249,7 +250,7 @@ def _account_message(row: AccountEmail) -> EmailMessage | None:
         context = {
             "user": user,
             "when": timezone.localtime(row.created_at),
-            "reset_link": settings.CSP_SITE_URL.rstrip("/") + reverse("accounts:password_reset"),
+            "reset_link": site_url(reverse("accounts:password_reset")),
         }
     template, subject = ACCOUNT_EMAILS[row.kind]
     with translation.override(settings.LANGUAGE_CODE):

@@ -263,11 +263,17 @@ def env_time(name: str, default: str) -> tuple[int, int]:
     return int(hour), int(minute)
 
 
-# Reminders (reminders/): the daily sweep, the stages before a due date, the digests and the
-# outbox's retries. Links in emails start with CSP_SITE_URL.
+# Every link in every email starts with CSP_SITE_URL (csp_portal/site.py), whoever sends it: a
+# request, the worker or the scheduler. When debugging it follows PORT, the port `make run` serves
+# on (scripts/run.sh also sets CSP_SITE_URL itself, from HOST and PORT).
 CSP_SITE_URL = os.environ.get("CSP_SITE_URL") or (
-    f"https://{ALLOWED_HOSTS[0]}" if not DEBUG and ALLOWED_HOSTS else "http://127.0.0.1:8000"
+    f"https://{ALLOWED_HOSTS[0]}"
+    if not DEBUG and ALLOWED_HOSTS
+    else f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 )
+
+# Reminders (reminders/): the daily sweep, the stages before a due date, the digests and the
+# outbox's retries.
 REMINDERS_STAGE_DAYS = [int(days) for days in env_list("CSP_REMINDER_STAGE_DAYS", "14,7,1")]
 REMINDERS_SWEEP_AT = env_time("CSP_REMINDER_SWEEP_AT", "06:30")
 REMINDERS_DIGEST_AT = env_time("CSP_REMINDER_DIGEST_AT", "07:00")

@@ -17,6 +17,7 @@ from accounts.models import User, canonical_email
 from audit.services import audit_record
 from authorities.models import LocalAuthorityDistrict, Nation, Organisation, PoliceForceArea
 from csp_portal.queue import enqueue_on_commit
+from csp_portal.site import site_url
 
 from .models import (
     SEAT_ORGANISATION_KINDS,
@@ -409,7 +410,7 @@ def invitations_send_unsent(*, grace: timedelta | None = None) -> int:
         path = reverse("accounts:invitation_accept", kwargs={"token": token})
         sent += invitation_send(
             invitation_id=invitation_id,
-            link=settings.CSP_SITE_URL.rstrip("/") + path,
+            link=site_url(path),
             token_hash=Invitation.hash_token(token),
         )
     return sent

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from audit.selectors import audit_actions_for_partnership, audit_events_for_partnership
+from csp_portal.site import site_url
 
 from . import forms, selectors, services
 from .permissions import Perm, membership_can
@@ -106,7 +107,7 @@ class InviteView(ServiceFormView):
         services.invitation_create(
             acting_user=self.request.user,
             partnership=self.partnership,
-            accept_url=lambda token: self.request.build_absolute_uri(
+            accept_url=lambda token: site_url(
                 reverse("accounts:invitation_accept", kwargs={"token": token})
             ),
             **form.cleaned_data,

@@ -43,6 +43,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from csp_portal.site import site_url
+
 from .cycles import NEW, OVERDUE, WEEKLY, DueItem, due_items, label_for
 from .models import DeliveryStatus, Frequency, Notification
 from .sweep import WEEKLY_KIND, weekly_digests
@@ -329,10 +331,6 @@ def digests_send(*, retries_only: bool = False, today: date | None = None) -> Se
 # The emails -------------------------------------------------------------------------------------
 
 
-def absolute(url: str) -> str:
-    return url if "://" in url else settings.CSP_SITE_URL.rstrip("/") + url
-
-
 def _message_id(kind: str, pk: int) -> str:
     domain = urlsplit(settings.CSP_SITE_URL).hostname or "localhost"
     return f"<{kind}.{pk}@{domain}>"
@@ -360,14 +358,14 @@ def entry(row: Notification, *, today: date) -> dict:
         "partnership": row.partnership.name,
         "due_on": row.due_on,
         "status": status_text(stage=row.stage, due_on=row.due_on, today=today),
-        "link": absolute(row.url),
+        "link": site_url(row.url),
         "is_weekly": row.kind == WEEKLY_KIND,
         "items": [
             {
                 "label": label_for(item["kind"]),
                 "title": item["title"],
                 "due_on": date.fromisoformat(item["due_on"]),
-                "link": absolute(item["url"]),
+                "link": site_url(item["url"]),
             }
             for item in row.details
         ],
@@ -377,8 +375,8 @@ def entry(row: Notification, *, today: date) -> dict:
 def _common_context(user) -> dict:
     return {
         "name": user.full_name or user.email,
-        "settings_link": absolute(reverse("reminders:settings")),
-        "notifications_link": absolute(reverse("reminders:list")),
+        "settings_link": site_url(reverse("reminders:settings")),
+        "notifications_link": site_url(reverse("reminders:list")),
     }
 
 

@@ -68,3 +68,20 @@ def test_templates_ask_only_for_permissions_that_exist():
     }
     assert asked, "the templates ask for permissions through `can`"
     assert {(path, name) for path, name in asked if name not in set(Perm)} == set()
+
+
+def test_links_in_emails_start_with_the_site_address():
+    """CSP_SITE_URL (csp_portal/site.py), not the request's Host: a reminder sent by the worker
+    and an invitation sent from a page link to the same place, and a forged Host goes nowhere."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path, tree in _modules("views.py")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "build_absolute_uri"
+    ] + [
+        str(path.relative_to(ROOT))
+        for path in ROOT.glob("**/templates/**/email/*")
+        if ".venv" not in path.parts
+        and ("{{ domain }}" in path.read_text() or "{{ protocol }}" in path.read_text())
+    ]
+    assert offenders == []

@@ -150,9 +150,11 @@ def java_script_enabled(request) -> bool:
 
 @pytest.fixture
 def new_visitor(
-    browser: Browser, live_server, java_script_enabled: bool
+    browser: Browser, live_server, java_script_enabled: bool, settings
 ) -> Iterator[Callable[[], Visitor]]:
     """Makes a visitor in a fresh browser context (no cookies), JavaScript on or off."""
+    # Links in emails lead to the server the browser talks to, as `make run` arranges.
+    settings.CSP_SITE_URL = live_server.url
     contexts = []
 
     def make() -> Visitor:

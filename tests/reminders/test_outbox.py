@@ -249,3 +249,13 @@ def test_the_outbox_rows_commit_with_the_request_or_not_at_all(
             assert Notification.objects.filter(stage="new").count() == 2
             raise RuntimeError
     assert Notification.objects.count() == 0
+
+
+def test_a_reminder_links_to_the_address_the_demo_runs_on(requests, people, settings):
+    settings.CSP_SITE_URL = "http://127.0.0.1:8101"  # as `make run PORT=8101` sets it
+    reminders_sweep(today=TODAY)
+    outbox_send(today=TODAY)
+
+    (message,) = sent_to("police@x.org")
+    links = [word for word in message.body.split() if "://" in word]
+    assert links and all(link.startswith("http://127.0.0.1:8101/") for link in links)
