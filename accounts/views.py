@@ -21,7 +21,6 @@ from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from csp_portal.site import site_address
 from partnerships.forms import ConfirmForm
 from partnerships.selectors import memberships_of_user
 from partnerships.services import invitation_accept, invitation_by_token
