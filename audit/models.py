@@ -66,6 +66,7 @@ ACTION_LABELS = {
     "review.resume": _("Review resumed"),
     "review.access_grant": _("Access to a review given"),
     "review.access_revoke": _("Access to a review removed"),
+    "review.access_end": _("Access to a review ended: its holder left or changed role"),
     "review.settings_update": _("Review decision-maker changed"),
     "review.agency_request": _("Chronology or IMR requested from an agency"),
     "review.chronology_entry_add": _("Chronology entry added"),
