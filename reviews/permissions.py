@@ -37,6 +37,7 @@ from .models import (
     EVIDENCE_OPEN,
     AccessGrant,
     AgencyRequest,
+    ChronologyEntry,
     DomesticHomicideReview,
     ReviewDocument,
     ReviewStatus,
@@ -272,3 +273,19 @@ class ReviewPolicy:
             user__memberships__partnership_id=review.partnership_id,
             user__memberships__role__in=HOLDING_ROLES,
         )
+
+
+def review_id_of(target: Model) -> int | None:
+    """The review a record is, or belongs to (None for anything else): the audit log shows rows
+    about it only to those who see the review (registered with audit.need_to_know)."""
+    if isinstance(target, DomesticHomicideReview):
+        return target.pk
+    if isinstance(target, ChronologyEntry):
+        return target.request.review_id
+    if target._meta.app_label == "reviews":
+        return getattr(target, "review_id", None)
+    return None
+
+
+def visible_review_ids(user: User, partnership: Partnership) -> QuerySet:
+    return ReviewPolicy.visible(user).filter(partnership=partnership).values("pk")
