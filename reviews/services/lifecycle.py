@@ -354,10 +354,11 @@ def review_settings_update(
     if decision_maker == DecisionMaker.REGIONAL_SAFEGUARDING_BOARD and not decision_maker_name:
         raise ValidationError({"decision_maker_name": _("Enter the name of the board")})
     with transaction.atomic():
+        Partnership.objects.select_for_update().get(pk=partnership.pk)
+        ReviewPolicy.require_record(acting_user, partnership)
         settings_row, _created = ReviewSettings.objects.select_for_update().get_or_create(
             partnership=partnership, defaults={"decision_maker": decision_maker}
         )
-        ReviewPolicy.require_record(acting_user, partnership)
         before = settings_row.decision_maker
         settings_row.decision_maker = decision_maker
         settings_row.decision_maker_name = decision_maker_name.strip()
