@@ -15,7 +15,7 @@ from partnerships.services import membership_create, membership_remove, membersh
 from reminders.models import Notification
 from reminders.sweep import reminders_sweep
 from reviews.models import AccessGrant, ReviewUserObjectPermission
-from reviews.permissions import ReviewPolicy
+from reviews.permissions import ReviewPolicy, ReviewVerb
 from reviews.services import lifecycle
 from tests.conftest import signed_in
 from tests.factories import member, organisation_in
@@ -180,4 +180,4 @@ def test_the_last_who_manages_access_cannot_leave_until_they_hand_over(
     )
     membership_remove(acting_user=other_coordinator, membership=own)
     assert not AccessGrant.objects.filter(user=coordinator).exists()
-    assert ReviewPolicy.can(chair, "manage_access", dhr)
+    assert ReviewPolicy.can(chair, ReviewVerb.MANAGE_ACCESS, dhr)

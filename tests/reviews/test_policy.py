@@ -403,3 +403,23 @@ def test_recording_a_notification_is_for_coordinators_in_the_service_too(partner
             decision_maker_name="",
         )
     assert snapshot() == before
+
+
+def test_an_agency_author_downloads_their_own_imr_and_no_other_document(
+    dhr, coordinator, police_author, police_imr, attached_document
+):
+    imr = evidence.imr_upload(
+        acting_user=police_author, agency_request=police_imr, upload=pdf_upload("Police IMR.pdf")
+    )
+    council_author = author(dhr, coordinator, Seat.LOCAL_AUTHORITY)
+    own = url("document_download", dhr, review_document_id=imr.pk)
+    other = url("document_download", dhr, review_document_id=attached_document.pk)
+
+    assert signed_in(police_author).get(own).status_code == 200
+    assert signed_in(police_author).get(other).status_code == 404
+    assert signed_in(council_author).get(own).status_code == 404
+    assert signed_in(coordinator).get(own).status_code == 200
+    reads = AccessLogEntry.objects.filter(what__startswith="Document")
+    assert sorted(reads.values_list("user__email", flat=True)) == sorted(
+        [police_author.email, coordinator.email]
+    )
