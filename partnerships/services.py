@@ -19,6 +19,7 @@ from authorities.models import LocalAuthorityDistrict, Nation, Organisation, Pol
 from csp_portal.queue import enqueue_on_commit
 from csp_portal.site import site_url
 
+from .hooks import MembershipChange, membership_changed
 from .models import (
     SEAT_ORGANISATION_KINDS,
     Invitation,
@@ -260,6 +261,18 @@ def membership_update(
             "organisation": [before["organisation"], organisation.name],
         },
     )
+    # What the person held through their old role or organisation may end with it (reviews).
+    membership_changed(
+        acting_user=acting_user,
+        change=MembershipChange(
+            user=membership.user,
+            partnership=membership.partnership,
+            role_before=before["role"],
+            organisation_id_before=old_organisation.pk,
+            role=role,
+            organisation_id=organisation.pk,
+        ),
+    )
     return membership
 
 
@@ -282,6 +295,19 @@ def membership_remove(*, acting_user: User, membership: Membership) -> None:
     )
     membership.delete()
     _drop_group_if_unused(membership.user, membership.organisation)
+    # What the person held through their membership ends with it (reviews' grants): coming
+    # back gives them nothing until it is given again.
+    membership_changed(
+        acting_user=acting_user,
+        change=MembershipChange(
+            user=membership.user,
+            partnership=membership.partnership,
+            role_before=membership.role,
+            organisation_id_before=membership.organisation_id,
+            role=None,
+            organisation_id=None,
+        ),
+    )
 
 
 def _drop_group_if_unused(user: User, organisation: Organisation) -> None:

@@ -265,10 +265,13 @@ class AuditLogView(PartnershipViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = forms.AuditFilterForm(
             self.request.GET or None,
-            actions=audit_actions_for_partnership(partnership=self.partnership),
+            actions=audit_actions_for_partnership(
+                user=self.request.user, partnership=self.partnership
+            ),
         )
         filters = form.cleaned_data if form.is_valid() else {}
         events = audit_events_for_partnership(
+            user=self.request.user,
             partnership=self.partnership,
             action=filters.get("action", ""),
             actor_email=filters.get("who", ""),

@@ -1,8 +1,9 @@
 """The review's evidence: chronologies and individual management reviews (IMRs) asked of the
 partnership's agencies and answered by their named authors, and the documents attached to it.
 
-Every function re-checks, inside its transaction, that the acting user holds access to the
-review (and, for an answer, that they are a named author of the agency asked). Audit rows name
+Every function asks ReviewPolicy, inside its transaction and after locking, whether the acting
+user may do this now: ask (those who run the review, while evidence is open) or answer (an agency
+author of the organisation asked, until it is submitted). Audit rows name
 the review by its reference and pseudonym and the agency by its organisation's name; never a
 person, a file's own name or what an entry says.
 """
@@ -10,7 +11,7 @@ person, a file's own name or what an entry says.
 import secrets
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,7 +21,6 @@ from accounts.models import User
 from assessments import uploads
 from audit.services import audit_record
 from authorities.models import Organisation
-from partnerships.models import Membership, Role
 
 from ..models import (
     AgencyRequest,
@@ -29,32 +29,14 @@ from ..models import (
     DomesticHomicideReview,
     ReviewDocument,
     ReviewDocumentKind,
-    ReviewStatus,
 )
-from ..selectors_parts import is_author
-from .lifecycle import _locked, _require_access
+from ..permissions import ReviewPolicy, ReviewVerb
+from .lifecycle import _locked
 
-S = ReviewStatus
+V = ReviewVerb
 
-# Agencies are asked, and answer, from commissioning until the draft goes to the panel.
-EVIDENCE_OPEN = frozenset({S.COMMISSIONED, S.SCOPING, S.EVIDENCE_GATHERING, S.ON_HOLD, S.DRAFTING})
 # An IMR arrives on its agency's request, from its author; everything else is attached here.
 ATTACHABLE_KINDS = frozenset(set(ReviewDocumentKind.values) - {ReviewDocumentKind.IMR})
-
-
-def _require_evidence_open(review: DomesticHomicideReview) -> None:
-    if review.status not in EVIDENCE_OPEN:
-        raise ValidationError(
-            _("Agencies cannot be asked or answer while the review is %(status)s.")
-            % {"status": review.get_status_display().lower()}
-        )
-
-
-def _require_coordinator(acting_user: User, review: DomesticHomicideReview) -> None:
-    if not Membership.objects.filter(
-        user=acting_user, partnership=review.partnership, role=Role.COORDINATOR
-    ).exists():
-        raise PermissionDenied
 
 
 def _locked_request(agency_request: AgencyRequest) -> tuple[DomesticHomicideReview, AgencyRequest]:
@@ -69,17 +51,6 @@ def _locked_request(agency_request: AgencyRequest) -> tuple[DomesticHomicideRevi
     return review, agency_request
 
 
-def _require_author(acting_user: User, agency_request: AgencyRequest) -> None:
-    _require_access(acting_user, agency_request.review)
-    if not is_author(user=acting_user, agency_request=agency_request):
-        raise PermissionDenied
-
-
-def _require_unsubmitted(agency_request: AgencyRequest) -> None:
-    if agency_request.submitted_at is not None:
-        raise ValidationError(_("This has been submitted and can no longer be changed."))
-
-
 def agency_request_create(
     *,
     acting_user: User,
@@ -88,12 +59,10 @@ def agency_request_create(
     kind: str,
     due_date: date,
 ) -> AgencyRequest:
-    """A coordinator with access asks an agency of the partnership for its chronology or IMR."""
+    """Someone running the review asks an agency of the partnership for its chronology or IMR."""
     with transaction.atomic():
         review = _locked(review)
-        _require_access(acting_user, review)
-        _require_coordinator(acting_user, review)
-        _require_evidence_open(review)
+        ReviewPolicy.require(acting_user, V.REQUEST_EVIDENCE, review)
         errors = {}
         if not review.partnership.partner_organisations.filter(organisation=organisation).exists():
             errors["organisation"] = _("Choose an organisation that sits on this partnership")
@@ -140,9 +109,7 @@ def chronology_entry_add(
     """An author of the agency asked records one contact or event in its chronology."""
     with transaction.atomic():
         review, agency_request = _locked_request(agency_request)
-        _require_author(acting_user, agency_request)
-        _require_evidence_open(review)
-        _require_unsubmitted(agency_request)
+        ReviewPolicy.require(acting_user, V.ANSWER_REQUEST, review, obj=agency_request)
         errors = {}
         if agency_request.kind != AgencyRequestKind.CHRONOLOGY:
             raise ValidationError(_("Entries belong to a chronology, not to an IMR."))
@@ -211,9 +178,7 @@ def imr_upload(
     content_type = uploads.checked_content_type(upload)
     with transaction.atomic():
         review, agency_request = _locked_request(agency_request)
-        _require_author(acting_user, agency_request)
-        _require_evidence_open(review)
-        _require_unsubmitted(agency_request)
+        ReviewPolicy.require(acting_user, V.ANSWER_REQUEST, review, obj=agency_request)
         if agency_request.kind != AgencyRequestKind.IMR:
             raise ValidationError(_("Only an IMR request takes an IMR document."))
         document = _store(
@@ -238,9 +203,7 @@ def agency_request_submit(*, acting_user: User, agency_request: AgencyRequest) -
     """An author hands in the agency's chronology (with its entries) or IMR (with its document)."""
     with transaction.atomic():
         review, agency_request = _locked_request(agency_request)
-        _require_author(acting_user, agency_request)
-        _require_evidence_open(review)
-        _require_unsubmitted(agency_request)
+        ReviewPolicy.require(acting_user, V.ANSWER_REQUEST, review, obj=agency_request)
         if agency_request.kind == AgencyRequestKind.CHRONOLOGY:
             if not agency_request.entries.exists():
                 raise ValidationError(_("Add at least one entry before submitting."))
@@ -266,15 +229,14 @@ def agency_request_submit(*, acting_user: User, agency_request: AgencyRequest) -
 def review_document_upload(
     *, acting_user: User, review: DomesticHomicideReview, kind: str, upload: UploadedFile
 ) -> ReviewDocument:
-    """Someone with access attaches a document (the overview report, terms of reference, …)."""
+    """Someone running the review attaches a document (the overview report, terms of reference,
+    …)."""
     if kind not in ATTACHABLE_KINDS:
         raise ValidationError({"kind": _("Select what the document is")})
     content_type = uploads.checked_content_type(upload)
     with transaction.atomic():
         review = _locked(review)
-        _require_access(acting_user, review)
-        if review.status == S.CLOSED:
-            raise ValidationError(_("Documents cannot be added to a closed review."))
+        ReviewPolicy.require(acting_user, V.UPLOAD_DOCUMENT, review)
         document = _store(
             acting_user=acting_user,
             review=review,
