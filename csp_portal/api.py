@@ -114,14 +114,18 @@ def _limit() -> int:
 
 class LimitedJSONParser(parsers.JSONParser):
     """JSON, read up to the upload limit and no further (DRF reads the stream directly, so
-    Django's own check of the size never runs)."""
+    Django's own check of the size never runs). Nesting deeper than the decoder can recurse
+    (a few kilobytes of ``[``) is malformed input: a 400, never a RecursionError's 500."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         limit = _limit()
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
             raise PayloadTooLarge()
-        return super().parse(io.BytesIO(raw), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(raw), media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("The JSON is nested too deeply.")) from None
 
 
 class PagePagination(pagination.PageNumberPagination):

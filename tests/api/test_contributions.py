@@ -177,6 +177,34 @@ def test_malformed_json_unsupported_media_and_oversized_bodies(
     assert _state() == before
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a": ' * 100_000 + "1" + "}" * 100_000,
+        '{"revision": 1, "answer": "", "figures": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    ],
+    ids=["arrays", "objects", "inside-a-field"],
+)
+def test_deeply_nested_json_is_a_parse_error_that_changes_nothing(
+    police_officer, contribution, body
+):
+    """Nesting deeper than the JSON decoder can recurse is malformed input, not a server error."""
+    client = api(police_officer)
+    before = _state()
+
+    response = draft(client, contribution, body)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "status": 400,
+        "code": "parse_error",
+        "detail": "The JSON is nested too deeply.",
+        "fields": {},
+    }
+    assert _state() == before
+
+
 @pytest.mark.parametrize("role", [Role.SCRUTINY, Role.PCC_OFFICE])
 def test_roles_that_do_not_answer_cannot_write(partnership, contribution, police_officer, role):
     """Even when they sit for the police force: their role has no write access, and 404 tells
