@@ -68,3 +68,22 @@ def test_templates_ask_only_for_permissions_that_exist():
     }
     assert asked, "the templates ask for permissions through `can`"
     assert {(path, name) for path, name in asked if name not in set(Perm)} == set()
+
+
+def test_pages_have_no_inline_script_or_style_without_the_nonce():
+    """The Content-Security-Policy runs no inline code without the request's nonce and applies no
+    style attribute: use a class. Emails and the PDFs' own print rules never reach a browser."""
+    import re
+
+    inline = re.compile(
+        r"<script\b(?![^>]*\b(?:src|nonce)=)[^>]*>|<style\b(?![^>]*\bnonce=)|\sstyle=\"", re.I
+    )
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in ROOT.glob("**/templates/**/*.html")
+        if ".venv" not in path.parts
+        and "email" not in path.parts
+        and path.name != "print_styles.html"
+        for match in inline.finditer(path.read_text())
+    ]
+    assert offenders == []
