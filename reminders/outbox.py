@@ -43,6 +43,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from csp_portal.mail import subject_line
+
 from .cycles import NEW, OVERDUE, WEEKLY, DueItem, due_items, label_for
 from .models import DeliveryStatus, Frequency, Notification
 from .sweep import WEEKLY_KIND, weekly_digests
@@ -393,7 +395,7 @@ def reminder_email(row: Notification, *, today: date) -> EmailMultiAlternatives:
         else:
             subject = _("[%(partnership)s] %(status)s: %(title)s") % item
         message = EmailMultiAlternatives(
-            subject=subject,
+            subject=subject_line(subject),
             body=render_to_string("reminders/email/reminder.txt", context),
             to=[row.user.email],
             headers={"Message-ID": _message_id("reminder", row.pk)},
@@ -415,7 +417,7 @@ def digest_email(rows: list[Notification], *, today: date) -> EmailMultiAlternat
             len(items),
         ) % {"day": date_format(today, "j F Y"), "count": len(items)}
         message = EmailMultiAlternatives(
-            subject=subject,
+            subject=subject_line(subject),
             body=render_to_string("reminders/email/digest.txt", context),
             to=[user.email],
             headers={"Message-ID": _message_id("digest", min(row.pk for row in rows))},

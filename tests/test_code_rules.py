@@ -87,3 +87,22 @@ def test_pages_have_no_inline_script_or_style_without_the_nonce():
         for match in inline.finditer(path.read_text())
     ]
     assert offenders == []
+
+
+def test_every_email_subject_is_put_on_one_line():
+    """A subject with a line break raises BadHeaderError and the email never goes: every subject
+    the service builds passes through csp_portal.mail.subject_line, whatever its data holds."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for app in APPS
+        for path in app.rglob("*.py")
+        if "migrations" not in path.parts
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.keyword)
+        and node.arg == "subject"
+        and not (
+            isinstance(node.value, ast.Call)
+            and getattr(node.value.func, "id", None) == "subject_line"
+        )
+    ]
+    assert offenders == []
