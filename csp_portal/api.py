@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, pagination, parsers, serializers
 from rest_framework.response import Response
 
+from .text import PlainTextValidator, has_plain_text_rule
+
 API_PREFIX = "/api/"
 
 
@@ -134,7 +136,17 @@ class PagePagination(pagination.PageNumberPagination):
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses a body with fields it does not know, naming each (a typo is never ignored)."""
+    """Refuses a body with fields it does not know, naming each (a typo is never ignored), and
+    text with control characters: line breaks too, but in a field marked multi-line with
+    ``style={"base_template": "textarea.html"}`` (csp_portal/text.py)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if isinstance(field, serializers.CharField) and not has_plain_text_rule(field):
+                multi_line = field.style.get("base_template") == "textarea.html"
+                field.validators = [*field.validators, PlainTextValidator(multi_line=multi_line)]
+        return fields
 
     def to_internal_value(self, data):
         if isinstance(data, dict):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import ACTION_LABELS
 from authorities.models import Organisation
 from csp_portal.forms import GovukFormMixin
+from csp_portal.text import PlainTextFormMixin
 
 from .models import Partnership, Role, Seat
 
@@ -104,7 +105,7 @@ class PartnerOrganisationForm(GovukFormMixin, forms.Form):
         ).order_by("name")
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(PlainTextFormMixin, forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
     who = forms.CharField(label=_("Who (email contains)"), required=False, max_length=254)
     date_from = forms.DateField(

@@ -145,6 +145,11 @@ def test_submitting_without_an_answer_is_refused(police_officer, contribution):
         ({"revision": 1, "answer": "A", "figures": [{"label": "X", "value": "lots"}]}, "figures"),
         ({"answer": "A"}, "revision"),
         ({"revision": "one", "answer": "A"}, "revision"),
+        ({"revision": 1, "answer": "Rose\x1b[2J by 12%"}, "answer"),
+        (
+            {"revision": 1, "answer": "A", "figures": [{"label": "X\r\nY", "value": "1"}]},
+            "figures",
+        ),
     ],
 )
 def test_bad_fields_are_named_and_change_nothing(police_officer, contribution, body, field):
@@ -175,6 +180,33 @@ def test_malformed_json_unsupported_media_and_oversized_bodies(
     assert (unsupported.status_code, unsupported.json()["code"]) == (415, "unsupported_media_type")
     assert (oversized.status_code, oversized.json()["code"]) == (413, "payload_too_large")
     assert _state() == before
+
+
+def test_control_characters_are_refused_by_field_but_an_answer_keeps_its_lines(
+    police_officer, contribution
+):
+    client = api(police_officer)
+    before = _state()
+
+    refused = draft(
+        client,
+        contribution,
+        {"revision": 1, "answer": "A\x07", "figures": [{"label": "X\nY", "value": "1"}]},
+    )
+
+    assert refused.status_code == 400
+    assert refused.json()["fields"] == {
+        "answer": ["This field must not contain control characters."],
+        "figures": {
+            "0": {"label": ["This field must not contain line breaks or control characters."]}
+        },
+    }
+    assert _state() == before
+
+    saved = draft(client, contribution, {"revision": 1, "answer": "Rose.\r\n\r\n\tBy 12%."})
+    assert saved.status_code == 200
+    contribution.refresh_from_db()
+    assert contribution.answer == "Rose.\r\n\r\n\tBy 12%."
 
 
 @pytest.mark.parametrize(
