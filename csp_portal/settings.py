@@ -206,7 +206,8 @@ CSP_DHR_HOME_OFFICE_NOTICE_DAYS = int(os.environ.get("CSP_DHR_HOME_OFFICE_NOTICE
 CSP_DHR_COMPLETION_MONTHS = int(os.environ.get("CSP_DHR_COMPLETION_MONTHS", "6"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Where django.core.mail.backends.filebased.EmailBackend writes each email.
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

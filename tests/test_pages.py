@@ -129,3 +129,28 @@ def test_docker_compose_refuses_to_start_without_secrets():
 def test_the_cookies_page_states_the_configured_idle_time(client, settings, db):
     settings.SESSION_COOKIE_AGE = 20 * 60
     assert "After 20 minutes of inactivity" in client.get("/cookies/").content.decode()
+
+
+def test_email_file_path_comes_from_the_environment(tmp_path):
+    """The file email backend writes where EMAIL_FILE_PATH says (settings read the environment
+    once, at start-up, so a fresh interpreter reads them)."""
+    import os
+    import sys
+
+    script = (
+        "import django; django.setup(); from django.core import mail; "
+        "mail.send_mail('Subject', 'Body', None, ['someone@example.org'])"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "csp_portal.settings",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "outgoing"),
+    }
+    sent = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert sent.returncode == 0, sent.stderr
+    (written,) = (tmp_path / "outgoing").iterdir()
+    assert "Subject: Subject" in written.read_text()
