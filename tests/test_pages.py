@@ -49,6 +49,36 @@ def test_a_form_without_its_csrf_token_gets_the_csrf_page(db):
     assert "Your form could not be sent" in response.content.decode()
 
 
+@pytest.mark.parametrize("sent", ["malformed multipart", "over the size limit", "unknown host"])
+def test_a_request_that_cannot_be_read_gets_the_bad_request_page_in_the_layout(
+    client, settings, db, sent
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    if sent == "malformed multipart":
+        response = client.post(
+            "/account/sign-in/", "--x\r\nbroken", content_type="multipart/form-data"
+        )
+    elif sent == "over the size limit":
+        response = client.post("/account/sign-in/", {"username": "a" * 2000, "password": "b"})
+    else:
+        response = client.get("/account/sign-in/", headers={"host": "elsewhere.example"})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Sorry, what your browser sent could not be read" in page
+    assert "Skip to main content" in page
+    assert response["Content-Security-Policy"]
+
+
+def test_the_bad_request_page_renders_without_a_request():
+    from csp_portal.errors import bad_request
+
+    response = bad_request(None)
+    assert response.status_code == 400
+    assert "Sorry, what your browser sent could not be read" in response.content.decode()
+
+
 def test_the_server_error_page_renders_without_a_request():
     from csp_portal.errors import server_error
 
