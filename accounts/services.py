@@ -30,6 +30,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
+from csp_portal.mail import subject_line
 from csp_portal.queue import enqueue_on_commit
 from csp_portal.site import site_url
 from partnerships.models import Membership
@@ -255,7 +256,7 @@ def _account_message(row: AccountEmail) -> EmailMessage | None:
     template, subject = ACCOUNT_EMAILS[row.kind]
     with translation.override(settings.LANGUAGE_CODE):
         return EmailMessage(
-            subject=str(subject),
+            subject=subject_line(subject),
             body=render_to_string(template, context),
             to=[user.email],
         )

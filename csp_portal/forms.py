@@ -9,9 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from .text import PlainTextFormMixin
 
-class GovukFormMixin:
-    """Render fields in order with one primary button; errors go in the page's error summary."""
+
+class GovukFormMixin(PlainTextFormMixin):
+    """Render fields in order with one primary button; errors go in the page's error summary.
+    Text fields refuse control characters, and single-line ones line breaks (csp_portal/text.py)."""
 
     submit_label = _("Continue")
     submit_classes = ""

@@ -5,6 +5,7 @@ from accounts.forms import CanonicalEmailField
 from audit.models import ACTION_LABELS
 from authorities.models import Organisation
 from csp_portal.forms import GovukFormMixin
+from csp_portal.text import PlainTextFormMixin
 
 from .models import Partnership, Role, Seat
 
@@ -102,7 +103,7 @@ class PartnerOrganisationForm(GovukFormMixin, forms.Form):
         ).order_by("name")
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(PlainTextFormMixin, forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
     who = forms.CharField(label=_("Who (email contains)"), required=False, max_length=254)
     date_from = forms.DateField(

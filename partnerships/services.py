@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User, canonical_email
 from audit.services import audit_record
 from authorities.models import LocalAuthorityDistrict, Nation, Organisation, PoliceForceArea
+from csp_portal.mail import subject_line
 from csp_portal.queue import enqueue_on_commit
 from csp_portal.site import site_url
 
@@ -409,8 +410,10 @@ def invitation_send(*, invitation_id: int, link: str, token_hash: str = "") -> b
             invitation.token_hash = token_hash
         context = {"invitation": invitation, "link": link, "partnership": invitation.partnership}
         send_mail(
-            subject=_("You are invited to %(partnership)s on CSP Portal")
-            % {"partnership": invitation.partnership.name},
+            subject=subject_line(
+                _("You are invited to %(partnership)s on CSP Portal")
+                % {"partnership": invitation.partnership.name}
+            ),
             message=render_to_string("partnerships/email/invitation.txt", context),
             from_email=None,
             recipient_list=[invitation.email],

@@ -151,7 +151,7 @@ class ActualInputSerializer(StrictSerializer):
 class ProgressInputSerializer(StrictSerializer):
     quarter = quarter_field()
     status = serializers.ChoiceField(choices=ActionStatus.choices)
-    narrative = serializers.CharField(max_length=10_000)
+    narrative = serializers.CharField(max_length=10_000, style={"base_template": "textarea.html"})
     actuals = ActualInputSerializer(many=True, required=False, max_length=100)
 
 

@@ -43,6 +43,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from csp_portal.mail import subject_line
 from csp_portal.site import site_url
 
 from .cycles import NEW, OVERDUE, WEEKLY, DueItem, due_items, label_for
@@ -391,7 +392,7 @@ def reminder_email(row: Notification, *, today: date) -> EmailMultiAlternatives:
         else:
             subject = _("[%(partnership)s] %(status)s: %(title)s") % item
         message = EmailMultiAlternatives(
-            subject=subject,
+            subject=subject_line(subject),
             body=render_to_string("reminders/email/reminder.txt", context),
             to=[row.user.email],
             headers={"Message-ID": _message_id("reminder", row.pk)},
@@ -413,7 +414,7 @@ def digest_email(rows: list[Notification], *, today: date) -> EmailMultiAlternat
             len(items),
         ) % {"day": date_format(today, "j F Y"), "count": len(items)}
         message = EmailMultiAlternatives(
-            subject=subject,
+            subject=subject_line(subject),
             body=render_to_string("reminders/email/digest.txt", context),
             to=[user.email],
             headers={"Message-ID": _message_id("digest", min(row.pk for row in rows))},

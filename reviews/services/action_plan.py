@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal.dates import check_not_too_far
 
 from ..models import DomesticHomicideReview, Recommendation, RecommendationStatus
 from ..permissions import ReviewPolicy, ReviewVerb
@@ -51,6 +52,8 @@ def _validate(
         errors["owner"] = _("Choose an organisation that sits on this partnership")
     if due_date_changed and due_date < timezone.localdate():
         errors["due_date"] = _("The due date must be today or in the future")
+    if due_date_changed:
+        check_not_too_far(errors, "due_date", due_date, years=5)
     if status not in RecommendationStatus.values:
         errors["status"] = _("Select the status")
     elif status == RecommendationStatus.COMPLETE and not values["evidence_of_completion"]:

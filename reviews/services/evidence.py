@@ -21,6 +21,7 @@ from accounts.models import User
 from assessments import uploads
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal.dates import check_not_too_far
 
 from ..models import (
     AgencyRequest,
@@ -70,6 +71,7 @@ def agency_request_create(
             errors["kind"] = _("Select what the agency is asked for")
         if due_date < timezone.localdate():
             errors["due_date"] = _("The due date must be today or in the future")
+        check_not_too_far(errors, "due_date", due_date, years=1)
         if (
             not errors
             and review.agency_requests.filter(organisation=organisation, kind=kind).exists()

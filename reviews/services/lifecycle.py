@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal.dates import check_not_too_far
 from partnerships.models import Membership, Partnership
 from reminders.services import notifications_withdraw
 
@@ -212,6 +213,7 @@ def review_hold(
             errors["started_on"] = _("Enter a date between the notification and today")
         if expected_restart and expected_restart < started_on:
             errors["expected_restart"] = _("The expected restart must be after the hold starts")
+        check_not_too_far(errors, "expected_restart", expected_restart, years=2)
         if errors:
             raise ValidationError(errors)
         ReviewHold.objects.create(

@@ -93,6 +93,7 @@ def test_posting_a_quarters_progress(police_officer, action, measure):
         ({"quarter": "next"}, "quarter"),
         ({"status": "finished"}, "status"),
         ({"narrative": ""}, "narrative"),
+        ({"narrative": "Patrols\x00\x07"}, "narrative"),
         ({"actuals": [{"measure": 999999, "value": "1"}]}, "actuals"),
         ({"actuals": [{"measure": 0, "value": "NaN"}]}, "actuals"),
         ({"extra": True}, "extra"),

@@ -202,6 +202,24 @@ def test_an_email_says_only_the_title_partnership_due_date_and_link(requests, pe
     assert message.extra_headers["Message-ID"].startswith("<reminder.")
 
 
+def test_a_title_with_a_line_break_is_still_sent_with_a_one_line_subject(requests, people):
+    """Data stored before titles refused control characters must not stop a reminder (a
+    subject with CR/LF raises BadHeaderError): the subject is put on one line."""
+    ContributionRequest.objects.filter(pk=requests["police"].pk).update(
+        title="Violence\r\nBcc: everyone@example.org\x07 data"
+    )
+    reminders_sweep(today=TODAY)
+
+    result = outbox_send(today=TODAY)
+
+    (message,) = sent_to("police@x.org")
+    assert message.subject == (
+        "[Trafford] Due in 7 days: Violence Bcc: everyone@example.org data (Trafford Police)"
+    )
+    assert result.sent == 4 and result.deferred == 0
+    assert set(Notification.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
 def test_a_new_request_is_announced_through_the_outbox_and_shows_in_the_app(
     open_assessment, coordinator, partnership, people, django_capture_on_commit_callbacks
 ):
