@@ -1,8 +1,19 @@
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from csp_portal.forms import GovukFormMixin
+
+from .models import canonical_email
+
+
+class CanonicalEmailField(forms.EmailField):
+    """An email address as accounts are matched on it (see ``canonical_email``), made canonical
+    before it is checked, so that ``JO@example.org`` in fullwidth letters is ``jo@example.org``."""
+
+    def to_python(self, value):
+        return canonical_email(super().to_python(value))
 
 
 class LoginForm(GovukFormMixin, auth_forms.AuthenticationForm):
@@ -17,6 +28,10 @@ class LoginForm(GovukFormMixin, auth_forms.AuthenticationForm):
         self.error_messages["invalid_login"] = _(
             "Enter a correct email address and password. Both are case-sensitive except the email."
         )
+
+    def clean_username(self):
+        # The spelling that signs in is the one the lockout counts (accounts/lockout.py).
+        return canonical_email(self.cleaned_data["username"])
 
 
 class TokenForm(GovukFormMixin, forms.Form):
@@ -45,6 +60,32 @@ class SetupTokenForm(TokenForm):
         self.fields["token"].help_text = _("Enter the 6-digit code your authenticator app shows.")
 
 
+class ReplaceAuthenticatorForm(SetupTokenForm):
+    """A new authenticator in place of the old one: the password again, as well as a verified
+    session, so that a session left open is not enough to take over the second factor."""
+
+    submit_label = _("Use the new authenticator app")
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password")},
+    )
+    field_order = ["password", "token"]
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        # Through authenticate(), so that wrong guesses count towards the sign-in lockout.
+        user = authenticate(self.request, username=self.request.user.email, password=password)
+        if user is None or user.pk != self.request.user.pk:
+            raise forms.ValidationError(_("Your password is not right"), code="invalid")
+        return password
+
+
 class NewAccountPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
     submit_label = _("Create account and accept")
 
@@ -53,13 +94,19 @@ class PasswordChangeForm(GovukFormMixin, auth_forms.PasswordChangeForm):
     submit_label = _("Change password")
 
 
-class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
-    submit_label = _("Send reset link")
+class PasswordResetForm(GovukFormMixin, forms.Form):
+    """The address to send a reset link to; ``password_reset_request`` decides whether one goes."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].label = _("Email address")
-        self.fields["email"].error_messages["required"] = _("Enter your email address")
+    submit_label = _("Send reset link")
+    email = CanonicalEmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.gov.uk"),
+        },
+    )
 
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):

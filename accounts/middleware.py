@@ -5,13 +5,16 @@ from django.urls import reverse
 
 from .selectors import user_has_two_factor, user_requires_two_factor
 
+# Reachable before two-factor authentication is passed, so none of them may change a credential
+# (password, authenticator, backup codes, memberships, API tokens, email) or verify a session
+# without a code from a device the person already has: tests/accounts/test_two_factor.py posts to
+# each as someone who has given only their password. Set-up is here for a first device only; it
+# sends anyone who has one to verify first.
 EXEMPT_URL_NAMES = {
     "accounts:login",
     "accounts:logout",
     "accounts:two_factor_verify",
     "accounts:two_factor_setup",
-    "accounts:backup_codes",
-    "accounts:invitation_accept",
     "pages:accessibility",
     "pages:cookies",
     "pages:privacy",

@@ -1,4 +1,5 @@
 import hashlib
+import unicodedata
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -7,13 +8,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def canonical_email(value: str) -> str:
+    """The one spelling of an email address that signs in, counts towards a lockout, gets a
+    password reset or accepts an invitation: Unicode NFKC, case-folded, without surrounding
+    space. Accounts are stored in it and matched on it exactly, so a lookalike (``director@``
+    spelt with a Turkish dotless i, which PostgreSQL's case-insensitive match takes for
+    ``director@``) is simply another address."""
+    folded = unicodedata.normalize("NFKC", value).strip().casefold()
+    return unicodedata.normalize("NFKC", folded)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=canonical_email(email), **fields)
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save(using=self._db)
@@ -24,7 +35,7 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email=canonical_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -107,3 +118,50 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return not self.is_revoked and not self.is_expired
+
+
+class AccountEmailKind(models.TextChoices):
+    PASSWORD_RESET = "password_reset", _("Password reset link")
+    AUTHENTICATOR_REPLACED = "authenticator_replaced", _("Authenticator app changed")
+    BACKUP_CODES_REPLACED = "backup_codes_replaced", _("New backup codes made")
+
+
+class AccountEmail(models.Model):
+    """An email about a person's own account (a password reset link, a warning that their
+    two-factor authentication changed), kept until it has gone. The request that asks for it
+    queues its task after commit; if the broker is down then, the outbox flush sends it.
+
+    Every password reset request within the limits is a row, whether or not the address has an
+    account (``user`` is then empty and nothing is sent), so that asking does the same work
+    either way; the limits count these rows.
+    """
+
+    kind = models.CharField(max_length=32, choices=AccountEmailKind.choices)
+    address = models.EmailField(_("email address"))
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When its email went, or when it was found to have nobody to go to.
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AccountEmailKind.values), name="account_email_kind"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["address", "created_at"], name="account_email_by_address"),
+            models.Index(fields=["client_address", "created_at"], name="account_email_by_client"),
+            models.Index(
+                fields=["created_at"],
+                name="account_email_waiting",
+                condition=models.Q(done_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.address}"

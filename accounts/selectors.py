@@ -5,7 +5,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 
 from partnerships.models import Membership
 
-from .models import ApiToken, User
+from .models import ApiToken, User, canonical_email
 
 
 def user_requires_two_factor(user: User) -> bool:
@@ -25,7 +25,7 @@ def user_has_two_factor(user: User) -> bool:
 
 
 def account_exists(*, email: str) -> bool:
-    return User.objects.filter(email__iexact=email).exists()
+    return User.objects.filter(email=canonical_email(email)).exists()
 
 
 def unused_backup_codes(*, user: User) -> list[str]:

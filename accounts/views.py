@@ -1,6 +1,7 @@
 import base64
 from datetime import timedelta
 from io import BytesIO
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -26,13 +27,15 @@ from partnerships.selectors import memberships_of_user
 from partnerships.services import invitation_accept, invitation_by_token
 
 from . import forms
-from .models import User
+from .lockout import client_address
+from .models import User, canonical_email
 from .selectors import account_exists, api_token_of, api_tokens_of, user_has_two_factor
 from .services import (
     api_token_create,
     api_token_revoke,
     backup_codes_replace,
     password_change_record,
+    password_reset_request,
     two_factor_begin,
     two_factor_confirm,
 )
@@ -81,8 +84,31 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
 
 
 class TwoFactorSetupView(LoginRequiredMixin, FormView):
-    form_class = forms.SetupTokenForm
+    """First set-up of two-factor authentication, or a new authenticator app in place of the old.
+
+    First set-up needs only the password: that is how someone whose role needs two-factor
+    authentication gets their first device. Someone who has it already replaces it only from a
+    session that has passed it (they are sent to enter a code first, and no secret is made
+    until they have), and with their password again.
+    """
+
     template_name = "accounts/two_factor_setup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.replacing = request.user.is_authenticated and user_has_two_factor(request.user)
+        if self.replacing and not request.user.is_verified():
+            verify = reverse("accounts:two_factor_verify")
+            return redirect(f"{verify}?{urlencode({'next': request.get_full_path()})}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        return forms.ReplaceAuthenticatorForm if self.replacing else forms.SetupTokenForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.replacing:
+            kwargs["request"] = self.request
+        return kwargs
 
     def get_context_data(self, **kwargs):
         device = two_factor_begin(acting_user=self.request.user)
@@ -95,6 +121,7 @@ class TwoFactorSetupView(LoginRequiredMixin, FormView):
             qr_svg_data=base64.b64encode(buffer.getvalue()).decode(),
             secret=base64.b32encode(device.bin_key).decode().rstrip("="),
             next=_safe_next(self.request, ""),
+            replacing=self.replacing,
         )
         return super().get_context_data(**kwargs)
 
@@ -155,10 +182,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for an address and answers "check your email" whatever it is: the email, if any, is
+    sent by a task (see ``password_reset_request``)."""
+
     form_class = forms.PasswordResetForm
     template_name = "accounts/form_page.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_context = {
         "title": _("Reset your password"),
@@ -167,6 +195,12 @@ class PasswordResetView(auth_views.PasswordResetView):
             "We will send you a link to choose a new password."
         ),
     }
+
+    def form_valid(self, form):
+        password_reset_request(
+            email=form.cleaned_data["email"], client_address=client_address(self.request)
+        )
+        return redirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -204,7 +238,7 @@ class InvitationAcceptView(View):
             "form": form,
             "existing_account": self.existing_account,
             "wrong_user": self.request.user.is_authenticated
-            and self.request.user.email.lower() != self.invitation.email.lower(),
+            and canonical_email(self.request.user.email) != canonical_email(self.invitation.email),
         }
         return render(self.request, self.template_name, context, status=status)
 

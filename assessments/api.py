@@ -103,7 +103,12 @@ class ContributionDraftSerializer(StrictSerializer):
         min_value=1,
         help_text="The revision you read; a draft saved from an older one is refused.",
     )
-    answer = serializers.CharField(max_length=50_000, allow_blank=True, trim_whitespace=False)
+    answer = serializers.CharField(
+        max_length=50_000,
+        allow_blank=True,
+        trim_whitespace=False,
+        style={"base_template": "textarea.html"},
+    )
     figures = FigureSerializer(many=True, required=False, max_length=30)
 
 

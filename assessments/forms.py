@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from authorities.models import Organisation
 from csp_portal.forms import GovukDateField, GovukFormMixin
+from csp_portal.text import PlainTextFormMixin
 from partnerships.models import Partnership
 
 from .models import (
@@ -197,7 +198,7 @@ class ContributionAnswerForm(GovukFormMixin, forms.Form):
     )
 
 
-class FigureForm(forms.Form):
+class FigureForm(PlainTextFormMixin, forms.Form):
     label = forms.CharField(label=_("What it measures"), max_length=200, required=False)
     value = forms.DecimalField(
         label=_("Value"),

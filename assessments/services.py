@@ -17,6 +17,7 @@ from accounts.models import User
 from audit.services import audit_record
 from authorities.models import Organisation
 from csp_portal.concurrency import stale_edit_error
+from csp_portal.dates import check_not_too_far
 from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership, Partnership, Role
 
@@ -137,6 +138,11 @@ def assessment_section_update(
         }
         if not changes:
             return section
+        if "public_meeting_date" in changes:
+            errors = {}
+            check_not_too_far(errors, "public_meeting_date", public_meeting_date, years=1)
+            if errors:
+                raise ValidationError(errors)
         section.revision += 1
         section.updated_by = acting_user
         section.full_clean()
@@ -403,6 +409,7 @@ def contribution_requests_send(
     errors = {}
     if due_date < timezone.localdate():
         errors["due_date"] = _("The due date must be today or in the future")
+    check_not_too_far(errors, "due_date", due_date, years=1)
     if not organisations:
         errors["organisations"] = _("Select at least one organisation")
     if errors:

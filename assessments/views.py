@@ -360,7 +360,7 @@ class ContributionRequestView(AssessmentMixin, ServiceFormView):
         sent = services.contribution_requests_send(
             acting_user=self.request.user,
             assessment=self.assessment,
-            link=self.request.build_absolute_uri(reverse("assessments:my_requests")),
+            link=reverse("assessments:my_requests"),
             **form.cleaned_data,
             submission=self.submission,
         )

@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "user.password_changed": _("Password changed"),
     "user.password_reset": _("Password reset"),
     "two_factor.enable": _("Two-factor authentication turned on"),
+    "two_factor.replace": _("Two-factor authentication replaced with a new authenticator app"),
     "two_factor.backup_codes_replace": _("New backup codes made"),
     "api_token.create": _("API token created"),
     "api_token.revoke": _("API token revoked"),
@@ -66,6 +67,7 @@ ACTION_LABELS = {
     "review.resume": _("Review resumed"),
     "review.access_grant": _("Access to a review given"),
     "review.access_revoke": _("Access to a review removed"),
+    "review.access_end": _("Access to a review ended: its holder left or changed role"),
     "review.settings_update": _("Review decision-maker changed"),
     "review.agency_request": _("Chronology or IMR requested from an agency"),
     "review.chronology_entry_add": _("Chronology entry added"),
@@ -90,7 +92,7 @@ class AuditEvent(models.Model):
     """One state change: who did what to which record, when, in which partnership.
 
     ``changes`` maps each field that matters to ``[before, after]``. Rows are written by services
-    and never updated.
+    and never updated (but for marking, once, the rows written before ``need_to_know`` was).
     """
 
     occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -115,6 +117,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("record id"), max_length=64)
     object_repr = models.CharField(_("record"), max_length=255)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # The need-to-know record the row is about (a domestic homicide review), if any: only those
+    # who may see that record see the row (audit.need_to_know).
+    need_to_know = models.CharField(max_length=32, blank=True, default="")
+    need_to_know_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

@@ -1,21 +1,35 @@
+from __future__ import annotations
+
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
 from partnerships.models import Partnership
 
 from .models import AuditEvent
+from .need_to_know import visible_to
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def audit_events_for_partnership(
     *,
+    user: User,
     partnership: Partnership,
     action: str = "",
     actor_email: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.filter(partnership=partnership).select_related("actor")
+    """The partnership's audit log as ``user`` may read it: rows about a need-to-know record
+    (a review) only if they may see that record."""
+    events = (
+        AuditEvent.objects.filter(partnership=partnership)
+        .filter(visible_to(user=user, partnership=partnership))
+        .select_related("actor")
+    )
     if action:
         events = events.filter(action=action)
     if actor_email:
@@ -27,9 +41,10 @@ def audit_events_for_partnership(
     return events
 
 
-def audit_actions_for_partnership(*, partnership: Partnership) -> list[str]:
+def audit_actions_for_partnership(*, user: User, partnership: Partnership) -> list[str]:
     return list(
         AuditEvent.objects.filter(partnership=partnership)
+        .filter(visible_to(user=user, partnership=partnership))
         .order_by("action")
         .values_list("action", flat=True)
         .distinct()

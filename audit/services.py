@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+from . import need_to_know
 from .models import AuditEvent
 
 if TYPE_CHECKING:
@@ -20,7 +21,10 @@ def audit_record(
     changes: dict[str, list[Any]] | None = None,
 ) -> AuditEvent:
     """Record one change. Call inside the service's transaction, after the change is saved."""
+    scope, record_id = need_to_know.record_of(target)
     return AuditEvent.objects.create(
+        need_to_know=scope,
+        need_to_know_id=record_id,
         actor=acting_user,
         actor_label=acting_user.email if acting_user else "system",
         partnership=partnership,

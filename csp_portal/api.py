@@ -22,6 +22,7 @@ from rest_framework import exceptions, pagination, parsers, serializers
 from rest_framework.response import Response
 
 from .submissions import IDEMPOTENCY_HEADER, Submission, is_api_key
+from .text import PlainTextValidator, has_plain_text_rule
 
 API_PREFIX = "/api/"
 
@@ -129,14 +130,18 @@ def _limit() -> int:
 
 class LimitedJSONParser(parsers.JSONParser):
     """JSON, read up to the upload limit and no further (DRF reads the stream directly, so
-    Django's own check of the size never runs)."""
+    Django's own check of the size never runs). Nesting deeper than the decoder can recurse
+    (a few kilobytes of ``[``) is malformed input: a 400, never a RecursionError's 500."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         limit = _limit()
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
             raise PayloadTooLarge()
-        return super().parse(io.BytesIO(raw), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(raw), media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("The JSON is nested too deeply.")) from None
 
 
 class PagePagination(pagination.PageNumberPagination):
@@ -145,7 +150,17 @@ class PagePagination(pagination.PageNumberPagination):
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses a body with fields it does not know, naming each (a typo is never ignored)."""
+    """Refuses a body with fields it does not know, naming each (a typo is never ignored), and
+    text with control characters: line breaks too, but in a field marked multi-line with
+    ``style={"base_template": "textarea.html"}`` (csp_portal/text.py)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if isinstance(field, serializers.CharField) and not has_plain_text_rule(field):
+                multi_line = field.style.get("base_template") == "textarea.html"
+                field.validators = [*field.validators, PlainTextValidator(multi_line=multi_line)]
+        return fields
 
     def to_internal_value(self, data):
         if isinstance(data, dict):

@@ -1,5 +1,7 @@
 """Every route of the API, version 1. Each app's serializers and views are in its ``api.py``."""
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -9,10 +11,27 @@ from plans import api as plans_api
 
 app_name = "api"
 
+# Redoc (templates/drf_spectacular/redoc.html) is handed the nonce only once its bundle has run, so
+# the two stylesheets the bundle injects as it loads are allowed by their hashes (a new Redoc shows
+# its new ones in tests/browser/test_security_policy.py). Its search index runs in a worker made
+# from its own code (blob:), and its attribution shows Redocly's logo from Redocly's server.
+REDOC_POLICY = {
+    "style-src": [
+        "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+        "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+    ],
+    "worker-src": [SELF, "blob:"],
+    "img-src": ["https://cdn.redoc.ly"],
+}
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "redoc/",
+        csp_update(REDOC_POLICY)(SpectacularRedocView.as_view(url_name="api:schema")),
+        name="redoc",
+    ),
     path("partnerships/", partnerships_api.MyPartnershipsView.as_view(), name="my_partnerships"),
     path(
         "p/<slug:partnership_slug>/people/",

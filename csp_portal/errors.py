@@ -1,13 +1,12 @@
 """Error pages in the service's own layout, and in the API's one error shape under /api/. The
-500 and 503 pages render without a request context: the database may be what failed."""
+400, 500 and 503 pages render without a request context: the database may be what failed."""
 
 import sys
 
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
-from django.views import defaults
 
 from .api import is_api_request, json_error
 from .unavailable import database_unavailable
@@ -17,9 +16,16 @@ RETRY_AFTER_SECONDS = 30
 
 
 def bad_request(request, exception=None):
+    """A body Django could not read (malformed multipart, over DATA_UPLOAD_MAX_MEMORY_SIZE) or a
+    host it does not serve. Rendered like the 404 page; without a request, or with one whose
+    context cannot be built, in the layout alone."""
     if is_api_request(request):
         return json_error(400, "bad_request", _("The request could not be understood."))
-    return defaults.bad_request(request, exception)
+    try:
+        page = loader.render_to_string("400.html", request=request)
+    except Exception:  # the request may be what is wrong: a host Django refuses to build URLs on
+        page = loader.render_to_string("400.html")
+    return HttpResponseBadRequest(page)
 
 
 def page_not_found(request, exception=None):

@@ -9,9 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from .text import PlainTextFormMixin
 
-class GovukFormMixin:
+
+class GovukFormMixin(PlainTextFormMixin):
     """Render fields in order with one primary button; errors go in the page's error summary.
+    Text fields refuse control characters, and single-line ones line breaks (csp_portal/text.py).
     The button ignores a second click within a second (GOV.UK Frontend's Button); the server
     makes sure a form sent twice anyway is acted on once (csp_portal.views.SubmitOnceMixin)."""
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp_portal",
+    "csp",
     "accounts",
     "audit",
     "authorities",
@@ -72,7 +74,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp_portal.caching.PrivateCacheMiddleware",
     "csp_portal.api.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -167,16 +172,32 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Lockout after repeated failures, per account and address together, so that one attacker
-# cannot lock a real user out from everywhere.
+# Lockout after repeated failures (accounts/lockout.py says why it works this way): an account
+# at one address is locked after CSP_LOGIN_FAILURE_LIMIT failures; an account is locked
+# everywhere but where its owner has signed in before after CSP_LOGIN_ACCOUNT_FAILURE_LIMIT
+# failures from all addresses together. Both count within CSP_LOCKOUT_MINUTES.
 AXES_FAILURE_LIMIT = int(os.environ.get("CSP_LOGIN_FAILURE_LIMIT", "5"))
+CSP_LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("CSP_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CSP_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# How many reverse proxies in front of the web server append the address they were reached from
+# to X-Forwarded-For (1 for one nginx). 0: the client is REMOTE_ADDR, and the header is ignored.
+CSP_TRUSTED_PROXY_COUNT = int(os.environ.get("CSP_TRUSTED_PROXY_COUNT", "0"))
+
+# Password reset links: at most this many for one address, and from one client address, in the
+# window; past that the page answers the same and no email goes.
+CSP_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("CSP_PASSWORD_RESET_PER_ADDRESS", "3"))
+CSP_PASSWORD_RESET_PER_CLIENT = int(os.environ.get("CSP_PASSWORD_RESET_PER_CLIENT", "10"))
+CSP_PASSWORD_RESET_WINDOW = timedelta(
+    minutes=int(os.environ.get("CSP_PASSWORD_RESET_WINDOW_MINUTES", "60"))
+)
 
 OTP_TOTP_ISSUER = "CSP Portal"
 OTP_STATIC_THROTTLE_FACTOR = 1
@@ -221,7 +242,8 @@ CSP_DHR_HOME_OFFICE_NOTICE_DAYS = int(os.environ.get("CSP_DHR_HOME_OFFICE_NOTICE
 CSP_DHR_COMPLETION_MONTHS = int(os.environ.get("CSP_DHR_COMPLETION_MONTHS", "6"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Where django.core.mail.backends.filebased.EmailBackend writes each email.
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -272,11 +294,17 @@ def env_time(name: str, default: str) -> tuple[int, int]:
     return int(hour), int(minute)
 
 
-# Reminders (reminders/): the daily sweep, the stages before a due date, the digests and the
-# outbox's retries. Links in emails start with CSP_SITE_URL.
+# Every link in every email starts with CSP_SITE_URL (csp_portal/site.py), whoever sends it: a
+# request, the worker or the scheduler. When debugging it follows PORT, the port `make run` serves
+# on (scripts/run.sh also sets CSP_SITE_URL itself, from HOST and PORT).
 CSP_SITE_URL = os.environ.get("CSP_SITE_URL") or (
-    f"https://{ALLOWED_HOSTS[0]}" if not DEBUG and ALLOWED_HOSTS else "http://127.0.0.1:8000"
+    f"https://{ALLOWED_HOSTS[0]}"
+    if not DEBUG and ALLOWED_HOSTS
+    else f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 )
+
+# Reminders (reminders/): the daily sweep, the stages before a due date, the digests and the
+# outbox's retries.
 REMINDERS_STAGE_DAYS = [int(days) for days in env_list("CSP_REMINDER_STAGE_DAYS", "14,7,1")]
 REMINDERS_SWEEP_AT = env_time("CSP_REMINDER_SWEEP_AT", "06:30")
 REMINDERS_DIGEST_AT = env_time("CSP_REMINDER_DIGEST_AT", "07:00")
@@ -365,6 +393,47 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Only this server's own scripts, styles, images and fonts. An inline <script> or <style> runs
+# only with the request's nonce (the API docs pages: templates/drf_spectacular/); style
+# attributes never apply, so templates use classes. data: images are the two-factor set-up's QR
+# code. No framing, no plugins, forms send only here. tests/browser fail on any violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features the service never uses, refused to this site and to anything it could embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

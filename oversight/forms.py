@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.uploads import allowed_extensions_text
 from csp_portal.forms import GovukDateField, GovukFormMixin
+from csp_portal.text import PlainTextFormMixin
 from partnerships.models import Partnership
 
 from .models import NOTE_MAX_LENGTH, REFERENCE_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
@@ -46,7 +47,7 @@ class PccPriorityForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class MoveForm(forms.Form):
+class MoveForm(PlainTextFormMixin, forms.Form):
     direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
 
     def __init__(self, *args, partnership: Partnership, **kwargs):

@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import CanonicalEmailField
 from audit.models import ACTION_LABELS
 from authorities.models import Organisation
 from csp_portal.forms import GovukFormMixin
+from csp_portal.text import PlainTextFormMixin
 
 from .models import Partnership, Role, Seat
 
@@ -25,7 +27,7 @@ class InvitationForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):
         max_length=150,
         error_messages={"required": _("Enter the person's full name")},
     )
-    email = forms.EmailField(
+    email = CanonicalEmailField(
         label=_("Email address"),
         help_text=_("We will send the invitation here. They will sign in with this address."),
         error_messages={
@@ -53,9 +55,6 @@ class InvitationForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):
     def __init__(self, *args, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self._limit_organisations(partnership)
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
 
 
 class MembershipForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):
@@ -104,7 +103,7 @@ class PartnerOrganisationForm(GovukFormMixin, forms.Form):
         ).order_by("name")
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(PlainTextFormMixin, forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
     who = forms.CharField(label=_("Who (email contains)"), required=False, max_length=254)
     date_from = forms.DateField(

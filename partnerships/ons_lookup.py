@@ -1,14 +1,22 @@
 """Import of the ONS lookup 'local authority district to Community Safety Partnership to police
 force area', in any edition's header style. All or nothing: a file with any bad row writes nothing.
+
+Codes are stored with the edition they came from, so a new edition makes new district and force
+area records. Whatever hangs off an earlier edition's record (a force area's police and crime plan
+priorities, its combination approvals, a partnership the file no longer lists) is carried to the
+new record of the same code in the same transaction, found through the model's relations so that
+a future dependant is carried too. A partnership is kept by its CSP code; a CSP that reappears
+under a new code (same name or same districts, its old code gone) keeps its partnership.
 """
 
 import csv
 import io
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -73,6 +81,9 @@ class ImportResult:
     districts_updated: int = 0
     police_force_areas_created: int = 0
     police_force_areas_updated: int = 0
+    # "police and crime plan priorities (police force areas)" -> how many were carried to this
+    # edition's records from earlier editions' records of the same codes.
+    carried: dict[str, int] = field(default_factory=dict)
 
 
 def read_lookup(text: str, *, edition: str = "") -> tuple[str, list[LookupRow]]:
@@ -189,6 +200,7 @@ def import_lookup(text: str, *, acting_user: User | None = None, edition: str = 
         p.ons_code: p
         for p in Partnership.objects.filter(ons_code__in=by_csp).prefetch_related("districts")
     }
+    existing |= _recoded(by_csp, existing)
     taken_slugs = set(Partnership.objects.values_list("slug", flat=True))
 
     for code, csp_rows in by_csp.items():
@@ -213,12 +225,14 @@ def import_lookup(text: str, *, acting_user: User | None = None, edition: str = 
             continue
         before = {
             "name": partnership.name,
+            "ons_code": partnership.ons_code,
             "ons_edition": partnership.ons_edition,
             "police_force_area": partnership.police_force_area_id,
             "districts": sorted(d.code for d in partnership.districts.all()),
         }
         after = {
             "name": first.csp_name,
+            "ons_code": code,
             "ons_edition": edition,
             "police_force_area": pfa.pk,
             "districts": sorted(d.code for d in wanted_districts),
@@ -228,9 +242,10 @@ def import_lookup(text: str, *, acting_user: User | None = None, edition: str = 
             result.partnerships_unchanged += 1
             continue
         partnership.name = first.csp_name
+        partnership.ons_code = code
         partnership.ons_edition = edition
         partnership.police_force_area = pfa
-        partnership.save(update_fields=["name", "ons_edition", "police_force_area"])
+        partnership.save(update_fields=["name", "ons_code", "ons_edition", "police_force_area"])
         partnership.districts.set(wanted_districts)
         audit_record(
             acting_user=acting_user,
@@ -240,7 +255,40 @@ def import_lookup(text: str, *, acting_user: User | None = None, edition: str = 
             changes={key: [before[key], after[key]] for key in before if before[key] != after[key]},
         )
         result.partnerships_updated.append(first.csp_name)
+
+    for areas in (pfas, districts):
+        _carry_to_edition(areas, acting_user=acting_user, result=result)
     return result
+
+
+def _recoded(
+    by_csp: dict[str, list[LookupRow]], existing: dict[str, Partnership]
+) -> dict[str, Partnership]:
+    """New CSP codes that are an existing partnership under a new code: its old code is not in
+    the file and exactly one such partnership has the same name or the same district codes.
+    Otherwise the code is a new partnership, and the old one keeps its code and its data."""
+    found: dict[str, Partnership] = {}
+    if all(code in existing for code in by_csp):
+        return found
+    gone = list(
+        Partnership.objects.filter(status="active")
+        .exclude(ons_code="")
+        .exclude(ons_code__in=by_csp)
+        .prefetch_related("districts")
+    )
+    for code, rows in by_csp.items():
+        if code in existing:
+            continue
+        name = rows[0].csp_name.casefold()
+        district_codes = {row.district_code for row in rows}
+        candidates = [
+            p
+            for p in gone
+            if p.name.casefold() == name or {d.code for d in p.districts.all()} == district_codes
+        ]
+        if len(candidates) == 1 and candidates[0] not in found.values():
+            found[code] = candidates[0]
+    return found
 
 
 def _upsert_areas(
@@ -265,3 +313,71 @@ def _upsert_areas(
 def _free_slug(name: str, code: str, taken: set[str]) -> str:
     slug = slugify(name)[:70] or code.lower()
     return slug if slug not in taken else f"{slug}-{code.lower()}"
+
+
+def _carry_to_edition(areas: dict, *, acting_user: User | None, result: ImportResult) -> None:
+    """Point every row that refers to another edition's record of one of ``areas``' codes at
+    ``areas``' record of that code, through every relation the model has (foreign keys, one-to-
+    ones, many-to-manys), and audit each record that received some."""
+    if not areas:
+        return
+    model = type(next(iter(areas.values())))
+    current = {area.pk: area for area in areas.values()}
+    new_pk = {
+        old.pk: areas[old.code].pk
+        for old in model.objects.filter(code__in=areas).exclude(pk__in=current)
+    }
+    if not new_pk:
+        return
+    received: dict[int, Counter] = defaultdict(Counter)
+    for relation in model._meta.related_objects:
+        label = str(relation.related_model._meta.verbose_name_plural)
+        if relation.many_to_many:
+            rows = relation.through._base_manager
+            column = relation.field.m2m_reverse_field_name()
+            old_rows = _drop_double_links(
+                rows, column, relation.field.m2m_field_name(), new_pk, set(current)
+            )
+        else:
+            rows, column = relation.related_model._base_manager, relation.field.name
+            old_rows = list(rows.filter(**{f"{column}__in": new_pk}).values_list(column, flat=True))
+        for old in old_rows:
+            received[new_pk[old]][label] += 1
+        if old_rows:
+            to_new = Case(*(When(**{column: old}, then=Value(new)) for old, new in new_pk.items()))
+            rows.filter(**{f"{column}__in": new_pk}).update(**{column: to_new})
+    area_label = str(model._meta.verbose_name_plural)
+    for pk, moved in received.items():
+        olds = [old for old, new in new_pk.items() if new == pk]
+        editions = model.objects.filter(pk__in=olds).values_list("edition", flat=True)
+        audit_record(
+            acting_user=acting_user,
+            partnership=None,
+            action=f"{model._meta.model_name}.carry_to_edition",
+            target=current[pk],
+            changes={
+                "edition": [", ".join(sorted(set(editions))), current[pk].edition],
+                **{label: [None, count] for label, count in moved.items()},
+            },
+        )
+        for label, count in moved.items():
+            key = f"{label} ({area_label})"
+            result.carried[key] = result.carried.get(key, 0) + count
+
+
+def _drop_double_links(rows, column: str, source: str, new_pk: dict, current: set) -> list[int]:
+    """The old records of many-to-many rows pointing at them, after deleting each row whose
+    other side is already linked to the new record (so that carrying it would link it twice)."""
+    old_rows = list(rows.filter(**{f"{column}__in": new_pk}).values_list("pk", column, source))
+    linked = set(
+        rows.filter(
+            **{f"{source}__in": {other for _pk, _old, other in old_rows}, f"{column}__in": current}
+        ).values_list(source, column)
+    )
+    doubles = []
+    for pk, old, other in old_rows:
+        if (other, new_pk[old]) in linked:
+            doubles.append(pk)
+        linked.add((other, new_pk[old]))
+    rows.filter(pk__in=doubles).delete()
+    return [old for _pk, old, _other in old_rows]

@@ -13,12 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import User, canonical_email
 from audit.services import audit_record
 from authorities.models import LocalAuthorityDistrict, Nation, Organisation, PoliceForceArea
+from csp_portal.mail import subject_line
 from csp_portal.queue import enqueue_on_commit
+from csp_portal.site import site_url
 from csp_portal.submissions import Submission, submission_claim
 
+from .hooks import MembershipChange, membership_changed
 from .models import (
     SEAT_ORGANISATION_KINDS,
     Invitation,
@@ -266,6 +269,18 @@ def membership_update(
             "organisation": [before["organisation"], organisation.name],
         },
     )
+    # What the person held through their old role or organisation may end with it (reviews).
+    membership_changed(
+        acting_user=acting_user,
+        change=MembershipChange(
+            user=membership.user,
+            partnership=membership.partnership,
+            role_before=before["role"],
+            organisation_id_before=old_organisation.pk,
+            role=role,
+            organisation_id=organisation.pk,
+        ),
+    )
     return membership
 
 
@@ -288,6 +303,19 @@ def membership_remove(*, acting_user: User, membership: Membership) -> None:
     )
     membership.delete()
     _drop_group_if_unused(membership.user, membership.organisation)
+    # What the person held through their membership ends with it (reviews' grants): coming
+    # back gives them nothing until it is given again.
+    membership_changed(
+        acting_user=acting_user,
+        change=MembershipChange(
+            user=membership.user,
+            partnership=membership.partnership,
+            role_before=membership.role,
+            organisation_id_before=membership.organisation_id,
+            role=None,
+            organisation_id=None,
+        ),
+    )
 
 
 def _drop_group_if_unused(user: User, organisation: Organisation) -> None:
@@ -309,9 +337,9 @@ def invitation_create(
 ) -> Invitation:
     """Invite someone by email. ``accept_url`` turns the secret token into the link they follow."""
     submission_claim(submission)
-    email = email.strip().lower()
+    email = canonical_email(email)
     _assert_organisation_on_partnership(partnership, organisation)
-    if Membership.objects.filter(partnership=partnership, user__email__iexact=email).exists():
+    if Membership.objects.filter(partnership=partnership, user__email=email).exists():
         raise ValidationError(
             {"email": _("%(email)s is already a member of this partnership.") % {"email": email}}
         )
@@ -319,12 +347,12 @@ def invitation_create(
     # An expired invitation no longer blocks a new one.
     Invitation.objects.filter(
         partnership=partnership,
-        email__iexact=email,
+        email=email,
         accepted_at=None,
         revoked_at=None,
         expires_at__lte=now,
     ).update(revoked_at=now)
-    if Invitation.objects.filter(partnership=partnership, email__iexact=email).pending().exists():
+    if Invitation.objects.filter(partnership=partnership, email=email).pending().exists():
         raise _already_invited(email)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
@@ -391,8 +419,10 @@ def invitation_send(*, invitation_id: int, link: str, token_hash: str = "") -> b
             invitation.token_hash = token_hash
         context = {"invitation": invitation, "link": link, "partnership": invitation.partnership}
         send_mail(
-            subject=_("You are invited to %(partnership)s on CSP Portal")
-            % {"partnership": invitation.partnership.name},
+            subject=subject_line(
+                _("You are invited to %(partnership)s on CSP Portal")
+                % {"partnership": invitation.partnership.name}
+            ),
             message=render_to_string("partnerships/email/invitation.txt", context),
             from_email=None,
             recipient_list=[invitation.email],
@@ -418,7 +448,7 @@ def invitations_send_unsent(*, grace: timedelta | None = None) -> int:
         path = reverse("accounts:invitation_accept", kwargs={"token": token})
         sent += invitation_send(
             invitation_id=invitation_id,
-            link=settings.CSP_SITE_URL.rstrip("/") + path,
+            link=site_url(path),
             token_hash=Invitation.hash_token(token),
         )
     return sent
@@ -467,7 +497,7 @@ def invitation_accept(*, token: str, user: User | None, password: str = "") -> M
             _("This invitation link has expired, been withdrawn or already been used.")
         )
     if user is None:
-        if User.objects.filter(email__iexact=invitation.email).exists():
+        if User.objects.filter(email=canonical_email(invitation.email)).exists():
             raise ValidationError(
                 _("You already have an account. Sign in to accept this invitation.")
             )
@@ -479,7 +509,7 @@ def invitation_accept(*, token: str, user: User | None, password: str = "") -> M
             target=user,
             changes={"email": [None, user.email]},
         )
-    elif user.email.lower() != invitation.email.lower():
+    elif canonical_email(user.email) != canonical_email(invitation.email):
         raise ValidationError(
             _(
                 "This invitation was sent to another email address. "

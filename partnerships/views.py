@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from audit.selectors import audit_actions_for_partnership, audit_events_for_partnership
+from csp_portal.site import site_url
 from csp_portal.views import SubmitOnceMixin
 
 from . import forms, selectors, services
@@ -113,7 +114,7 @@ class InviteView(ServiceFormView):
         services.invitation_create(
             acting_user=self.request.user,
             partnership=self.partnership,
-            accept_url=lambda token: self.request.build_absolute_uri(
+            accept_url=lambda token: site_url(
                 reverse("accounts:invitation_accept", kwargs={"token": token})
             ),
             **form.cleaned_data,
@@ -275,10 +276,13 @@ class AuditLogView(PartnershipViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = forms.AuditFilterForm(
             self.request.GET or None,
-            actions=audit_actions_for_partnership(partnership=self.partnership),
+            actions=audit_actions_for_partnership(
+                user=self.request.user, partnership=self.partnership
+            ),
         )
         filters = form.cleaned_data if form.is_valid() else {}
         events = audit_events_for_partnership(
+            user=self.request.user,
             partnership=self.partnership,
             action=filters.get("action", ""),
             actor_email=filters.get("who", ""),

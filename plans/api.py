@@ -162,7 +162,7 @@ class ProgressInputSerializer(StrictSerializer):
         "made over a newer one is refused.",
     )
     status = serializers.ChoiceField(choices=ActionStatus.choices)
-    narrative = serializers.CharField(max_length=10_000)
+    narrative = serializers.CharField(max_length=10_000, style={"base_template": "textarea.html"})
     actuals = ActualInputSerializer(many=True, required=False, max_length=100)
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import PriorityTheme
 from authorities.models import Organisation
 from csp_portal.forms import GovukDateField, GovukFormMixin
+from csp_portal.text import PlainTextFormMixin
 from partnerships.models import Seat
 
 from .models import (
@@ -300,7 +301,7 @@ class ApprovalRuleForm(GovukFormMixin, forms.Form):
     )
 
 
-class CompareForm(forms.Form):
+class CompareForm(PlainTextFormMixin, forms.Form):
     """Which other version to compare with (a GET form)."""
 
     other = forms.TypedChoiceField(label=_("Compare with"), coerce=int)

@@ -4,8 +4,10 @@
 Python works out where things go; the template writes the SVG and every word in it (translatable).
 Colours meet WCAG 2.2 non-text contrast (3:1) against white: ``BAR`` #1d70b8 is 5.2:1 (and white
 text on it 5.2:1), ``AXIS`` #505a5f 7.0:1, ``TEXT`` #0b0c0c 19.6:1; gridlines are decoration only.
-A chart is as wide as its column up to its natural 640px (``width="100%"`` and a ``max-width``,
-without a height, is what both browsers and WeasyPrint scale by the viewBox's proportions). Text
+A chart is as wide as its column up to its natural 640px (``width="100%"`` and the
+``app-chart-svg`` class's ``max-width``, without a height, is what both browsers and WeasyPrint
+scale by the viewBox's proportions; a class, as the Content-Security-Policy refuses style
+attributes). Text
 is 16px at 640px, so still 12px on a screen that shrinks it to 480px; the table after each chart
 holds the same numbers at any size.
 """

@@ -43,6 +43,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from csp_portal.mail import subject_line
+from csp_portal.site import site_url
+
 from .cycles import NEW, OVERDUE, WEEKLY, DueItem, due_items, label_for
 from .models import DeliveryStatus, Frequency, Notification
 from .sweep import WEEKLY_KIND, weekly_digests
@@ -329,10 +332,6 @@ def digests_send(*, retries_only: bool = False, today: date | None = None) -> Se
 # The emails -------------------------------------------------------------------------------------
 
 
-def absolute(url: str) -> str:
-    return url if "://" in url else settings.CSP_SITE_URL.rstrip("/") + url
-
-
 def _message_id(kind: str, pk: int) -> str:
     domain = urlsplit(settings.CSP_SITE_URL).hostname or "localhost"
     return f"<{kind}.{pk}@{domain}>"
@@ -360,14 +359,14 @@ def entry(row: Notification, *, today: date) -> dict:
         "partnership": row.partnership.name,
         "due_on": row.due_on,
         "status": status_text(stage=row.stage, due_on=row.due_on, today=today),
-        "link": absolute(row.url),
+        "link": site_url(row.url),
         "is_weekly": row.kind == WEEKLY_KIND,
         "items": [
             {
                 "label": label_for(item["kind"]),
                 "title": item["title"],
                 "due_on": date.fromisoformat(item["due_on"]),
-                "link": absolute(item["url"]),
+                "link": site_url(item["url"]),
             }
             for item in row.details
         ],
@@ -377,8 +376,8 @@ def entry(row: Notification, *, today: date) -> dict:
 def _common_context(user) -> dict:
     return {
         "name": user.full_name or user.email,
-        "settings_link": absolute(reverse("reminders:settings")),
-        "notifications_link": absolute(reverse("reminders:list")),
+        "settings_link": site_url(reverse("reminders:settings")),
+        "notifications_link": site_url(reverse("reminders:list")),
     }
 
 
@@ -393,7 +392,7 @@ def reminder_email(row: Notification, *, today: date) -> EmailMultiAlternatives:
         else:
             subject = _("[%(partnership)s] %(status)s: %(title)s") % item
         message = EmailMultiAlternatives(
-            subject=subject,
+            subject=subject_line(subject),
             body=render_to_string("reminders/email/reminder.txt", context),
             to=[row.user.email],
             headers={"Message-ID": _message_id("reminder", row.pk)},
@@ -415,7 +414,7 @@ def digest_email(rows: list[Notification], *, today: date) -> EmailMultiAlternat
             len(items),
         ) % {"day": date_format(today, "j F Y"), "count": len(items)}
         message = EmailMultiAlternatives(
-            subject=subject,
+            subject=subject_line(subject),
             body=render_to_string("reminders/email/digest.txt", context),
             to=[user.email],
             headers={"Message-ID": _message_id("digest", min(row.pk for row in rows))},

@@ -18,7 +18,8 @@ def notifications_announce(*, items: list[DueItem], link: str = "") -> int:
 
     Call inside the transaction that creates the item: the rows commit with it, and their
     emails are queued after commit. If the broker is down the rows wait for the outbox flush.
-    ``link`` (absolute, built from the request) replaces the item's own path when given.
+    ``link`` (a path on this site) replaces the item's own path when given; emails make it
+    absolute with CSP_SITE_URL.
     Returns how many people were told.
     """
     written = insert_rows(announcement_rows(items, today=timezone.localdate(), url=link))

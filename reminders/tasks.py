@@ -56,8 +56,10 @@ def send_daily_digests() -> int:
 @shared_task(acks_late=True)
 def flush_outbox() -> dict:
     """Every minute (beat): run a sweep the scheduler missed, send whatever is ready (retries,
-    rows whose task never reached the broker), retry failed digests, and send invitations whose
-    task was lost while the broker was down."""
+    rows whose task never reached the broker), retry failed digests, and send invitations and
+    account emails (password resets, two-factor changes) whose task was lost while the broker
+    was down."""
+    from accounts.services import account_emails_send_unsent
     from partnerships.services import invitations_send_unsent
 
     swept = None
@@ -66,9 +68,11 @@ def flush_outbox() -> dict:
     sent = outbox.outbox_send()
     digests = outbox.digests_send(retries_only=True)
     invitations = invitations_send_unsent()
+    account_emails = account_emails_send_unsent()
     return {
         "swept": swept,
         "sent": sent.sent,
         "digest_retries": digests.emails,
         "invitations": invitations,
+        "account_emails": account_emails,
     }

@@ -62,6 +62,12 @@ REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
 
 # The clock towards completion runs in these statuses (and stops once the review is submitted).
 HOLDABLE = frozenset({S.SCOPING, S.EVIDENCE_GATHERING, S.DRAFTING})
+# Agencies are asked, and answer, from commissioning until the draft goes to the panel.
+EVIDENCE_OPEN = frozenset({S.COMMISSIONED, S.SCOPING, S.EVIDENCE_GATHERING, S.ON_HOLD, S.DRAFTING})
+# Before commissioning there is no review to recommend anything; a closed case is finished.
+ACTION_PLAN_CLOSED = frozenset(
+    {S.NOTIFIED, S.UNDER_CONSIDERATION, S.DECIDED, S.HOME_OFFICE_NOTIFIED, S.CLOSED}
+)
 
 
 class Decision(models.TextChoices):

@@ -1,21 +1,167 @@
-"""Need-to-know access to domestic homicide reviews. The one place this app speaks to guardian.
+"""Who may do what to which domestic homicide review, now: the reviews app's one policy, and the
+one place it speaks to guardian.
 
-A review is visible to the users granted access to it (direct-foreign-key permission tables),
+A review is visible to the people granted access to it (direct-foreign-key permission tables),
 and only while they are members of its partnership in a role that may hold DHR material:
-scrutiny members and PCC offices never can, whatever they were granted.
+scrutiny members and PCC offices never can, whatever they were granted. What a grant lets its
+holder do depends on why it was given (``GRANT_VERBS``): whoever recorded the notification, a
+named coordinator and the independent chair run the review and decide who has access; panel
+members read all of it; an agency author reads the review's summary and answers, and reads, their
+own organisation's requests. Some verbs also depend on where the review is (``ReviewAccess.
+not_now``): agencies are asked and answer only while evidence is open, for instance.
+
+Nothing marks a review document as shared with the agencies, so an agency author reads no other
+agency's answers, no attached document but their own agency's IMR, no action plan and no export.
+
+    ReviewPolicy.visible(who)                          the reviews they see (selectors)
+    ReviewPolicy.can(who, verb, review, obj=...)       may they, now? (views: pages and buttons)
+    ReviewPolicy.require(who, verb, review, obj=...)   every service, inside its transaction
+
+``who`` is a membership (a view has it) or a user (a service's ``acting_user``).
 """
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from accounts.models import User
-from partnerships.models import Membership, Role
+from partnerships.models import Membership, Partnership, Role
+from partnerships.permissions import Perm, membership_can
 
-from .models import DomesticHomicideReview
+from .models import (
+    ACTION_PLAN_CLOSED,
+    EVIDENCE_OPEN,
+    AccessGrant,
+    AgencyRequest,
+    ChronologyEntry,
+    DomesticHomicideReview,
+    ReviewDocument,
+    ReviewStatus,
+)
 
 ACCESS_REVIEW = "reviews.access_domestichomicidereview"
 # Roles that may never hold DHR content, even with a grant.
 NEVER_ROLES = frozenset({Role.SCRUTINY, Role.PCC_OFFICE})
+HOLDING_ROLES = frozenset(set(Role.values) - NEVER_ROLES)
+
+
+class ReviewVerb(StrEnum):
+    """Everything the review pages and services do to a review."""
+
+    READ = "read"  # its summary: reference, pseudonyms, facts, status and clocks
+    # Agencies' requests and answers, the combined chronology and the attached documents; with
+    # ``obj`` (a request, or a document), that one.
+    READ_EVIDENCE = "read_evidence"
+    READ_ACTION_PLAN = "read_action_plan"
+    READ_ACCESS = "read_access"  # who has access, and who has read the review
+    EXPORT = "export"  # the executive summary and the action plan as PDFs
+    ADVANCE = "advance"  # move the statutory process on
+    HOLD = "hold"  # put on hold, and resume
+    MANAGE_ACCESS = "manage_access"  # give access, and remove it
+    REQUEST_EVIDENCE = "request_evidence"  # ask an agency for its chronology or IMR
+    UPLOAD_DOCUMENT = "upload_document"
+    MANAGE_ACTION_PLAN = "manage_action_plan"
+    ANSWER_REQUEST = "answer_request"  # ``obj``: a request of the author's own organisation
+
+
+V = ReviewVerb
+R = AccessGrant.Reason
+_READS = frozenset({V.READ, V.READ_EVIDENCE, V.READ_ACTION_PLAN, V.READ_ACCESS, V.EXPORT})
+_RUNS = _READS | {
+    V.ADVANCE,
+    V.HOLD,
+    V.MANAGE_ACCESS,
+    V.REQUEST_EVIDENCE,
+    V.UPLOAD_DOCUMENT,
+    V.MANAGE_ACTION_PLAN,
+}
+# What each grant lets its holder do to the whole review.
+GRANT_VERBS: dict[str, frozenset[ReviewVerb]] = {
+    R.CREATOR: _RUNS,
+    R.COORDINATOR: _RUNS,
+    R.CHAIR: _RUNS,
+    R.PANEL: _READS,
+    R.AUTHOR: frozenset({V.READ}),
+}
+# What a grant lets its holder do only to their own organisation's request (or its documents).
+OWN_AGENCY_VERBS: dict[str, frozenset[ReviewVerb]] = {
+    R.AUTHOR: frozenset({V.READ_EVIDENCE, V.ANSWER_REQUEST}),
+}
+# A review always keeps someone holding one of these (see ReviewPolicy.managers).
+MANAGING_REASONS = frozenset(
+    reason for reason, verbs in GRANT_VERBS.items() if V.MANAGE_ACCESS in verbs
+)
+
+
+def _agency_of(obj: Model | None) -> int | None:
+    """The organisation a request, or a document handed in on one, belongs to."""
+    if isinstance(obj, AgencyRequest):
+        return obj.organisation_id
+    if isinstance(obj, ReviewDocument) and obj.request_id is not None:
+        return obj.request.organisation_id
+    return None
+
+
+@dataclass(frozen=True)
+class ReviewAccess:
+    """One person's standing on one review: their membership of its partnership, and why they
+    were given access (``reason`` is None when they hold no access that works)."""
+
+    review: DomesticHomicideReview
+    membership: Membership | None
+    reason: str | None
+
+    def allows(self, verb: ReviewVerb, obj: Model | None = None) -> bool:
+        """Whether it is theirs to do (grant, role, organisation), wherever the review is."""
+        if self.reason is None or self.membership is None:
+            return False
+        if obj is not None and getattr(obj, "review_id", self.review.pk) != self.review.pk:
+            return False
+        if verb in GRANT_VERBS[self.reason]:
+            return True
+        if verb in OWN_AGENCY_VERBS.get(self.reason, ()):
+            agency = _agency_of(obj)
+            return agency is not None and agency == self.membership.organisation_id
+        return False
+
+    def not_now(self, verb: ReviewVerb, obj: Model | None = None) -> str:
+        """Why it cannot be done in the review's present state ("" when it can). Which step may
+        follow which is the transition services' to say (REVIEW_TRANSITIONS)."""
+        review = self.review
+        status = review.get_status_display().lower()
+        if verb in (V.REQUEST_EVIDENCE, V.ANSWER_REQUEST) and review.status not in EVIDENCE_OPEN:
+            return _("Agencies cannot be asked or answer while the review is %(status)s.") % {
+                "status": status
+            }
+        if verb == V.ANSWER_REQUEST and getattr(obj, "submitted_at", None) is not None:
+            return _("This has been submitted and can no longer be changed.")
+        if verb == V.UPLOAD_DOCUMENT and review.status == ReviewStatus.CLOSED:
+            return _("Documents cannot be added to a closed review.")
+        if verb == V.MANAGE_ACTION_PLAN and review.status in ACTION_PLAN_CLOSED:
+            return _("The action plan cannot be changed while the review is %(status)s.") % {
+                "status": status
+            }
+        return ""
+
+    def can(self, verb: ReviewVerb, obj: Model | None = None) -> bool:
+        return self.allows(verb, obj) and not self.not_now(verb, obj)
+
+    def require(self, verb: ReviewVerb, obj: Model | None = None) -> None:
+        """PermissionDenied when it is not theirs to do; ValidationError (a message for the
+        form) when it is, but not now."""
+        if not self.allows(verb, obj):
+            raise PermissionDenied
+        if message := self.not_now(verb, obj):
+            raise ValidationError(message)
+
+    @property
+    def may(self) -> dict[str, bool]:
+        """Each verb on the review as a whole, now: ``{% if may.advance %}`` in templates."""
+        return {verb.value: self.can(verb) for verb in ReviewVerb}
 
 
 class ReviewPolicy:
@@ -29,17 +175,21 @@ class ReviewPolicy:
 
     @staticmethod
     def may_hold_access(membership: Membership | None) -> bool:
-        return membership is not None and membership.role not in NEVER_ROLES
+        return membership is not None and membership.role in HOLDING_ROLES
 
     @staticmethod
-    def accessible(user: User, queryset: QuerySet | None = None) -> QuerySet:
-        """The reviews ``user`` may see, across all their partnerships."""
+    def visible(who: User | Membership, queryset: QuerySet | None = None) -> QuerySet:
+        """The reviews ``who`` may see: across all their partnerships for a user, in its own
+        partnership for a membership."""
+        user = who.user if isinstance(who, Membership) else who
         if not user.is_authenticated:
             return DomesticHomicideReview.objects.none()
         queryset = (queryset if queryset is not None else DomesticHomicideReview.objects).filter(
             partnership__memberships__user=user,
-            partnership__memberships__role__in=set(Role.values) - NEVER_ROLES,
+            partnership__memberships__role__in=HOLDING_ROLES,
         )
+        if isinstance(who, Membership):
+            queryset = queryset.filter(partnership_id=who.partnership_id)
         return get_objects_for_user(
             user,
             ACCESS_REVIEW,
@@ -50,5 +200,92 @@ class ReviewPolicy:
         )
 
     @classmethod
+    def access(cls, who: User | Membership, review: DomesticHomicideReview) -> ReviewAccess:
+        """Where ``who`` stands on ``review``, in one or two queries; ask it as often as needed."""
+        if isinstance(who, Membership):
+            membership = who if who.partnership_id == review.partnership_id else None
+        elif who.is_authenticated:
+            membership = Membership.objects.filter(
+                user=who, partnership_id=review.partnership_id
+            ).first()
+        else:
+            membership = None
+        reason = None
+        if cls.may_hold_access(membership):
+            reason = (
+                AccessGrant.objects.filter(
+                    review__in=cls.visible(membership).filter(pk=review.pk),
+                    user_id=membership.user_id,
+                )
+                .values_list("reason", flat=True)
+                .first()
+            )
+        return ReviewAccess(review=review, membership=membership, reason=reason)
+
+    @classmethod
+    def can(
+        cls,
+        who: User | Membership,
+        verb: ReviewVerb,
+        review: DomesticHomicideReview,
+        *,
+        obj: Model | None = None,
+    ) -> bool:
+        return cls.access(who, review).can(verb, obj)
+
+    @classmethod
+    def require(
+        cls,
+        who: User | Membership,
+        verb: ReviewVerb,
+        review: DomesticHomicideReview,
+        *,
+        obj: Model | None = None,
+    ) -> ReviewAccess:
+        """For services, after locking the review: raises unless ``who`` may do it now."""
+        access = cls.access(who, review)
+        access.require(verb, obj)
+        return access
+
+    @classmethod
     def has_access(cls, user: User, review: DomesticHomicideReview) -> bool:
-        return cls.accessible(user).filter(pk=review.pk).exists()
+        return cls.can(user, V.READ, review)
+
+    @staticmethod
+    def can_record(membership: Membership | None) -> bool:
+        """Recording a notification (and choosing who decides) comes with the role; the review
+        it makes is then the recorder's to run."""
+        return membership_can(membership, Perm.RECORD_REVIEWS)
+
+    @classmethod
+    def require_record(cls, user: User, partnership: Partnership) -> None:
+        membership = Membership.objects.filter(user=user, partnership=partnership).first()
+        if not cls.can_record(membership):
+            raise PermissionDenied
+
+    @staticmethod
+    def managers(review: DomesticHomicideReview) -> QuerySet[AccessGrant]:
+        """The grants that manage access to ``review`` and still work. There is always one: a
+        service that would end the last refuses instead."""
+        return AccessGrant.objects.filter(
+            review=review,
+            reason__in=MANAGING_REASONS,
+            user__memberships__partnership_id=review.partnership_id,
+            user__memberships__role__in=HOLDING_ROLES,
+        )
+
+
+def review_id_of(target: Model) -> int | None:
+    """The review a record is, or belongs to (None for anything else): the audit log shows rows
+    about it only to those who see the review (registered with audit.need_to_know)."""
+    if isinstance(target, DomesticHomicideReview):
+        return target.pk
+    if isinstance(target, ChronologyEntry):
+        return target.request.review_id
+    if target._meta.app_label == "reviews":
+        return getattr(target, "review_id", None)
+    return None
+
+
+def visible_review_ids(user: User, partnership: Partnership) -> QuerySet:
+    return ReviewPolicy.visible(user).filter(partnership=partnership).values("pk")

@@ -20,7 +20,7 @@ from .permissions import NEVER_ROLES, ReviewPolicy
 
 def reviews_accessible(*, user: User, partnership: Partnership) -> QuerySet:
     return (
-        ReviewPolicy.accessible(user)
+        ReviewPolicy.visible(user)
         .filter(partnership=partnership)
         .prefetch_related("holds")
         .order_by("-notified_on", "-pk")
@@ -30,7 +30,7 @@ def reviews_accessible(*, user: User, partnership: Partnership) -> QuerySet:
 def review_for(*, user: User, partnership: Partnership, review_id: int) -> DomesticHomicideReview:
     try:
         return (
-            ReviewPolicy.accessible(user)
+            ReviewPolicy.visible(user)
             .filter(partnership=partnership)
             .select_related("partnership", "notified_by")
             .get(pk=review_id)

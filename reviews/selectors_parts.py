@@ -8,12 +8,10 @@ another partnership, is simply not found (404).
 from django.db.models import Count, Max, Min, Prefetch, QuerySet
 from django.http import Http404
 
-from accounts.models import User
 from authorities.models import Organisation
-from partnerships.models import Membership, Partnership
+from partnerships.models import Partnership
 
 from .models import (
-    AccessGrant,
     AgencyRequest,
     ChronologyEntry,
     DomesticHomicideReview,
@@ -39,23 +37,6 @@ def agency_request_for(*, review: DomesticHomicideReview, request_id: int) -> Ag
         )
     except AgencyRequest.DoesNotExist:
         raise Http404 from None
-
-
-def is_author(*, user: User, agency_request: AgencyRequest) -> bool:
-    """A named author of the request's organisation: a member of the partnership for that
-    organisation, given access to the review as an agency author. (Holding access at all is
-    checked separately, through ReviewPolicy.)"""
-    review = agency_request.review
-    return (
-        AccessGrant.objects.filter(
-            review=review, user=user, reason=AccessGrant.Reason.AUTHOR
-        ).exists()
-        and Membership.objects.filter(
-            user=user,
-            partnership_id=review.partnership_id,
-            organisation_id=agency_request.organisation_id,
-        ).exists()
-    )
 
 
 def combined_chronology(*, review: DomesticHomicideReview) -> QuerySet[ChronologyEntry]:
@@ -92,7 +73,7 @@ def review_document_for(
     *, review: DomesticHomicideReview, review_document_id: int
 ) -> ReviewDocument:
     try:
-        return review.documents.get(pk=review_document_id)
+        return review.documents.select_related("request").get(pk=review_document_id)
     except ReviewDocument.DoesNotExist:
         raise Http404 from None
 

@@ -4,6 +4,9 @@ set -euo pipefail
 HOST=${1:-127.0.0.1}
 PORT=${2:-8000}
 BIN=.venv/bin
+# The address links in emails start with, the same for the web server and the worker (which
+# sends the reminders): it follows HOST and PORT unless CSP_SITE_URL says otherwise.
+export CSP_SITE_URL=${CSP_SITE_URL:-http://$HOST:$PORT}
 mkdir -p var/broker/processed var/mail
 
 $BIN/celery -A csp_portal worker --beat --loglevel=warning --concurrency=1 &

@@ -49,6 +49,36 @@ def test_a_form_without_its_csrf_token_gets_the_csrf_page(db):
     assert "Your form could not be sent" in response.content.decode()
 
 
+@pytest.mark.parametrize("sent", ["malformed multipart", "over the size limit", "unknown host"])
+def test_a_request_that_cannot_be_read_gets_the_bad_request_page_in_the_layout(
+    client, settings, db, sent
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    if sent == "malformed multipart":
+        response = client.post(
+            "/account/sign-in/", "--x\r\nbroken", content_type="multipart/form-data"
+        )
+    elif sent == "over the size limit":
+        response = client.post("/account/sign-in/", {"username": "a" * 2000, "password": "b"})
+    else:
+        response = client.get("/account/sign-in/", headers={"host": "elsewhere.example"})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Sorry, what your browser sent could not be read" in page
+    assert "Skip to main content" in page
+    assert response["Content-Security-Policy"]
+
+
+def test_the_bad_request_page_renders_without_a_request():
+    from csp_portal.errors import bad_request
+
+    response = bad_request(None)
+    assert response.status_code == 400
+    assert "Sorry, what your browser sent could not be read" in response.content.decode()
+
+
 def test_the_server_error_page_renders_without_a_request():
     from csp_portal.errors import server_error
 
@@ -129,3 +159,28 @@ def test_docker_compose_refuses_to_start_without_secrets():
 def test_the_cookies_page_states_the_configured_idle_time(client, settings, db):
     settings.SESSION_COOKIE_AGE = 20 * 60
     assert "After 20 minutes of inactivity" in client.get("/cookies/").content.decode()
+
+
+def test_email_file_path_comes_from_the_environment(tmp_path):
+    """The file email backend writes where EMAIL_FILE_PATH says (settings read the environment
+    once, at start-up, so a fresh interpreter reads them)."""
+    import os
+    import sys
+
+    script = (
+        "import django; django.setup(); from django.core import mail; "
+        "mail.send_mail('Subject', 'Body', None, ['someone@example.org'])"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "csp_portal.settings",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "outgoing"),
+    }
+    sent = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert sent.returncode == 0, sent.stderr
+    (written,) = (tmp_path / "outgoing").iterdir()
+    assert "Subject: Subject" in written.read_text()

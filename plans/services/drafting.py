@@ -15,6 +15,7 @@ from assessments.models import AssessmentStatus, StrategicAssessment
 from audit.services import audit_record
 from authorities.models import Organisation
 from csp_portal.concurrency import stale_edit_error
+from csp_portal.dates import check_not_too_far
 from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Partnership
 
@@ -258,6 +259,11 @@ def plan_section_update(
         }
         if not changes:
             return section
+        if "protocol_review_date" in changes:
+            errors = {}
+            check_not_too_far(errors, "protocol_review_date", protocol_review_date, years=5)
+            if errors:
+                raise ValidationError(errors)
         for name, value in fields.items():
             setattr(section, name, value)
         section.revision += 1

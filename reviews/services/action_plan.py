@@ -17,17 +17,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal.dates import check_not_too_far
 from csp_portal.submissions import Submission, submission_claim
 
-from ..models import DomesticHomicideReview, Recommendation, RecommendationStatus, ReviewStatus
-from .lifecycle import _locked, _require_access
+from ..models import DomesticHomicideReview, Recommendation, RecommendationStatus
+from ..permissions import ReviewPolicy, ReviewVerb
+from .lifecycle import _locked
 
-S = ReviewStatus
-
-# Before commissioning there is no review to recommend anything; a closed case is finished.
-ACTION_PLAN_CLOSED = frozenset(
-    {S.NOTIFIED, S.UNDER_CONSIDERATION, S.DECIDED, S.HOME_OFFICE_NOTIFIED, S.CLOSED}
-)
 TEXT_FIELDS = ("recommendation", "action", "progress", "evidence_of_completion")
 
 
@@ -37,14 +33,6 @@ def fingerprint(line: Recommendation) -> str:
     parts = [*(getattr(line, name) for name in TEXT_FIELDS), line.status, str(line.owner_id)]
     parts.append(line.due_date.isoformat())
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-
-
-def _require_open(review: DomesticHomicideReview) -> None:
-    if review.status in ACTION_PLAN_CLOSED:
-        raise ValidationError(
-            _("The action plan cannot be changed while the review is %(status)s.")
-            % {"status": review.get_status_display().lower()}
-        )
 
 
 def _validate(
@@ -65,6 +53,8 @@ def _validate(
         errors["owner"] = _("Choose an organisation that sits on this partnership")
     if due_date_changed and due_date < timezone.localdate():
         errors["due_date"] = _("The due date must be today or in the future")
+    if due_date_changed:
+        check_not_too_far(errors, "due_date", due_date, years=5)
     if status not in RecommendationStatus.values:
         errors["status"] = _("Select the status")
     elif status == RecommendationStatus.COMPLETE and not values["evidence_of_completion"]:
@@ -97,8 +87,7 @@ def recommendation_add(
     with transaction.atomic():
         submission_claim(submission)
         review = _locked(review)
-        _require_access(acting_user, review)
-        _require_open(review)
+        ReviewPolicy.require(acting_user, ReviewVerb.MANAGE_ACTION_PLAN, review)
         if review.published_on is not None:
             raise ValidationError(
                 _("The recommendations are those of the published report; none can be added.")
@@ -155,8 +144,7 @@ def recommendation_update(
     the line's ``fingerprint`` when the editor opened it."""
     with transaction.atomic():
         review = _locked(line.review)
-        _require_access(acting_user, review)
-        _require_open(review)
+        ReviewPolicy.require(acting_user, ReviewVerb.MANAGE_ACTION_PLAN, review)
         line = (
             Recommendation.objects.select_for_update(of=("self",))
             .select_related("owner")

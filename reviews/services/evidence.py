@@ -1,8 +1,9 @@
 """The review's evidence: chronologies and individual management reviews (IMRs) asked of the
 partnership's agencies and answered by their named authors, and the documents attached to it.
 
-Every function re-checks, inside its transaction, that the acting user holds access to the
-review (and, for an answer, that they are a named author of the agency asked). Audit rows name
+Every function asks ReviewPolicy, inside its transaction and after locking, whether the acting
+user may do this now: ask (those who run the review, while evidence is open) or answer (an agency
+author of the organisation asked, until it is submitted). Audit rows name
 the review by its reference and pseudonym and the agency by its organisation's name; never a
 person, a file's own name or what an entry says.
 """
@@ -10,7 +11,7 @@ person, a file's own name or what an entry says.
 import secrets
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,8 +21,8 @@ from accounts.models import User
 from assessments import uploads
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal.dates import check_not_too_far
 from csp_portal.submissions import Submission, submission_claim
-from partnerships.models import Membership, Role
 
 from ..models import (
     AgencyRequest,
@@ -30,32 +31,14 @@ from ..models import (
     DomesticHomicideReview,
     ReviewDocument,
     ReviewDocumentKind,
-    ReviewStatus,
 )
-from ..selectors_parts import is_author
-from .lifecycle import _locked, _require_access
+from ..permissions import ReviewPolicy, ReviewVerb
+from .lifecycle import _locked
 
-S = ReviewStatus
+V = ReviewVerb
 
-# Agencies are asked, and answer, from commissioning until the draft goes to the panel.
-EVIDENCE_OPEN = frozenset({S.COMMISSIONED, S.SCOPING, S.EVIDENCE_GATHERING, S.ON_HOLD, S.DRAFTING})
 # An IMR arrives on its agency's request, from its author; everything else is attached here.
 ATTACHABLE_KINDS = frozenset(set(ReviewDocumentKind.values) - {ReviewDocumentKind.IMR})
-
-
-def _require_evidence_open(review: DomesticHomicideReview) -> None:
-    if review.status not in EVIDENCE_OPEN:
-        raise ValidationError(
-            _("Agencies cannot be asked or answer while the review is %(status)s.")
-            % {"status": review.get_status_display().lower()}
-        )
-
-
-def _require_coordinator(acting_user: User, review: DomesticHomicideReview) -> None:
-    if not Membership.objects.filter(
-        user=acting_user, partnership=review.partnership, role=Role.COORDINATOR
-    ).exists():
-        raise PermissionDenied
 
 
 def _locked_request(agency_request: AgencyRequest) -> tuple[DomesticHomicideReview, AgencyRequest]:
@@ -70,17 +53,6 @@ def _locked_request(agency_request: AgencyRequest) -> tuple[DomesticHomicideRevi
     return review, agency_request
 
 
-def _require_author(acting_user: User, agency_request: AgencyRequest) -> None:
-    _require_access(acting_user, agency_request.review)
-    if not is_author(user=acting_user, agency_request=agency_request):
-        raise PermissionDenied
-
-
-def _require_unsubmitted(agency_request: AgencyRequest) -> None:
-    if agency_request.submitted_at is not None:
-        raise ValidationError(_("This has been submitted and can no longer be changed."))
-
-
 def agency_request_create(
     *,
     acting_user: User,
@@ -90,13 +62,11 @@ def agency_request_create(
     due_date: date,
     submission: Submission | None = None,
 ) -> AgencyRequest:
-    """A coordinator with access asks an agency of the partnership for its chronology or IMR."""
+    """Someone running the review asks an agency of the partnership for its chronology or IMR."""
     with transaction.atomic():
         submission_claim(submission)
         review = _locked(review)
-        _require_access(acting_user, review)
-        _require_coordinator(acting_user, review)
-        _require_evidence_open(review)
+        ReviewPolicy.require(acting_user, V.REQUEST_EVIDENCE, review)
         errors = {}
         if not review.partnership.partner_organisations.filter(organisation=organisation).exists():
             errors["organisation"] = _("Choose an organisation that sits on this partnership")
@@ -104,6 +74,7 @@ def agency_request_create(
             errors["kind"] = _("Select what the agency is asked for")
         if due_date < timezone.localdate():
             errors["due_date"] = _("The due date must be today or in the future")
+        check_not_too_far(errors, "due_date", due_date, years=1)
         if (
             not errors
             and review.agency_requests.filter(organisation=organisation, kind=kind).exists()
@@ -145,9 +116,7 @@ def chronology_entry_add(
     with transaction.atomic():
         submission_claim(submission)
         review, agency_request = _locked_request(agency_request)
-        _require_author(acting_user, agency_request)
-        _require_evidence_open(review)
-        _require_unsubmitted(agency_request)
+        ReviewPolicy.require(acting_user, V.ANSWER_REQUEST, review, obj=agency_request)
         errors = {}
         if agency_request.kind != AgencyRequestKind.CHRONOLOGY:
             raise ValidationError(_("Entries belong to a chronology, not to an IMR."))
@@ -221,9 +190,7 @@ def imr_upload(
     with transaction.atomic():
         submission_claim(submission)
         review, agency_request = _locked_request(agency_request)
-        _require_author(acting_user, agency_request)
-        _require_evidence_open(review)
-        _require_unsubmitted(agency_request)
+        ReviewPolicy.require(acting_user, V.ANSWER_REQUEST, review, obj=agency_request)
         if agency_request.kind != AgencyRequestKind.IMR:
             raise ValidationError(_("Only an IMR request takes an IMR document."))
         document = _store(
@@ -248,9 +215,7 @@ def agency_request_submit(*, acting_user: User, agency_request: AgencyRequest) -
     """An author hands in the agency's chronology (with its entries) or IMR (with its document)."""
     with transaction.atomic():
         review, agency_request = _locked_request(agency_request)
-        _require_author(acting_user, agency_request)
-        _require_evidence_open(review)
-        _require_unsubmitted(agency_request)
+        ReviewPolicy.require(acting_user, V.ANSWER_REQUEST, review, obj=agency_request)
         if agency_request.kind == AgencyRequestKind.CHRONOLOGY:
             if not agency_request.entries.exists():
                 raise ValidationError(_("Add at least one entry before submitting."))
@@ -281,16 +246,15 @@ def review_document_upload(
     upload: UploadedFile,
     submission: Submission | None = None,
 ) -> ReviewDocument:
-    """Someone with access attaches a document (the overview report, terms of reference, …)."""
+    """Someone running the review attaches a document (the overview report, terms of reference,
+    …)."""
     if kind not in ATTACHABLE_KINDS:
         raise ValidationError({"kind": _("Select what the document is")})
     content_type = uploads.checked_content_type(upload)
     with transaction.atomic():
         submission_claim(submission)
         review = _locked(review)
-        _require_access(acting_user, review)
-        if review.status == S.CLOSED:
-            raise ValidationError(_("Documents cannot be added to a closed review."))
+        ReviewPolicy.require(acting_user, V.UPLOAD_DOCUMENT, review)
         document = _store(
             acting_user=acting_user,
             review=review,

@@ -4,14 +4,16 @@ rows name the review by its reference and pseudonym only."""
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal.dates import check_not_too_far
 from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership, Partnership
 from reminders.services import notifications_withdraw
@@ -26,9 +28,10 @@ from ..models import (
     ReviewHold,
     ReviewStatus,
 )
-from ..permissions import ReviewPolicy
+from ..permissions import MANAGING_REASONS, ReviewPolicy, ReviewVerb
 
 S = ReviewStatus
+V = ReviewVerb
 
 
 def _locked(review: DomesticHomicideReview) -> DomesticHomicideReview:
@@ -37,11 +40,6 @@ def _locked(review: DomesticHomicideReview) -> DomesticHomicideReview:
         .select_related("partnership")
         .get(pk=review.pk)
     )
-
-
-def _require_access(acting_user: User, review: DomesticHomicideReview) -> None:
-    if not ReviewPolicy.has_access(acting_user, review):
-        raise PermissionDenied
 
 
 def _next_reference(partnership: Partnership, year: int) -> str:
@@ -79,6 +77,7 @@ def review_notify(
     with transaction.atomic():
         submission_claim(submission)
         Partnership.objects.select_for_update().get(pk=partnership.pk)
+        ReviewPolicy.require_record(acting_user, partnership)
         review = DomesticHomicideReview(
             partnership=partnership,
             reference=_next_reference(partnership, notified_on.year),
@@ -131,7 +130,7 @@ def review_advance(
     """Move the review to its next status, recording what that step needs."""
     with transaction.atomic():
         review = _locked(review)
-        _require_access(acting_user, review)
+        ReviewPolicy.require(acting_user, V.ADVANCE, review)
         if (
             to not in REVIEW_TRANSITIONS[review.status]
             or to == S.ON_HOLD
@@ -204,7 +203,7 @@ def review_hold(
     """Pause for criminal proceedings or an inquest; the completion clock stops."""
     with transaction.atomic():
         review = _locked(review)
-        _require_access(acting_user, review)
+        ReviewPolicy.require(acting_user, V.HOLD, review)
         errors = {}
         if review.status not in HOLDABLE:
             raise ValidationError(
@@ -217,6 +216,7 @@ def review_hold(
             errors["started_on"] = _("Enter a date between the notification and today")
         if expected_restart and expected_restart < started_on:
             errors["expected_restart"] = _("The expected restart must be after the hold starts")
+        check_not_too_far(errors, "expected_restart", expected_restart, years=2)
         if errors:
             raise ValidationError(errors)
         ReviewHold.objects.create(
@@ -244,7 +244,7 @@ def review_resume(
 ) -> DomesticHomicideReview:
     with transaction.atomic():
         review = _locked(review)
-        _require_access(acting_user, review)
+        ReviewPolicy.require(acting_user, V.HOLD, review)
         if review.status != S.ON_HOLD:
             raise ValidationError(_("This review is not on hold."))
         hold = review.holds.get(ended_on__isnull=True)
@@ -276,14 +276,31 @@ def _grant(review, user, reason, *, granted_by) -> AccessGrant:
     return grant
 
 
+def _end_grant(
+    review: DomesticHomicideReview, grant: AccessGrant, *, acting_user: User | None, action: str
+) -> None:
+    user = grant.user
+    grant.delete()
+    ReviewPolicy.revoke(review, user)
+    # Their reminders name the review (reference and pseudonym): they go with the access.
+    notifications_withdraw(user=user, item_key_prefix=f"dhr:{review.pk}:")
+    audit_record(
+        acting_user=acting_user,
+        partnership=review.partnership,
+        action=action,
+        target=review,
+        changes={"access": [f"{user.email} ({grant.get_reason_display()})", None]},
+    )
+
+
 def access_grant(
     *, acting_user: User, review: DomesticHomicideReview, user: User, reason: str
 ) -> AccessGrant:
-    """Give someone of the partnership access. Only a holder of access may grant it, and never to
-    a scrutiny member or a PCC office."""
+    """Give someone of the partnership access. Only those who manage access to the review may,
+    and never to a scrutiny member or a PCC office."""
     with transaction.atomic():
         review = _locked(review)
-        _require_access(acting_user, review)
+        ReviewPolicy.require(acting_user, V.MANAGE_ACCESS, review)
         membership = Membership.objects.filter(user=user, partnership=review.partnership).first()
         if membership is None:
             raise ValidationError({"user": _("Choose someone who is a member of this partnership")})
@@ -306,24 +323,30 @@ def access_grant(
     return grant
 
 
+# Refusing to end the last grant that manages access (revoking it, or its holder leaving).
+LAST_MANAGER_MESSAGE = gettext_lazy(
+    "Nobody else could then manage access to this review. Give a named coordinator or the "
+    "independent chair access first."
+)
+
+
 def access_revoke(*, acting_user: User, grant: AccessGrant) -> None:
+    """Take someone's access away. Only those who manage access to the review may, and never
+    the last of them: the review would be left with nobody to run it."""
     with transaction.atomic():
         review = _locked(grant.review)
-        _require_access(acting_user, review)
+        ReviewPolicy.require(acting_user, V.MANAGE_ACCESS, review)
+        grant = review.access_grants.select_related("user").filter(pk=grant.pk).first()
+        if grant is None:
+            raise ValidationError(_("This person no longer has access."))
         if review.access_grants.count() == 1:
             raise ValidationError(_("Someone must keep access to the review."))
-        user = grant.user
-        grant.delete()
-        ReviewPolicy.revoke(review, user)
-        # Their reminders name the review (reference and pseudonym): they go with the access.
-        notifications_withdraw(user=user, item_key_prefix=f"dhr:{review.pk}:")
-        audit_record(
-            acting_user=acting_user,
-            partnership=review.partnership,
-            action="review.access_revoke",
-            target=review,
-            changes={"access": [user.email, None]},
-        )
+        if (
+            grant.reason in MANAGING_REASONS
+            and not ReviewPolicy.managers(review).exclude(pk=grant.pk).exists()
+        ):
+            raise ValidationError(LAST_MANAGER_MESSAGE)
+        _end_grant(review, grant, acting_user=acting_user, action="review.access_revoke")
 
 
 def review_settings_update(
@@ -336,6 +359,8 @@ def review_settings_update(
     if decision_maker == DecisionMaker.REGIONAL_SAFEGUARDING_BOARD and not decision_maker_name:
         raise ValidationError({"decision_maker_name": _("Enter the name of the board")})
     with transaction.atomic():
+        Partnership.objects.select_for_update().get(pk=partnership.pk)
+        ReviewPolicy.require_record(acting_user, partnership)
         settings_row, _created = ReviewSettings.objects.select_for_update().get_or_create(
             partnership=partnership, defaults={"decision_maker": decision_maker}
         )
@@ -356,5 +381,14 @@ def review_settings_update(
 
 def review_read(*, user: User, review: DomesticHomicideReview, what: str) -> None:
     """Log a read of the review, one of its documents or an export. Called by every view that
-    shows review content, before it shows it."""
+    shows review content, once it has found the review visible to ``user``."""
     AccessLogEntry.objects.create(review=review, user=user, user_label=user.email, what=what[:200])
+
+
+def reviews_read(*, user: User, reviews: list[DomesticHomicideReview], what: str) -> None:
+    """Log one read of each review of a list that shows them (their reference and pseudonym), in
+    one insert however many there are."""
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(review=review, user=user, user_label=user.email, what=what[:200])
+        for review in reviews
+    )

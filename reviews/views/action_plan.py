@@ -1,5 +1,5 @@
 """The review's recommendations and their action plan: adding a line and keeping it up to date.
-Open to everyone with access to the review (404 for anyone else, whatever their role)."""
+For those who run the review (404 for anyone else, whatever their role or grant)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from .. import forms_evidence as forms
 from .. import selectors_parts
+from ..permissions import ReviewVerb
 from ..services import action_plan
 from .base import ReviewFormView
 
@@ -16,6 +17,7 @@ from .base import ReviewFormView
 class RecommendationFormView(ReviewFormView):
     template_name = "reviews/action_plan/form.html"
     form_class = forms.RecommendationForm
+    verb = ReviewVerb.MANAGE_ACTION_PLAN
 
     def get_form_kwargs(self):
         organisations = selectors_parts.partnership_organisations(partnership=self.partnership)

@@ -2,9 +2,10 @@
 attached documents, and the exports (executive summary and action plan as PDFs).
 
 Everything here is reached through ``ReviewMixin``: without a grant on the review, every page
-answers 404. Answering a request is for the named authors of the agency asked; anyone else with
-access reads it, and gets 404 on the pages that write it. Every page showing review content,
-every download and every export is logged as a read.
+answers 404, and so does each page whose verb ReviewPolicy does not give the reader. Answering a
+request is for the agency authors of the organisation asked; those who run the review and the
+panel read every request, an author only their own organisation's. Every page showing review
+content, every download and every export is logged as a read.
 """
 
 from django.contrib import messages
@@ -16,13 +17,15 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from csp_portal.downloads import private_attachment
-from partnerships.permissions import Perm
 
 from .. import forms_evidence as forms
 from .. import selectors_parts
 from ..documents import EXPORTS, export_response
+from ..permissions import ReviewVerb
 from ..services import evidence
 from .base import ReviewFormView, ReviewMixin
+
+V = ReviewVerb
 
 
 def _request_url(agency_request) -> str:
@@ -45,9 +48,9 @@ def _review_url(view) -> str:
 
 
 class AgencyRequestCreateView(ReviewFormView):
-    """A coordinator with access asks an agency of the partnership for its chronology or IMR."""
+    """Someone running the review asks an agency of the partnership for its chronology or IMR."""
 
-    permission_required = Perm.RECORD_REVIEWS
+    verb = V.REQUEST_EVIDENCE
     template_name = "reviews/form_page.html"
     form_class = forms.AgencyRequestForm
 
@@ -81,10 +84,10 @@ class AgencyRequestCreateView(ReviewFormView):
 
 
 class AgencyRequestMixin(ReviewMixin):
-    """Resolves ``request_id`` within the review; ``authors_only`` pages answer 404 to anyone
-    who is not a named author of the agency asked."""
+    """Resolves ``request_id`` within the review: 404 if it is another review's, or if the
+    reader may not read (or, on the pages that write it, answer) this request."""
 
-    authors_only = False
+    verb = V.READ_EVIDENCE
 
     @cached_property
     def agency_request(self):
@@ -92,15 +95,8 @@ class AgencyRequestMixin(ReviewMixin):
             review=self.review, request_id=self.kwargs["request_id"]
         )
 
-    @cached_property
-    def is_author(self) -> bool:
-        return selectors_parts.is_author(user=self.request.user, agency_request=self.agency_request)
-
-    def check_object_access(self):
-        super().check_object_access()
-        self.agency_request  # noqa: B018  (resolving it is the check: 404 if not this review's)
-        if self.authors_only and not self.is_author:
-            raise Http404
+    def verb_object(self):
+        return self.agency_request
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("agency_request", self.agency_request)
@@ -125,15 +121,13 @@ class AgencyRequestView(AgencyRequestMixin, TemplateView):
         kwargs.update(
             entries=list(agency_request.entries.all()),
             imr_documents=list(agency_request.documents.all()),
-            may_answer=self.is_author
-            and agency_request.submitted_at is None
-            and self.review.status in evidence.EVIDENCE_OPEN,
+            may_answer=self.access.can(V.ANSWER_REQUEST, agency_request),
         )
         return super().get_context_data(**kwargs)
 
 
 class ChronologyEntryAddView(AgencyRequestMixin, ReviewFormView):
-    authors_only = True
+    verb = V.ANSWER_REQUEST
     template_name = "reviews/form_page.html"
     form_class = forms.ChronologyEntryForm
 
@@ -157,7 +151,7 @@ class ChronologyEntryAddView(AgencyRequestMixin, ReviewFormView):
 
 
 class ImrUploadView(AgencyRequestMixin, ReviewFormView):
-    authors_only = True
+    verb = V.ANSWER_REQUEST
     template_name = "reviews/form_page.html"
     form_class = forms.ImrUploadForm
 
@@ -180,7 +174,7 @@ class ImrUploadView(AgencyRequestMixin, ReviewFormView):
 
 
 class AgencyRequestSubmitView(AgencyRequestMixin, ReviewFormView):
-    authors_only = True
+    verb = V.ANSWER_REQUEST
     template_name = "reviews/form_page.html"
     form_class = forms.ConfirmForm
 
@@ -208,6 +202,7 @@ class AgencyRequestSubmitView(AgencyRequestMixin, ReviewFormView):
 
 class CombinedChronologyView(ReviewMixin, TemplateView):
     template_name = "reviews/evidence/chronology.html"
+    verb = V.READ_EVIDENCE
     read_label = gettext_lazy("Combined chronology")
 
     def get_context_data(self, **kwargs):
@@ -220,16 +215,13 @@ class DocumentsView(ReviewFormView):
 
     template_name = "reviews/exports/documents.html"
     form_class = forms.ReviewDocumentForm
+    verb = V.READ_EVIDENCE
+    post_verb = V.UPLOAD_DOCUMENT
     read_label = gettext_lazy("Documents")
 
     def get_context_data(self, **kwargs):
         kwargs["documents"] = list(selectors_parts.review_documents(review=self.review))
         return super().get_context_data(**kwargs)
-
-    def form_invalid(self, form):
-        # The page lists the documents again: that is a read too.
-        self.log_read(str(self.read_label))
-        return super().form_invalid(form)
 
     def perform(self, form):
         document = evidence.review_document_upload(
@@ -252,11 +244,19 @@ class DocumentDownloadView(ReviewMixin, View):
     """The only way to a review's file: after the access check, logged, never cached."""
 
     http_method_names = ["get"]
+    verb = V.READ_EVIDENCE
 
-    def get(self, request, *args, **kwargs):
-        document = selectors_parts.review_document_for(
+    @cached_property
+    def document(self):
+        return selectors_parts.review_document_for(
             review=self.review, review_document_id=self.kwargs["review_document_id"]
         )
+
+    def verb_object(self):
+        return self.document
+
+    def get(self, request, *args, **kwargs):
+        document = self.document
         self.log_read(_("Document: %(name)s") % {"name": document.original_name})
         return private_attachment(document)
 
@@ -265,6 +265,7 @@ class ExportView(ReviewMixin, View):
     """The executive summary or the action plan as a PDF; every export is logged as a read."""
 
     http_method_names = ["get"]
+    verb = V.EXPORT
 
     def check_object_access(self):
         super().check_object_access()

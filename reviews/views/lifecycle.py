@@ -13,11 +13,13 @@ from partnerships.tenancy import PartnershipViewMixin
 from partnerships.views import ServiceFormView
 
 from .. import clocks, forms, selectors
-from ..models import REVIEW_TRANSITIONS, ReviewStatus
+from ..models import HOLDABLE, REVIEW_TRANSITIONS, ReviewStatus
+from ..permissions import ReviewVerb
 from ..services import lifecycle
 from .base import ReviewFormView, ReviewMixin
 
 S = ReviewStatus
+V = ReviewVerb
 
 # The button that takes a review to each status.
 STEP_LABELS = {
@@ -54,6 +56,8 @@ class ReviewListView(PartnershipViewMixin, TemplateView):
         reviews = list(
             selectors.reviews_accessible(user=self.request.user, partnership=self.partnership)
         )
+        # Each review listed shows its reference and pseudonym: a read of each.
+        lifecycle.reviews_read(user=self.request.user, reviews=reviews, what=_("Review list"))
         context.update(
             reviews=[(review, clocks.review_clocks(review)) for review in reviews],
             counts=[
@@ -137,35 +141,46 @@ class ReviewDetailView(ReviewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         review = selectors.review_detail(review=self.review)
+        access = self.access
         next_steps = [
             (status, STEP_LABELS[status])
             for status in REVIEW_TRANSITIONS[review.status]
-            if status in STEP_LABELS and review.status != S.ON_HOLD
+            if status in STEP_LABELS and review.status != S.ON_HOLD and access.can(V.ADVANCE)
         ]
         context.update(
             review=review,
             clocks=clocks.review_clocks(review),
             next_steps=next_steps,
-            may_hold=review.status in {S.SCOPING, S.EVIDENCE_GATHERING, S.DRAFTING},
+            may_hold=review.status in HOLDABLE and access.can(V.HOLD),
+            may_resume=review.status == S.ON_HOLD and access.can(V.HOLD),
             on_hold=review.status == S.ON_HOLD,
             current_hold=next((h for h in review.holds.all() if h.ended_on is None), None),
-            extra_sections=self.extra_sections(review),
+            # An agency author sees their own organisation's requests only.
+            agency_requests=[
+                agency_request
+                for agency_request in review.agency_requests.all()
+                if access.allows(V.READ_EVIDENCE, agency_request)
+            ],
+            extra_sections=self.extra_sections(),
             decision_maker=selectors.decision_maker(partnership=self.partnership),
         )
         return context
 
-    def extra_sections(self, review) -> list[str]:
-        """Templates of the review's other parts, included in order with this page's context."""
-        return [
-            "reviews/evidence/section.html",
-            "reviews/action_plan/section.html",
-            "reviews/exports/section.html",
+    def extra_sections(self) -> list[str]:
+        """Templates of the review's other parts that this reader may see, included in order
+        with this page's context."""
+        sections = [
+            ("reviews/evidence/section.html", V.READ),
+            ("reviews/action_plan/section.html", V.READ_ACTION_PLAN),
+            ("reviews/exports/section.html", V.EXPORT),
         ]
+        return [template for template, verb in sections if self.access.allows(verb)]
 
 
 class AdvanceView(ReviewFormView):
     template_name = "reviews/form_page.html"
     form_class = forms.AdvanceForm
+    verb = V.ADVANCE
 
     @cached_property
     def step(self) -> str:
@@ -203,6 +218,7 @@ class AdvanceView(ReviewFormView):
 class HoldView(ReviewFormView):
     template_name = "reviews/form_page.html"
     form_class = forms.HoldForm
+    verb = V.HOLD
 
     def get_context_data(self, **kwargs):
         kwargs.update(
@@ -222,6 +238,7 @@ class HoldView(ReviewFormView):
 class ResumeView(ReviewFormView):
     template_name = "reviews/form_page.html"
     form_class = forms.ResumeForm
+    verb = V.HOLD
 
     def get_context_data(self, **kwargs):
         kwargs.update(heading=_("Resume the review"), cancel_url=review_url(self.review))
@@ -239,6 +256,8 @@ class AccessView(ReviewFormView):
 
     template_name = "reviews/access.html"
     form_class = forms.GrantForm
+    verb = V.MANAGE_ACCESS
+    read_label = _("Access")
 
     def get_form_kwargs(self):
         members = list(selectors.grantable_members(review=self.review))
@@ -267,6 +286,7 @@ class RevokeView(ReviewMixin, TemplateView):
     """POST only: take someone's access away (a button on the access page)."""
 
     http_method_names = ["post"]
+    verb = V.MANAGE_ACCESS
 
     def post(self, request, *args, **kwargs):
         from django.core.exceptions import ValidationError
@@ -289,6 +309,8 @@ class RevokeView(ReviewMixin, TemplateView):
 
 class AccessLogView(ReviewMixin, TemplateView):
     template_name = "reviews/access_log.html"
+    verb = V.READ_ACCESS
+    read_label = _("Access log")
 
     def get_context_data(self, **kwargs):
         from django.core.paginator import Paginator

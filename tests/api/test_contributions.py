@@ -145,6 +145,11 @@ def test_submitting_without_an_answer_is_refused(police_officer, contribution):
         ({"revision": 1, "answer": "A", "figures": [{"label": "X", "value": "lots"}]}, "figures"),
         ({"answer": "A"}, "revision"),
         ({"revision": "one", "answer": "A"}, "revision"),
+        ({"revision": 1, "answer": "Rose\x1b[2J by 12%"}, "answer"),
+        (
+            {"revision": 1, "answer": "A", "figures": [{"label": "X\r\nY", "value": "1"}]},
+            "figures",
+        ),
     ],
 )
 def test_bad_fields_are_named_and_change_nothing(police_officer, contribution, body, field):
@@ -174,6 +179,61 @@ def test_malformed_json_unsupported_media_and_oversized_bodies(
     assert (malformed.status_code, malformed.json()["code"]) == (400, "parse_error")
     assert (unsupported.status_code, unsupported.json()["code"]) == (415, "unsupported_media_type")
     assert (oversized.status_code, oversized.json()["code"]) == (413, "payload_too_large")
+    assert _state() == before
+
+
+def test_control_characters_are_refused_by_field_but_an_answer_keeps_its_lines(
+    police_officer, contribution
+):
+    client = api(police_officer)
+    before = _state()
+
+    refused = draft(
+        client,
+        contribution,
+        {"revision": 1, "answer": "A\x07", "figures": [{"label": "X\nY", "value": "1"}]},
+    )
+
+    assert refused.status_code == 400
+    assert refused.json()["fields"] == {
+        "answer": ["This field must not contain control characters."],
+        "figures": {
+            "0": {"label": ["This field must not contain line breaks or control characters."]}
+        },
+    }
+    assert _state() == before
+
+    saved = draft(client, contribution, {"revision": 1, "answer": "Rose.\r\n\r\n\tBy 12%."})
+    assert saved.status_code == 200
+    contribution.refresh_from_db()
+    assert contribution.answer == "Rose.\r\n\r\n\tBy 12%."
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a": ' * 100_000 + "1" + "}" * 100_000,
+        '{"revision": 1, "answer": "", "figures": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    ],
+    ids=["arrays", "objects", "inside-a-field"],
+)
+def test_deeply_nested_json_is_a_parse_error_that_changes_nothing(
+    police_officer, contribution, body
+):
+    """Nesting deeper than the JSON decoder can recurse is malformed input, not a server error."""
+    client = api(police_officer)
+    before = _state()
+
+    response = draft(client, contribution, body)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "status": 400,
+        "code": "parse_error",
+        "detail": "The JSON is nested too deeply.",
+        "fields": {},
+    }
     assert _state() == before
 
 

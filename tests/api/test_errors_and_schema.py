@@ -5,6 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from plans.models import ProgressUpdate
+from tests.conftest import signed_in
+
 from .conftest import api
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +43,26 @@ def test_an_oversized_body_is_refused_before_it_is_read(police_officer, settings
         "detail": "The request body is too large.",
         "fields": {},
     }
+
+
+@pytest.mark.parametrize("body", ["malformed multipart", "over the size limit"])
+def test_a_body_that_cannot_be_read_is_refused_in_the_shape(police_officer, action, settings, body):
+    """Signed in with a session (as the browsable docs are), so Django's CSRF check reads it."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = signed_in(police_officer)
+    url = f"/api/v1/p/trafford/actions/{action.pk}/progress/"
+    if body == "malformed multipart":
+        response = client.post(url, "--x\r\nbroken", content_type="multipart/form-data")
+    else:
+        response = client.post(url, {"narrative": "a" * 2000})
+
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == SHAPE
+    assert (response.status_code, response.json()["status"]) == {
+        "malformed multipart": (415, 415),
+        "over the size limit": (413, 413),
+    }[body]
+    assert not ProgressUpdate.objects.exists()
 
 
 def test_pages_outside_the_api_keep_their_html_404(client, db):

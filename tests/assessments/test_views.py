@@ -157,7 +157,9 @@ def test_requesting_contributions_from_the_page(
     police,
     police_officer,
     django_capture_on_commit_callbacks,
+    settings,
 ):
+    settings.CSP_SITE_URL = "http://127.0.0.1:8101"
     form = url("request_contributions", partnership, assessment_id=open_assessment.pk)
     day = due_in(10)
     data = {
@@ -187,7 +189,33 @@ def test_requesting_contributions_from_the_page(
     assert response.status_code == 302
     assert ContributionRequest.objects.get().organisation == police
     assert [message.to for message in mail.outbox] == [["analyst@example.org"]]
-    assert reverse("assessments:my_requests") in mail.outbox[0].body
+    # The link starts with the site's address (as every email's does), not the request's Host.
+    assert "http://127.0.0.1:8101" + reverse("assessments:my_requests") in mail.outbox[0].body
+
+
+def test_a_request_title_with_a_line_break_is_refused_by_field_and_changes_nothing(
+    coordinator_client, open_assessment, partnership, police
+):
+    form = url("request_contributions", partnership, assessment_id=open_assessment.pk)
+    day = due_in(10)
+    data = {
+        "organisations": [police.pk],
+        "title": "Violence data",
+        "questions": "What changed?\r\n\r\nWhy?",
+        "due_date_0": str(day.day),
+        "due_date_1": str(day.month),
+        "due_date_2": str(day.year),
+    }
+    before = _state()
+
+    titled = coordinator_client.post(form, {**data, "title": "Violence\r\nBcc: all@example.org"})
+    asked = coordinator_client.post(form, {**data, "questions": "What changed?\x1b[2J"})
+
+    assert titled.status_code == asked.status_code == 400
+    assert "Title must not contain line breaks or control characters" in titled.content.decode()
+    assert "Questions must not contain control characters" in asked.content.decode()
+    assert _state() == before
+    assert mail.outbox == []
 
 
 def test_a_partner_answers_through_my_requests(police_request, police_officer, partnership):

@@ -86,13 +86,58 @@ def assert_accessible(page: Page) -> None:
     pytest.fail("\n".join(lines), pytrace=False)
 
 
+# Chromium reports what the Content-Security-Policy blocked (or a header it could not read) on the
+# console, with JavaScript on or off; with it on, the page also fires securitypolicyviolation.
+_POLICY_MESSAGE = re.compile(
+    r"Content Security Policy|Refused to|Permissions[- ]Policy|Unrecognized feature", re.I
+)
+_RECORD_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  (window.__policyViolations ||= []).push(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${where}`
+  );
+});
+"""
+
+
+class PolicyWatch:
+    """Every Content-Security-Policy or Permissions-Policy complaint a page makes."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.messages: list[str] = []
+        page.on("console", self._console)
+        page.add_init_script(_RECORD_VIOLATIONS)
+
+    def _console(self, message) -> None:
+        if _POLICY_MESSAGE.search(message.text):
+            self.messages.append(f"{message.text} ({message.location.get('url')})")
+
+    def violations(self) -> list[str]:
+        seen = list(self.messages)
+        if self.page.context not in _NO_JS_CONTEXTS:
+            seen += self.page.evaluate("window.__policyViolations || []")
+        return seen
+
+
+def assert_no_policy_violations(watch: PolicyWatch) -> None:
+    violations = watch.violations()
+    if violations:
+        lines = [f"{len(violations)} policy violation(s) on {watch.page.url}:"]
+        lines.extend(f"- {violation}" for violation in violations)
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
 class Visitor:
-    """One person at one browser: every page they reach is checked for accessibility."""
+    """One person at one browser: every page they reach is checked for accessibility, and for
+    anything the Content-Security-Policy had to block."""
 
     def __init__(self, page: Page, base_url: str, *, java_script_enabled: bool):
         self.page = page
         self.base_url = base_url
         self.java_script_enabled = java_script_enabled
+        self.policy = PolicyWatch(page)
 
     def _loaded(self) -> None:
         # GOV.UK Frontend marks the body once its script has run: proof JavaScript is on, or off.
@@ -105,6 +150,7 @@ class Visitor:
             ':not([data-prevent-double-click="true"])'
         )
         assert loose.count() == 0, [loose.nth(i).inner_html() for i in range(loose.count())]
+        assert_no_policy_violations(self.policy)
 
     def open(self, path_or_url: str) -> int:
         """Go to a path (or a full URL, as from an email); returns the HTTP status."""
@@ -156,9 +202,11 @@ def java_script_enabled(request) -> bool:
 
 @pytest.fixture
 def new_visitor(
-    browser: Browser, live_server, java_script_enabled: bool
+    browser: Browser, live_server, java_script_enabled: bool, settings
 ) -> Iterator[Callable[[], Visitor]]:
     """Makes a visitor in a fresh browser context (no cookies), JavaScript on or off."""
+    # Links in emails lead to the server the browser talks to, as `make run` arranges.
+    settings.CSP_SITE_URL = live_server.url
     contexts = []
 
     def make() -> Visitor:

@@ -4,6 +4,7 @@ accepts and sends it for review, a strategy group member approves it, and a scru
 reads the approved version only."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -94,9 +95,10 @@ def test_the_assessment_from_first_draft_to_approval(new_visitor, partnership, c
     visitor.page.get_by_label("Trafford Police").check()
     visitor.fill("Title", "Violence in the night-time economy")
     visitor.fill("Questions", "What do calls for service show?")
-    visitor.fill("Day", "15")
-    visitor.fill("Month", "1")
-    visitor.fill("Year", "2099")
+    due = date.today() + timedelta(days=30)  # a due date is at most a year ahead
+    visitor.fill("Day", str(due.day))
+    visitor.fill("Month", str(due.month))
+    visitor.fill("Year", str(due.year))
     visitor.click_button("Send requests")
     summary = visitor.page.get_by_test_id("contribution-summary").inner_text()
     assert "1 of 1 awaiting an answer" in summary

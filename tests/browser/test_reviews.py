@@ -145,3 +145,62 @@ def test_a_review_from_notification_to_monitoring(new_visitor, partnership, coor
     assert councillor_visitor.open(f"/p/{partnership.slug}/reviews/{review.pk}/") == 404
     assert AccessLogEntry.objects.filter(user=panel).exists()
     assert not AccessLogEntry.objects.filter(user=councillor).exists()
+
+
+def test_an_agency_author_answers_their_own_request_and_no_more_and_access_ends_with_membership(
+    new_visitor, partnership, coordinator
+):
+    from partnerships.models import Membership
+    from reviews.models import AccessGrant
+    from reviews.services import evidence
+    from tests.reviews.conftest import notify
+    from tests.reviews.conftest_parts import TO_EVIDENCE, TODAY, advance
+
+    from ..factories import organisation_in
+
+    review = advance(notify(partnership, coordinator), coordinator, TO_EVIDENCE)
+    officer = member(partnership, Role.CONTRIBUTOR, seat=Seat.POLICE, full_name="Priya Constable")
+    lifecycle.access_grant(
+        acting_user=coordinator, review=review, user=officer, reason=AccessGrant.Reason.AUTHOR
+    )
+    for seat in (Seat.POLICE, Seat.LOCAL_AUTHORITY):
+        evidence.agency_request_create(
+            acting_user=coordinator,
+            review=review,
+            organisation=organisation_in(partnership, seat),
+            kind="chronology",
+            due_date=TODAY,
+        )
+
+    code = backup_codes_replace(acting_user=officer)[0]
+    author = new_visitor()
+    sign_in(author, officer.email, DEFAULT_PASSWORD)
+    pass_two_factor(author, code)
+    author.open(f"/p/{partnership.slug}/reviews/{review.pk}/")
+    main = author.page.locator("main").inner_text()
+    for control in ("Start drafting", "Put on hold", "Manage access", "Who has access"):
+        assert control not in main
+    assert "Trafford Local authority" not in main  # the council's request is not theirs
+    author.follow(
+        author.page.get_by_test_id("agency-requests").get_by_role("link", name="Trafford Police")
+    )
+    author.click_link("Add an entry")
+    author.fill("What happened", "Called to a disturbance at the address.")
+    _fill_date(author, "Date", TODAY)
+    author.click_button("Add the entry")
+    assert "Entry added." in author.page.locator("main").inner_text()
+    assert author.open(f"/p/{partnership.slug}/reviews/{review.pk}/access/") == 404
+
+    # The coordinator removes the officer from the partnership; invited back, they find nothing.
+    code = backup_codes_replace(acting_user=coordinator)[0]
+    coordinator_visitor = new_visitor()
+    sign_in(coordinator_visitor, coordinator.email, DEFAULT_PASSWORD)
+    pass_two_factor(coordinator_visitor, code)
+    coordinator_visitor.open(f"/p/{partnership.slug}/people/")
+    coordinator_visitor.click_link("Remove Priya Constable")
+    coordinator_visitor.click_button("Remove from partnership")
+    assert not Membership.objects.filter(user=officer).exists()
+    member(partnership, Role.CONTRIBUTOR, user=officer, seat=Seat.POLICE)
+    assert author.open(f"/p/{partnership.slug}/reviews/{review.pk}/") == 404
+    author.open(f"/p/{partnership.slug}/reviews/")
+    assert review.reference not in author.page.locator("main").inner_text()

@@ -70,6 +70,21 @@ def test_an_invitation_emails_a_single_use_link_that_makes_the_membership(
     assert Membership.objects.filter(user__email="new.officer@example.org").count() == 1
 
 
+def test_an_invitation_goes_with_a_one_line_subject_whatever_the_partnership_is_called(
+    partnership, coordinator, django_capture_on_commit_callbacks
+):
+    """A name with a line break (an import, an older row) must not stop the email."""
+    type(partnership).objects.filter(pk=partnership.pk).update(name="Trafford\r\nCSP")
+    partnership.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = _invite(partnership, coordinator)
+
+    assert mail.outbox[-1].subject == "You are invited to Trafford CSP on CSP Portal"
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None
+
+
 def test_a_second_invitation_to_the_same_email_is_refused(partnership, coordinator):
     _invite(partnership, coordinator)
     before = (Invitation.objects.count(), AuditEvent.objects.count())

@@ -106,8 +106,10 @@ def test_the_invite_form_shows_field_errors_and_sends_nothing(partnership, coord
 
 
 def test_inviting_through_the_page_sends_the_email(
-    partnership, coordinator_client, django_capture_on_commit_callbacks
+    partnership, coordinator_client, django_capture_on_commit_callbacks, settings
 ):
+    # `make run PORT=8101`: the link follows the site's address, not the request's Host.
+    settings.CSP_SITE_URL = "http://127.0.0.1:8101"
     organisation = organisation_in(partnership, Seat.HEALTH)
     with django_capture_on_commit_callbacks(execute=True):
         response = coordinator_client.post(
@@ -125,7 +127,7 @@ def test_inviting_through_the_page_sends_the_email(
     invitation = Invitation.objects.get()
     assert (invitation.email, invitation.organisation) == ("sam.patel@nhs.example", organisation)
     assert mail.outbox[0].to == ["sam.patel@nhs.example"]
-    assert "http://testserver/account/invitations/" in mail.outbox[0].body
+    assert "\nhttp://127.0.0.1:8101/account/invitations/" in mail.outbox[0].body
 
 
 def test_an_organisation_from_another_partnership_is_not_offered_or_accepted(

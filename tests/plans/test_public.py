@@ -14,6 +14,7 @@ from plans.models import (
 )
 from plans.services import approval, drafting
 from plans.services import documents as document_services
+from tests.conftest import signed_in
 from tests.factories import PartnershipFactory
 from tests.pdf import read_pdf
 
@@ -188,6 +189,18 @@ def test_the_summary_pdf_read_back(client, published, signers, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         assert client.get(pdf_url(published.partnership)).content == response.content
     assert PlanDocument.objects.get(kind=DocumentKind.SUMMARY).finished_at == document.finished_at
+
+
+def test_the_summary_pdf_is_private_to_someone_signed_in(
+    published, coordinator, signers, django_capture_on_commit_callbacks
+):
+    """The same file, but their response carries their session cookie: no cache may keep it."""
+    response = get_pdf(
+        signed_in(coordinator), published.partnership, django_capture_on_commit_callbacks
+    )
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_while_the_pdf_is_made_the_visitor_is_told_and_may_choose_to_wait(

@@ -202,6 +202,24 @@ def test_an_email_says_only_the_title_partnership_due_date_and_link(requests, pe
     assert message.extra_headers["Message-ID"].startswith("<reminder.")
 
 
+def test_a_title_with_a_line_break_is_still_sent_with_a_one_line_subject(requests, people):
+    """Data stored before titles refused control characters must not stop a reminder (a
+    subject with CR/LF raises BadHeaderError): the subject is put on one line."""
+    ContributionRequest.objects.filter(pk=requests["police"].pk).update(
+        title="Violence\r\nBcc: everyone@example.org\x07 data"
+    )
+    reminders_sweep(today=TODAY)
+
+    result = outbox_send(today=TODAY)
+
+    (message,) = sent_to("police@x.org")
+    assert message.subject == (
+        "[Trafford] Due in 7 days: Violence Bcc: everyone@example.org data (Trafford Police)"
+    )
+    assert result.sent == 4 and result.deferred == 0
+    assert set(Notification.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
 def test_a_new_request_is_announced_through_the_outbox_and_shows_in_the_app(
     open_assessment, coordinator, partnership, people, django_capture_on_commit_callbacks
 ):
@@ -249,3 +267,13 @@ def test_the_outbox_rows_commit_with_the_request_or_not_at_all(
             assert Notification.objects.filter(stage="new").count() == 2
             raise RuntimeError
     assert Notification.objects.count() == 0
+
+
+def test_a_reminder_links_to_the_address_the_demo_runs_on(requests, people, settings):
+    settings.CSP_SITE_URL = "http://127.0.0.1:8101"  # as `make run PORT=8101` sets it
+    reminders_sweep(today=TODAY)
+    outbox_send(today=TODAY)
+
+    (message,) = sent_to("police@x.org")
+    links = [word for word in message.body.split() if "://" in word]
+    assert links and all(link.startswith("http://127.0.0.1:8101/") for link in links)

@@ -40,18 +40,16 @@ def _form(owner, **overrides) -> dict:
 
 
 @pytest.fixture
-def panel_member(dhr, coordinator):
+def chair(dhr, coordinator):
     user = member(dhr.partnership, Role.STRATEGY_MEMBER, seat=Seat.HEALTH)
     lifecycle.access_grant(
-        acting_user=coordinator, review=dhr, user=user, reason=AccessGrant.Reason.PANEL
+        acting_user=coordinator, review=dhr, user=user, reason=AccessGrant.Reason.CHAIR
     )
     return user
 
 
-def test_someone_with_access_adds_a_recommendation_and_it_shows_on_the_review(
-    dhr, panel_member, police_org
-):
-    client = signed_in(panel_member)
+def test_the_chair_adds_a_recommendation_and_it_shows_on_the_review(dhr, chair, police_org):
+    client = signed_in(chair)
     assert client.get(url("recommendation_add", dhr)).status_code == 200
 
     response = client.post(url("recommendation_add", dhr), _form(police_org))
@@ -126,14 +124,12 @@ def test_complete_needs_evidence_of_completion(
     assert event.changes["status"] == ["open", "complete"]
 
 
-def test_the_edit_page_shows_the_line_and_logs_the_read(dhr, panel_member, action_line):
-    client = signed_in(panel_member)
+def test_the_edit_page_shows_the_line_and_logs_the_read(dhr, chair, action_line):
+    client = signed_in(chair)
     response = client.get(url("recommendation_edit", dhr, recommendation_id=action_line.pk))
     assert response.status_code == 200
     assert "Share risk assessments" in response.content.decode()
-    assert AccessLogEntry.objects.filter(
-        user=panel_member, what="Action plan: recommendation 1"
-    ).exists()
+    assert AccessLogEntry.objects.filter(user=chair, what="Action plan: recommendation 1").exists()
 
 
 def test_an_edit_made_meanwhile_is_not_silently_overwritten(

@@ -217,9 +217,18 @@ def test_access_is_granted_by_holders_only_and_never_to_scrutiny_or_pcc(
         coordinator.email,
         panel_member.email,
     }
-    # The panel member may grant in turn, because they hold access.
+    # A panel member reads the review but does not decide who else does; the chair does.
+    with pytest.raises(PermissionDenied):
+        lifecycle.access_grant(
+            acting_user=panel_member, review=review, user=newcomer, reason=AccessGrant.Reason.PANEL
+        )
+    assert not ReviewPolicy.has_access(newcomer, review)
+    chair = member(partnership, Role.CONTRIBUTOR)
     lifecycle.access_grant(
-        acting_user=panel_member, review=review, user=newcomer, reason=AccessGrant.Reason.PANEL
+        acting_user=coordinator, review=review, user=chair, reason=AccessGrant.Reason.CHAIR
+    )
+    lifecycle.access_grant(
+        acting_user=chair, review=review, user=newcomer, reason=AccessGrant.Reason.PANEL
     )
     assert ReviewPolicy.has_access(newcomer, review)
 

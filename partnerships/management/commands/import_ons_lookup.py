@@ -39,3 +39,5 @@ class Command(BaseCommand):
         )
         for name in result.partnerships_updated:
             self.stdout.write(f"  updated: {name}")
+        for label, count in result.carried.items():
+            self.stdout.write(f"  carried to the {result.edition} edition: {count} {label}")

@@ -8,9 +8,12 @@ late to a month away (a few already answered); every third partnership an assess
 for the strategy group's sign-off; and a published plan in force with 10 to 20 actions, half of
 which have reported on the last completed quarter. A fifth of the people chose the daily digest.
 
-The data is written with bulk inserts (a benchmark needs volume, not the services' audit trail),
-inside a transaction that is rolled back at the end, so the command can run against any
-database. Emails go to Django's in-memory backend.
+The partnerships are the benchmark's own (named after the lookup's CSPs, in a force area of their
+own), so whatever the database already holds (the demo, real partnerships) cannot collide with
+them; the sweep and the sending also see what is already due there. The data is written with bulk
+inserts (a benchmark needs volume, not the services' audit trail), inside a transaction that is
+rolled back at the end, so the command can run against any database. Emails go to Django's
+in-memory backend.
 """
 
 import time
@@ -36,7 +39,7 @@ from assessments.models import (
 )
 from authorities.models import Nation, Organisation, OrganisationKind, PoliceForceArea
 from partnerships.models import Membership, PartnerOrganisation, Partnership, Role, Seat
-from partnerships.ons_lookup import import_lookup
+from partnerships.ons_lookup import read_lookup
 from partnerships.services import partnership_create
 from plans.models import (
     ActionStatus,
@@ -170,24 +173,39 @@ class Command(BaseCommand):
     # Seeding -------------------------------------------------------------------------------------
 
     def _partnerships(self, lookup: Path, count: int) -> list[Partnership]:
+        """The benchmark's own partnerships, named after the lookup's CSPs, in a force area of
+        their own: the database's partnerships (the demo's, real ones) are never touched, so
+        nothing the benchmark seeds can collide with what they hold."""
         if lookup.exists():
-            result = import_lookup(lookup.read_text(encoding="utf-8-sig"))
-            codes = Partnership.objects.filter(ons_edition=result.edition).values_list(
-                "ons_code", flat=True
+            _edition, rows = read_lookup(lookup.read_text(encoding="utf-8-sig"))
+            csps = {
+                row.csp_code: (row.csp_name, Nation.from_ons_code(row.csp_code)) for row in rows
+            }
+        else:
+            self.stdout.write(f"{lookup} not found: making {count} partnerships up")
+            csps = {
+                f"E22{number:06d}": (f"Partnership {number}", Nation.ENGLAND)
+                for number in range(count)
+            }
+        force, _created = PoliceForceArea.objects.get_or_create(
+            code="E23999999", edition="benchmark", defaults={"name": "Benchmark"}
+        )
+        taken = set(Partnership.objects.values_list("slug", flat=True))
+        partnerships = []
+        for code, (name, nation) in list(csps.items())[:count]:
+            slug = f"benchmark-{code.lower()}"
+            while slug in taken:
+                slug += "-b"
+            partnerships.append(
+                partnership_create(
+                    acting_user=None,
+                    name=f"{name} (benchmark)",
+                    slug=slug,
+                    nation=nation,
+                    police_force_area=force,
+                )
             )
-            return list(Partnership.objects.filter(ons_code__in=list(codes)).order_by("pk")[:count])
-        self.stdout.write(f"{lookup} not found: making {count} partnerships up")
-        force = PoliceForceArea.objects.create(code="E23999999", name="Benchmark", edition="bench")
-        return [
-            partnership_create(
-                acting_user=None,
-                name=f"Benchmark partnership {number}",
-                slug=f"benchmark-{number}",
-                nation=Nation.ENGLAND,
-                police_force_area=force,
-            )
-            for number in range(count)
-        ]
+        return partnerships
 
     def _seed(self, partnerships: list[Partnership], today: date) -> None:
         now = timezone.now()
