@@ -3,6 +3,7 @@
 
 import sys
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -60,8 +61,11 @@ def service_unavailable(request):
         response = HttpResponse(loader.get_template("503.html").render({}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
-    if request is not None and hasattr(request, "session"):
-        # SessionMiddleware leaves a request without a session alone; with one, it would read
-        # it from the database again to decide whether to save it.
-        del request.session
+    if request is not None:
+        # The way out asks the database nothing either: SessionMiddleware leaves a request
+        # without a session alone (with one, it reads it to decide whether to save it), and who
+        # is signed in is not looked up again (PrivateCacheMiddleware asks).
+        if hasattr(request, "session"):
+            del request.session
+        request.user = AnonymousUser()
     return response
