@@ -32,19 +32,24 @@ def enqueue(task, *args, countdown: float | None = None, queue: str | None = Non
     options = {"queue": queue} if queue else {}
     try:
         task.apply_async(args, countdown=countdown, retry_policy=RETRY_POLICY, **options)
+    except BROKER_ERRORS as error:
+        _not_queued(logger.warning, task, error)  # an outage: expected, and it passes
+        return False
     except Exception as error:
         if task.app.conf.task_always_eager:
-            raise  # nothing was published: the task itself ran here (tests) and its errors show
-        # An outage is expected and passes; anything else the broker raises is worth a look.
-        log = logger.warning if isinstance(error, BROKER_ERRORS) else logger.error
-        log(
-            "Could not queue %s; the periodic flush will pick it up. %s: %s",
-            task.name,
-            type(error).__name__,
-            error,
-        )
+            raise  # nothing was published: the task itself ran here (tests), and its errors show
+        _not_queued(logger.error, task, error)  # anything else the broker raises is worth a look
         return False
     return True
+
+
+def _not_queued(log, task, error: Exception) -> None:
+    log(
+        "Could not queue %s; the periodic flush will pick it up. %s: %s",
+        task.name,
+        type(error).__name__,
+        error,
+    )
 
 
 def enqueue_on_commit(task, *args) -> None:
