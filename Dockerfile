@@ -11,4 +11,5 @@ RUN DJANGO_SECRET_KEY=build-only-collectstatic python manage.py collectstatic --
     && useradd --system --home /app csp && mkdir -p /app/var/media && chown -R csp /app/var
 USER csp
 EXPOSE 8000
-CMD ["gunicorn", "csp_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# --timeout above the database's connect and statement timeouts (5 s, 30 s): see settings.py.
+CMD ["gunicorn", "csp_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

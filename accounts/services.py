@@ -33,6 +33,7 @@ from audit.services import audit_record
 from csp_portal.mail import subject_line
 from csp_portal.queue import enqueue_on_commit
 from csp_portal.site import site_url
+from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership
 
 from .models import AccountEmail, AccountEmailKind, ApiToken, User, canonical_email
@@ -295,6 +296,7 @@ def api_token_create(
     name: str,
     memberships: list[Membership],
     expires_on: date | None = None,
+    submission: Submission | None = None,
 ) -> NewApiToken:
     """A new token for the caller's own memberships, lasting until ``expires_on`` (by default
     ``API_TOKEN_DEFAULT_DAYS``, never more than ``API_TOKEN_MAX_DAYS``)."""
@@ -319,6 +321,7 @@ def api_token_create(
     secret = f"{API_TOKEN_MARK}_{prefix}_{secrets.token_urlsafe(32)}"
     expires_at = timezone.make_aware(datetime.combine(expires_on, time.max.replace(microsecond=0)))
     with transaction.atomic():
+        submission_claim(submission)
         # Re-read: only memberships the caller still holds, whatever the form was given.
         held = list(
             Membership.objects.filter(

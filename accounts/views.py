@@ -21,6 +21,7 @@ from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from csp_portal.views import SubmitOnceMixin
 from partnerships.forms import ConfirmForm
 from partnerships.selectors import memberships_of_user
 from partnerships.services import invitation_accept, invitation_by_token
@@ -285,7 +286,7 @@ class ApiTokensView(LoginRequiredMixin, View):
         )
 
 
-class ApiTokenCreateView(LoginRequiredMixin, FormView):
+class ApiTokenCreateView(SubmitOnceMixin, LoginRequiredMixin, FormView):
     form_class = forms.ApiTokenForm
     template_name = "accounts/form_page.html"
     extra_context = {
@@ -311,6 +312,7 @@ class ApiTokenCreateView(LoginRequiredMixin, FormView):
                 name=form.cleaned_data["name"],
                 memberships=list(form.cleaned_data["memberships"]),
                 expires_on=timezone.localdate() + timedelta(days=form.cleaned_data["lasts_days"]),
+                submission=self.submission,
             )
         except ValidationError as error:
             form.add_error(None, error)

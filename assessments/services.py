@@ -18,6 +18,7 @@ from audit.services import audit_record
 from authorities.models import Organisation
 from csp_portal.concurrency import stale_edit_error
 from csp_portal.dates import check_not_too_far
+from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership, Partnership, Role
 
 from . import uploads
@@ -50,10 +51,15 @@ def _locked(model, pk: int):
 
 
 def assessment_start(
-    *, acting_user: User, partnership: Partnership, year_start: int
+    *,
+    acting_user: User,
+    partnership: Partnership,
+    year_start: int,
+    submission: Submission | None = None,
 ) -> StrategicAssessment:
     """Open the assessment for a financial year, with every section the statutory cycle needs."""
     with transaction.atomic():
+        submission_claim(submission)
         if StrategicAssessment.objects.filter(
             partnership=partnership, year_start=year_start
         ).exists():
@@ -159,9 +165,11 @@ def priority_save(
     theme: str,
     rationale: str,
     evidence: str,
+    submission: Submission | None = None,
 ) -> RecommendedPriority:
     """Add a recommended priority, or change one of this assessment's."""
     with transaction.atomic():
+        submission_claim(submission)
         assessment = _locked(StrategicAssessment, assessment.pk)
         _require_editable(assessment)
         taken = assessment.priorities.filter(theme=theme)
@@ -330,10 +338,14 @@ def assessment_approve(
 
 
 def assessment_new_version(
-    *, acting_user: User, assessment: StrategicAssessment
+    *,
+    acting_user: User,
+    assessment: StrategicAssessment,
+    submission: Submission | None = None,
 ) -> StrategicAssessment:
     """Start the next version of an approved assessment as an editable copy of it."""
     with transaction.atomic():
+        submission_claim(submission)
         approved = _locked(StrategicAssessment, assessment.pk)
         if not approved.is_approved:
             raise ValidationError(_("Only an approved assessment can be started again."))
@@ -391,6 +403,7 @@ def contribution_requests_send(
     data_requested: str,
     due_date: date,
     link: str = "",
+    submission: Submission | None = None,
 ) -> list[ContributionRequest]:
     """Ask each organisation the same questions. Each request is answerable by its organisation."""
     errors = {}
@@ -402,6 +415,7 @@ def contribution_requests_send(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        submission_claim(submission)
         assessment = _locked(StrategicAssessment, assessment.pk)
         if assessment.status != AssessmentStatus.CONTRIBUTIONS_OPEN:
             raise ValidationError(
@@ -636,10 +650,15 @@ def contribution_withdraw(
 
 
 def contribution_document_add(
-    *, acting_user: User, contribution: ContributionRequest, upload: UploadedFile
+    *,
+    acting_user: User,
+    contribution: ContributionRequest,
+    upload: UploadedFile,
+    submission: Submission | None = None,
 ) -> ContributionDocument:
     content_type = uploads.checked_content_type(upload)
     with transaction.atomic():
+        submission_claim(submission)
         contribution = _locked_contribution(contribution)
         _require_answerable(acting_user, contribution)
         if contribution.documents.count() >= settings.CSP_DOCUMENTS_PER_CONTRIBUTION:

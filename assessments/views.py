@@ -86,7 +86,10 @@ class AssessmentListView(AssessmentFormView):
 
     def perform(self, form):
         self.started = services.assessment_start(
-            acting_user=self.request.user, partnership=self.partnership, **form.cleaned_data
+            acting_user=self.request.user,
+            partnership=self.partnership,
+            **form.cleaned_data,
+            submission=self.submission,
         )
 
     def get_success_url(self):
@@ -224,6 +227,7 @@ class PriorityEditView(AssessmentMixin, AssessmentFormView):
             assessment=self.assessment,
             priority=self.target,
             **form.cleaned_data,
+            submission=self.submission,
         )
 
     def get_success_url(self):
@@ -300,7 +304,7 @@ class NewVersionView(TransitionView):
 
     def perform(self, form):
         self.newer = services.assessment_new_version(
-            acting_user=self.request.user, assessment=self.assessment
+            acting_user=self.request.user, assessment=self.assessment, submission=self.submission
         )
         messages.success(
             self.request, _("Version %(version)s started.") % {"version": self.newer.version}
@@ -358,6 +362,7 @@ class ContributionRequestView(AssessmentMixin, ServiceFormView):
             assessment=self.assessment,
             link=reverse("assessments:my_requests"),
             **form.cleaned_data,
+            submission=self.submission,
         )
         messages.success(
             self.request,
@@ -566,6 +571,7 @@ class DocumentUploadView(ContributionMixin, AssessmentFormView):
             acting_user=self.request.user,
             contribution=self.contribution,
             upload=form.cleaned_data["file"],
+            submission=self.submission,
         )
         messages.success(self.request, _("%(name)s uploaded.") % {"name": document.original_name})
 

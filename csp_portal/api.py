@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, pagination, parsers, serializers
 from rest_framework.response import Response
 
+from .submissions import IDEMPOTENCY_HEADER, Submission, is_api_key
 from .text import PlainTextValidator, has_plain_text_rule
 
 API_PREFIX = "/api/"
@@ -75,6 +76,19 @@ def exception_handler(exc, context):
 
     set_rollback()
     return Response(body, status=exc.status_code, headers=headers)
+
+
+def idempotent_submission(request) -> Submission | None:
+    """The request's ``Idempotency-Key`` as a submission for the service to claim: the same key
+    sent again (a client retrying after a lost answer) changes nothing. None without one."""
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    if not is_api_key(key):
+        raise exceptions.ValidationError(
+            {IDEMPOTENCY_HEADER: [_("Give a key of 1 to 64 visible characters, such as a UUID.")]}
+        )
+    return Submission(user_id=request.user.pk, key=f"api:{key}")
 
 
 def json_error(status: int, code: str, detail) -> JsonResponse:

@@ -14,7 +14,9 @@ from .text import PlainTextFormMixin
 
 class GovukFormMixin(PlainTextFormMixin):
     """Render fields in order with one primary button; errors go in the page's error summary.
-    Text fields refuse control characters, and single-line ones line breaks (csp_portal/text.py)."""
+    Text fields refuse control characters, and single-line ones line breaks (csp_portal/text.py).
+    The button ignores a second click within a second (GOV.UK Frontend's Button); the server
+    makes sure a form sent twice anyway is acted on once (csp_portal.views.SubmitOnceMixin)."""
 
     submit_label = _("Continue")
     submit_classes = ""
@@ -28,7 +30,15 @@ class GovukFormMixin(PlainTextFormMixin):
         self.helper = FormHelper(self)
         self.helper.label_size = "s"
         self.helper.legend_size = "s"
-        self.helper.add_input(Submit("submit", self.submit_label, css_class=self.submit_classes))
+        self.helper.add_input(
+            Submit(
+                "submit",
+                self.submit_label,
+                css_class=self.submit_classes,
+                data_module="govuk-button",
+                data_prevent_double_click="true",
+            )
+        )
 
 
 class GovukDateField(DateInputField):

@@ -1,10 +1,11 @@
-"""Queue a Celery task without letting a broker outage reach the person using the page.
+"""Queue a Celery task without letting the broker reach the person using the page.
 
 Every task is queued after the transaction that made its data commits (``on_commit``). If the
-broker (Redis) cannot be reached then, the error is logged and the page carries on: the work is
-not lost, because each task's data stays in the database waiting for it (an outbox row, an
-unsent invitation) and the outbox flush that beat runs every minute picks it up once the broker
-is back.
+task cannot be published then, whatever the reason (Redis unreachable, the file-system broker's
+folder missing, anything else the broker raises), one line is logged and the page or command
+carries on: the work is not lost, because each task's data stays in the database waiting for it
+(an outbox row, an unsent invitation, a queued document) and the periodic flushes that beat runs
+every minute pick it up once the broker is back.
 """
 
 import logging
@@ -27,16 +28,28 @@ RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "in
 
 
 def enqueue(task, *args, countdown: float | None = None, queue: str | None = None) -> bool:
-    """Send the task to the broker now. Returns False (and logs) when the broker is unreachable."""
+    """Send the task to the broker now. Returns False (and logs one line) when it cannot."""
     options = {"queue": queue} if queue else {}
     try:
         task.apply_async(args, countdown=countdown, retry_policy=RETRY_POLICY, **options)
     except BROKER_ERRORS as error:
-        logger.warning(
-            "Broker unreachable; %s will be picked up by the outbox flush: %s", task.name, error
-        )
+        _not_queued(logger.warning, task, error)  # an outage: expected, and it passes
+        return False
+    except Exception as error:
+        if task.app.conf.task_always_eager:
+            raise  # nothing was published: the task itself ran here (tests), and its errors show
+        _not_queued(logger.error, task, error)  # anything else the broker raises is worth a look
         return False
     return True
+
+
+def _not_queued(log, task, error: Exception) -> None:
+    log(
+        "Could not queue %s; the periodic flush will pick it up. %s: %s",
+        task.name,
+        type(error).__name__,
+        error,
+    )
 
 
 def enqueue_on_commit(task, *args) -> None:

@@ -5,6 +5,7 @@ Deployment sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DAT
 REDIS_URL; ``manage.py check --deploy`` is then clean.
 """
 
+import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp_portal",
     "csp",
     "accounts",
     "audit",
@@ -116,6 +118,24 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
+# A database that is down, frozen or stuck behind a lock must cost a request seconds, not hold
+# every web worker: connecting gives up after CSP_DB_CONNECT_TIMEOUT, PostgreSQL cancels a
+# statement after CSP_DB_STATEMENT_TIMEOUT and a wait for a lock after CSP_DB_LOCK_TIMEOUT, and
+# the visitor is answered 503 (csp_portal.errors). Seconds; 0 means no limit. docker-compose.yml
+# gives the Celery processes and migrations longer; settings in DATABASE_URL come first.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", int(os.environ.get("CSP_DB_CONNECT_TIMEOUT", "5")))
+    _options["options"] = " ".join(
+        filter(
+            None,
+            [
+                f"-c statement_timeout={int(os.environ.get('CSP_DB_STATEMENT_TIMEOUT', '30'))}s",
+                f"-c lock_timeout={int(os.environ.get('CSP_DB_LOCK_TIMEOUT', '10'))}s",
+                _options.get("options", ""),
+            ],
+        )
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -255,6 +275,11 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+    # The transport writes into these but never makes them: a fresh checkout (or a new
+    # CSP_VAR_DIR) would fail its first publish. Unwritable, publishing fails and is logged.
+    for _folder in (_broker_dir / "processed", _broker_dir / "control"):
+        with contextlib.suppress(OSError):
+            _folder.mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -296,6 +321,15 @@ CSP_UNSENT_EMAIL_GRACE_SECONDS = int(os.environ.get("CSP_UNSENT_EMAIL_GRACE_SECO
 CSP_ASSESSMENT_REVIEW_DAYS = int(os.environ.get("CSP_ASSESSMENT_REVIEW_DAYS", "14"))
 # Days a PCC office has to read an answer to its report request, then close it or ask for more.
 CSP_PCC_ANSWER_REVIEW_DAYS = int(os.environ.get("CSP_PCC_ANSWER_REVIEW_DAYS", "14"))
+# A form (or an API request with an Idempotency-Key) acted on is remembered this long: sent
+# again meanwhile, it changes nothing (csp_portal.submissions).
+CSP_SUBMISSION_TOKEN_HOURS = int(os.environ.get("CSP_SUBMISSION_TOKEN_HOURS", "24"))
+# Plan PDFs: a render still waiting after this long never reached the broker, one still being
+# made after this long lost its worker; the heal queues each again, at most
+# CSP_DOCUMENT_REQUEUE_LIMIT times before the document is shown as failed (plans/tasks.py).
+CSP_DOCUMENT_QUEUED_MINUTES = int(os.environ.get("CSP_DOCUMENT_QUEUED_MINUTES", "5"))
+CSP_DOCUMENT_RENDERING_MINUTES = int(os.environ.get("CSP_DOCUMENT_RENDERING_MINUTES", "10"))
+CSP_DOCUMENT_REQUEUE_LIMIT = int(os.environ.get("CSP_DOCUMENT_REQUEUE_LIMIT", "3"))
 
 CELERY_BEAT_SCHEDULE: dict = {
     "reminders-sweep": {
@@ -311,6 +345,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reminders-flush-outbox": {
         "task": "reminders.tasks.flush_outbox",
         "schedule": timedelta(seconds=REMINDERS_FLUSH_SECONDS),
+    },
+    # Its sibling for plan PDFs whose render was lost (see CSP_DOCUMENT_QUEUED_MINUTES).
+    "plans-heal-documents": {
+        "task": "plans.tasks.heal_plan_documents",
+        "schedule": timedelta(seconds=REMINDERS_FLUSH_SECONDS),
+    },
+    "csp-portal-expire-submissions": {
+        "task": "csp_portal.tasks.expire_submissions",
+        "schedule": timedelta(hours=1),
     },
 }
 
@@ -409,10 +452,15 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "database_unavailable": {"()": "csp_portal.unavailable.OneLineWhenDatabaseUnavailable"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint reports every layout step at INFO; only its warnings matter.
     "loggers": {
+        # One line per request the database could not serve, not one traceback each.
+        "django.request": {"filters": ["database_unavailable"]},
         "axes": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -19,6 +19,7 @@ from accounts.models import User
 from assessments import uploads
 from audit.services import audit_record
 from authorities.models import Nation
+from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership, Partnership, PartnershipStatus, Role
 from partnerships.permissions import Perm, membership_can
 from plans.models import PoliceAndCrimePlanPriority
@@ -113,8 +114,14 @@ def _priority_fields(membership, title, description, exclude=None) -> tuple[str,
 
 @transaction.atomic
 def pcc_priority_add(
-    *, acting_user: User, membership: Membership, title: str, description: str = ""
+    *,
+    acting_user: User,
+    membership: Membership,
+    title: str,
+    description: str = "",
+    submission: Submission | None = None,
 ) -> PoliceAndCrimePlanPriority:
+    submission_claim(submission)
     _require(acting_user, membership, Perm.MANAGE_PCC_PRIORITIES)
     title, description = _priority_fields(membership, title, description)
     area_id = membership.partnership.police_force_area_id
@@ -300,6 +307,7 @@ def report_request_create(
     title: str,
     body: str,
     due_date: date | None,
+    submission: Submission | None = None,
 ) -> ReportRequest:
     """Formally ask the partnership for a report; its coordinators are told at once and
     reminded before the due date."""
@@ -323,6 +331,7 @@ def report_request_create(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        submission_claim(submission)
         report_request = ReportRequest(
             partnership=membership.partnership,
             title=title,
@@ -351,6 +360,7 @@ def report_request_answer(
     report_request: ReportRequest,
     body: str,
     files: Iterable[UploadedFile] = (),
+    submission: Submission | None = None,
 ) -> ReportRequestEntry:
     """The partnership's answer: text, and any documents (type- and size-checked)."""
     _require(acting_user, membership, Perm.ANSWER_REPORT_REQUESTS)
@@ -376,6 +386,7 @@ def report_request_answer(
     stored = []
     try:
         with transaction.atomic():
+            submission_claim(submission)
             report_request = _locked_request(membership, report_request)
             before = _move(report_request, ReportRequestStatus.ANSWERED)
             report_request.save(update_fields=["status", "status_changed_at"])
@@ -416,6 +427,7 @@ def report_request_ask_more(
     report_request: ReportRequest,
     body: str,
     due_date: date | None,
+    submission: Submission | None = None,
 ) -> ReportRequest:
     """Ask for more on an answered (or closed) request: it is reopened with a new due date."""
     _require(acting_user, membership, Perm.REQUEST_REPORTS)
@@ -431,6 +443,7 @@ def report_request_ask_more(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        submission_claim(submission)
         report_request = _locked_request(membership, report_request)
         before = _move(report_request, ReportRequestStatus.REQUESTED)
         report_request.due_date = due_date
@@ -511,10 +524,12 @@ def combination_approval_record(
     approved_on: date | None,
     reference: str,
     note: str = "",
+    submission: Submission | None = None,
 ) -> CombinationApproval:
     """Record the PCC's approval of combining two or more English partnerships of their force
     area. Welsh partnerships, partnerships of another force area or where this person holds no
     PCC-office membership, and partnerships already merged are refused."""
+    submission_claim(submission)
     _require(acting_user, membership, Perm.APPROVE_COMBINATIONS)
     errors: dict[str, str] = {}
     chosen = {partnership.pk for partnership in partnerships}

@@ -77,7 +77,10 @@ class PccPriorityEditView(PccPriorityMixin, ServiceFormView):
     def perform(self, form):
         if self.target is None:
             services.pcc_priority_add(
-                acting_user=self.request.user, membership=self.membership, **form.cleaned_data
+                acting_user=self.request.user,
+                membership=self.membership,
+                **form.cleaned_data,
+                submission=self.submission,
             )
         else:
             services.pcc_priority_update(
@@ -152,6 +155,7 @@ class ReportRequestCreateView(ServiceFormView):
             acting_user=self.request.user,
             membership=self.membership,
             **form.cleaned_data,
+            submission=self.submission,
         )
         messages.success(self.request, _("Request sent to the partnership's coordinators."))
 
@@ -237,6 +241,7 @@ class ReportRequestAnswerView(ReportRequestMixin, ServiceFormView):
             report_request=self.report_request,
             body=form.cleaned_data["body"],
             files=form.cleaned_data["file"],
+            submission=self.submission,
         )
         messages.success(self.request, _("Answer sent to the PCC's office."))
 
@@ -257,6 +262,7 @@ class ReportRequestAskMoreView(ReportRequestMixin, ServiceFormView):
             membership=self.membership,
             report_request=self.report_request,
             **form.cleaned_data,
+            submission=self.submission,
         )
         messages.success(self.request, _("Request reopened: the coordinators have been told."))
 
@@ -344,7 +350,10 @@ class CombinationApproveView(ServiceFormView):
 
     def perform(self, form):
         services.combination_approval_record(
-            acting_user=self.request.user, membership=self.membership, **form.cleaned_data
+            acting_user=self.request.user,
+            membership=self.membership,
+            **form.cleaned_data,
+            submission=self.submission,
         )
 
     def get_success_url(self):

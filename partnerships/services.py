@@ -19,6 +19,7 @@ from authorities.models import LocalAuthorityDistrict, Nation, Organisation, Pol
 from csp_portal.mail import subject_line
 from csp_portal.queue import enqueue_on_commit
 from csp_portal.site import site_url
+from csp_portal.submissions import Submission, submission_claim
 
 from .hooks import MembershipChange, membership_changed
 from .models import (
@@ -106,8 +107,14 @@ def partnership_merge(
 
 @transaction.atomic
 def partner_organisation_add(
-    *, acting_user: User | None, partnership: Partnership, organisation: Organisation, seat: str
+    *,
+    acting_user: User | None,
+    partnership: Partnership,
+    organisation: Organisation,
+    seat: str,
+    submission: Submission | None = None,
 ) -> PartnerOrganisation:
+    submission_claim(submission)
     if organisation.kind not in SEAT_ORGANISATION_KINDS[seat]:
         raise ValidationError(
             {
@@ -326,8 +333,10 @@ def invitation_create(
     role: str,
     organisation: Organisation,
     accept_url: Callable[[str], str],
+    submission: Submission | None = None,
 ) -> Invitation:
     """Invite someone by email. ``accept_url`` turns the secret token into the link they follow."""
+    submission_claim(submission)
     email = canonical_email(email)
     _assert_organisation_on_partnership(partnership, organisation)
     if Membership.objects.filter(partnership=partnership, user__email=email).exists():

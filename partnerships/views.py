@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView
 
 from audit.selectors import audit_actions_for_partnership, audit_events_for_partnership
 from csp_portal.site import site_url
+from csp_portal.views import SubmitOnceMixin
 
 from . import forms, selectors, services
 from .permissions import Perm, membership_can
@@ -58,8 +59,10 @@ class PeopleView(PartnershipViewMixin, TemplateView):
         return context
 
 
-class ServiceFormView(PartnershipViewMixin, FormView):
-    """A form whose valid submission calls one service; a ValidationError goes back on the form."""
+class ServiceFormView(SubmitOnceMixin, PartnershipViewMixin, FormView):
+    """A form whose valid submission calls one service; a ValidationError goes back on the form.
+    A service that makes something is given ``submission=self.submission``: the form is then
+    acted on once, however often it is sent (csp_portal.views.SubmitOnceMixin)."""
 
     success_message = ""
 
@@ -84,14 +87,18 @@ class ServiceFormView(PartnershipViewMixin, FormView):
         try:
             self.perform(form)
         except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+            return self.refused(form, error)
         if self.success_message:
             messages.success(self.request, self.success_message % form.cleaned_data)
         return redirect(self.get_success_url())
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def refused(self, form, error: ValidationError):
+        """The service said no: its reasons go on the form, which is shown again."""
+        form.add_error(None, error)
+        return self.form_invalid(form)
 
     def perform(self, form):
         raise NotImplementedError
@@ -111,6 +118,7 @@ class InviteView(ServiceFormView):
                 reverse("accounts:invitation_accept", kwargs={"token": token})
             ),
             **form.cleaned_data,
+            submission=self.submission,
         )
 
     def get_success_url(self):
@@ -227,7 +235,10 @@ class PartnerOrganisationAddView(ServiceFormView):
 
     def perform(self, form):
         services.partner_organisation_add(
-            acting_user=self.request.user, partnership=self.partnership, **form.cleaned_data
+            acting_user=self.request.user,
+            partnership=self.partnership,
+            **form.cleaned_data,
+            submission=self.submission,
         )
 
     def get_success_url(self):

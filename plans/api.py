@@ -2,16 +2,19 @@
 action's progress, posting a quarter's progress with measure actuals, and published plans (read
 only). The same selectors and services as the pages."""
 
+import contextlib
+
 import django_filters
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from accounts.authentication import api_partnership_ids
-from csp_portal.api import StrictSerializer
+from csp_portal.api import StrictSerializer, idempotent_submission
+from csp_portal.submissions import IDEMPOTENCY_HEADER, AlreadySubmitted
 from partnerships.api import PartnershipAPIMixin
 from partnerships.permissions import Perm
 from partnerships.selectors import memberships_of_user
@@ -98,6 +101,9 @@ class ProgressUpdateSerializer(serializers.Serializer):
     quarter = serializers.CharField(source="period.code")
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     narrative = serializers.CharField()
+    revision = serializers.IntegerField(
+        help_text="Send it back when you correct this quarter: see posting progress."
+    )
     submitted_at = serializers.DateTimeField()
 
 
@@ -150,6 +156,11 @@ class ActualInputSerializer(StrictSerializer):
 
 class ProgressInputSerializer(StrictSerializer):
     quarter = quarter_field()
+    revision = serializers.IntegerField(
+        min_value=0,
+        help_text="The revision of the quarter's update you read (0 when it had none); a report "
+        "made over a newer one is refused.",
+    )
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     narrative = serializers.CharField(max_length=10_000, style={"base_template": "textarea.html"})
     actuals = ActualInputSerializer(many=True, required=False, max_length=100)
@@ -216,9 +227,21 @@ class ActionProgressAPIView(ActionAPIMixin, generics.GenericAPIView):
     serializer_class = ProgressInputSerializer
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                description="Optional, up to 64 visible characters (a UUID will do). A request "
+                "sent again with the same key (a retry after a lost answer) changes nothing and "
+                "is answered with the action as it stands.",
+            )
+        ],
         summary="Post a quarter's progress",
         description="Records (or corrects) the action's update for one quarter, the status it "
-        "has now, and the actual for any of its measures. A measure left out keeps what it had.",
+        "has now, and the actual for any of its measures. A measure left out keeps what it had. "
+        "Send the quarter's `revision` you read (0 for a quarter not yet reported): if someone "
+        "saved the quarter since, nothing changes and you are told who.",
         responses={200: ActionDetailSerializer},
     )
     def post(self, request, *args, **kwargs):
@@ -230,14 +253,18 @@ class ActionProgressAPIView(ActionAPIMixin, generics.GenericAPIView):
         )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        action_progress_report(
-            acting_user=request.user,
-            action=action,
-            quarter=Quarter.from_code(data["quarter"]),
-            narrative=data["narrative"],
-            status=data["status"],
-            actuals={row["measure"]: row["value"] for row in data.get("actuals", [])},
-        )
+        # A key already acted on changes nothing, and is answered, like the first, with the action.
+        with contextlib.suppress(AlreadySubmitted):
+            action_progress_report(
+                acting_user=request.user,
+                action=action,
+                quarter=Quarter.from_code(data["quarter"]),
+                narrative=data["narrative"],
+                status=data["status"],
+                actuals={row["measure"]: row["value"] for row in data.get("actuals", [])},
+                revision=data["revision"],
+                submission=idempotent_submission(request),
+            )
         return self.detail(self.get_object())
 
 

@@ -28,6 +28,17 @@ def actual_field_name(measure: Measure) -> str:
     return f"actual_{measure.pk}"
 
 
+def revisions_shown(revisions: dict[str, int], quarters: list[Quarter]) -> str:
+    """The form's hidden record of what the page showed: each quarter's code and the revision of
+    its update (0 for none), like "2027-1:2 2027-2:0"."""
+    return " ".join(f"{quarter.code}:{revisions.get(quarter.code, 0)}" for quarter in quarters)
+
+
+def _revisions_read(value: str) -> dict[str, int]:
+    pairs = (pair.partition(":") for pair in value.split())
+    return {code: int(revision) for code, _, revision in pairs if revision.isdigit()}
+
+
 class ProgressForm(GovukFormMixin, forms.Form):
     submit_label = _("Save progress")
 
@@ -51,6 +62,9 @@ class ProgressForm(GovukFormMixin, forms.Form):
         max_length=10_000,
         error_messages={"required": _("Say what progress has been made this quarter")},
     )
+    # What the page showed of each quarter, so that a report made over someone else's newer one
+    # is refused (two tabs, two people); a page that says nothing is taken to have seen nothing.
+    revisions = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, action: PlanAction, quarters: list[Quarter], **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +117,7 @@ class ProgressForm(GovukFormMixin, forms.Form):
         super().build_helper()
         if not hasattr(self, "measures"):
             return
-        parts = [Field("quarter"), Field("status"), Field("narrative")]
+        parts = [Field("revisions"), Field("quarter"), Field("status"), Field("narrative")]
         if self.measures:
             hint = format_html(
                 '<div class="govuk-hint">{}</div>',
@@ -121,6 +135,13 @@ class ProgressForm(GovukFormMixin, forms.Form):
 
     def clean_quarter(self) -> Quarter:
         return self.quarters[self.cleaned_data["quarter"]]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("quarter"):
+            seen = _revisions_read(cleaned.get("revisions", ""))
+            cleaned["revision"] = seen.get(cleaned["quarter"].code, 0)
+        return cleaned
 
     def actuals(self) -> dict[int, object]:
         return {

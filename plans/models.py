@@ -419,6 +419,9 @@ class ProgressUpdate(models.Model):
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     narrative = models.TextField(_("progress"))
     status = models.CharField(_("status"), max_length=16, choices=ActionStatus.choices)
+    # The quarter's report (narrative, status and the measures' actuals) as it was last saved: a
+    # report made from an older one is refused (csp_portal.concurrency).
+    revision = models.PositiveIntegerField(default=1)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -554,11 +557,22 @@ class PlanDocument(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Renders lost since it was last asked for (a worker killed, a task that never reached the
+    # broker) that the periodic heal queued again; past a limit it is marked failed instead.
+    requeued = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 "plan", "kind", "content_revision", name="plan_document_once_per_revision"
+            )
+        ]
+        # The heal's query every minute: the few documents waiting or being made.
+        indexes = [
+            models.Index(
+                fields=["status"],
+                condition=Q(status__in=["queued", "rendering"]),
+                name="plan_document_pending",
             )
         ]
 

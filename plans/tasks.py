@@ -30,3 +30,11 @@ def render_plan_document(document_id: int) -> str:
 
     document = plan_document_render(document_id=document_id)
     return document.status if document else "missing"
+
+
+@shared_task(acks_late=True)
+def heal_plan_documents() -> int:
+    """Every minute (beat): plan PDFs whose render was lost are queued again."""
+    from .services.documents import plan_documents_heal
+
+    return plan_documents_heal()

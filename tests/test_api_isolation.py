@@ -38,7 +38,12 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 # A body each write would accept, so that only the lookup can refuse it.
 WRITE_BODIES = {
     "api:contribution_draft": {"revision": 1, "answer": "Written by A", "figures": []},
-    "api:action_progress": {"quarter": "2027-3", "status": "complete", "narrative": "By A"},
+    "api:action_progress": {
+        "quarter": "2027-3",
+        "revision": 0,
+        "status": "complete",
+        "narrative": "By A",
+    },
 }
 # The list routes, and which of B's records they would show were isolation broken.
 LIST_DATA = {"api:contribution_requests": _assessment}

@@ -1,6 +1,7 @@
 """Rules of STYLE.md that a tool can check, so that nobody has to remember them."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,8 +57,6 @@ def test_views_never_import_guardian():
 
 def test_templates_ask_only_for_permissions_that_exist():
     """``{% if can.manage_peeple %}`` would silently hide a button; permissions are named once."""
-    import re
-
     from partnerships.permissions import Perm
 
     asked = {
@@ -68,6 +67,123 @@ def test_templates_ask_only_for_permissions_that_exist():
     }
     assert asked, "the templates ask for permissions through `can`"
     assert {(path, name) for path, name in asked if name not in set(Perm)} == set()
+
+
+# A service whose name says it makes something (or sends, or records it) ...
+MAKES_SOMETHING = re.compile(
+    r"_(create|add|send|start|notify|issue|upload|request|refresh|new_version|record|report|save"
+    r"|sign_off|grant|answer|ask_more|import)$"
+)
+# ... is acted on once per form or API request, unless it cannot make a second anything:
+ONCE_BY_ITSELF = {
+    "plan_document_request": "reuses the document of the plan's state (get_or_create)",
+    "published_summary_request": "the public's plan_document_request, signed out",
+    "contribution_save": "edits the one draft under its revision: a resend is refused as stale",
+    "access_grant": "one grant per person and review: a second is refused, nothing is made",
+    "crime_release_import": "importing a period again replaces it",
+    "password_change_record": "audits the change Django's own password form made",
+    "password_reset_request": "asked signed out (nobody to hold a token); limited per address",
+}
+
+
+def _services() -> dict[str, ast.FunctionDef]:
+    found = {}
+    for app in APPS:
+        for path in [app / "services.py", *sorted((app / "services").glob("*.py"))]:
+            if path.exists():
+                for node in ast.parse(path.read_text()).body:
+                    if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                        found[node.name] = node
+    return found
+
+
+def _calls_from_views_and_api():
+    for name in ("views.py", "api.py"):
+        for path, tree in _modules(name):
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    called = (
+                        func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                    )
+                    yield f"{path.relative_to(ROOT)}:{node.lineno}", called, node
+
+
+def test_every_form_or_request_that_makes_something_is_acted_on_once():
+    """A double click, a resend or a retry must not make two actions, requests or emails: each
+    service that makes something claims the form's one-time token (csp_portal.submissions) in
+    its transaction, and each view and API endpoint calling it hands the token over."""
+    services = _services()
+    called = {name for _, name, _ in _calls_from_views_and_api() if name in services}
+    makers = {name for name in called if MAKES_SOMETHING.search(name)} - set(ONCE_BY_ITSELF)
+    assert makers, "the rule finds the services the views call"
+
+    def claims(scope) -> bool:
+        return any(
+            isinstance(call, ast.Call)
+            and getattr(call.func, "id", "") == "submission_claim"
+            and [ast.unparse(arg) for arg in call.args] == ["submission"]
+            for call in ast.walk(scope)
+        )
+
+    unclaimed = []
+    for name in sorted(makers):
+        node = services[name]
+        takes = any(arg.arg == "submission" for arg in node.args.kwonlyargs)
+        # In the transaction that makes the thing: a failure releases the claim with it.
+        in_transaction = (
+            any(ast.unparse(d) == "transaction.atomic" for d in node.decorator_list)
+            and claims(node)
+        ) or any(
+            isinstance(block, ast.With)
+            and any(
+                ast.unparse(item.context_expr) == "transaction.atomic()" for item in block.items
+            )
+            and claims(block)
+            for block in ast.walk(node)
+        )
+        if not (takes and in_transaction):
+            unclaimed.append(name)
+    not_handed_over = [
+        f"{where} {name}"
+        for where, name, call in _calls_from_views_and_api()
+        if name in makers and not any(keyword.arg == "submission" for keyword in call.keywords)
+    ]
+    assert (unclaimed, not_handed_over) == ([], [])
+    assert set(ONCE_BY_ITSELF) <= set(services), "an exemption names a service that is gone"
+
+
+def test_every_button_that_sends_a_form_ignores_a_second_click():
+    """GOV.UK Frontend's Button drops a second click within a second: every button of a form
+    that writes carries ``data-prevent-double-click``, whether a template writes it or the
+    form's layout (csp_portal.forms.GovukFormMixin, the one place a layout button is made)."""
+    offenders = []
+    for path in ROOT.glob("**/templates/**/*.html"):
+        if ".venv" in path.parts:
+            continue
+        text = path.read_text()
+        for form in re.finditer(r"<form\b[^>]*>.*?</form>", text, re.S):
+            if 'method="post"' not in form.group(0).split(">", 1)[0]:
+                continue
+            for button in re.finditer(
+                r"<button\b[^>]*>|<input\b[^>]*type=\"submit\"[^>]*>", form.group(0)
+            ):
+                tag = button.group(0)
+                if 'type="button"' in tag:
+                    continue
+                if 'data-prevent-double-click="true"' not in tag:
+                    offenders.append(f"{path.relative_to(ROOT)}: {tag[:60]}")
+    made_in_code = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for app in [*APPS, ROOT / "csp_portal"]
+        for path in app.rglob("*.py")
+        if "migrations" not in path.parts
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") in {"Submit", "Button"}
+        and not any(k.arg == "data_prevent_double_click" for k in node.keywords)
+    ]
+    assert (offenders, made_in_code) == ([], [])
 
 
 def test_links_in_emails_start_with_the_site_address():

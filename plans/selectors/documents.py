@@ -12,7 +12,8 @@ still shows the plan as it stands.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
+from django.conf import settings
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from partnerships.models import Partnership
@@ -28,10 +29,16 @@ from ..models import (
 from . import actions_with_detail
 
 PENDING = frozenset({DocumentStatus.QUEUED, DocumentStatus.RENDERING})
-# A render waiting or running this long was lost (a broker outage when it was queued, a worker
-# killed without redelivery): asking again queues it again.
-STUCK_AFTER = timedelta(minutes=10)
 NONE = "none"
+
+
+def _lost_after() -> dict[str, timedelta]:
+    """A render waiting or running this long was lost (a broker outage when it was queued, a
+    worker killed without redelivery): the heal, or anyone asking again, queues it again."""
+    return {
+        DocumentStatus.QUEUED: timedelta(minutes=settings.CSP_DOCUMENT_QUEUED_MINUTES),
+        DocumentStatus.RENDERING: timedelta(minutes=settings.CSP_DOCUMENT_RENDERING_MINUTES),
+    }
 
 
 def document_for(*, plan: PartnershipPlan, kind: str) -> PlanDocument | None:
@@ -68,7 +75,28 @@ def document_is_stuck(document: PlanDocument) -> bool:
         since = document.started_at
     else:
         return False
-    return since is not None and timezone.now() - since > STUCK_AFTER
+    return since is not None and timezone.now() - since > _lost_after()[document.status]
+
+
+def stuck_documents() -> QuerySet[PlanDocument]:
+    """Every document of a plan's current state whose render was lost, oldest first
+    (``document_is_stuck`` as a query). One of an earlier state will never be served: it goes
+    when the current one is made."""
+    now, lost_after = timezone.now(), _lost_after()
+    return PlanDocument.objects.filter(
+        Q(status=DocumentStatus.QUEUED, requested_at__lt=now - lost_after[DocumentStatus.QUEUED])
+        | Q(
+            status=DocumentStatus.RENDERING,
+            started_at__lt=now - lost_after[DocumentStatus.RENDERING],
+        ),
+        content_revision=F("plan__content_revision"),
+    ).order_by("pk")
+
+
+def document_file_exists(document: PlanDocument) -> bool:
+    """Whether a ready document's file is where the row says (a restore of the database without
+    the media folder leaves rows whose files are gone)."""
+    return bool(document.file) and document.file.storage.exists(document.file.name)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership, PartnerOrganisation, Partnership, Role, Seat
 
 from ..models import (
@@ -118,7 +119,11 @@ def seat_of(membership: Membership) -> str | None:
 
 
 def plan_sign_off(
-    *, acting_user: User, membership: Membership, plan: PartnershipPlan
+    *,
+    acting_user: User,
+    membership: Membership,
+    plan: PartnershipPlan,
+    submission: Submission | None = None,
 ) -> PartnershipPlan:
     """Sign the plan off for the member's seat; the last required sign-off approves it."""
     if (
@@ -128,6 +133,7 @@ def plan_sign_off(
     ):
         raise PermissionDenied
     with transaction.atomic():
+        submission_claim(submission)
         plan = locked_plan(plan.pk)
         if plan.status != PlanStatus.CONSULTATION:
             raise ValidationError(_("Only a plan under consultation can be signed off."))

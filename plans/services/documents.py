@@ -10,30 +10,40 @@ latest of them is out of date and is made again, in the same row (see ``document
 
 import io
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from accounts.models import User
 from audit.services import audit_record
+from csp_portal.queue import enqueue_on_commit
 
 from ..documents import document_filename, render_document
 from ..models import DocumentKind, DocumentStatus, PartnershipPlan, PlanDocument
 from ..selectors.documents import (
-    STUCK_AFTER,
+    DocumentState,
+    document_file_exists,
     document_for,
     document_is_current,
     document_is_stuck,
+    document_state,
     plan_for_rendering,
+    stuck_documents,
 )
 from ..tasks import TRANSIENT_ERRORS, render_plan_document
 
 logger = logging.getLogger(__name__)
 
 ERROR_LENGTH = 2000
+# The public may have a failed summary made again at most this often.
+FAILED_RETRY_AFTER = timedelta(minutes=10)
+# Documents the heal looks at in one run; the next run, a minute later, takes the rest.
+HEAL_BATCH = 100
 
 
 def plan_document_request(
@@ -67,6 +77,7 @@ def plan_document_request(
                     requested_at=timezone.now(),
                     started_at=None,
                     finished_at=None,
+                    requeued=0,
                 )
             )
             document.refresh_from_db()
@@ -79,9 +90,9 @@ def plan_document_request(
                     target=plan,
                     changes={"document": [None, f"{kind} r{plan.content_revision}"]},
                 )
-            # robust: a broker outage must not turn the request into an error page; the document
-            # stays queued and counts as stuck after STUCK_AFTER, when asking again re-queues it.
-            transaction.on_commit(lambda: render_plan_document.delay(document.pk), robust=True)
+            # A broker outage must not turn the request into an error page: the document stays
+            # queued, and the periodic heal (plan_documents_heal) queues it again.
+            enqueue_on_commit(render_plan_document, document.pk)
     return document
 
 
@@ -156,14 +167,94 @@ def plan_document_fail(*, document_id: int, error: str) -> PlanDocument | None:
 
 def published_summary_request(*, plan: PartnershipPlan) -> PlanDocument:
     """The public's way to the published summary PDF. Asks for it like a member would, except
-    that a failed render is tried again at most once every ``STUCK_AFTER``: anonymous visitors
-    must not be able to keep a worker busy with a document that keeps failing."""
+    that a failed render is tried again at most once every ``FAILED_RETRY_AFTER``: anonymous
+    visitors must not be able to keep a worker busy with a document that keeps failing."""
     document = document_for(plan=plan, kind=DocumentKind.SUMMARY)
     if (
         document is not None
         and document.status == DocumentStatus.FAILED
         and document.finished_at is not None
-        and timezone.now() - document.finished_at < STUCK_AFTER
+        and timezone.now() - document.finished_at < FAILED_RETRY_AFTER
     ):
         return document
     return plan_document_request(acting_user=None, plan=plan, kind=DocumentKind.SUMMARY)
+
+
+def plan_document_state(*, plan: PartnershipPlan, kind: str) -> DocumentState:
+    """What the document pages show and serve. A ready document whose file has gone (the
+    database restored without the media folder) is never served: it is made again, and shown
+    as being made."""
+    state = document_state(plan=plan, kind=kind)
+    if state.ready and not document_file_exists(state.document):
+        plan_document_file_lost(document=state.document)
+        state = document_state(plan=plan, kind=kind)
+    return state
+
+
+def plan_document_file_lost(*, document: PlanDocument) -> None:
+    """Queue the render of a ready document whose file is missing. Claimed by a conditional
+    update: however many people find it at once, it is logged and queued once."""
+    with transaction.atomic():
+        claimed = PlanDocument.objects.filter(
+            pk=document.pk, status=DocumentStatus.READY, finished_at=document.finished_at
+        ).update(
+            status=DocumentStatus.QUEUED,
+            error="",
+            requested_at=timezone.now(),
+            started_at=None,
+            finished_at=None,
+            requeued=0,
+        )
+        if claimed:
+            logger.warning(
+                "Plan document %s is ready but its file %r is missing; making it again",
+                document.pk,
+                document.file.name,
+            )
+            enqueue_on_commit(render_plan_document, document.pk)
+
+
+def plan_documents_heal() -> int:
+    """Every minute (beat): queue again each document whose render was lost, waiting past
+    CSP_DOCUMENT_QUEUED_MINUTES (its task never reached the broker) or being made past
+    CSP_DOCUMENT_RENDERING_MINUTES (its worker died). One that has been queued again
+    CSP_DOCUMENT_REQUEUE_LIMIT times is marked failed instead, for a person to try again: a
+    document that kills its worker must not do so for ever. Rendering is idempotent, so the
+    original task turning up after all does no harm. Returns how many were queued again."""
+    healed = 0
+    for document in stuck_documents()[:HEAL_BATCH]:
+        healed += _heal(document)
+    return healed
+
+
+def _heal(document: PlanDocument) -> bool:
+    # The claim: the row is changed only if nobody (another heal, a worker, a person asking)
+    # changed it since it was read.
+    unchanged = PlanDocument.objects.filter(
+        pk=document.pk,
+        status=document.status,
+        requested_at=document.requested_at,
+        started_at=document.started_at,
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        if document.requeued >= settings.CSP_DOCUMENT_REQUEUE_LIMIT:
+            if unchanged.update(
+                status=DocumentStatus.FAILED,
+                error=f"Lost: queued again {document.requeued} times and never made",
+                finished_at=now,
+            ):
+                logger.warning("Plan document %s was lost too often; marked failed", document.pk)
+            return False
+        claimed = unchanged.update(
+            status=DocumentStatus.QUEUED,
+            requested_at=now,
+            started_at=None,
+            requeued=F("requeued") + 1,
+        )
+        if claimed:
+            logger.warning(
+                "Plan document %s was %s for too long; queued again", document.pk, document.status
+            )
+            enqueue_on_commit(render_plan_document, document.pk)
+    return bool(claimed)

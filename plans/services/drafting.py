@@ -16,6 +16,7 @@ from audit.services import audit_record
 from authorities.models import Organisation
 from csp_portal.concurrency import stale_edit_error
 from csp_portal.dates import check_not_too_far
+from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Partnership
 
 from ..models import (
@@ -53,11 +54,16 @@ def content_changed(plan: PartnershipPlan) -> None:
 
 
 def plan_start(
-    *, acting_user: User, partnership: Partnership, assessment: StrategicAssessment
+    *,
+    acting_user: User,
+    partnership: Partnership,
+    assessment: StrategicAssessment,
+    submission: Submission | None = None,
 ) -> PartnershipPlan:
     """Start the three-year plan from the approved assessment: its recommended priorities become
     the plan's priorities, with their rationale."""
     with transaction.atomic():
+        submission_claim(submission)
         assessment = StrategicAssessment.objects.select_for_update().get(pk=assessment.pk)
         if assessment.partnership_id != partnership.pk:
             raise ValidationError({"assessment": _("Choose one of this partnership's assessments")})
@@ -103,11 +109,16 @@ def plan_start(
 
 
 def plan_refresh(
-    *, acting_user: User, plan: PartnershipPlan, assessment: StrategicAssessment
+    *,
+    acting_user: User,
+    plan: PartnershipPlan,
+    assessment: StrategicAssessment,
+    submission: Submission | None = None,
 ) -> PartnershipPlan:
     """The annual refresh: the next version, starting from the published plan and the new
     assessment (whose recommended priorities the plan lacks are added)."""
     with transaction.atomic():
+        submission_claim(submission)
         current = locked_plan(plan.pk)
         if current.status != PlanStatus.PUBLISHED:
             raise ValidationError(_("The annual refresh starts from the published plan."))
@@ -280,8 +291,10 @@ def plan_priority_save(
     rationale: str,
     objectives: str = "",
     pcc_priorities: list[PoliceAndCrimePlanPriority] = (),
+    submission: Submission | None = None,
 ) -> PlanPriority:
     with transaction.atomic():
+        submission_claim(submission)
         plan = locked_plan(plan.pk)
         require_editable(plan)
         if any(
@@ -365,9 +378,11 @@ def plan_action_save(
     start_date: date,
     due_date: date,
     resources: str = "",
+    submission: Submission | None = None,
 ) -> PlanAction:
     """Add or change an action. Its lead organisation's people may then report its progress."""
     with transaction.atomic():
+        submission_claim(submission)
         plan = locked_plan(priority.plan_id)
         require_editable(plan)
         errors = {}
@@ -460,8 +475,10 @@ def measure_save(
     baseline: Decimal,
     target: Decimal,
     higher_is_better: bool = True,
+    submission: Submission | None = None,
 ) -> Measure:
     with transaction.atomic():
+        submission_claim(submission)
         plan = locked_plan(action.plan_id)
         require_editable(plan)
         if measure is None:

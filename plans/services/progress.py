@@ -8,10 +8,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from csp_portal.concurrency import stale_edit_error
+from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership
 
 from .. import deadlines
@@ -27,14 +30,21 @@ def action_progress_report(
     narrative: str,
     status: str,
     actuals: Mapping[int, Decimal | None] | None = None,
+    revision: int | None = None,
     today: date | None = None,
+    submission: Submission | None = None,
 ) -> ProgressUpdate:
     """Record (or correct) the action's update for one quarter and the actuals of its measures
     for that quarter; the action takes the reported status. ``actuals`` maps measure ids to
-    values; a measure left out, or given None, keeps whatever it had for the quarter."""
+    values; a measure left out, or given None, keeps whatever it had for the quarter.
+
+    ``revision`` is the revision of the quarter's update the person was shown (0 when it had
+    none): if someone has saved the quarter since, nothing changes and a "stale" error says who.
+    None (the demo, internal callers) does not check."""
     today = today or deadlines.local_today()
     actuals = dict(actuals or {})
     with transaction.atomic():
+        submission_claim(submission)
         # The action's row lock serialises reports on it, so the upserts below cannot race.
         action = (
             PlanAction.objects.select_for_update(of=("self",))
@@ -71,11 +81,17 @@ def action_progress_report(
 
         period = {"year_start": quarter.year_start, "quarter": quarter.number}
         update = ProgressUpdate.objects.filter(action=action, **period).first()
+        if revision is not None and revision != (update.revision if update else 0):
+            raise stale_edit_error(
+                update.submitted_by if update else None,
+                update.submitted_at if update else timezone.now(),
+            )
         before = {"narrative": None, "status": action.status}
         if update is None:
             update = ProgressUpdate(action=action, **period)
         else:
             before["narrative"] = update.narrative
+            update.revision += 1
         update.narrative, update.status, update.submitted_by = narrative, status, acting_user
         update.full_clean()
         update.save()

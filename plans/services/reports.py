@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership, Partnership
 from partnerships.permissions import Perm, membership_can
 
@@ -23,11 +24,17 @@ ISSUES_PROGRESS_REPORTS = Perm.MANAGE_PLANS
 
 
 def progress_report_issue(
-    *, acting_user: User, plan: PartnershipPlan, quarter: Quarter, today: date | None = None
+    *,
+    acting_user: User,
+    plan: PartnershipPlan,
+    quarter: Quarter,
+    today: date | None = None,
+    submission: Submission | None = None,
 ) -> ProgressReport:
     """Issue the report for ``quarter`` on ``plan``, with progress as it stands ``today``."""
     today = today or deadlines.local_today()
     with transaction.atomic():
+        submission_claim(submission)
         # One issue at a time per partnership: "after the last report" is checked, then acted on.
         partnership = Partnership.objects.select_for_update().get(pk=plan.partnership_id)
         membership = (

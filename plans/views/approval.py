@@ -75,7 +75,10 @@ class SignOffView(PlanTransitionView):
 
     def act(self):
         approval.plan_sign_off(
-            acting_user=self.request.user, membership=self.membership, plan=self.plan
+            acting_user=self.request.user,
+            membership=self.membership,
+            plan=self.plan,
+            submission=self.submission,
         )
 
 
@@ -123,6 +126,7 @@ class RefreshView(PlanMixin, PlanFormView):
             acting_user=self.request.user,
             plan=self.plan,
             assessment=form.cleaned_data["assessment"],
+            submission=self.submission,
         )
         messages.success(
             self.request, _("Version %(version)s started.") % {"version": self.newer.version}

@@ -16,8 +16,7 @@ from partnerships.tenancy import PartnershipViewMixin
 from .. import selectors
 from ..documents import document_bytes, document_filename
 from ..models import DocumentKind
-from ..selectors.documents import document_state
-from ..services.documents import plan_document_request
+from ..services.documents import plan_document_request, plan_document_state
 
 STATUS_FRAGMENT = "plans/documents/includes/status.html"
 
@@ -56,7 +55,7 @@ class PlanDocumentView(PlanDocumentMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        state = document_state(plan=self.plan, kind=self.kind)
+        state = plan_document_state(plan=self.plan, kind=self.kind)
         context.update(self.status_context(state))
         context.update(
             # Refreshing by itself is something the visitor turns on (WCAG 2.2.1): see the page.
@@ -81,7 +80,7 @@ class PlanDocumentDownloadView(PlanDocumentMixin, View):
     http_method_names = ["get", "head"]
 
     def get(self, request, *args, **kwargs):
-        state = document_state(plan=self.plan, kind=self.kind)
+        state = plan_document_state(plan=self.plan, kind=self.kind)
         if not state.ready:
             return redirect(document_url("plan_document", self.plan, self.kind))
         # Cache-Control: private, no-store (pdf_response): a plan version's PDF is for members.
@@ -96,7 +95,7 @@ class PlanDocumentStatusView(PlanDocumentMixin, View):
     http_method_names = ["get", "head"]
 
     def get(self, request, *args, **kwargs):
-        state = document_state(plan=self.plan, kind=self.kind)
+        state = plan_document_state(plan=self.plan, kind=self.kind)
         html = render_to_string(STATUS_FRAGMENT, self.status_context(state), request)
         response = JsonResponse({"status": state.status, "pending": state.pending, "html": html})
         response["Cache-Control"] = "private, no-store"

@@ -2,9 +2,7 @@
 for its sections, priorities, actions and measures."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -59,19 +57,13 @@ class StaleAwareFormView(PlanFormView):
         kwargs.setdefault("cancel_url", self.get_success_url())
         return super().get_context_data(**kwargs)
 
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-            if getattr(error, "code", None) == "stale":
-                self.target.refresh_from_db()
-                form.data = form.data.copy()
-                form.data["revision"] = self.target.revision
-                self.stale = True
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect(self.get_success_url())
+    def refused(self, form, error):
+        if getattr(error, "code", None) == "stale":
+            self.target.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["revision"] = self.target.revision
+            self.stale = True
+        return super().refused(form, error)
 
 
 class PlanListView(PlanFormView):
@@ -105,6 +97,7 @@ class PlanListView(PlanFormView):
             acting_user=self.request.user,
             partnership=self.partnership,
             assessment=form.cleaned_data["assessment"],
+            submission=self.submission,
         )
 
     def get_success_url(self):
@@ -206,6 +199,7 @@ class PriorityEditView(PlanMixin, StaleAwareFormView):
             rationale=data["rationale"],
             objectives=data["objectives"],
             pcc_priorities=list(data.get("pcc_priorities") or []),
+            submission=self.submission,
         )
 
 
@@ -263,6 +257,7 @@ class ActionEditView(PlanMixin, StaleAwareFormView):
             start_date=data["start_date"],
             due_date=data["due_date"],
             resources=data["resources"],
+            submission=self.submission,
         )
 
     def get_success_url(self):
@@ -314,6 +309,7 @@ class MeasureEditView(PlanMixin, StaleAwareFormView):
             action=self.action,
             measure=self.target,
             **form.cleaned_data,
+            submission=self.submission,
         )
 
     def get_success_url(self):

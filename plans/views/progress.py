@@ -16,7 +16,7 @@ from partnerships.views import ServiceFormView
 
 from .. import deadlines
 from ..charts import actions_by_status_chart
-from ..forms_progress import ProgressForm, actual_field_name, plain_number
+from ..forms_progress import ProgressForm, actual_field_name, plain_number, revisions_shown
 from ..models import ActionStatus, Quarter
 from ..selectors import progress as selectors
 from ..services.progress import action_progress_report
@@ -95,7 +95,9 @@ class ActionProgressView(ServiceFormView):
         if quarter is None:
             return {}
         update = selectors.update_for(self.target, quarter)
+        shown = {u.period.code: u.revision for u in self.target.progress_updates.all()}
         initial = {
+            "revisions": revisions_shown(shown, self.quarters),
             "quarter": quarter.code,
             "status": update.status if update else self.target.status,
             "narrative": update.narrative if update else "",
@@ -120,6 +122,7 @@ class ActionProgressView(ServiceFormView):
             state=deadlines.reporting_state(action, today=self.today),
             updates=list(action.progress_updates.all()),
             histories=selectors.measure_histories(action),
+            theirs=getattr(self, "theirs", None),
         )
         context = super().get_context_data(**kwargs)
         if not kwargs["can_report"]:
@@ -135,9 +138,31 @@ class ActionProgressView(ServiceFormView):
             narrative=form.cleaned_data["narrative"],
             status=form.cleaned_data["status"],
             actuals=form.actuals(),
+            revision=form.cleaned_data["revision"],
             today=self.today,
+            submission=self.submission,
         )
         messages.success(self.request, _("Progress for %(quarter)s saved.") % {"quarter": quarter})
+
+    def refused(self, form, error):
+        if getattr(error, "code", None) == "stale":
+            # Show what the other person saved, and let the next save build on it.
+            quarter = form.cleaned_data["quarter"]
+            action = selectors.action_for_progress(
+                membership=self.membership, user=self.request.user, action_id=self.target.pk
+            )
+            theirs = selectors.update_for(action, quarter)
+            shown = {u.period.code: u.revision for u in action.progress_updates.all()}
+            form.data = form.data.copy()
+            form.data["revisions"] = revisions_shown(shown, self.quarters)
+            self.theirs = {
+                "update": theirs,
+                "actuals": [
+                    (measure, selectors.actuals_for(action, quarter).get(measure.pk))
+                    for measure in action.measures.all()
+                ],
+            }
+        return super().refused(form, error)
 
     def get_success_url(self):
         return reverse(

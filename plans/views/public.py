@@ -22,7 +22,7 @@ from ..selectors.documents import (
     partnerships_with_published_plan,
     public_partnership,
 )
-from ..services.documents import published_summary_request
+from ..services.documents import plan_document_state, published_summary_request
 
 # The summary PDF is the same for everyone: shared caches may keep it a little while. (Not the
 # page: its header differs for someone signed in.)
@@ -50,7 +50,7 @@ class PublicSummaryView(TemplateView):
 
     def get_context_data(self, **kwargs):
         plan = _published_plan_or_404(self.kwargs["slug"])
-        state = document_state(plan=plan, kind=DocumentKind.SUMMARY)
+        state = plan_document_state(plan=plan, kind=DocumentKind.SUMMARY)
         if state.status == NONE:
             # Start making the PDF now, so that it is ready by the time anyone asks for it.
             published_summary_request(plan=plan)
@@ -73,7 +73,7 @@ class PublicSummaryPdfView(View):
 
     def get(self, request, *args, **kwargs):
         plan = _published_plan_or_404(kwargs["slug"])
-        state = document_state(plan=plan, kind=DocumentKind.SUMMARY)
+        state = plan_document_state(plan=plan, kind=DocumentKind.SUMMARY)
         if not state.ready and not state.pending:
             published_summary_request(plan=plan)
             state = document_state(plan=plan, kind=DocumentKind.SUMMARY)

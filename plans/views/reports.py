@@ -89,6 +89,7 @@ class ProgressReportIssueView(ServiceFormView):
             plan=self.plan,
             quarter=form.cleaned_data["quarter"],
             today=self.today,
+            submission=self.submission,
         )
         messages.success(
             self.request,

@@ -18,6 +18,7 @@ from accounts.models import User
 from audit.services import audit_record
 from authorities.models import Organisation
 from csp_portal.dates import check_not_too_far
+from csp_portal.submissions import Submission, submission_claim
 
 from ..models import DomesticHomicideReview, Recommendation, RecommendationStatus
 from ..permissions import ReviewPolicy, ReviewVerb
@@ -75,6 +76,7 @@ def recommendation_add(
     status: str = RecommendationStatus.OPEN,
     progress: str = "",
     evidence_of_completion: str = "",
+    submission: Submission | None = None,
 ) -> Recommendation:
     values = {
         "recommendation": recommendation.strip(),
@@ -83,6 +85,7 @@ def recommendation_add(
         "evidence_of_completion": evidence_of_completion.strip(),
     }
     with transaction.atomic():
+        submission_claim(submission)
         review = _locked(review)
         ReviewPolicy.require(acting_user, ReviewVerb.MANAGE_ACTION_PLAN, review)
         if review.published_on is not None:

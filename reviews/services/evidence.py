@@ -22,6 +22,7 @@ from assessments import uploads
 from audit.services import audit_record
 from authorities.models import Organisation
 from csp_portal.dates import check_not_too_far
+from csp_portal.submissions import Submission, submission_claim
 
 from ..models import (
     AgencyRequest,
@@ -59,9 +60,11 @@ def agency_request_create(
     organisation: Organisation,
     kind: str,
     due_date: date,
+    submission: Submission | None = None,
 ) -> AgencyRequest:
     """Someone running the review asks an agency of the partnership for its chronology or IMR."""
     with transaction.atomic():
+        submission_claim(submission)
         review = _locked(review)
         ReviewPolicy.require(acting_user, V.REQUEST_EVIDENCE, review)
         errors = {}
@@ -107,9 +110,11 @@ def chronology_entry_add(
     agency_request: AgencyRequest,
     occurred_on: date,
     description: str,
+    submission: Submission | None = None,
 ) -> ChronologyEntry:
     """An author of the agency asked records one contact or event in its chronology."""
     with transaction.atomic():
+        submission_claim(submission)
         review, agency_request = _locked_request(agency_request)
         ReviewPolicy.require(acting_user, V.ANSWER_REQUEST, review, obj=agency_request)
         errors = {}
@@ -174,11 +179,16 @@ def _store(
 
 
 def imr_upload(
-    *, acting_user: User, agency_request: AgencyRequest, upload: UploadedFile
+    *,
+    acting_user: User,
+    agency_request: AgencyRequest,
+    upload: UploadedFile,
+    submission: Submission | None = None,
 ) -> ReviewDocument:
     """An author of the agency asked attaches its individual management review."""
     content_type = uploads.checked_content_type(upload)
     with transaction.atomic():
+        submission_claim(submission)
         review, agency_request = _locked_request(agency_request)
         ReviewPolicy.require(acting_user, V.ANSWER_REQUEST, review, obj=agency_request)
         if agency_request.kind != AgencyRequestKind.IMR:
@@ -229,7 +239,12 @@ def agency_request_submit(*, acting_user: User, agency_request: AgencyRequest) -
 
 
 def review_document_upload(
-    *, acting_user: User, review: DomesticHomicideReview, kind: str, upload: UploadedFile
+    *,
+    acting_user: User,
+    review: DomesticHomicideReview,
+    kind: str,
+    upload: UploadedFile,
+    submission: Submission | None = None,
 ) -> ReviewDocument:
     """Someone running the review attaches a document (the overview report, terms of reference,
     …)."""
@@ -237,6 +252,7 @@ def review_document_upload(
         raise ValidationError({"kind": _("Select what the document is")})
     content_type = uploads.checked_content_type(upload)
     with transaction.atomic():
+        submission_claim(submission)
         review = _locked(review)
         ReviewPolicy.require(acting_user, V.UPLOAD_DOCUMENT, review)
         document = _store(

@@ -14,6 +14,7 @@ from accounts.models import User
 from audit.services import audit_record
 from authorities.models import Organisation
 from csp_portal.dates import check_not_too_far
+from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership, Partnership
 from reminders.services import notifications_withdraw
 
@@ -60,6 +61,7 @@ def review_notify(
     relationship: str = "",
     suicide_with_domestic_abuse: bool = False,
     circumstances: str = "",
+    submission: Submission | None = None,
 ) -> DomesticHomicideReview:
     """Record a police notification of a death that may meet the criteria. The person who
     records it holds access to it, and nobody else yet."""
@@ -73,6 +75,7 @@ def review_notify(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        submission_claim(submission)
         Partnership.objects.select_for_update().get(pk=partnership.pk)
         ReviewPolicy.require_record(acting_user, partnership)
         review = DomesticHomicideReview(

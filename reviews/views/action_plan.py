@@ -46,7 +46,9 @@ class RecommendationAddView(RecommendationFormView):
 
     def perform(self, form):
         fields = {name: value for name, value in form.cleaned_data.items() if name != "based_on"}
-        action_plan.recommendation_add(acting_user=self.request.user, review=self.review, **fields)
+        action_plan.recommendation_add(
+            acting_user=self.request.user, review=self.review, **fields, submission=self.submission
+        )
         messages.success(self.request, _("Recommendation added to the action plan."))
 
 

@@ -68,7 +68,10 @@ class AgencyRequestCreateView(ReviewFormView):
 
     def perform(self, form):
         self.created = evidence.agency_request_create(
-            acting_user=self.request.user, review=self.review, **form.cleaned_data
+            acting_user=self.request.user,
+            review=self.review,
+            **form.cleaned_data,
+            submission=self.submission,
         )
         messages.success(
             self.request,
@@ -139,7 +142,10 @@ class ChronologyEntryAddView(AgencyRequestMixin, ReviewFormView):
 
     def perform(self, form):
         evidence.chronology_entry_add(
-            acting_user=self.request.user, agency_request=self.agency_request, **form.cleaned_data
+            acting_user=self.request.user,
+            agency_request=self.agency_request,
+            **form.cleaned_data,
+            submission=self.submission,
         )
         messages.success(self.request, _("Entry added."))
 
@@ -162,6 +168,7 @@ class ImrUploadView(AgencyRequestMixin, ReviewFormView):
             acting_user=self.request.user,
             agency_request=self.agency_request,
             upload=form.cleaned_data["file"],
+            submission=self.submission,
         )
         messages.success(self.request, _("%(name)s uploaded.") % {"name": document.original_name})
 
@@ -222,6 +229,7 @@ class DocumentsView(ReviewFormView):
             review=self.review,
             kind=form.cleaned_data["kind"],
             upload=form.cleaned_data["file"],
+            submission=self.submission,
         )
         messages.success(self.request, _("%(name)s uploaded.") % {"name": document.original_name})
 

@@ -82,7 +82,10 @@ class NotifyView(ServiceFormView):
 
     def perform(self, form):
         self.created = lifecycle.review_notify(
-            acting_user=self.request.user, partnership=self.partnership, **form.cleaned_data
+            acting_user=self.request.user,
+            partnership=self.partnership,
+            **form.cleaned_data,
+            submission=self.submission,
         )
         messages.success(
             self.request,

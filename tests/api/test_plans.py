@@ -71,6 +71,7 @@ def test_posting_a_quarters_progress(police_officer, action, measure):
         action,
         {
             "quarter": Q3.code,
+            "revision": 0,
             "status": ActionStatus.ON_TRACK,
             "narrative": "Two hotspots patrolled.",
             "actuals": [{"measure": measure.pk, "value": "350"}],
@@ -86,6 +87,27 @@ def test_posting_a_quarters_progress(police_officer, action, measure):
     assert AuditEvent.objects.filter(action="plan.progress_report", actor=police_officer).exists()
 
 
+def test_a_report_made_over_a_newer_one_is_refused(partnership, police_officer, action):
+    colleague = member(partnership, Role.CONTRIBUTOR, seat=Seat.POLICE, email="sam@police.example")
+    mine, theirs = api(police_officer), api(colleague)
+    body = {"quarter": Q3.code, "revision": 0, "status": "on_track"}
+    assert report(theirs, action, {**body, "narrative": "Sam's account."}).status_code == 200
+    before = _state()
+
+    response = report(mine, action, {**body, "narrative": "Mine.", "status": "off_track"})
+
+    assert response.status_code == 400
+    (message,) = response.json()["fields"]["non_field_errors"]
+    assert message.startswith(f"{colleague.full_name} saved a change at ")
+    assert _state() == before
+    # Read again, the quarter's revision is there to build on.
+    (update,) = mine.get(action_url(action)).json()["progress_updates"]
+    assert (update["narrative"], update["revision"]) == ("Sam's account.", 1)
+    corrected = report(mine, action, {**body, "revision": 1, "narrative": "Both."})
+    assert corrected.status_code == 200
+    assert corrected.json()["progress_updates"][0]["revision"] == 2
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
@@ -97,13 +119,15 @@ def test_posting_a_quarters_progress(police_officer, action, measure):
         ({"actuals": [{"measure": 999999, "value": "1"}]}, "actuals"),
         ({"actuals": [{"measure": 0, "value": "NaN"}]}, "actuals"),
         ({"extra": True}, "extra"),
+        ({"revision": -1}, "revision"),
+        ({"revision": None}, "revision"),
     ],
 )
 def test_bad_progress_is_refused_by_field_and_changes_nothing(
     police_officer, action, measure, change, field
 ):
     client = api(police_officer)
-    body = {"quarter": Q3.code, "status": "on_track", "narrative": "N.", **change}
+    body = {"quarter": Q3.code, "revision": 0, "status": "on_track", "narrative": "N.", **change}
     before = _state()
 
     response = report(client, action, body)
@@ -119,7 +143,9 @@ def test_scrutiny_and_pcc_cannot_post_progress(partnership, action, measure, rol
     client = api(reader)
     before = _state()
 
-    response = report(client, action, {"quarter": Q3.code, "status": "on_track", "narrative": "N"})
+    response = report(
+        client, action, {"quarter": Q3.code, "revision": 0, "status": "on_track", "narrative": "N"}
+    )
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
@@ -131,7 +157,9 @@ def test_someone_whose_organisation_does_not_lead_cannot_post(partnership, actio
     client = api(council)
     before = _state()
 
-    response = report(client, action, {"quarter": Q3.code, "status": "on_track", "narrative": "N"})
+    response = report(
+        client, action, {"quarter": Q3.code, "revision": 0, "status": "on_track", "narrative": "N"}
+    )
 
     assert response.status_code == 404
     assert client.get("/api/v1/actions/").json()["count"] == 0

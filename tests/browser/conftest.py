@@ -144,6 +144,12 @@ class Visitor:
         body_class = self.page.locator("body").get_attribute("class") or ""
         assert ("js-enabled" in body_class.split()) == self.java_script_enabled, body_class
         assert_accessible(self.page)
+        # Every button that sends a form ignores a second click (GOV.UK Frontend's Button).
+        loose = self.page.locator(
+            'form[method="post" i] :is(button:not([type="button"]), input[type="submit"])'
+            ':not([data-prevent-double-click="true"])'
+        )
+        assert loose.count() == 0, [loose.nth(i).inner_html() for i in range(loose.count())]
         assert_no_policy_violations(self.policy)
 
     def open(self, path_or_url: str) -> int:

@@ -89,8 +89,8 @@ def test_the_coordinator_makes_the_plan_pdf_and_sees_it_become_ready(
         """Holds the task, as a busy broker would, until the test plays the worker."""
 
         @staticmethod
-        def delay(document_id):
-            queued.append(document_id)
+        def apply_async(args, **options):
+            queued.append(args[0])
 
     monkeypatch.setattr(document_services, "render_plan_document", Broker)
 
@@ -136,8 +136,8 @@ def test_a_visitor_who_asks_for_the_pdf_before_it_is_made_is_told(
 
     class Broker:
         @staticmethod
-        def delay(document_id):
-            queued.append(document_id)
+        def apply_async(args, **options):
+            queued.append(args[0])
 
     # Publication queues the plan's PDFs; no worker has made them yet when the visitor comes.
     monkeypatch.setattr(document_services, "render_plan_document", Broker)

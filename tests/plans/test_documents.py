@@ -304,7 +304,9 @@ def test_a_failed_render_says_so_and_can_be_tried_again(
 
 def test_the_status_json_follows_the_document(plan_with_action, coordinator, monkeypatch):
     # Queued but not yet picked up by a worker.
-    monkeypatch.setattr(document_services.render_plan_document, "delay", lambda pk: None)
+    monkeypatch.setattr(
+        document_services.render_plan_document, "apply_async", lambda *args, **kwargs: None
+    )
     client = signed_in(coordinator)
     client.post(url("plan_document", plan_with_action))
     document = PlanDocument.objects.get()
@@ -490,7 +492,7 @@ def test_a_lost_database_is_retried_and_used_up_retries_mark_the_document_failed
 
     assert OperationalError in render_plan_document.autoretry_for
     assert render_plan_document.acks_late
-    monkeypatch.setattr(render_plan_document, "delay", lambda pk: None)
+    monkeypatch.setattr(render_plan_document, "apply_async", lambda *args, **kwargs: None)
     document = document_services.plan_document_request(
         acting_user=coordinator, plan=plan_with_action, kind=DocumentKind.PLAN
     )
@@ -516,7 +518,7 @@ def test_a_lost_database_is_retried_and_used_up_retries_mark_the_document_failed
 
     # A retry that gets through makes it after all.
     monkeypatch.undo()
-    monkeypatch.setattr(render_plan_document, "delay", lambda pk: None)
+    monkeypatch.setattr(render_plan_document, "apply_async", lambda *args, **kwargs: None)
     document_services.plan_document_request(
         acting_user=coordinator, plan=plan_with_action, kind=DocumentKind.PLAN
     )

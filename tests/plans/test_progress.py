@@ -4,6 +4,7 @@ dashboard, and the deadlines they all read.
 The plans of tests/plans/conftest.py start on 1 April 2027, so every test here runs on a fixed
 day inside that period (``TODAY``, in the third quarter of 2027/28)."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -75,6 +76,11 @@ def form_data(measure=None, *, quarter=Q3, status=ActionStatus.ON_TRACK, actual=
     if measure is not None:
         data[f"actual_{measure.pk}"] = actual
     return {**data, **extra}
+
+
+def shown(page) -> str:
+    """What a progress page showed of each quarter (its hidden ``revisions``)."""
+    return re.search(r'name="revisions" value="([^"]*)"', page.content.decode()).group(1)
 
 
 def _state():
@@ -338,7 +344,13 @@ def test_reporting_a_quarter_again_corrects_it(police_officer, action, measure):
     client.post(progress_url(action), form_data(measure, actual="350"))
     client.post(
         progress_url(action),
-        form_data(measure, actual="330", status=ActionStatus.AT_RISK, narrative="Corrected."),
+        form_data(
+            measure,
+            actual="330",
+            status=ActionStatus.AT_RISK,
+            narrative="Corrected.",
+            revisions=shown(client.get(progress_url(action))),
+        ),
     )
 
     update = ProgressUpdate.objects.get()
@@ -349,7 +361,10 @@ def test_reporting_a_quarter_again_corrects_it(police_officer, action, measure):
     assert AuditEvent.objects.filter(action="plan.progress_report").count() == 2
     # An earlier quarter is its own update; a blank actual leaves the quarter's figure alone.
     client.post(progress_url(action), form_data(measure, quarter=Q2, actual="370"))
-    client.post(progress_url(action), form_data(measure, quarter=Q2, actual=""))
+    again = client.get(progress_url(action) + f"?quarter={Q2.code}")
+    client.post(
+        progress_url(action), form_data(measure, quarter=Q2, actual="", revisions=shown(again))
+    )
     assert ProgressUpdate.objects.count() == 2
     assert sorted(MeasureActual.objects.values_list("quarter", "value")) == [
         (2, Decimal(370)),
@@ -361,6 +376,89 @@ def test_reporting_a_quarter_again_corrects_it(police_officer, action, measure):
     assert 'value="370"' in page
     history = page[page.index('data-testid="measure-') :]
     assert history.index("2027/28 Q2") < history.index("2027/28 Q3")
+
+
+@pytest.mark.parametrize("reported_before", [False, True], ids=["first-report", "correction"])
+def test_from_two_tabs_the_second_save_is_refused_and_shows_the_first(
+    police_officer, partnership, action, measure, reported_before
+):
+    if reported_before:
+        action_progress_report(
+            acting_user=police_officer,
+            action=action,
+            quarter=Q3,
+            narrative="As it was.",
+            status=ActionStatus.ON_TRACK,
+        )
+    colleague = member(partnership, Role.CONTRIBUTOR, seat=Seat.POLICE, email="sam@police.example")
+    first_tab, second_tab = signed_in(colleague), signed_in(police_officer)
+    first_page, second_page = (
+        first_tab.get(progress_url(action)),
+        second_tab.get(progress_url(action)),
+    )
+
+    saved = first_tab.post(
+        progress_url(action),
+        form_data(measure, narrative="Sam's account.", actual="310", revisions=shown(first_page)),
+    )
+    assert saved.status_code == 302
+    before = _state()
+
+    refused = second_tab.post(
+        progress_url(action),
+        form_data(
+            measure,
+            narrative="My account.",
+            status=ActionStatus.AT_RISK,
+            actual="999",
+            revisions=shown(second_page),
+        ),
+    )
+
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "saved a change at" in page and "Your change has not been saved" in page
+    their_version = page[page.index('data-testid="their-version"') :]
+    assert "Sam&#x27;s account." in their_version[: their_version.index("</div>")]
+    assert "My account." in page  # what they typed is still in the form, to copy from
+    assert _state() == before  # nothing overwritten, nothing audited
+    update = ProgressUpdate.objects.get()
+    assert (update.narrative, update.submitted_by) == ("Sam's account.", colleague)
+    assert MeasureActual.objects.get().value == Decimal(310)
+
+    # Having seen it, they save again: now it builds on Sam's.
+    again = second_tab.post(
+        progress_url(action),
+        form_data(measure, narrative="Both accounts.", revisions=shown(refused)),
+    )
+    assert again.status_code == 302
+    assert ProgressUpdate.objects.get().narrative == "Both accounts."
+
+
+def test_the_service_refuses_a_report_over_a_newer_one(police_officer, action):
+    action_progress_report(
+        acting_user=police_officer, action=action, quarter=Q3, narrative="1", status="on_track"
+    )
+    with pytest.raises(ValidationError) as refused:
+        action_progress_report(
+            acting_user=police_officer,
+            action=action,
+            quarter=Q3,
+            narrative="2",
+            status="on_track",
+            revision=0,
+        )
+    assert refused.value.code == "stale"
+    assert ProgressUpdate.objects.get().narrative == "1"
+    action_progress_report(
+        acting_user=police_officer,
+        action=action,
+        quarter=Q3,
+        narrative="3",
+        status="on_track",
+        revision=1,
+    )
+    assert ProgressUpdate.objects.get().revision == 2
 
 
 def test_a_draft_plans_actions_are_not_reported_on(

@@ -206,7 +206,9 @@ def test_the_summary_pdf_is_private_to_someone_signed_in(
 def test_while_the_pdf_is_made_the_visitor_is_told_and_may_choose_to_wait(
     client, published, monkeypatch
 ):
-    monkeypatch.setattr(document_services.render_plan_document, "delay", lambda pk: None)
+    monkeypatch.setattr(
+        document_services.render_plan_document, "apply_async", lambda *args, **kwargs: None
+    )
     response = client.get(pdf_url(published.partnership))
     assert response.status_code == 202
     assert response["Retry-After"] == "5"
