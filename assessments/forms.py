@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from authorities.models import Organisation
 from csp_portal.forms import GovukDateField, GovukFormMixin
 from csp_portal.text import PlainTextFormMixin
+from csp_portal.uploads import allowed_extensions_text
 from partnerships.models import Partnership
 
 from .models import (
@@ -17,7 +18,6 @@ from .models import (
     SectionKind,
     financial_year_label,
 )
-from .uploads import allowed_extensions_text
 
 
 class AssessmentStartForm(GovukFormMixin, forms.Form):

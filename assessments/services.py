@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal import uploads
 from csp_portal.concurrency import stale_edit_error
 from csp_portal.dates import check_not_too_far
 from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership, Partnership, Role
 
-from . import uploads
 from .models import (
     ASSESSMENT_TRANSITIONS,
     CONTRIBUTION_TRANSITIONS,

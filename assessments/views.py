@@ -9,8 +9,7 @@ from django.views.generic import TemplateView
 
 from csp_portal.downloads import private_attachment
 from partnerships.permissions import Perm, membership_can
-from partnerships.tenancy import PartnershipViewMixin
-from partnerships.views import ConfirmServiceView, ServiceFormView
+from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 from recorded_crime.selectors import crime_profile
 
 from . import documents, forms, selectors, services

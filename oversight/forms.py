@@ -3,9 +3,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from assessments.uploads import allowed_extensions_text
 from csp_portal.forms import GovukDateField, GovukFormMixin
 from csp_portal.text import PlainTextFormMixin
+from csp_portal.uploads import allowed_extensions_text
 from partnerships.models import Partnership
 
 from .models import NOTE_MAX_LENGTH, REFERENCE_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH

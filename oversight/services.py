@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from assessments import uploads
 from audit.services import audit_record
 from authorities.models import Nation
+from csp_portal import uploads
 from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership, Partnership, PartnershipStatus, Role
 from partnerships.permissions import Perm, membership_can

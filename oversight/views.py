@@ -9,8 +9,7 @@ from django.views.generic import TemplateView
 
 from csp_portal.downloads import private_attachment
 from partnerships.permissions import Perm, membership_can
-from partnerships.tenancy import PartnershipViewMixin
-from partnerships.views import ServiceFormView
+from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
 from . import forms, selectors, services
 from .models import REPORT_REQUEST_TRANSITIONS, ReportRequestStatus

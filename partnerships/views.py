@@ -1,20 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from audit.selectors import audit_actions_for_partnership, audit_events_for_partnership
 from csp_portal.site import site_url
-from csp_portal.views import SubmitOnceMixin
 
 from . import forms, selectors, services
 from .permissions import Perm, membership_can
-from .tenancy import SESSION_KEY, PartnershipViewMixin
+from .tenancy import SESSION_KEY, ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 
 
 @login_required
@@ -57,51 +54,6 @@ class PeopleView(PartnershipViewMixin, TemplateView):
                 partnership=self.partnership
             )
         return context
-
-
-class ServiceFormView(SubmitOnceMixin, PartnershipViewMixin, FormView):
-    """A form whose valid submission calls one service; a ValidationError goes back on the form.
-    A service that makes something is given ``submission=self.submission``: the form is then
-    acted on once, however often it is sent (csp_portal.views.SubmitOnceMixin)."""
-
-    success_message = ""
-
-    @cached_property
-    def target(self):
-        """The record of this partnership the form acts on, if any (404 when not found here)."""
-        return self.get_target()
-
-    def get_target(self):
-        return None
-
-    # Forms whose choices come from the partnership (never trust an id) are given it.
-    form_needs_partnership = True
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        if self.form_needs_partnership:
-            kwargs["partnership"] = self.partnership
-        return kwargs
-
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except ValidationError as error:
-            return self.refused(form, error)
-        if self.success_message:
-            messages.success(self.request, self.success_message % form.cleaned_data)
-        return redirect(self.get_success_url())
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
-
-    def refused(self, form, error: ValidationError):
-        """The service said no: its reasons go on the form, which is shown again."""
-        form.add_error(None, error)
-        return self.form_invalid(form)
-
-    def perform(self, form):
-        raise NotImplementedError
 
 
 class InviteView(ServiceFormView):
@@ -154,29 +106,6 @@ class MembershipEditView(ServiceFormView):
             "partnerships:home" if self.target.pk == self.membership.pk else "partnerships:people"
         )
         return reverse(name, kwargs={"partnership_slug": self.partnership.slug})
-
-
-class ConfirmServiceView(ServiceFormView):
-    """A 'are you sure' page for one object of this partnership, then the service."""
-
-    form_class = forms.ConfirmForm
-    template_name = "partnerships/confirm.html"
-    submit_label = ""
-    submit_classes = "govuk-button--warning"
-    heading = ""
-
-    def get_form_kwargs(self):
-        kwargs = super(ServiceFormView, self).get_form_kwargs()
-        kwargs["submit_label"] = self.submit_label
-        kwargs["submit_classes"] = self.submit_classes
-        return kwargs
-
-    def target_name(self) -> str:
-        return str(self.target)
-
-    def get_context_data(self, **kwargs):
-        kwargs.update(target=self.target, heading=self.heading % {"name": self.target_name()})
-        return super().get_context_data(**kwargs)
 
 
 class MembershipRemoveView(ConfirmServiceView):

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from assessments.uploads import allowed_extensions_text
 from csp_portal.forms import GovukDateField, GovukFormMixin
+from csp_portal.uploads import allowed_extensions_text
 
 from .models import AgencyRequestKind, RecommendationStatus, ReviewDocumentKind
 from .services.evidence import ATTACHABLE_KINDS

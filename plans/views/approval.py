@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.permissions import Perm
-from partnerships.views import ConfirmServiceView
+from partnerships.tenancy import ConfirmServiceView
 
 from .. import forms, selectors
 from ..services import approval, drafting

@@ -10,8 +10,7 @@ from django.views.generic import TemplateView
 
 from partnerships.models import Seat
 from partnerships.permissions import Perm, membership_can
-from partnerships.tenancy import PartnershipViewMixin
-from partnerships.views import ConfirmServiceView, ServiceFormView
+from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 
 from .. import forms, selectors
 from ..models import PlanSectionKind, PlanStatus

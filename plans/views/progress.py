@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from partnerships.permissions import Perm
-from partnerships.tenancy import PartnershipViewMixin
-from partnerships.views import ServiceFormView
+from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
 from .. import deadlines
 from ..charts import actions_by_status_chart

@@ -11,8 +11,7 @@ from django.views.generic import TemplateView, View
 
 from csp_portal.pdf import pdf_response
 from partnerships.permissions import Perm, membership_can
-from partnerships.tenancy import PartnershipViewMixin
-from partnerships.views import ServiceFormView
+from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
 from .. import deadlines
 from ..documents import progress_report_chart, progress_report_filename, progress_report_pdf

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from assessments import uploads
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal import uploads
 from csp_portal.dates import check_not_too_far
 from csp_portal.submissions import Submission, submission_claim
 

@@ -9,8 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.permissions import Perm
-from partnerships.tenancy import PartnershipViewMixin
-from partnerships.views import ServiceFormView
+from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
 from .. import selectors
 from ..permissions import ReviewAccess, ReviewPolicy, ReviewVerb

@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from partnerships.permissions import Perm
-from partnerships.tenancy import PartnershipViewMixin
-from partnerships.views import ServiceFormView
+from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
 from .. import clocks, forms, selectors
 from ..models import HOLDABLE, REVIEW_TRANSITIONS, ReviewStatus

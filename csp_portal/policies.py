@@ -1,0 +1,65 @@
+"""Who may do what to which record, now: one policy object per workflow model.
+
+A policy answers three questions, and nothing else in the code compares roles:
+
+    Policy.visible(membership)                 the records the member sees (selectors filter by it)
+    Policy.can(membership, verb, obj)          may they do it now? (views: pages and buttons)
+    Policy.require(membership, verb, obj)      the same, enforced: every service calls it
+
+``can`` is two questions asked in turn. ``allows`` is "is it theirs to do": role x object grant
+(their organisation leads the action, they hold a grant on the review). ``not_now`` is "does the
+record's state let it be done now", and says why not in words a form can show. So ``require``
+raises ``PermissionDenied`` when it is not theirs (views answer 404: nothing is revealed), and a
+``ValidationError`` with that message when it is theirs but not now (the form says why).
+
+Concrete policies live in each app's ``policies.py`` (``plans/policies.py`` ...), hold no state,
+and are used through one module-level instance (``PlanPolicy = _PlanPolicy()``) or as classes
+with class methods, whichever reads plainer; ``reviews/permissions.py`` was the model.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+
+if TYPE_CHECKING:
+    from partnerships.models import Membership
+
+
+class Policy:
+    """The shape every workflow policy has; subclasses define ``allows``, ``visible`` and,
+    where the record's state matters, ``not_now``."""
+
+    # The verbs this policy answers for, for ``may`` (a StrEnum).
+    verbs: type[StrEnum]
+
+    def visible(self, membership: Membership | None) -> QuerySet:
+        raise NotImplementedError
+
+    def allows(self, membership: Membership | None, verb: StrEnum, obj: Model | None) -> bool:
+        """Whether it is theirs to do (role, object grant), whatever state the record is in."""
+        raise NotImplementedError
+
+    def not_now(self, membership: Membership | None, verb: StrEnum, obj: Model | None) -> str:
+        """Why the record's present state refuses it ("" when it does not)."""
+        return ""
+
+    def can(self, membership: Membership | None, verb: StrEnum, obj: Model | None = None) -> bool:
+        return self.allows(membership, verb, obj) and not self.not_now(membership, verb, obj)
+
+    def require(
+        self, membership: Membership | None, verb: StrEnum, obj: Model | None = None
+    ) -> None:
+        """For services, after locking: ``PermissionDenied`` when it is not theirs to do, a
+        ``ValidationError`` (a message for the form) when it is, but not now."""
+        if not self.allows(membership, verb, obj):
+            raise PermissionDenied
+        if message := self.not_now(membership, verb, obj):
+            raise ValidationError(message, code="not_now")
+
+    def may(self, membership: Membership | None, obj: Model | None = None) -> dict[str, Any]:
+        """Every verb, now, for templates: ``{% if may.publish %}``."""
+        return {verb.value: self.can(membership, verb, obj) for verb in self.verbs}
