@@ -1,6 +1,8 @@
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -14,6 +16,20 @@ from partnerships.models import Role
 from .factories import PartnershipFactory, member
 
 T = TypeVar("T")
+REDIS_DATABASES = 16  # Redis's default number of databases
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (make test) each worker has a test database of its own (pytest-django
+    names it test_<name>_gw<n>) and a Redis database of its own, the n-th after REDIS_URL's: a
+    Celery worker puts back the unacknowledged tasks of every queue in its database, so the real
+    workers of two test processes sharing one would take each other's tasks."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw") and django_settings.REDIS_URL:
+        url = urlsplit(django_settings.REDIS_URL)
+        database = (int(url.path.strip("/") or 0) + int(worker[2:])) % REDIS_DATABASES
+        redis_url = urlunsplit(url._replace(path=f"/{database}"))
+        django_settings.REDIS_URL = django_settings.CELERY_BROKER_URL = redis_url
 
 
 @pytest.fixture(autouse=True)
