@@ -8,14 +8,15 @@ learns how to make a record of B for it.
 """
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date, timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from partnerships.models import Invitation, Membership, PartnerOrganisation, Role
+from partnerships.models import Invitation, Membership, PartnerOrganisation, Partnership, Role
 from partnerships.services import invitation_create
 
 from .conftest import signed_in
@@ -340,6 +341,20 @@ def media_root(module_data):
 @pytest.fixture
 def two_partnerships(walked_partnerships, db):
     return walked_partnerships
+
+
+def test_the_snapshot_sees_a_write_that_leaves_every_count_alone(two_partnerships):
+    a, _b = two_partnerships
+    before = _snapshot()
+    Partnership.objects.filter(pk=a.pk).update(name=a.name)
+    assert _snapshot() != before
+
+    before = _snapshot()
+    with suppress(IntegrityError), transaction.atomic():
+        Membership.objects.filter(partnership=a).delete()
+        raise IntegrityError("rolled back")
+    assert Membership.objects.filter(partnership=a).exists()
+    assert _snapshot() != before
 
 
 @pytest.mark.parametrize("role", list(Role))
