@@ -90,7 +90,9 @@ def module_data(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterato
     back after the module, so no other module's test sees them. The walks build their
     partnerships this way rather than once per test (the pattern of pytest-django#1145;
     pytest-django has no module-scoped ``db``). A module that uses it overrides ``media_root``
-    with ``module_data.media_root``, so that its tests find the files of those records."""
+    with ``module_data.media_root``, so that its tests find the files of those records, and
+    has no ``transactional_db`` test (its commits and flush cannot happen inside the module's
+    transaction)."""
     shared = ModuleData(django_db_blocker, tmp_path_factory.mktemp("module-media"))
     with django_db_blocker.unblock():
         outer = transaction.atomic()
