@@ -8,8 +8,12 @@ HOST ?= 127.0.0.1
 # Tests run on PostgreSQL and Redis; these are the test machines' local services.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/csp_portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# pytest-xdist: one test process per core, at most four (each has its own test database and
+# Redis database); the 25 slowest tests are listed at the end.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --maxprocesses 4 --durations=25
 
-.PHONY: run test install install-test services system-packages lint check-deploy assets
+.PHONY: run test test-fast install install-test services system-packages lint check-deploy assets
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +38,14 @@ test: system-packages services install-test
 	$(BIN)/ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run
 	@$(MAKE) --no-print-directory check-deploy
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/pytest --create-db $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+## make test-fast: the inner loop, everything but the browser and real-worker tests, on the test
+## databases of the last run (after a new migration, add PYTEST_ARGS=--create-db).
+test-fast: services install-test
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser and not real_worker" $(PYTEST_ARGS)
 
 system-packages:
 	@bash scripts/system-packages.sh

@@ -1,11 +1,35 @@
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
-from django.test import Client
+from django.conf import settings as django_settings
+from django.db import transaction
+from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from partnerships.models import Role
 
 from .factories import PartnershipFactory, member
+
+T = TypeVar("T")
+REDIS_DATABASES = 16  # Redis's default number of databases
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (make test) each worker has a test database of its own (pytest-django
+    names it test_<name>_gw<n>) and a Redis database of its own, the n-th after REDIS_URL's: a
+    Celery worker puts back the unacknowledged tasks of every queue in its database, so the real
+    workers of two test processes sharing one would take each other's tasks."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw") and django_settings.REDIS_URL:
+        url = urlsplit(django_settings.REDIS_URL)
+        database = (int(url.path.strip("/") or 0) + int(worker[2:])) % REDIS_DATABASES
+        redis_url = urlunsplit(url._replace(path=f"/{database}"))
+        django_settings.REDIS_URL = django_settings.CELERY_BROKER_URL = redis_url
 
 
 @pytest.fixture(autouse=True)
@@ -18,15 +42,65 @@ def _celery_runs_tasks_in_process():
     app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
 
 
-@pytest.fixture(autouse=True)
-def _fast_tests(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+def _test_settings(media_root: Path) -> dict:
+    return {
+        "MEDIA_ROOT": media_root,
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "STORAGES": {
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
     }
+
+
+@pytest.fixture
+def media_root(tmp_path) -> Path:
+    """Where the test's uploads and documents go: its own folder, unless its module shares
+    records (and their files) through ``module_data``."""
+    return tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings, media_root):
+    for name, value in _test_settings(media_root).items():
+        setattr(settings, name, value)
+
+
+class ModuleData:
+    """Builds records once for a whole test module; see the ``module_data`` fixture."""
+
+    def __init__(self, django_db_blocker, media_root: Path):
+        self._django_db_blocker = django_db_blocker
+        self.media_root = media_root
+
+    def build(self, make: Callable[[], T]) -> T:
+        with (
+            self._django_db_blocker.unblock(),
+            override_settings(**_test_settings(self.media_root)),
+        ):
+            return make()
+
+
+@pytest.fixture(scope="module")
+def module_data(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[ModuleData]:
+    """A transaction that lasts the module, for records that many of its tests read: a
+    module-scoped fixture builds them once with ``module_data.build(make)``, each test runs in
+    a savepoint of the transaction (rolled back after it, as ever), and the whole is rolled
+    back after the module, so no other module's test sees them. The walks build their
+    partnerships this way rather than once per test (the pattern of pytest-django#1145;
+    pytest-django has no module-scoped ``db``). A module that uses it overrides ``media_root``
+    with ``module_data.media_root``, so that its tests find the files of those records, and
+    has no ``transactional_db`` test (its commits and flush cannot happen inside the module's
+    transaction)."""
+    shared = ModuleData(django_db_blocker, tmp_path_factory.mktemp("module-media"))
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    yield shared
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 def signed_in(user, *, verified: bool = True) -> Client:

@@ -20,7 +20,7 @@ from partnerships.models import Role
 
 from .conftest import signed_in
 from .factories import PartnershipFactory, member
-from .test_isolation import OBJECT_ARGUMENTS, TENANT_URLS, _argument, _snapshot
+from .test_isolation import OBJECT_ARGUMENTS, TENANT_URLS, _argument, _snapshot, walked
 
 # What scrutiny reads: each answers 200 (or 404 when its record is one they may not see, such as
 # the walk's assessment, which is open for contributions) and shows no form that posts.
@@ -53,12 +53,28 @@ def test_every_read_page_is_a_registered_url():
     assert {name for name, _arguments in TENANT_URLS} >= READ_PAGES
 
 
+@pytest.fixture(scope="module")
+def walked_partnership(module_data):
+    """The councillor's own partnership with every record the walk addresses: built once for
+    the module."""
+
+    def make():
+        partnership = PartnershipFactory(name="Own partnership", slug="own")
+        member(partnership, Role.COORDINATOR)
+        member(partnership, Role.CONTRIBUTOR)
+        return walked(partnership)
+
+    return module_data.build(make)
+
+
 @pytest.fixture
-def own_partnership(db):
-    partnership = PartnershipFactory(name="Own partnership", slug="own")
-    member(partnership, Role.COORDINATOR)
-    member(partnership, Role.CONTRIBUTOR)
-    return partnership
+def media_root(module_data):
+    return module_data.media_root
+
+
+@pytest.fixture
+def own_partnership(walked_partnership, db):
+    return walked_partnership
 
 
 def _accepts(url: str, method: str) -> bool:

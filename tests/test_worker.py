@@ -18,6 +18,8 @@ from tests.factories import organisation_in
 
 ROOT = Path(__file__).resolve().parents[1]
 
+pytestmark = pytest.mark.real_worker
+
 
 def _database_url() -> str:
     db = connection.settings_dict

@@ -4,6 +4,7 @@ Each journey runs twice, with JavaScript on and off: the service must work, and 
 without it. Pages are reached only through ``Visitor``, which checks each one as it loads.
 """
 
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -71,9 +72,22 @@ def _page_to_check(page: Page) -> Page:
     return checker
 
 
+# What axe found on each page checked so far in the run, by address, JavaScript and the exact
+# document (bar its CSRF token): axe's answer is a function of those, so a page that comes back
+# unchanged (the sign-in page, a list looked at again) is not checked twice, while one that
+# differs in anything (another state, an error, other data) is.
+_violations_found: dict[tuple[str, bool, str], list[dict]] = {}
+_CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*"')
+
+
 def assert_accessible(page: Page) -> None:
     """Fail with a readable list of axe violations if the current page has any."""
-    violations = _axe.run(_page_to_check(page), options=AXE_OPTIONS).response["violations"]
+    document = _CSRF_TOKEN.sub(r"\1", page.content()).encode()
+    key = (page.url, page.context in _NO_JS_CONTEXTS, hashlib.sha256(document).hexdigest())
+    if key not in _violations_found:
+        checked = _axe.run(_page_to_check(page), options=AXE_OPTIONS)
+        _violations_found[key] = checked.response["violations"]
+    violations = _violations_found[key]
     if not violations:
         return
     lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]

@@ -10,7 +10,7 @@ from partnerships.models import Role
 from reviews.models import AccessLogEntry
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, member
-from tests.test_isolation import TENANT_URLS, _argument, _snapshot
+from tests.test_isolation import TENANT_URLS, _argument, _snapshot, walked
 
 # The PCC office's own writes, tested in this folder.
 OWN = "oversight:"
@@ -24,9 +24,35 @@ READABLE = {
 }
 
 
+@pytest.fixture(scope="module")
+def walked_partnership(module_data):
+    """The PCC office's own partnership with every record the walk addresses: built once for
+    the module."""
+
+    def make():
+        partnership = PartnershipFactory(name="Trafford", slug="trafford")
+        member(partnership, Role.COORDINATOR)
+        member(partnership, Role.CONTRIBUTOR)
+        return walked(partnership)
+
+    return module_data.build(make)
+
+
 @pytest.fixture
-def own(db):
-    partnership = PartnershipFactory(name="Trafford", slug="trafford")
+def media_root(module_data):
+    return module_data.media_root
+
+
+@pytest.fixture
+def own(walked_partnership, db):
+    return walked_partnership
+
+
+@pytest.fixture
+def own_without_a_plan(db):
+    """Another partnership of the office, made for the test: one with a published plan, as the
+    walked partnership has, cannot start a draft."""
+    partnership = PartnershipFactory(name="Wigan", slug="wigan")
     member(partnership, Role.COORDINATOR)
     member(partnership, Role.CONTRIBUTOR)
     return partnership
@@ -74,26 +100,28 @@ DRAFT_URLS = [
 
 
 @pytest.mark.parametrize(("url_name", "arguments"), DRAFT_URLS, ids=[n for n, _ in DRAFT_URLS])
-def test_drafts_and_contributions_in_progress_answer_404(own, url_name, arguments):
+def test_drafts_and_contributions_in_progress_answer_404(own_without_a_plan, url_name, arguments):
     from plans.models import PartnershipPlan
     from plans.services import drafting
     from tests.plans.conftest import approved_assessment
 
-    coordinator = own.memberships.get(role=Role.COORDINATOR).user
+    coordinator = own_without_a_plan.memberships.get(role=Role.COORDINATOR).user
     # An assessment open for contributions, with a contribution in progress and its document.
     kwargs = {
-        "partnership_slug": own.slug,
-        **{name: _argument(name, own, url_name) for name in arguments},
+        "partnership_slug": own_without_a_plan.slug,
+        **{name: _argument(name, own_without_a_plan, url_name) for name in arguments},
     }
     if url_name == "plans:detail":
         draft = drafting.plan_start(
             acting_user=coordinator,
-            partnership=own,
-            assessment=approved_assessment(own, coordinator, year=2030),
+            partnership=own_without_a_plan,
+            assessment=approved_assessment(own_without_a_plan, coordinator, year=2030),
         )
         assert PartnershipPlan.objects.get(pk=draft.pk).status == "draft"
         kwargs["plan_id"] = draft.pk
-    response = signed_in(member(own, Role.PCC_OFFICE)).get(reverse(url_name, kwargs=kwargs))
+    response = signed_in(member(own_without_a_plan, Role.PCC_OFFICE)).get(
+        reverse(url_name, kwargs=kwargs)
+    )
     assert response.status_code == 404
 
 

@@ -21,6 +21,8 @@ from tests.pdf import read_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 
+pytestmark = pytest.mark.real_worker
+
 
 def _database_url() -> str:
     db = connection.settings_dict

@@ -37,7 +37,7 @@ from tests.factories import member, organisation_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_worker]
 
 # The worker believes what the settings say; these make it quick to retry and to take over.
 WORKER_ENV = {
