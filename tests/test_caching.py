@@ -16,7 +16,13 @@ from tests.api.conftest import bearer, token_for
 from tests.reviews.conftest_parts import url
 
 from .conftest import signed_in
-from .test_isolation import TENANT_URLS, _argument, two_partnerships  # noqa: F401 -- fixture
+from .test_isolation import (  # noqa: F401 -- fixtures
+    TENANT_URLS,
+    _argument,
+    media_root,
+    two_partnerships,
+    walked_partnerships,
+)
 
 pytest_plugins = ["tests.reviews.conftest_parts"]
 
