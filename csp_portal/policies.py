@@ -26,7 +26,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 
 if TYPE_CHECKING:
-    from partnerships.models import Membership
+    from accounts.models import User
+    from partnerships.models import Membership, Partnership
 
 
 class Policy:
@@ -60,6 +61,29 @@ class Policy:
         if message := self.not_now(membership, verb, obj):
             raise ValidationError(message, code="not_now")
 
+    def require_user(
+        self, user: User | None, partnership: Partnership, verb: StrEnum, obj: Model | None = None
+    ) -> Membership:
+        """``require`` for a service that is handed a user: their membership of ``partnership``
+        (locked, so a role change waits for the service), which it returns."""
+        membership = acting_membership(user, partnership)
+        self.require(membership, verb, obj)
+        return membership
+
     def may(self, membership: Membership | None, obj: Model | None = None) -> dict[str, Any]:
         """Every verb, now, for templates: ``{% if may.publish %}``."""
         return {verb.value: self.can(membership, verb, obj) for verb in self.verbs}
+
+
+def acting_membership(user: User | None, partnership: Partnership) -> Membership | None:
+    """A service's acting user's membership of ``partnership`` (None for a stranger), read under
+    a row lock inside the service's transaction, so that the role it decides on cannot change
+    before the service commits."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        user.memberships.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(partnership=partnership)
+        .first()
+    )
