@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django_otp import user_has_device
@@ -8,16 +10,26 @@ from partnerships.models import Membership
 from .models import ApiToken, User, canonical_email
 
 
-def user_requires_two_factor(user: User) -> bool:
-    """Platform administrators, anyone holding a role that needs two-factor authentication, and
-    anyone with access to a domestic homicide review."""
-    from partnerships.permissions import MFA_ROLES
+# Who else must use two-factor authentication is decided by the apps above this one, which know
+# why (partnerships: a role that needs it; reviews: access to a domestic homicide review). Each
+# registers a rule in its ``AppConfig.ready``.
+TwoFactorRule = Callable[[User], bool]
+_TWO_FACTOR_RULES: list[TwoFactorRule] = []
 
+
+def register_two_factor_rule(rule: TwoFactorRule) -> TwoFactorRule:
+    """``rule(user)`` is true when the user must use two-factor authentication (once, whatever
+    registers it again)."""
+    if rule not in _TWO_FACTOR_RULES:
+        _TWO_FACTOR_RULES.append(rule)
+    return rule
+
+
+def user_requires_two_factor(user: User) -> bool:
+    """Platform administrators, and anyone a registered rule names."""
     if user.is_staff or user.is_superuser:
         return True
-    return (
-        user.memberships.filter(role__in=MFA_ROLES).exists() or user.review_access_grants.exists()
-    )
+    return any(rule(user) for rule in _TWO_FACTOR_RULES)
 
 
 def user_has_two_factor(user: User) -> bool:

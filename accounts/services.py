@@ -31,14 +31,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
 from csp_portal.mail import subject_line
-from csp_portal.queue import enqueue_on_commit
+from csp_portal.queue import enqueue_on_commit, task_named
 from csp_portal.site import site_url
 from csp_portal.submissions import Submission, submission_claim
 from partnerships.models import Membership
 
 from .models import AccountEmail, AccountEmailKind, ApiToken, User, canonical_email
 from .selectors import user_has_two_factor
-from .tasks import send_account_email
+
+send_account_email = task_named("accounts.tasks.send_account_email")
 
 logger = logging.getLogger(__name__)
 

@@ -2,6 +2,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from .services import account_email_send
+
 
 @shared_task(
     autoretry_for=(SMTPException, ConnectionError, TimeoutError),
@@ -13,6 +15,4 @@ from celery import shared_task
 def send_account_email(account_email_id: int) -> bool:
     """Send an email about a person's own account (a password reset link, a two-factor change).
     Retried with backoff while the mail server is unreachable."""
-    from .services import account_email_send
-
     return account_email_send(account_email_id=account_email_id)

@@ -5,13 +5,12 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from partnerships.models import Partnership
-
 from .models import AuditEvent
 from .need_to_know import visible_to
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from partnerships.models import Partnership
 
 
 def audit_events_for_partnership(

@@ -10,7 +10,10 @@ every minute pick it up once the broker is back.
 
 import logging
 
-from django.db import transaction
+from celery.local import Proxy
+from django.db import InterfaceError, transaction
+from django.db import OperationalError as DatabaseOperationalError
+from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
 
 try:
@@ -22,6 +25,9 @@ except ImportError:  # pragma: no cover - redis comes with celery[redis]
 logger = logging.getLogger(__name__)
 
 BROKER_ERRORS = (OperationalError, RedisConnectionError, RedisTimeoutError, ConnectionError)
+
+# Worth another try by a task: the database or the storage was briefly out of reach.
+TRANSIENT_ERRORS = (DatabaseOperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 # One quick retry covers a pooled connection that Redis dropped; a real outage fails fast.
 RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
@@ -55,3 +61,10 @@ def _not_queued(log, task, error: Exception) -> None:
 def enqueue_on_commit(task, *args) -> None:
     """Queue the task once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: enqueue(task, *args))
+
+
+def task_named(path: str):
+    """The task at that dotted path, looked up when it is first used. A service queues the task
+    that calls it back through this name, so that tasks import services and never the reverse
+    (no import circle); tests can still replace the task's ``apply_async``."""
+    return Proxy(import_string, (path,))

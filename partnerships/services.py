@@ -17,11 +17,11 @@ from accounts.models import User, canonical_email
 from audit.services import audit_record
 from authorities.models import LocalAuthorityDistrict, Nation, Organisation, PoliceForceArea
 from csp_portal.mail import subject_line
-from csp_portal.queue import enqueue_on_commit
+from csp_portal.queue import enqueue_on_commit, task_named
 from csp_portal.site import site_url
 from csp_portal.submissions import Submission, submission_claim
 
-from .hooks import MembershipChange, membership_changed
+from .hooks import MembershipChange, combination_approved, membership_changed
 from .models import (
     SEAT_ORGANISATION_KINDS,
     Invitation,
@@ -32,7 +32,8 @@ from .models import (
     Role,
     Seat,
 )
-from .tasks import send_invitation
+
+send_invitation = task_named("partnerships.tasks.send_invitation")
 
 
 @transaction.atomic
@@ -79,8 +80,6 @@ def partnership_merge(
     if Nation.ENGLAND in (partnership.nation, into.nation):
         # In England partnerships combine only with the PCC's approval (Crime and Disorder Act
         # 1998, s5A), which the PCC office records in the service (oversight).
-        from oversight.selectors import combination_approved
-
         if not combination_approved(partnership=partnership, into=into):
             raise ValidationError(
                 {

@@ -2,6 +2,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from .services import invitation_send
+
 
 @shared_task(
     autoretry_for=(SMTPException, ConnectionError, TimeoutError),
@@ -12,6 +14,4 @@ from celery import shared_task
 )
 def send_invitation(invitation_id: int, link: str) -> bool:
     """Email an invitation. Retried with backoff while the mail server is unreachable."""
-    from .services import invitation_send
-
     return invitation_send(invitation_id=invitation_id, link=link)

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 from django.utils.functional import Promise
 
+from .charts import BarChart, LineChart, offence_bar_chart, trend_line_chart
 from .models import AreaKind, CrimeArea, CrimeRelease
 from .offences import OFFENCE_GROUPS, TOTAL, level
 
 if TYPE_CHECKING:
     from partnerships.models import Partnership
 
-    from .charts import BarChart, LineChart
 
 
 def releases_for_staff() -> QuerySet[CrimeRelease]:
@@ -79,14 +79,10 @@ class CrimeProfile:
 
     @cached_property
     def offence_chart(self) -> BarChart:
-        from .charts import offence_bar_chart
-
         return offence_bar_chart(self)
 
     @cached_property
     def trend_chart(self) -> LineChart | None:
-        from .charts import trend_line_chart
-
         return trend_line_chart(self) if len(self.trend) >= 2 else None
 
 

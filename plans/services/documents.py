@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from audit.services import audit_record
-from csp_portal.queue import enqueue_on_commit
+from csp_portal.queue import TRANSIENT_ERRORS, enqueue_on_commit, task_named
 
 from ..documents import document_filename, render_document
 from ..models import DocumentKind, DocumentStatus, PartnershipPlan, PlanDocument
@@ -35,7 +35,8 @@ from ..selectors.documents import (
     plan_for_rendering,
     stuck_documents,
 )
-from ..tasks import TRANSIENT_ERRORS, render_plan_document
+
+render_plan_document = task_named("plans.tasks.render_plan_document")
 
 logger = logging.getLogger(__name__)
 
