@@ -9,7 +9,6 @@ from partnerships.models import Membership
 
 from .models import ApiToken, User, canonical_email
 
-
 # Who else must use two-factor authentication is decided by the apps above this one, which know
 # why (partnerships: a role that needs it; reviews: access to a domestic homicide review). Each
 # registers a rule in its ``AppConfig.ready``.

@@ -73,6 +73,4 @@ def register_combination_approval(approved: CombinationApproval) -> CombinationA
 
 
 def combination_approved(*, partnership: Partnership, into: Partnership) -> bool:
-    return any(
-        approved(partnership=partnership, into=into) for approved in _COMBINATION_APPROVALS
-    )
+    return any(approved(partnership=partnership, into=into) for approved in _COMBINATION_APPROVALS)

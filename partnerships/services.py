@@ -20,6 +20,7 @@ from csp_portal.mail import subject_line
 from csp_portal.queue import enqueue_on_commit, task_named
 from csp_portal.site import site_url
 from csp_portal.submissions import Submission, submission_claim
+from csp_portal.workflow import locked, locked_rows
 
 from .hooks import MembershipChange, combination_approved, membership_changed
 from .models import (
@@ -29,9 +30,9 @@ from .models import (
     PartnerOrganisation,
     Partnership,
     PartnershipStatus,
-    Role,
     Seat,
 )
+from .policies import MembershipPolicy, MembershipVerb
 
 send_invitation = task_named("partnerships.tasks.send_invitation")
 
@@ -77,19 +78,20 @@ def partnership_merge(
     partnership, into = locked[partnership.pk], locked[into.pk]
     if into.pk == partnership.pk or into.status != PartnershipStatus.ACTIVE:
         raise ValidationError({"merged_into": _("Choose another partnership that is active.")})
-    if Nation.ENGLAND in (partnership.nation, into.nation):
-        # In England partnerships combine only with the PCC's approval (Crime and Disorder Act
-        # 1998, s5A), which the PCC office records in the service (oversight).
-        if not combination_approved(partnership=partnership, into=into):
-            raise ValidationError(
-                {
-                    "merged_into": _(
-                        "The police and crime commissioner has not recorded an approval of "
-                        "combining %(partnership)s with %(into)s."
-                    )
-                    % {"partnership": partnership.name, "into": into.name}
-                }
-            )
+    # In England partnerships combine only with the PCC's approval (Crime and Disorder Act 1998,
+    # s5A), which the PCC office records in the service (oversight).
+    if Nation.ENGLAND in (partnership.nation, into.nation) and not combination_approved(
+        partnership=partnership, into=into
+    ):
+        raise ValidationError(
+            {
+                "merged_into": _(
+                    "The police and crime commissioner has not recorded an approval of "
+                    "combining %(partnership)s with %(into)s."
+                )
+                % {"partnership": partnership.name, "into": into.name}
+            }
+        )
     before = partnership.status
     partnership.status = PartnershipStatus.MERGED
     partnership.merged_into = into
@@ -113,6 +115,7 @@ def partner_organisation_add(
     seat: str,
     submission: Submission | None = None,
 ) -> PartnerOrganisation:
+    MembershipPolicy.require_acting(acting_user, partnership, MembershipVerb.ADD_SEAT)
     submission_claim(submission)
     if organisation.kind not in SEAT_ORGANISATION_KINDS[seat]:
         raise ValidationError(
@@ -151,6 +154,10 @@ def partner_organisation_add(
 
 @transaction.atomic
 def partner_organisation_remove(*, acting_user: User, partner: PartnerOrganisation) -> None:
+    partner = locked(partner, related=("partnership", "organisation"))
+    MembershipPolicy.require_user(
+        acting_user, partner.partnership, MembershipVerb.REMOVE_SEAT, partner
+    )
     if Membership.objects.filter(
         partnership=partner.partnership, organisation=partner.organisation
     ).exists():
@@ -191,6 +198,26 @@ def membership_create(
     role: str,
     organisation: Organisation,
 ) -> Membership:
+    """Make ``user`` a member at once (the platform, or whoever manages the people); a person
+    invited joins through ``invitation_accept``."""
+    MembershipPolicy.require_acting(acting_user, partnership, MembershipVerb.ADD_MEMBER)
+    return _membership_add(
+        acting_user=acting_user,
+        partnership=partnership,
+        user=user,
+        role=role,
+        organisation=organisation,
+    )
+
+
+def _membership_add(
+    *,
+    acting_user: User | None,
+    partnership: Partnership,
+    user: User,
+    role: str,
+    organisation: Organisation,
+) -> Membership:
     _assert_organisation_on_partnership(partnership, organisation)
     if Membership.objects.filter(partnership=partnership, user=user).exists():
         raise ValidationError(
@@ -219,37 +246,25 @@ def membership_create(
     return membership
 
 
-def _lock_coordinators(partnership: Partnership) -> list[int]:
-    """Lock the partnership's coordinator rows so that two removals cannot both pass the check."""
-    return list(
-        Membership.objects.select_for_update()
-        .filter(partnership=partnership, role=Role.COORDINATOR)
-        .values_list("pk", flat=True)
-    )
-
-
-def _assert_not_last_coordinator(membership: Membership) -> None:
-    coordinators = _lock_coordinators(membership.partnership)
-    if membership.role == Role.COORDINATOR and coordinators == [membership.pk]:
-        raise ValidationError(
-            _(
-                "%(name)s is the partnership's only coordinator. "
-                "Make someone else coordinator first."
-            )
-            % {"name": membership.user.full_name or membership.user.email}
-        )
+def _assert_a_coordinator_stays(membership: Membership, *, role: str | None) -> None:
+    """The coordinators' rows are locked first, so that two removals cannot both pass."""
+    coordinators = locked_rows(MembershipPolicy.coordinators(membership.partnership))
+    if message := MembershipPolicy.coordinator_refusal(
+        membership, role=role, coordinator_ids=[coordinator.pk for coordinator in coordinators]
+    ):
+        raise ValidationError(message)
 
 
 @transaction.atomic
 def membership_update(
     *, acting_user: User, membership: Membership, role: str, organisation: Organisation
 ) -> Membership:
-    membership = Membership.objects.select_related("user", "organisation", "partnership").get(
-        pk=membership.pk
+    membership = locked(membership, related=("user", "organisation", "partnership"))
+    MembershipPolicy.require_user(
+        acting_user, membership.partnership, MembershipVerb.CHANGE_MEMBER, membership
     )
     _assert_organisation_on_partnership(membership.partnership, organisation)
-    if role != Role.COORDINATOR:
-        _assert_not_last_coordinator(membership)
+    _assert_a_coordinator_stays(membership, role=role)
     before = {"role": membership.role, "organisation": membership.organisation.name}
     old_organisation = membership.organisation
     membership.role = role
@@ -285,10 +300,11 @@ def membership_update(
 
 @transaction.atomic
 def membership_remove(*, acting_user: User, membership: Membership) -> None:
-    membership = Membership.objects.select_related("user", "organisation", "partnership").get(
-        pk=membership.pk
+    membership = locked(membership, related=("user", "organisation", "partnership"))
+    MembershipPolicy.require_user(
+        acting_user, membership.partnership, MembershipVerb.REMOVE_MEMBER, membership
     )
-    _assert_not_last_coordinator(membership)
+    _assert_a_coordinator_stays(membership, role=None)
     audit_record(
         acting_user=acting_user,
         partnership=membership.partnership,
@@ -335,6 +351,7 @@ def invitation_create(
     submission: Submission | None = None,
 ) -> Invitation:
     """Invite someone by email. ``accept_url`` turns the secret token into the link they follow."""
+    MembershipPolicy.require_user(acting_user, partnership, MembershipVerb.INVITE)
     submission_claim(submission)
     email = canonical_email(email)
     _assert_organisation_on_partnership(partnership, organisation)
@@ -455,7 +472,10 @@ def invitations_send_unsent(*, grace: timedelta | None = None) -> int:
 
 @transaction.atomic
 def invitation_revoke(*, acting_user: User, invitation: Invitation) -> None:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = locked(invitation)
+    MembershipPolicy.require_user(
+        acting_user, invitation.partnership, MembershipVerb.WITHDRAW_INVITATION, invitation
+    )
     if not invitation.is_usable:
         raise ValidationError(_("This invitation has already been used or withdrawn."))
     invitation.revoked_at = timezone.now()
@@ -517,7 +537,7 @@ def invitation_accept(*, token: str, user: User | None, password: str = "") -> M
         )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    return membership_create(
+    return _membership_add(
         acting_user=user,
         partnership=invitation.partnership,
         user=user,

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from partnerships.models import Partnership
 
 
-
 def releases_for_staff() -> QuerySet[CrimeRelease]:
     """Every imported period, newest first, with who imported it and how many CSP rows it has."""
     return CrimeRelease.objects.select_related("imported_by").annotate(

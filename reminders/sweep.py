@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from partnerships.models import Membership, Role
+from partnerships.policies import MembershipPolicy
 
 from .cycles import NEW, WEEKLY, DueItem, cycle_for, due_items, stage_for
 from .models import DeliveryStatus, Notification, SweepRun
@@ -106,9 +106,9 @@ def weekly_digests(
         return []
     coordinators: dict[int, set[int]] = defaultdict(set)
     slugs: dict[int, str] = {}
-    for partnership_id, slug, user_id in Membership.objects.filter(
-        partnership_id__in=overdue, role=Role.COORDINATOR, user__is_active=True
-    ).values_list("partnership_id", "partnership__slug", "user_id"):
+    for partnership_id, slug, user_id in MembershipPolicy.digest_recipients(overdue).values_list(
+        "partnership_id", "partnership__slug", "user_id"
+    ):
         coordinators[partnership_id].add(user_id)
         slugs[partnership_id] = slug
     year, week, _weekday = today.isocalendar()
