@@ -86,10 +86,6 @@ class ReplaceAuthenticatorForm(SetupTokenForm):
         return password
 
 
-class NewAccountPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
-    submit_label = _("Create account and accept")
-
-
 class PasswordChangeForm(GovukFormMixin, auth_forms.PasswordChangeForm):
     submit_label = _("Change password")
 
@@ -111,10 +107,6 @@ class PasswordResetForm(GovukFormMixin, forms.Form):
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
     submit_label = _("Set password")
-
-
-class AcceptForm(GovukFormMixin, forms.Form):
-    submit_label = _("Accept invitation")
 
 
 class ApiTokenForm(GovukFormMixin, forms.Form):

@@ -5,8 +5,6 @@ from django.http import Http404
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticToken
 
-from partnerships.models import Membership
-
 from .models import ApiToken, User, canonical_email
 
 # Who else must use two-factor authentication is decided by the apps above this one, which know
@@ -50,12 +48,23 @@ def unused_backup_codes(*, user: User) -> list[str]:
 # Personal API tokens ---------------------------------------------------------------------------
 
 
+def memberships_of(*, user: User) -> QuerySet:
+    """The user's memberships with their partnerships, by name: the partnerships a token may
+    cover. Read through the user, so that accounts imports nothing from the apps above it."""
+    return user.memberships.select_related("partnership", "organisation").order_by(
+        "partnership__name"
+    )
+
+
 def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
     """The user's tokens, newest first, with the partnerships each covers (two queries)."""
+    membership_model = ApiToken._meta.get_field("memberships").related_model
     return ApiToken.objects.filter(user=user).prefetch_related(
         Prefetch(
             "memberships",
-            queryset=Membership.objects.select_related("partnership").order_by("partnership__name"),
+            queryset=membership_model.objects.select_related("partnership").order_by(
+                "partnership__name"
+            ),
         )
     )
 

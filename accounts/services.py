@@ -12,6 +12,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -34,10 +35,12 @@ from csp_portal.mail import subject_line
 from csp_portal.queue import enqueue_on_commit, task_named
 from csp_portal.site import site_url
 from csp_portal.submissions import Submission, submission_claim
-from partnerships.models import Membership
 
 from .models import AccountEmail, AccountEmailKind, ApiToken, User, canonical_email
 from .selectors import user_has_two_factor
+
+if TYPE_CHECKING:
+    from partnerships.models import Membership
 
 send_account_email = task_named("accounts.tasks.send_account_email")
 
@@ -295,7 +298,7 @@ def api_token_create(
     *,
     acting_user: User,
     name: str,
-    memberships: list[Membership],
+    memberships: list["Membership"],
     expires_on: date | None = None,
     submission: Submission | None = None,
 ) -> NewApiToken:
@@ -325,9 +328,9 @@ def api_token_create(
         submission_claim(submission)
         # Re-read: only memberships the caller still holds, whatever the form was given.
         held = list(
-            Membership.objects.filter(
-                user=acting_user, pk__in=[m.pk for m in memberships]
-            ).select_related("partnership")
+            acting_user.memberships.filter(pk__in=[m.pk for m in memberships]).select_related(
+                "partnership"
+            )
         )
         if len(held) != len({m.pk for m in memberships}):
             raise ValidationError({"memberships": _("Select partnerships you are a member of")})

@@ -38,7 +38,4 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
-    path(
-        "invitations/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"
-    ),
 ]

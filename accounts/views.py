@@ -7,7 +7,6 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -21,15 +20,17 @@ from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from csp_portal.forms import ConfirmForm
 from csp_portal.views import SubmitOnceMixin
-from partnerships.forms import ConfirmForm
-from partnerships.selectors import memberships_of_user
-from partnerships.services import invitation_accept, invitation_by_token
 
 from . import forms
 from .lockout import client_address
-from .models import User, canonical_email
-from .selectors import account_exists, api_token_of, api_tokens_of, user_has_two_factor
+from .selectors import (
+    api_token_of,
+    api_tokens_of,
+    memberships_of,
+    user_has_two_factor,
+)
 from .services import (
     api_token_create,
     api_token_revoke,
@@ -163,7 +164,7 @@ class AccountView(LoginRequiredMixin, View):
     def get(self, request):
         context = {
             "has_two_factor": user_has_two_factor(request.user),
-            "memberships": memberships_of_user(user=request.user),
+            "memberships": memberships_of(user=request.user),
         }
         return render(request, "accounts/account.html", context)
 
@@ -214,61 +215,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-class InvitationAcceptView(View):
-    """The link in an invitation email. Works once; new people choose their password here."""
-
-    template_name = "accounts/invitation_accept.html"
-
-    def dispatch(self, request, token):
-        self.invitation = invitation_by_token(token)
-        if self.invitation is None:
-            return render(request, "accounts/invitation_unusable.html", status=404)
-        self.existing_account = account_exists(email=self.invitation.email)
-        return super().dispatch(request, token)
-
-    def _form(self, data=None):
-        if self.request.user.is_authenticated or self.existing_account:
-            return forms.AcceptForm(data)
-        person = User(email=self.invitation.email, full_name=self.invitation.full_name)
-        return forms.NewAccountPasswordForm(person, data)
-
-    def _render(self, form, status=200):
-        context = {
-            "invitation": self.invitation,
-            "form": form,
-            "existing_account": self.existing_account,
-            "wrong_user": self.request.user.is_authenticated
-            and canonical_email(self.request.user.email) != canonical_email(self.invitation.email),
-        }
-        return render(self.request, self.template_name, context, status=status)
-
-    def get(self, request, token):
-        return self._render(self._form())
-
-    def post(self, request, token):
-        form = self._form(request.POST)
-        if not form.is_valid():
-            return self._render(form, status=400)
-        if not request.user.is_authenticated and self.existing_account:
-            return redirect(f"{reverse('accounts:login')}?next={request.path}")
-        user = request.user if request.user.is_authenticated else None
-        try:
-            membership = invitation_accept(
-                token=token, user=user, password=form.cleaned_data.get("new_password1", "")
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self._render(form, status=400)
-        if user is None:
-            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            _("You are now a member of %(partnership)s.")
-            % {"partnership": membership.partnership.name},
-        )
-        return redirect("partnerships:home", partnership_slug=membership.partnership.slug)
-
-
 # Personal API tokens ---------------------------------------------------------------------------
 
 NEW_API_TOKEN_SESSION_KEY = "new_api_token"  # noqa: S105 -- a session key
@@ -300,7 +246,7 @@ class ApiTokenCreateView(SubmitOnceMixin, LoginRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
-            "memberships": memberships_of_user(user=self.request.user),
+            "memberships": memberships_of(user=self.request.user),
             "default_days": settings.API_TOKEN_DEFAULT_DAYS,
             "max_days": settings.API_TOKEN_MAX_DAYS,
         }

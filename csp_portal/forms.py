@@ -5,6 +5,7 @@ from datetime import date
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,15 @@ class GovukFormMixin(PlainTextFormMixin):
                 data_prevent_double_click="true",
             )
         )
+
+
+class ConfirmForm(GovukFormMixin, forms.Form):
+    """A yes-I-mean-it button: a warning button for destructive actions, a plain one otherwise."""
+
+    def __init__(self, *args, submit_label: str, submit_classes: str = "", **kwargs):
+        self.submit_label = submit_label
+        self.submit_classes = submit_classes
+        super().__init__(*args, **kwargs)
 
 
 class GovukDateField(DateInputField):

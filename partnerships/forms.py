@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CanonicalEmailField
@@ -68,15 +69,6 @@ class MembershipForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):
         self._limit_organisations(partnership)
 
 
-class ConfirmForm(GovukFormMixin, forms.Form):
-    """A yes-I-mean-it button: a warning button for destructive actions, a plain one otherwise."""
-
-    def __init__(self, *args, submit_label: str, submit_classes: str = "", **kwargs):
-        self.submit_label = submit_label
-        self.submit_classes = submit_classes
-        super().__init__(*args, **kwargs)
-
-
 class PartnerOrganisationForm(GovukFormMixin, forms.Form):
     submit_label = _("Add organisation")
 
@@ -128,3 +120,13 @@ class AuditFilterForm(PlainTextFormMixin, forms.Form):
         ):
             self.add_error("date_to", _("The end date must be the same as or after the start date"))
         return cleaned
+
+
+class NewAccountPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
+    """An invited person new to CSP Portal chooses their password as they accept."""
+
+    submit_label = _("Create account and accept")
+
+
+class AcceptForm(GovukFormMixin, forms.Form):
+    submit_label = _("Accept invitation")

@@ -461,7 +461,7 @@ def invitations_send_unsent(*, grace: timedelta | None = None) -> int:
     sent = 0
     for invitation_id in waiting.values_list("pk", flat=True)[:100]:
         token = secrets.token_urlsafe(32)
-        path = reverse("accounts:invitation_accept", kwargs={"token": token})
+        path = reverse("partnerships:invitation_accept", kwargs={"token": token})
         sent += invitation_send(
             invitation_id=invitation_id,
             link=site_url(path),

@@ -15,9 +15,9 @@ from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 
+from csp_portal.forms import ConfirmForm
 from csp_portal.views import SubmitOnceMixin
 
-from . import forms
 from .models import Membership, Partnership
 from .permissions import Perm, membership_can
 from .selectors import membership_for
@@ -101,7 +101,7 @@ class ServiceFormView(SubmitOnceMixin, PartnershipViewMixin, FormView):
 class ConfirmServiceView(ServiceFormView):
     """A 'are you sure' page for one object of this partnership, then the service."""
 
-    form_class = forms.ConfirmForm
+    form_class = ConfirmForm
     template_name = "partnerships/confirm.html"
     submit_label = ""
     submit_classes = "govuk-button--warning"

@@ -30,5 +30,11 @@ tenant_patterns = [
 
 urlpatterns = [
     path("", views.choose_partnership, name="choose"),
+    # The link in an invitation email: under /account/, where a person's own pages are.
+    path(
+        "account/invitations/<str:token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
     path("p/<slug:partnership_slug>/", include(tenant_patterns)),
 ]

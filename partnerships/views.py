@@ -1,16 +1,22 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.models import User, canonical_email
+from accounts.selectors import account_exists
 from audit.selectors import audit_actions_for_partnership, audit_events_for_partnership
 from csp_portal.site import site_url
 
 from . import forms, selectors, services
-from .permissions import Perm, membership_can
+from .permissions import Perm
+from .policies import MembershipPolicy
 from .tenancy import SESSION_KEY, ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 
 
@@ -38,6 +44,7 @@ class PartnershipHomeView(PartnershipViewMixin, TemplateView):
             seats=selectors.statutory_seats(partnership=self.partnership),
             invited=selectors.invited_partners(partnership=self.partnership),
             people_by_role=selectors.people_by_role(partnership=self.partnership),
+            may=MembershipPolicy.may(self.membership),
         )
         return context
 
@@ -49,7 +56,8 @@ class PeopleView(PartnershipViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["people"] = selectors.partnership_people(partnership=self.partnership)
-        if membership_can(self.membership, Perm.MANAGE_PEOPLE):
+        context["may"] = MembershipPolicy.may(self.membership)
+        if context["may"]["withdraw_invitation"]:
             context["invitations"] = selectors.partnership_pending_invitations(
                 partnership=self.partnership
             )
@@ -67,7 +75,7 @@ class InviteView(ServiceFormView):
             acting_user=self.request.user,
             partnership=self.partnership,
             accept_url=lambda token: site_url(
-                reverse("accounts:invitation_accept", kwargs={"token": token})
+                reverse("partnerships:invitation_accept", kwargs={"token": token})
             ),
             **form.cleaned_data,
             submission=self.submission,
@@ -223,3 +231,58 @@ class AuditLogView(PartnershipViewMixin, TemplateView):
         query.pop("page", None)
         context.update(form=form, page=page, filter_query=query.urlencode())
         return context
+
+
+class InvitationAcceptView(View):
+    """The link in an invitation email. Works once; new people choose their password here."""
+
+    template_name = "partnerships/invitation_accept.html"
+
+    def dispatch(self, request, token):
+        self.invitation = services.invitation_by_token(token)
+        if self.invitation is None:
+            return render(request, "partnerships/invitation_unusable.html", status=404)
+        self.existing_account = account_exists(email=self.invitation.email)
+        return super().dispatch(request, token)
+
+    def _form(self, data=None):
+        if self.request.user.is_authenticated or self.existing_account:
+            return forms.AcceptForm(data)
+        person = User(email=self.invitation.email, full_name=self.invitation.full_name)
+        return forms.NewAccountPasswordForm(person, data)
+
+    def _render(self, form, status=200):
+        context = {
+            "invitation": self.invitation,
+            "form": form,
+            "existing_account": self.existing_account,
+            "wrong_user": self.request.user.is_authenticated
+            and canonical_email(self.request.user.email) != canonical_email(self.invitation.email),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, token):
+        return self._render(self._form())
+
+    def post(self, request, token):
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self._render(form, status=400)
+        if not request.user.is_authenticated and self.existing_account:
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        user = request.user if request.user.is_authenticated else None
+        try:
+            membership = services.invitation_accept(
+                token=token, user=user, password=form.cleaned_data.get("new_password1", "")
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self._render(form, status=400)
+        if user is None:
+            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("You are now a member of %(partnership)s.")
+            % {"partnership": membership.partnership.name},
+        )
+        return redirect("partnerships:home", partnership_slug=membership.partnership.slug)

@@ -28,7 +28,7 @@ from django.urls import Resolver404, resolve
 from pypdf import PdfReader
 
 from accounts.models import User
-from partnerships.demo.seed import PEOPLE
+from demo.partnerships import PEOPLE
 from partnerships.management.commands.check_media import missing_files
 
 from .conftest import signed_in

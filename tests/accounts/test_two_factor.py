@@ -168,7 +168,7 @@ def test_no_page_exempt_from_two_factor_changes_a_credential_or_verifies_the_ses
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("url_name", ["accounts:backup_codes", "accounts:invitation_accept"])
+@pytest.mark.parametrize("url_name", ["accounts:backup_codes", "partnerships:invitation_accept"])
 def test_pages_once_exempt_now_need_two_factor_first(
     url_name, enrolled, other_partnership, django_capture_on_commit_callbacks
 ):

@@ -4,7 +4,7 @@ import pytest
 
 from assessments import services
 from assessments.models import ContributionStatus
-from recorded_crime.demo import load_demo_release
+from demo.recorded_crime import load_demo_release
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, member
 from tests.pdf import read_pdf

@@ -11,8 +11,8 @@ import pytest
 from accounts.services import backup_codes_replace
 from assessments import services
 from assessments.models import AssessmentStatus, ContributionStatus, SectionKind
+from demo.recorded_crime import load_demo_release
 from partnerships.models import Role, Seat
-from recorded_crime.demo import load_demo_release
 
 from ..factories import DEFAULT_PASSWORD, PartnershipFactory, member
 from .conftest import Visitor, pass_two_factor, sign_in
@@ -158,7 +158,7 @@ def test_the_assessment_from_first_draft_to_approval(new_visitor, partnership, c
 
 
 def test_an_administrator_imports_the_crime_table(new_visitor, tmp_path):
-    from recorded_crime.demo import EXTRACT
+    from demo.recorded_crime import EXTRACT
 
     from ..factories import UserFactory
 

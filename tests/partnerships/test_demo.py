@@ -3,7 +3,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from accounts.models import User
-from partnerships.demo.seed import DEMO_PASSWORD, PEOPLE
+from demo.partnerships import DEMO_PASSWORD, PEOPLE
 from partnerships.models import Membership, Partnership, Seat
 
 pytestmark = pytest.mark.django_db

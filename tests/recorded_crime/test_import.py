@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from audit.models import AuditEvent
+from demo.recorded_crime import EXTRACT, load_demo_release
 from partnerships.models import Partnership
 from partnerships.ons_lookup import import_lookup
-from recorded_crime.demo import EXTRACT, load_demo_release
 from recorded_crime.models import AreaKind, CrimeArea, CrimeRelease
 from recorded_crime.offences import OFFENCE_KEYS
 from recorded_crime.reader import CrimeFileError, read_crime_file

@@ -8,7 +8,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.loader import render_to_string
 from pypdf import PdfReader
 
-from recorded_crime.demo import EXTRACT, load_demo_release
+from demo.recorded_crime import EXTRACT, load_demo_release
 from recorded_crime.selectors import crime_profile
 from recorded_crime.services import crime_release_import
 from tests.factories import PartnershipFactory

@@ -5,13 +5,12 @@ copied byte for byte from the published Table C2, so every force still adds up t
 from pathlib import Path
 
 from accounts.models import User
+from recorded_crime.models import CrimeRelease
+from recorded_crime.reader import read_crime_file
+from recorded_crime.selectors import release_exists
+from recorded_crime.services import crime_release_import
 
-from ..models import CrimeRelease
-from ..reader import read_crime_file
-from ..selectors import release_exists
-from ..services import crime_release_import
-
-EXTRACT = Path(__file__).with_name("prc_tableC2_demo_extract_ye_jun2025.csv")
+EXTRACT = Path(__file__).parent / "data" / "prc_tableC2_demo_extract_ye_jun2025.csv"
 
 
 def load_demo_release(acting_user: User | None = None) -> CrimeRelease | None:

@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from assessments.demo import seed_assessments
-from oversight.demo import seed_oversight
-from partnerships.demo.seed import DEMO_PASSWORD, seed_demo
+from demo.assessments import seed_assessments
+from demo.oversight import seed_oversight
+from demo.partnerships import DEMO_PASSWORD, seed_demo
+from demo.plans import seed_plans
+from demo.recorded_crime import load_demo_release
+from demo.reviews import seed_reviews
 from partnerships.models import Partnership
-from plans.demo import seed_plans
-from recorded_crime.demo import load_demo_release
-from reviews.demo import seed_reviews
 
 
 class Command(BaseCommand):

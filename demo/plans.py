@@ -12,19 +12,18 @@ from decimal import Decimal
 from assessments.models import AssessmentStatus, StrategicAssessment
 from partnerships.models import Membership, Partnership, Role, Seat
 from partnerships.selectors import membership_for
-
-from .deadlines import local_today, reportable_quarters
-from .models import (
+from plans.deadlines import local_today, reportable_quarters
+from plans.models import (
     ActionStatus,
     DocumentKind,
     PartnershipPlan,
     PlanSectionKind,
     PoliceAndCrimePlanPriority,
 )
-from .services import approval, drafting
-from .services.documents import plan_document_request
-from .services.progress import action_progress_report
-from .services.reports import progress_report_issue
+from plans.services import approval, drafting
+from plans.services.documents import plan_document_request
+from plans.services.progress import action_progress_report
+from plans.services.reports import progress_report_issue
 
 GREATER_MANCHESTER_PRIORITIES = [
     ("Keeping people safe", "Protecting people from harm, including domestic abuse."),

@@ -13,13 +13,12 @@ from accounts.selectors import unused_backup_codes, user_requires_two_factor
 from accounts.services import backup_codes_replace
 from authorities.models import Nation, Organisation, OrganisationKind, PartnerSector
 from authorities.services import organisation_create
-
-from ..models import Membership, PartnerOrganisation, Partnership, Role, Seat
-from ..ons_lookup import import_lookup
-from ..services import membership_create, partner_organisation_add
+from partnerships.models import Membership, PartnerOrganisation, Partnership, Role, Seat
+from partnerships.ons_lookup import import_lookup
+from partnerships.services import membership_create, partner_organisation_add
 
 DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105  (printed by make run; demo data only)
-EXTRACT = Path(__file__).with_name("ons_lookup_demo_extract_2023.csv")
+EXTRACT = Path(__file__).parent / "data" / "ons_lookup_demo_extract_2023.csv"
 
 K = OrganisationKind
 E, W = Nation.ENGLAND, Nation.WALES

@@ -11,10 +11,9 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from accounts.models import User
+from assessments import services
+from assessments.models import ContributionRequest, SectionKind, StrategicAssessment
 from partnerships.models import Membership, Partnership, Role
-
-from . import services
-from .models import ContributionRequest, SectionKind, StrategicAssessment
 
 SECTION_TEXT = {
     SectionKind.CRIME_LEVELS: (

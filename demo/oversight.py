@@ -10,11 +10,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from oversight import services
+from oversight.models import ReportRequest
 from partnerships.models import Membership, Partnership, Role
 from plans.models import PoliceAndCrimePlanPriority
-
-from . import services
-from .models import ReportRequest
 
 SOUTH_WALES_PRIORITIES = [
     ("Safer communities", "Reducing and preventing crime and anti-social behaviour."),

@@ -29,11 +29,6 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from assessments import services as assessment_services
-from assessments.management.commands.benchmark_assessments import (
-    PARAGRAPH,
-    _page_count,
-    _render_plain,
-)
 from assessments.models import PriorityTheme, SectionKind
 from authorities.models import Nation, OrganisationKind, PoliceForceArea
 from authorities.services import organisation_create
@@ -44,6 +39,12 @@ from plans.documents import PLAN_TEMPLATE, plan_context, render_document
 from plans.models import DocumentKind, MeasureActual, PlanSectionKind, PoliceAndCrimePlanPriority
 from plans.selectors.documents import plan_for_rendering
 from plans.services import approval, drafting
+
+from .benchmark_assessments import (
+    PARAGRAPH,
+    _page_count,
+    _render_plain,
+)
 
 SEAT_KINDS = {
     Seat.POLICE: OrganisationKind.POLICE_FORCE,

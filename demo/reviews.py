@@ -6,9 +6,8 @@ Everything in it is invented: the pseudonyms, dates and text describe no real ca
 from datetime import date
 
 from partnerships.models import Membership, Partnership, Role, Seat
-
-from .models import Decision, DomesticHomicideReview, ReviewStatus
-from .services import lifecycle
+from reviews.models import Decision, DomesticHomicideReview, ReviewStatus
+from reviews.services import lifecycle
 
 S = ReviewStatus
 
