@@ -79,8 +79,8 @@ class _MembershipPolicy(Policy):
         if acting_user is not None:
             self.require_user(acting_user, partnership, verb, obj)
 
-    def coordinators(self, partnership: Partnership) -> QuerySet[Membership]:
-        return Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR)
+    def coordinators(self, partnership_id: int) -> QuerySet[Membership]:
+        return Membership.objects.filter(partnership_id=partnership_id, role=Role.COORDINATOR)
 
     def coordinator_refusal(
         self, member: Membership, *, role: str | None, coordinator_ids: list[int]

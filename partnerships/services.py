@@ -246,11 +246,23 @@ def _membership_add(
     return membership
 
 
-def _assert_a_coordinator_stays(membership: Membership, *, role: str | None) -> None:
-    """The coordinators' rows are locked first, so that two removals cannot both pass."""
-    coordinators = locked_rows(MembershipPolicy.coordinators(membership.partnership))
+def _locked_member(
+    membership: Membership, verb: MembershipVerb, acting_user: User
+) -> tuple[Membership, list[int]]:
+    """The member, locked and required, and the ids of the partnership's coordinators. Their
+    rows are locked first, in one order, so that two coordinators removing each other wait in
+    turn (the second then finds they are no longer a member) and cannot both pass the check."""
+    coordinators = locked_rows(MembershipPolicy.coordinators(membership.partnership_id))
+    membership = locked(membership, related=("user", "organisation", "partnership"))
+    MembershipPolicy.require_user(acting_user, membership.partnership, verb, membership)
+    return membership, [coordinator.pk for coordinator in coordinators]
+
+
+def _assert_a_coordinator_stays(
+    membership: Membership, *, role: str | None, coordinator_ids: list[int]
+) -> None:
     if message := MembershipPolicy.coordinator_refusal(
-        membership, role=role, coordinator_ids=[coordinator.pk for coordinator in coordinators]
+        membership, role=role, coordinator_ids=coordinator_ids
     ):
         raise ValidationError(message)
 
@@ -259,12 +271,11 @@ def _assert_a_coordinator_stays(membership: Membership, *, role: str | None) -> 
 def membership_update(
     *, acting_user: User, membership: Membership, role: str, organisation: Organisation
 ) -> Membership:
-    membership = locked(membership, related=("user", "organisation", "partnership"))
-    MembershipPolicy.require_user(
-        acting_user, membership.partnership, MembershipVerb.CHANGE_MEMBER, membership
+    membership, coordinator_ids = _locked_member(
+        membership, MembershipVerb.CHANGE_MEMBER, acting_user
     )
     _assert_organisation_on_partnership(membership.partnership, organisation)
-    _assert_a_coordinator_stays(membership, role=role)
+    _assert_a_coordinator_stays(membership, role=role, coordinator_ids=coordinator_ids)
     before = {"role": membership.role, "organisation": membership.organisation.name}
     old_organisation = membership.organisation
     membership.role = role
@@ -300,11 +311,10 @@ def membership_update(
 
 @transaction.atomic
 def membership_remove(*, acting_user: User, membership: Membership) -> None:
-    membership = locked(membership, related=("user", "organisation", "partnership"))
-    MembershipPolicy.require_user(
-        acting_user, membership.partnership, MembershipVerb.REMOVE_MEMBER, membership
+    membership, coordinator_ids = _locked_member(
+        membership, MembershipVerb.REMOVE_MEMBER, acting_user
     )
-    _assert_a_coordinator_stays(membership, role=None)
+    _assert_a_coordinator_stays(membership, role=None, coordinator_ids=coordinator_ids)
     audit_record(
         acting_user=acting_user,
         partnership=membership.partnership,

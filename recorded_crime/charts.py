@@ -17,13 +17,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 
-if TYPE_CHECKING:
-    from .selectors import CrimeProfile
+
+class CrimeProfile(Protocol):
+    """What the charts read of a crime profile (``selectors.CrimeProfile``, which draws them):
+    named here, so that the charts import nothing from the selectors."""
+
+    csp_code: str
+    trend: list[Any]
+
+    @property
+    def top_level(self) -> list[Any]: ...
+
 
 BAR = "#1d70b8"
 AXIS = "#505a5f"
