@@ -155,7 +155,7 @@ def partner_organisation_add(
 @transaction.atomic
 def partner_organisation_remove(*, acting_user: User, partner: PartnerOrganisation) -> None:
     partner = locked(partner, related=("partnership", "organisation"))
-    MembershipPolicy.require_user(
+    MembershipPolicy.require_acting(
         acting_user, partner.partnership, MembershipVerb.REMOVE_SEAT, partner
     )
     if Membership.objects.filter(
@@ -247,14 +247,14 @@ def _membership_add(
 
 
 def _locked_member(
-    membership: Membership, verb: MembershipVerb, acting_user: User
+    membership: Membership, verb: MembershipVerb, acting_user: User | None
 ) -> tuple[Membership, list[int]]:
     """The member, locked and required, and the ids of the partnership's coordinators. Their
     rows are locked first, in one order, so that two coordinators removing each other wait in
     turn (the second then finds they are no longer a member) and cannot both pass the check."""
     coordinators = locked_rows(MembershipPolicy.coordinators(membership.partnership_id))
     membership = locked(membership, related=("user", "organisation", "partnership"))
-    MembershipPolicy.require_user(acting_user, membership.partnership, verb, membership)
+    MembershipPolicy.require_acting(acting_user, membership.partnership, verb, membership)
     return membership, [coordinator.pk for coordinator in coordinators]
 
 
@@ -310,7 +310,7 @@ def membership_update(
 
 
 @transaction.atomic
-def membership_remove(*, acting_user: User, membership: Membership) -> None:
+def membership_remove(*, acting_user: User | None, membership: Membership) -> None:
     membership, coordinator_ids = _locked_member(
         membership, MembershipVerb.REMOVE_MEMBER, acting_user
     )
@@ -361,7 +361,7 @@ def invitation_create(
     submission: Submission | None = None,
 ) -> Invitation:
     """Invite someone by email. ``accept_url`` turns the secret token into the link they follow."""
-    MembershipPolicy.require_user(acting_user, partnership, MembershipVerb.INVITE)
+    MembershipPolicy.require_acting(acting_user, partnership, MembershipVerb.INVITE)
     submission_claim(submission)
     email = canonical_email(email)
     _assert_organisation_on_partnership(partnership, organisation)
@@ -483,7 +483,7 @@ def invitations_send_unsent(*, grace: timedelta | None = None) -> int:
 @transaction.atomic
 def invitation_revoke(*, acting_user: User, invitation: Invitation) -> None:
     invitation = locked(invitation)
-    MembershipPolicy.require_user(
+    MembershipPolicy.require_acting(
         acting_user, invitation.partnership, MembershipVerb.WITHDRAW_INVITATION, invitation
     )
     if not invitation.is_usable:
