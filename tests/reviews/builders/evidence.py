@@ -1,0 +1,47 @@
+"""Agencies asked for their evidence on the review built in ``builders.reviews``: the police and
+the council for chronologies, the police for an IMR.
+
+PYTEST_DONT_REWRITE: see the package's docstring.
+"""
+
+from datetime import timedelta
+
+import pytest
+
+from reviews.models import AgencyRequestKind
+from reviews.services import evidence
+
+from .reviews import TODAY
+
+
+@pytest.fixture
+def police_chronology(dhr, coordinator, police_org):
+    return evidence.agency_request_create(
+        acting_user=coordinator,
+        review=dhr,
+        organisation=police_org,
+        kind=AgencyRequestKind.CHRONOLOGY,
+        due_date=TODAY + timedelta(days=14),
+    )
+
+
+@pytest.fixture
+def council_chronology(dhr, coordinator, council_org):
+    return evidence.agency_request_create(
+        acting_user=coordinator,
+        review=dhr,
+        organisation=council_org,
+        kind=AgencyRequestKind.CHRONOLOGY,
+        due_date=TODAY + timedelta(days=14),
+    )
+
+
+@pytest.fixture
+def police_imr(dhr, coordinator, police_org):
+    return evidence.agency_request_create(
+        acting_user=coordinator,
+        review=dhr,
+        organisation=police_org,
+        kind=AgencyRequestKind.IMR,
+        due_date=TODAY + timedelta(days=30),
+    )
