@@ -214,11 +214,11 @@ class _ReviewPolicy(Policy):
         remove_perm(ACCESS_REVIEW, user, review)
 
     @staticmethod
-    def may_hold_access(membership: Membership | None) -> bool:
+    def can_hold_access(membership: Membership | None) -> bool:
         return membership is not None and membership.role in HOLDING_ROLES
 
     @staticmethod
-    def role_may_hold_access(role: str | None) -> bool:
+    def role_can_hold_access(role: str | None) -> bool:
         """Whether someone in ``role`` (None: no longer a member) may hold a grant at all."""
         return role in HOLDING_ROLES
 
@@ -270,7 +270,7 @@ class _ReviewPolicy(Policy):
         else:
             membership = None
         reason = None
-        if self.may_hold_access(membership):
+        if self.can_hold_access(membership):
             reason = (
                 AccessGrant.objects.filter(
                     review__in=self.visible(membership).filter(pk=review.pk),

@@ -172,7 +172,8 @@ def review_advance(
             (name, value.strip() if isinstance(value, str) else value)
             for name, value in fields.items()
         )
-        # Validated as it will be saved; ``transition`` then saves it, auditing the status alone.
+        # Validated as it will be saved. The audit row records the status alone: what the step
+        # says (reasons, terms of reference) stays in the review, where every read is logged.
         for name, value in {**values, "status": to}.items():
             setattr(review, name, value)
         review.full_clean()
@@ -286,7 +287,7 @@ def access_grant(
         membership = Membership.objects.filter(user=user, partnership=review.partnership).first()
         if membership is None:
             raise ValidationError({"user": _("Choose someone who is a member of this partnership")})
-        if not ReviewPolicy.may_hold_access(membership):
+        if not ReviewPolicy.can_hold_access(membership):
             raise ValidationError(
                 {"user": _("Scrutiny members and PCC offices cannot be given access to a review")}
             )

@@ -24,7 +24,7 @@ from .lifecycle import _end_grant
 
 def access_follow_membership(*, acting_user: User | None, change: MembershipChange) -> None:
     grants = AccessGrant.objects.filter(user=change.user, review__partnership=change.partnership)
-    if ReviewPolicy.role_may_hold_access(change.role):
+    if ReviewPolicy.role_can_hold_access(change.role):
         if not change.organisation_changed:
             return
         grants = grants.filter(reason=AccessGrant.Reason.AUTHOR)

@@ -5,8 +5,6 @@ is PermissionDenied, theirs but not now a ValidationError coded "not_now", and e
 nothing changes; otherwise it is done. What the policy offers the pages (``ReviewPolicy.may``)
 is in each case exactly what the service allows."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -102,9 +100,9 @@ MATRIX = [
 
 
 @pytest.fixture
-def case(dhr, coordinator, police_org, council_org):
-    """The review, its police IMR request and one line of its action plan, with everyone who
-    holds it, moved to the status of the case."""
+def case(dhr, coordinator, police_imr, action_line):
+    """The review gathering evidence, its police IMR request and a line of its action plan, and
+    everyone of the matrix: those who hold a grant on it, and a coordinator who does not."""
     people = {
         "creator": coordinator,
         "chair": member(dhr.partnership, Role.CONTRIBUTOR, seat=Seat.PROBATION),
@@ -116,22 +114,7 @@ def case(dhr, coordinator, police_org, council_org):
         lifecycle.access_grant(
             acting_user=coordinator, review=dhr, user=people[name], reason=reason
         )
-    imr = evidence.agency_request_create(
-        acting_user=coordinator,
-        review=dhr,
-        organisation=police_org,
-        kind="imr",
-        due_date=TODAY + timedelta(days=30),
-    )
-    line = action_plan.recommendation_add(
-        acting_user=coordinator,
-        review=dhr,
-        recommendation="Ask about coercive control.",
-        action="Train call handlers.",
-        owner=council_org,
-        due_date=TODAY + timedelta(days=90),
-    )
-    return {"review": dhr, "people": people, "imr": imr, "line": line}
+    return {"review": dhr, "people": people, "imr": police_imr, "line": action_line}
 
 
 def _move_to(review, coordinator, status):

@@ -14,34 +14,26 @@ from reviews.services import evidence
 from .reviews import TODAY
 
 
-@pytest.fixture
-def police_chronology(dhr, coordinator, police_org):
+def _ask(review, coordinator, organisation, kind, *, days):
     return evidence.agency_request_create(
         acting_user=coordinator,
-        review=dhr,
-        organisation=police_org,
-        kind=AgencyRequestKind.CHRONOLOGY,
-        due_date=TODAY + timedelta(days=14),
+        review=review,
+        organisation=organisation,
+        kind=kind,
+        due_date=TODAY + timedelta(days=days),
     )
+
+
+@pytest.fixture
+def police_chronology(dhr, coordinator, police_org):
+    return _ask(dhr, coordinator, police_org, AgencyRequestKind.CHRONOLOGY, days=14)
 
 
 @pytest.fixture
 def council_chronology(dhr, coordinator, council_org):
-    return evidence.agency_request_create(
-        acting_user=coordinator,
-        review=dhr,
-        organisation=council_org,
-        kind=AgencyRequestKind.CHRONOLOGY,
-        due_date=TODAY + timedelta(days=14),
-    )
+    return _ask(dhr, coordinator, council_org, AgencyRequestKind.CHRONOLOGY, days=14)
 
 
 @pytest.fixture
 def police_imr(dhr, coordinator, police_org):
-    return evidence.agency_request_create(
-        acting_user=coordinator,
-        review=dhr,
-        organisation=police_org,
-        kind=AgencyRequestKind.IMR,
-        due_date=TODAY + timedelta(days=30),
-    )
+    return _ask(dhr, coordinator, police_org, AgencyRequestKind.IMR, days=30)
