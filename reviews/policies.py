@@ -320,7 +320,7 @@ class _ReviewPolicy(Policy):
         access.require(verb, record)
 
     def may(self, who: User | Membership | None, obj: Model | None = None) -> dict[str, bool]:
-        """Every verb, now, on the review ``obj`` is or belongs to (one query, not one a verb)."""
+        """Every verb, now, on the review ``obj`` is or belongs to (read once, not once a verb)."""
         access, record = self._access_to(who, obj)
         return access.may(record)
 
