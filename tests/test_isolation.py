@@ -150,7 +150,7 @@ def _review(partnership):
     coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
     from partnerships.models import Seat
     from reviews.services import action_plan, evidence
-    from tests.reviews.conftest_parts import TO_EVIDENCE, advance, pdf_upload
+    from tests.reviews.builders import TO_EVIDENCE, advance, pdf_upload
 
     review = advance(notify(partnership, coordinator.user), coordinator.user, TO_EVIDENCE)
     police = organisation_in(partnership, Seat.POLICE)
