@@ -30,7 +30,7 @@ from ..models import (
 from ..policies import AssessmentPolicy, AssessmentVerb
 
 
-def _locked_for(
+def _require(
     acting_user: User, verb: AssessmentVerb, assessment: StrategicAssessment
 ) -> StrategicAssessment:
     """``assessment`` read again under a row lock, once AssessmentPolicy lets ``acting_user`` do
@@ -143,7 +143,7 @@ def priority_save(
     """Add a recommended priority, or change one of this assessment's."""
     with transaction.atomic():
         submission_claim(submission)
-        assessment = _locked_for(acting_user, AssessmentVerb.EDIT, assessment)
+        assessment = _require(acting_user, AssessmentVerb.EDIT, assessment)
         if priority is not None and priority.assessment_id != assessment.pk:
             raise PermissionDenied
         taken = assessment.priorities.filter(theme=theme)
@@ -176,7 +176,7 @@ def priority_save(
 
 def priority_remove(*, acting_user: User, priority: RecommendedPriority) -> None:
     with transaction.atomic():
-        assessment = _locked_for(acting_user, AssessmentVerb.EDIT, priority.assessment)
+        assessment = _require(acting_user, AssessmentVerb.EDIT, priority.assessment)
         priority.delete()
         audit_record(
             acting_user=acting_user,
@@ -191,7 +191,7 @@ def assessment_open_contributions(
     *, acting_user: User, assessment: StrategicAssessment
 ) -> StrategicAssessment:
     with transaction.atomic():
-        assessment = _locked_for(acting_user, AssessmentVerb.OPEN_CONTRIBUTIONS, assessment)
+        assessment = _require(acting_user, AssessmentVerb.OPEN_CONTRIBUTIONS, assessment)
         return transition(
             assessment,
             AssessmentStatus.CONTRIBUTIONS_OPEN,
@@ -222,7 +222,7 @@ def assessment_submit_for_review(
     *, acting_user: User, assessment: StrategicAssessment
 ) -> StrategicAssessment:
     with transaction.atomic():
-        assessment = _locked_for(acting_user, AssessmentVerb.SUBMIT_FOR_REVIEW, assessment)
+        assessment = _require(acting_user, AssessmentVerb.SUBMIT_FOR_REVIEW, assessment)
         missing = missing_for_approval(assessment)
         if missing:
             raise ValidationError(missing, code="incomplete")
@@ -241,7 +241,7 @@ def assessment_return(
     if not comment.strip():
         raise ValidationError({"comment": _("Say what needs to change")})
     with transaction.atomic():
-        assessment = _locked_for(acting_user, AssessmentVerb.RETURN, assessment)
+        assessment = _require(acting_user, AssessmentVerb.RETURN, assessment)
         return transition(
             assessment,
             AssessmentStatus.CONTRIBUTIONS_OPEN,
@@ -289,7 +289,7 @@ def assessment_new_version(
     """Start the next version of an approved assessment as an editable copy of it."""
     with transaction.atomic():
         submission_claim(submission)
-        approved = _locked_for(acting_user, AssessmentVerb.NEW_VERSION, assessment)
+        approved = _require(acting_user, AssessmentVerb.NEW_VERSION, assessment)
         newer = StrategicAssessment.objects.create(
             partnership=approved.partnership,
             year_start=approved.year_start,

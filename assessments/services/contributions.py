@@ -35,7 +35,7 @@ from ..models import (
 from ..policies import AssessmentPolicy, AssessmentVerb, ContributionPolicy, ContributionVerb
 
 
-def _locked_for(
+def _require(
     acting_user: User, verb: ContributionVerb, contribution: ContributionRequest
 ) -> ContributionRequest:
     """``contribution`` read again under a row lock, once ContributionPolicy lets
@@ -154,7 +154,7 @@ def contribution_save(
     """Save a draft answer and its figures; the organisation can come back to it. Saving starts
     (or restarts, after a return) the organisation's work on it."""
     with transaction.atomic():
-        contribution = _locked_for(acting_user, ContributionVerb.ANSWER, contribution)
+        contribution = _require(acting_user, ContributionVerb.ANSWER, contribution)
         if contribution.revision != revision:
             raise stale_edit_error(contribution.updated_by, contribution.updated_at)
         before_figures = [str(figure) for figure in contribution.figures.all()]
@@ -203,7 +203,7 @@ def contribution_submit(
     *, acting_user: User, contribution: ContributionRequest
 ) -> ContributionRequest:
     with transaction.atomic():
-        contribution = _locked_for(acting_user, ContributionVerb.ANSWER, contribution)
+        contribution = _require(acting_user, ContributionVerb.ANSWER, contribution)
         if not contribution.answer.strip():
             raise ValidationError(_("Write an answer before you submit the contribution."))
         now = timezone.now()
@@ -224,7 +224,7 @@ def contribution_accept(
     *, acting_user: User, contribution: ContributionRequest
 ) -> ContributionRequest:
     with transaction.atomic():
-        contribution = _locked_for(acting_user, ContributionVerb.ACCEPT, contribution)
+        contribution = _require(acting_user, ContributionVerb.ACCEPT, contribution)
         now = timezone.now()
         return transition(
             contribution,
@@ -246,7 +246,7 @@ def contribution_return(
     if not comment.strip():
         raise ValidationError({"comment": _("Say what the organisation needs to change")})
     with transaction.atomic():
-        contribution = _locked_for(acting_user, ContributionVerb.RETURN, contribution)
+        contribution = _require(acting_user, ContributionVerb.RETURN, contribution)
         now, comment = timezone.now(), comment.strip()
         return transition(
             contribution,
@@ -270,7 +270,7 @@ def contribution_withdraw(
     *, acting_user: User, contribution: ContributionRequest
 ) -> ContributionRequest:
     with transaction.atomic():
-        contribution = _locked_for(acting_user, ContributionVerb.WITHDRAW, contribution)
+        contribution = _require(acting_user, ContributionVerb.WITHDRAW, contribution)
         return transition(
             contribution,
             ContributionStatus.WITHDRAWN,
@@ -292,7 +292,7 @@ def contribution_document_add(
     content_type = uploads.checked_content_type(upload)
     with transaction.atomic():
         submission_claim(submission)
-        contribution = _locked_for(acting_user, ContributionVerb.ANSWER, contribution)
+        contribution = _require(acting_user, ContributionVerb.ANSWER, contribution)
         if contribution.documents.count() >= settings.CSP_DOCUMENTS_PER_CONTRIBUTION:
             raise ValidationError(
                 {
@@ -326,7 +326,7 @@ def contribution_document_add(
 
 def contribution_document_remove(*, acting_user: User, document: ContributionDocument) -> None:
     with transaction.atomic():
-        contribution = _locked_for(acting_user, ContributionVerb.ANSWER, document.contribution)
+        contribution = _require(acting_user, ContributionVerb.ANSWER, document.contribution)
         name, file = document.original_name, document.file
         document.delete()
         # The file goes only once the row is gone for good.

@@ -8,7 +8,9 @@ ones included, stays as it was).
 Each test builds its record in one status once and tries every service and role on it, undoing
 what an allowed call did, so the matrix costs one record per status rather than one per cell."""
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,7 @@ from assessments.models import (
     SectionKind,
     StrategicAssessment,
 )
+from assessments.policies import AssessmentVerb, ContributionVerb
 from assessments.services import assessments as assessment_services
 from assessments.services import contributions as contribution_services
 from audit.models import AuditEvent
@@ -296,3 +299,16 @@ def test_contribution_services_enforce_the_policy(status, partnership, people):
         for name, user in people.items()
     }
     assert found == expected(people, CONTRIBUTION_RULES, status)
+
+
+def test_templates_ask_only_for_verbs_that_exist():
+    """``{% if may.aprove %}`` would silently hide a button: the pages ask the policies' verbs."""
+    templates = Path(__file__).resolve().parents[2] / "assessments" / "templates"
+    asked = {
+        (path.name, verb)
+        for path in templates.glob("**/*.html")
+        for verb in re.findall(r"\bmay\.(\w+)", path.read_text())
+    }
+    assert asked, "the assessment pages ask the policies through `may`"
+    verbs = {str(verb) for verb in [*AssessmentVerb, *ContributionVerb]}
+    assert {(name, verb) for name, verb in asked if verb not in verbs} == set()
