@@ -12,8 +12,7 @@ The rules:
   of it.
 - An assessment submitted for review is due for sign-off from the partnership's strategy group
   members (``AssessmentPolicy.sign_off_recipients``) within ``CSP_ASSESSMENT_REVIEW_DAYS`` of its
-  submission. Approval, or return for more
-  work, ends it.
+  submission. Approval, or return for more work, ends it.
 
 Every function takes ``today`` so that callers (and tests) decide what day it is.
 """
