@@ -83,6 +83,17 @@ def test_only_the_coordinator_writes_and_refusals_change_nothing(
     assert _state() == before
 
 
+def test_an_approved_version_offers_a_new_version_only_until_one_is_started(
+    approved, coordinator, coordinator_client, partnership
+):
+    """The page's buttons are the policy's: "Start a new version" goes once there is one."""
+    page = url("detail", partnership, assessment_id=approved.pk)
+    new_version = url("new_version", partnership, assessment_id=approved.pk)
+    assert new_version in coordinator_client.get(page).content.decode()
+    assessment_services.assessment_new_version(acting_user=coordinator, assessment=approved)
+    assert new_version not in coordinator_client.get(page).content.decode()
+
+
 def test_the_coordinator_starts_and_writes_the_assessment(coordinator_client, partnership):
     response = coordinator_client.post(url("list", partnership), {"year_start": YEAR})
     assessment = StrategicAssessment.objects.get()
