@@ -50,8 +50,9 @@ def _assessment(partnership):
     police and a document on that request (made once, whichever argument asks first)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from assessments import services as assessment_services
     from assessments.models import StrategicAssessment
+    from assessments.services import assessments as assessment_services
+    from assessments.services import contributions as contribution_services
     from partnerships.models import Seat
 
     existing = StrategicAssessment.objects.filter(
@@ -68,7 +69,7 @@ def _assessment(partnership):
     assessment_services.priority_save(
         acting_user=user, assessment=assessment, theme="prevent", rationale="R", evidence="E"
     )
-    (request,) = assessment_services.contribution_requests_send(
+    (request,) = contribution_services.contribution_requests_send(
         acting_user=user,
         assessment=assessment,
         organisations=[organisation_in(partnership, Seat.POLICE)],
@@ -78,7 +79,7 @@ def _assessment(partnership):
         due_date=date.today() + timedelta(days=7),
     )
     officer = member(partnership, Role.CONTRIBUTOR, seat=Seat.POLICE)
-    assessment_services.contribution_document_add(
+    contribution_services.contribution_document_add(
         acting_user=officer,
         contribution=request,
         upload=SimpleUploadedFile("b.pdf", b"%PDF-1.7 B's document", "application/pdf"),

@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments import services as assessment_services
 from assessments.models import ContributionDocument
+from assessments.services import assessments as assessment_services
+from assessments.services import contributions as contribution_services
 from authorities.models import OrganisationKind
 from oversight.models import ReportDocument
 from oversight.services import report_requests
@@ -38,7 +39,7 @@ def _documents(slug: str) -> tuple[ContributionDocument, ReportDocument]:
     assessment_services.assessment_open_contributions(
         acting_user=coordinator, assessment=assessment
     )
-    (request,) = assessment_services.contribution_requests_send(
+    (request,) = contribution_services.contribution_requests_send(
         acting_user=coordinator,
         assessment=assessment,
         organisations=[organisation_in(partnership, Seat.POLICE)],
@@ -47,7 +48,7 @@ def _documents(slug: str) -> tuple[ContributionDocument, ReportDocument]:
         data_requested="",
         due_date=date.today() + timedelta(days=7),
     )
-    contribution_document = assessment_services.contribution_document_add(
+    contribution_document = contribution_services.contribution_document_add(
         acting_user=member(partnership, Role.CONTRIBUTOR, seat=Seat.POLICE),
         contribution=request,
         upload=_pdf("figures.pdf"),

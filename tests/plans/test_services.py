@@ -35,7 +35,7 @@ def test_a_plan_starts_from_the_approved_assessment(draft_plan, assessment):
 
 
 def test_a_plan_needs_an_approved_assessment(partnership, coordinator):
-    from assessments.services import assessment_start
+    from assessments.services.assessments import assessment_start
 
     draft = assessment_start(acting_user=coordinator, partnership=partnership, year_start=YEAR)
     with pytest.raises(ValidationError, match="approved strategic assessment"):

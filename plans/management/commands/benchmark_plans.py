@@ -28,13 +28,13 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import User
-from assessments import services as assessment_services
 from assessments.management.commands.benchmark_assessments import (
     PARAGRAPH,
     _page_count,
     _render_plain,
 )
 from assessments.models import PriorityTheme, SectionKind
+from assessments.services import assessments as assessment_services
 from authorities.models import Nation, OrganisationKind, PoliceForceArea
 from authorities.services import organisation_create
 from partnerships.models import Role, Seat
@@ -285,7 +285,6 @@ class Command(BaseCommand):
         )
         return assessment_services.assessment_approve(
             acting_user=approver,
-            membership=membership_for(user=approver, partnership_slug=partnership.slug),
             assessment=assessment,
         )
 
