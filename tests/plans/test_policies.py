@@ -7,8 +7,10 @@ the audit log); everyone else's call goes through.
 The tables of expected answers are written out here, not read from the policy, so that they
 test it."""
 
+import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,7 @@ from django.db import connection
 from audit.models import AuditEvent
 from partnerships.models import Role, Seat
 from plans.models import ActionStatus, DocumentKind, PartnershipPlan, PlanSectionKind, Quarter
+from plans.policies import ActionVerb, PlanVerb, ReportVerb
 from plans.services import approval, drafting
 from plans.services.documents import plan_document_request
 from plans.services.progress import action_progress_report
@@ -313,3 +316,16 @@ def test_only_the_coordinator_sets_who_signs_off(world, who):
         ),
         expected,
     )
+
+
+def test_plan_templates_ask_only_for_verbs_that_exist():
+    """``{% if may.sing_off %}`` would silently hide a button: the verbs are the policies'."""
+    templates = Path(__file__).resolve().parents[2] / "plans" / "templates"
+    asked = {
+        (path.name, verb)
+        for path in templates.glob("**/*.html")
+        for verb in re.findall(r"\bmay\.(\w+)", path.read_text())
+    }
+    assert asked, "the plan templates show buttons from the policies' may"
+    verbs = {*PlanVerb, *ActionVerb, *ReportVerb}
+    assert {(name, verb) for name, verb in asked if verb not in verbs} == set()
