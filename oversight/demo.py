@@ -13,8 +13,9 @@ from django.utils import timezone
 from partnerships.models import Membership, Partnership, Role
 from plans.models import PoliceAndCrimePlanPriority
 
-from . import services
 from .models import ReportRequest
+from .services.priorities import pcc_priority_add
+from .services.report_requests import report_request_create
 
 SOUTH_WALES_PRIORITIES = [
     ("Safer communities", "Reducing and preventing crime and anti-social behaviour."),
@@ -61,12 +62,12 @@ def seed_oversight(*, partnerships: dict[str, Partnership]) -> None:
         ).exists()
     ):
         for title, description in SOUTH_WALES_PRIORITIES:
-            services.pcc_priority_add(
+            pcc_priority_add(
                 acting_user=cardiff.user, membership=cardiff, title=title, description=description
             )
     trafford = _pcc_membership("pcc@greatermanchester.example", "E22000107")
     if trafford and not ReportRequest.objects.filter(partnership=trafford.partnership).exists():
-        services.report_request_create(
+        report_request_create(
             acting_user=trafford.user,
             membership=trafford,
             due_date=timezone.localdate() + timedelta(days=21),

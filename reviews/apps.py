@@ -10,7 +10,7 @@ class ReviewsConfig(AppConfig):
         from audit import need_to_know
         from partnerships import hooks
 
-        from .permissions import review_id_of, visible_review_ids
+        from .policies import review_id_of, visible_review_ids
         from .services.membership import access_follow_membership
 
         # A person's grants end with their membership, or with a role that may not hold them.

@@ -19,7 +19,7 @@ from reviews.services import action_plan, evidence, lifecycle
 from tests.factories import organisation_in
 from tests.plans.conftest import approved_assessment
 
-pytest_plugins = ["tests.reviews.conftest_parts"]
+pytest_plugins = ["tests.reviews.builders"]
 pytestmark = pytest.mark.django_db
 
 FAR = date(9999, 12, 31)

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from assessments import services as assessment_services
 from assessments.models import ContributionDocument
 from authorities.models import OrganisationKind
-from oversight import services as oversight_services
 from oversight.models import ReportDocument
+from oversight.services import report_requests
 from partnerships.management.commands.check_media import file_fields
 from partnerships.models import Membership, Role, Seat
 from partnerships.selectors import membership_for
@@ -53,14 +53,14 @@ def _documents(slug: str) -> tuple[ContributionDocument, ReportDocument]:
         upload=_pdf("figures.pdf"),
     )
     pcc = pcc_member(partnership, OrganisationFactory(kind=OrganisationKind.PCC))
-    report_request = oversight_services.report_request_create(
+    report_request = report_requests.report_request_create(
         acting_user=pcc,
         membership=membership_for(user=pcc, partnership_slug=slug),
         title="Knife crime",
         body="Tell us.",
         due_date=date.today() + timedelta(days=14),
     )
-    entry = oversight_services.report_request_answer(
+    entry = report_requests.report_request_answer(
         acting_user=coordinator,
         membership=Membership.objects.get(user=coordinator),
         report_request=report_request,

@@ -123,7 +123,7 @@ def test_the_demo_has_a_published_plan_with_actions_for_each_partner():
 
 def test_the_demo_review_is_visible_only_to_its_coordinator():
     from reviews.models import DomesticHomicideReview
-    from reviews.permissions import ReviewPolicy
+    from reviews.policies import ReviewPolicy
 
     call_command("seed_demo")
 
