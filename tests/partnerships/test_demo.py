@@ -108,7 +108,7 @@ def test_the_demo_shows_the_assessment_cycle_and_its_evidence():
 
 def test_the_demo_has_a_published_plan_with_actions_for_each_partner():
     from plans.models import PartnershipPlan
-    from plans.permissions import ActionPolicy
+    from plans.policies import ActionPolicy
 
     call_command("seed_demo")
 

@@ -8,7 +8,7 @@ from audit.models import AuditEvent
 from partnerships.models import Role, Seat
 from partnerships.selectors import membership_for
 from plans.models import PartnershipPlan, PlanAction, PlanSectionKind, PlanStatus, SignOff
-from plans.permissions import ActionPolicy
+from plans.policies import ActionPolicy
 from plans.selectors.versions import compare
 from plans.services import approval, drafting
 from tests.factories import OrganisationFactory, member, organisation_in
