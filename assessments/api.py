@@ -13,8 +13,10 @@ from csp_portal.api import StrictSerializer
 from partnerships.api import PartnershipAPIMixin
 from partnerships.permissions import Perm
 
-from . import selectors, services
+from . import selectors
 from .models import ContributionRequest, ContributionStatus
+from .policies import ContributionPolicy, ContributionVerb
+from .services import contributions as contribution_services
 
 
 def _detail_url(request, contribution) -> str:
@@ -91,10 +93,8 @@ class ContributionDetailSerializer(ContributionRequestSerializer):
 
     def get_can_answer(self, contribution) -> bool:
         """Whether the caller may change the answer now."""
-        return (
-            selectors.can_answer(user=self.context["request"].user, contribution=contribution)
-            and contribution.is_awaiting_answer
-            and not contribution.assessment.is_approved
+        return ContributionPolicy.can(
+            self.context["view"].membership, ContributionVerb.ANSWER, contribution
         )
 
 
@@ -147,19 +147,17 @@ class ContributionAPIMixin(PartnershipAPIMixin):
 
     def get_object(self):
         contribution = selectors.contribution_for(
-            membership=self.membership,
-            user=self.request.user,
-            contribution_id=self.kwargs["contribution_id"],
+            membership=self.membership, contribution_id=self.kwargs["contribution_id"]
         )
-        if self.answer_required and not selectors.can_answer(
-            user=self.request.user, contribution=contribution
+        if self.answer_required and not ContributionPolicy.allows(
+            self.membership, ContributionVerb.ANSWER, contribution
         ):
             raise Http404
         return contribution
 
     def detail(self, contribution) -> Response:
         fresh = selectors.contribution_for(
-            membership=self.membership, user=self.request.user, contribution_id=contribution.pk
+            membership=self.membership, contribution_id=contribution.pk
         )
         return Response(
             ContributionDetailSerializer(fresh, context=self.get_serializer_context()).data
@@ -187,7 +185,7 @@ class ContributionDraftAPIView(ContributionAPIMixin, generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        services.contribution_save(
+        contribution_services.contribution_save(
             acting_user=request.user,
             contribution=contribution,
             revision=data["revision"],
@@ -213,5 +211,7 @@ class ContributionSubmitAPIView(ContributionAPIMixin, generics.GenericAPIView):
     def post(self, request, *args, **kwargs):
         contribution = self.get_object()
         self.get_serializer(data=request.data or {}).is_valid(raise_exception=True)
-        services.contribution_submit(acting_user=request.user, contribution=contribution)
+        contribution_services.contribution_submit(
+            acting_user=request.user, contribution=contribution
+        )
         return self.detail(contribution)

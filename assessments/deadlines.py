@@ -8,10 +8,11 @@ The rules:
 - A contribution request is due from its organisation by its due date while it waits for an
   answer (not started, in progress, or returned for changes) and its assessment is not yet
   approved. It is due from the organisation's people on the request's partnership in a role
-  that answers contributions (``ANSWERING_ROLES``): the same people who are told of it.
+  that answers contributions (``ContributionPolicy.answerers``): the same people who are told
+  of it.
 - An assessment submitted for review is due for sign-off from the partnership's strategy group
-  members within ``CSP_ASSESSMENT_REVIEW_DAYS`` of its submission. Approval, or return for more
-  work, ends it.
+  members (``AssessmentPolicy.sign_off_recipients``) within ``CSP_ASSESSMENT_REVIEW_DAYS`` of its
+  submission. Approval, or return for more work, ends it.
 
 Every function takes ``today`` so that callers (and tests) decide what day it is.
 """
@@ -26,11 +27,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Membership, Role
 from reminders.cycles import Cycle, DueItem, register
 
 from .models import AWAITING_ANSWER, AssessmentStatus, ContributionRequest, StrategicAssessment
-from .permissions import ANSWERING_ROLES
+from .policies import AssessmentPolicy, ContributionPolicy
 
 
 def _in(queryset: QuerySet, partnership_ids: Collection[int] | None) -> QuerySet:
@@ -60,12 +60,14 @@ def answering_people(requests: Iterable[ContributionRequest]) -> dict[int, froze
     if not wanted:
         return {}
     people: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for partnership_id, organisation_id, user_id in Membership.objects.filter(
-        partnership_id__in={partnership for partnership, _organisation in wanted},
-        organisation_id__in={organisation for _partnership, organisation in wanted},
-        role__in=ANSWERING_ROLES,
-        user__is_active=True,
-    ).values_list("partnership_id", "organisation_id", "user_id"):
+    for partnership_id, organisation_id, user_id in (
+        ContributionPolicy.answerers()
+        .filter(
+            partnership_id__in={partnership for partnership, _organisation in wanted},
+            organisation_id__in={organisation for _partnership, organisation in wanted},
+        )
+        .values_list("partnership_id", "organisation_id", "user_id")
+    ):
         if (partnership_id, organisation_id) in wanted:
             people[(partnership_id, organisation_id)].add(user_id)
     return {
@@ -143,10 +145,8 @@ def sign_offs_due(partnership_ids: Collection[int] | None = None) -> list[DueIte
         )
     )
     members: dict[int, set[int]] = defaultdict(set)
-    for partnership_id, user_id in Membership.objects.filter(
-        partnership_id__in={assessment.partnership_id for assessment in assessments},
-        role=Role.STRATEGY_MEMBER,
-        user__is_active=True,
+    for partnership_id, user_id in AssessmentPolicy.sign_off_recipients(
+        {assessment.partnership_id for assessment in assessments}
     ).values_list("partnership_id", "user_id"):
         members[partnership_id].add(user_id)
     return [

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from partnerships.models import Membership, PartnerOrganisation, Partnership
-from partnerships.permissions import Perm, membership_can
 
 from .models import (
     AWAITING_ANSWER,
@@ -21,17 +20,11 @@ from .models import (
     ContributionStatus,
     StrategicAssessment,
 )
-from .permissions import ContributionPolicy
-
-# What a strategy group member sees of contributions: what the organisation has handed in.
-_HANDED_IN = (ContributionStatus.SUBMITTED, ContributionStatus.ACCEPTED)
+from .policies import AssessmentPolicy, ContributionPolicy
 
 
 def assessments_visible(*, membership: Membership) -> QuerySet[StrategicAssessment]:
-    queryset = StrategicAssessment.objects.filter(partnership_id=membership.partnership_id)
-    if not membership_can(membership, Perm.VIEW_ASSESSMENT_DRAFTS):
-        queryset = queryset.filter(status=AssessmentStatus.APPROVED)
-    return queryset
+    return AssessmentPolicy.visible(membership)
 
 
 def assessment_list(*, membership: Membership) -> QuerySet[StrategicAssessment]:
@@ -57,10 +50,7 @@ def assessment_page(*, membership: Membership, assessment_id: int) -> StrategicA
     requests = ContributionRequest.objects.select_related("organisation").order_by(
         "due_date", "organisation__name", "pk"
     )
-    if not membership_can(membership, Perm.VIEW_CONTRIBUTIONS):
-        requests = requests.none()
-    elif not membership_can(membership, Perm.REVIEW_CONTRIBUTIONS):
-        requests = requests.filter(status__in=_HANDED_IN)
+    requests = ContributionPolicy.listed(membership, requests)
     queryset = assessments_visible(membership=membership).select_related(
         "partnership", "partnership__police_force_area", "previous_version"
     )
@@ -139,22 +129,8 @@ def _contribution_detail(queryset: QuerySet) -> QuerySet[ContributionRequest]:
     )
 
 
-def contributions_viewable(*, membership: Membership, user: User) -> QuerySet:
-    """Requests of this partnership the member may read: all of them for the coordinator, the
-    handed-in ones for the strategy group, and their own organisation's when they may answer."""
-    mine = ContributionPolicy.answerable(user).filter(partnership_id=membership.partnership_id)
-    in_partnership = ContributionRequest.objects.filter(partnership_id=membership.partnership_id)
-    if membership_can(membership, Perm.REVIEW_CONTRIBUTIONS):
-        return in_partnership
-    if membership_can(membership, Perm.VIEW_CONTRIBUTIONS):
-        return in_partnership.filter(Q(status__in=_HANDED_IN) | Q(pk__in=mine.values("pk")))
-    return mine
-
-
-def contribution_for(
-    *, membership: Membership, user: User, contribution_id: int
-) -> ContributionRequest:
-    queryset = _contribution_detail(contributions_viewable(membership=membership, user=user))
+def contribution_for(*, membership: Membership, contribution_id: int) -> ContributionRequest:
+    queryset = _contribution_detail(ContributionPolicy.visible(membership))
     try:
         return queryset.get(pk=contribution_id)
     except ContributionRequest.DoesNotExist:

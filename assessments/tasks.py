@@ -14,7 +14,7 @@ def notify_contribution_requested(contribution_ids: list[int], link: str) -> int
     """Announce each request to its organisation's people. Requests are now announced in the
     transaction that creates them (through the reminders outbox); this task stays for messages
     queued before that change, and does nothing for a request announced already."""
-    from .services import contribution_request_notify
+    from .services.contributions import contribution_request_notify
 
     return sum(
         contribution_request_notify(contribution_id=contribution_id, link=link)

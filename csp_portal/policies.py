@@ -14,7 +14,7 @@ raises ``PermissionDenied`` when it is not theirs (views answer 404: nothing is 
 
 Concrete policies live in each app's ``policies.py`` (``plans/policies.py`` ...), hold no state,
 and are used through one module-level instance (``PlanPolicy = _PlanPolicy()``) or as classes
-with class methods, whichever reads plainer; ``reviews/permissions.py`` was the model.
+with class methods, whichever reads plainer; ``reviews/policies.py`` was the model.
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ class Policy:
     def require_user(
         self, user: User | None, partnership: Partnership, verb: StrEnum, obj: Model | None = None
     ) -> Membership:
-        """``require`` for a service that is handed a user: their membership of ``partnership``
-        (locked, so a role change waits for the service), which it returns."""
+        """``require`` for a service that is handed a user: their membership of ``partnership``,
+        read afresh, which it returns."""
         membership = acting_membership(user, partnership)
         self.require(membership, verb, obj)
         return membership
@@ -76,14 +76,11 @@ class Policy:
 
 
 def acting_membership(user: User | None, partnership: Partnership) -> Membership | None:
-    """A service's acting user's membership of ``partnership`` (None for a stranger), read under
-    a row lock inside the service's transaction, so that the role it decides on cannot change
-    before the service commits."""
+    """A service's acting user's membership of ``partnership`` (None for a stranger), read
+    afresh inside the service's transaction: a role changed since the page was shown counts.
+    It takes no row lock: the service's own lock on its record orders it against other
+    changes to that record, and locking memberships here as well, after that record, would
+    take locks in the opposite order to the membership services (a deadlock)."""
     if user is None or not user.is_authenticated:
         return None
-    return (
-        user.memberships.select_for_update(of=("self",))
-        .select_related("organisation")
-        .filter(partnership=partnership)
-        .first()
-    )
+    return user.memberships.select_related("organisation").filter(partnership=partnership).first()

@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from accounts.models import User
-from assessments import services
 from assessments.models import ContributionRequest, SectionKind, StrategicAssessment
+from assessments.services import assessments as assessment_services
+from assessments.services import contributions as contribution_services
 from partnerships.models import Membership, Partnership, Role
 
 SECTION_TEXT = {
@@ -75,10 +76,9 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
     )
 
     current = _written(trafford, coordinator, year_start=2026)
-    services.assessment_submit_for_review(acting_user=coordinator, assessment=current)
-    services.assessment_approve(
+    assessment_services.assessment_submit_for_review(acting_user=coordinator, assessment=current)
+    assessment_services.assessment_approve(
         acting_user=strategy.user,
-        membership=strategy,
         assessment=current,
         note="Agreed at the Safer Trafford strategy group meeting.",
     )
@@ -109,17 +109,19 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
         ]
     }
     officer = strategy.user  # the police answer through their strategy group member
-    services.contribution_save(
+    contribution_services.contribution_save(
         acting_user=officer,
         contribution=requests[police],
         revision=1,
         answer="Violence with injury rose, concentrated in the night-time economy.",
         figures=[("Violence with injury offences", 1369, "offences")],
     )
-    services.contribution_submit(acting_user=officer, contribution=requests[police])
-    services.contribution_accept(acting_user=coordinator, contribution=requests[police])
+    contribution_services.contribution_submit(acting_user=officer, contribution=requests[police])
+    contribution_services.contribution_accept(
+        acting_user=coordinator, contribution=requests[police]
+    )
     council_officer = coordinator  # the coordinator also answers for the council
-    services.contribution_save(
+    contribution_services.contribution_save(
         acting_user=council_officer,
         contribution=requests[council],
         revision=1,
@@ -137,10 +139,12 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
         welsh_coordinator = _person(partnership, Role.COORDINATOR)
         if welsh_coordinator is None:
             continue
-        assessment = services.assessment_start(
+        assessment = assessment_services.assessment_start(
             acting_user=welsh_coordinator, partnership=partnership, year_start=2027
         )
-        services.assessment_open_contributions(acting_user=welsh_coordinator, assessment=assessment)
+        assessment_services.assessment_open_contributions(
+            acting_user=welsh_coordinator, assessment=assessment
+        )
         south_wales_police = partnership.partner_organisations.get(
             organisation__name="South Wales Police"
         ).organisation
@@ -162,13 +166,15 @@ def _person(partnership: Partnership, role: str) -> User | None:
 
 
 def _written(partnership: Partnership, coordinator: User, *, year_start: int):
-    assessment = services.assessment_start(
+    assessment = assessment_services.assessment_start(
         acting_user=coordinator, partnership=partnership, year_start=year_start
     )
-    services.assessment_open_contributions(acting_user=coordinator, assessment=assessment)
+    assessment_services.assessment_open_contributions(
+        acting_user=coordinator, assessment=assessment
+    )
     for section in assessment.sections.all():
         community = section.kind == SectionKind.COMMUNITY
-        services.assessment_section_update(
+        assessment_services.assessment_section_update(
             acting_user=coordinator,
             section=section,
             revision=section.revision,
@@ -178,7 +184,7 @@ def _written(partnership: Partnership, coordinator: User, *, year_start: int):
             public_meeting_issues="Speeding; drug dealing near schools" if community else "",
         )
     for theme, rationale, evidence in PRIORITIES:
-        services.priority_save(
+        assessment_services.priority_save(
             acting_user=coordinator,
             assessment=assessment,
             theme=theme,
@@ -189,7 +195,7 @@ def _written(partnership: Partnership, coordinator: User, *, year_start: int):
 
 
 def _request(assessment, coordinator, organisation, *, title, questions, due_in_days):
-    (request,) = services.contribution_requests_send(
+    (request,) = contribution_services.contribution_requests_send(
         acting_user=coordinator,
         assessment=assessment,
         organisations=[organisation],

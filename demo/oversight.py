@@ -10,8 +10,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from oversight import services
 from oversight.models import ReportRequest
+from oversight.services.priorities import pcc_priority_add
+from oversight.services.report_requests import report_request_create
 from partnerships.models import Membership, Partnership, Role
 from plans.models import PoliceAndCrimePlanPriority
 
@@ -60,12 +61,12 @@ def seed_oversight(*, partnerships: dict[str, Partnership]) -> None:
         ).exists()
     ):
         for title, description in SOUTH_WALES_PRIORITIES:
-            services.pcc_priority_add(
+            pcc_priority_add(
                 acting_user=cardiff.user, membership=cardiff, title=title, description=description
             )
     trafford = _pcc_membership("pcc@greatermanchester.example", "E22000107")
     if trafford and not ReportRequest.objects.filter(partnership=trafford.partnership).exists():
-        services.report_request_create(
+        report_request_create(
             acting_user=trafford.user,
             membership=trafford,
             due_date=timezone.localdate() + timedelta(days=21),

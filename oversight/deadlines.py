@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Membership, Role
 from reminders.cycles import Cycle, DueItem, register
 
 from .models import ReportRequest, ReportRequestStatus
+from .policies import ReportRequestPolicy
 
 
 def requests_awaiting(partnership_ids: Collection[int] | None = None) -> QuerySet[ReportRequest]:
@@ -39,10 +39,8 @@ def requests_awaiting(partnership_ids: Collection[int] | None = None) -> QuerySe
 def answering_coordinators(requests: Iterable[ReportRequest]) -> dict[int, frozenset[int]]:
     """The active coordinators of each request's partnership, by partnership id (one query)."""
     people: dict[int, set[int]] = defaultdict(set)
-    for partnership_id, user_id in Membership.objects.filter(
-        partnership_id__in={request.partnership_id for request in requests},
-        role=Role.COORDINATOR,
-        user__is_active=True,
+    for partnership_id, user_id in ReportRequestPolicy.answerers(
+        {request.partnership_id for request in requests}
     ).values_list("partnership_id", "user_id"):
         people[partnership_id].add(user_id)
     return {partnership_id: frozenset(users) for partnership_id, users in people.items()}
@@ -59,11 +57,9 @@ def requesting_pcc_offices(requests: Iterable[ReportRequest]) -> dict[tuple[int,
     """The active PCC-office people of each request's partnership who represent the organisation
     that asked, by (partnership id, organisation id) (one query)."""
     people: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for partnership_id, organisation_id, user_id in Membership.objects.filter(
-        partnership_id__in={request.partnership_id for request in requests},
-        organisation_id__in={request.requesting_organisation_id for request in requests},
-        role=Role.PCC_OFFICE,
-        user__is_active=True,
+    for partnership_id, organisation_id, user_id in ReportRequestPolicy.askers(
+        {request.partnership_id for request in requests},
+        {request.requesting_organisation_id for request in requests},
     ).values_list("partnership_id", "organisation_id", "user_id"):
         people[(partnership_id, organisation_id)].add(user_id)
     return people

@@ -7,9 +7,19 @@ from csp_portal.forms import GovukDateField, GovukFormMixin
 from csp_portal.text import PlainTextFormMixin
 from csp_portal.uploads import allowed_extensions_text
 from partnerships.models import Partnership
+from plans.models import PoliceAndCrimePlanPriority
 
-from .models import NOTE_MAX_LENGTH, REFERENCE_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
-from .services import DOCUMENTS_PER_ANSWER
+from .models import (
+    NOTE_MAX_LENGTH,
+    REFERENCE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    too_long,
+)
+from .services.priorities import DESCRIPTION_MAX_LENGTH
+from .services.report_requests import DOCUMENTS_PER_ANSWER
+
+PCC_TITLE_MAX_LENGTH = PoliceAndCrimePlanPriority._meta.get_field("title").max_length
 
 _MARKDOWN_HINT = _(
     "You can use Markdown: a blank line starts a paragraph, * starts a list item, "
@@ -17,30 +27,23 @@ _MARKDOWN_HINT = _(
 )
 
 
-def _too_long(what, limit: int) -> str:
-    return _("%(what)s must be %(count)s characters or fewer") % {
-        "what": what,
-        "count": f"{limit:,}",
-    }
-
-
 class PccPriorityForm(GovukFormMixin, forms.Form):
     submit_label = _("Save priority")
 
     title = forms.CharField(
         label=_("Title"),
-        max_length=200,
+        max_length=PCC_TITLE_MAX_LENGTH,
         error_messages={
             "required": _("Enter the priority's title"),
-            "max_length": _too_long(_("The title"), 200),
+            "max_length": too_long(_("The title"), PCC_TITLE_MAX_LENGTH),
         },
     )
     description = forms.CharField(
         label=_("Description (optional)"),
         required=False,
-        max_length=2_000,
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": _too_long(_("The description"), 2_000)},
+        error_messages={"max_length": too_long(_("The description"), DESCRIPTION_MAX_LENGTH)},
     )
 
     def __init__(self, *args, partnership: Partnership, **kwargs):
@@ -70,7 +73,7 @@ class ReportRequestForm(GovukFormMixin, forms.Form):
         help_text=_("A short title, such as “Knife crime in the town centre”."),
         error_messages={
             "required": _("Enter the issue of concern"),
-            "max_length": _too_long(_("The issue of concern"), TITLE_MAX_LENGTH),
+            "max_length": too_long(_("The issue of concern"), TITLE_MAX_LENGTH),
         },
     )
     body = forms.CharField(
@@ -80,7 +83,7 @@ class ReportRequestForm(GovukFormMixin, forms.Form):
         help_text=_MARKDOWN_HINT,
         error_messages={
             "required": _("Say what the report should cover"),
-            "max_length": _too_long(_("The text"), TEXT_MAX_LENGTH),
+            "max_length": too_long(_("The text"), TEXT_MAX_LENGTH),
         },
     )
     due_date = _due_date_field()
@@ -117,7 +120,7 @@ class AnswerForm(GovukFormMixin, forms.Form):
         help_text=_MARKDOWN_HINT,
         error_messages={
             "required": _("Enter your answer"),
-            "max_length": _too_long(_("The text"), TEXT_MAX_LENGTH),
+            "max_length": too_long(_("The text"), TEXT_MAX_LENGTH),
         },
     )
     file = MultipleFileField(
@@ -147,7 +150,7 @@ class AskMoreForm(GovukFormMixin, forms.Form):
         help_text=_MARKDOWN_HINT,
         error_messages={
             "required": _("Say what more you need"),
-            "max_length": _too_long(_("The text"), TEXT_MAX_LENGTH),
+            "max_length": too_long(_("The text"), TEXT_MAX_LENGTH),
         },
     )
     due_date = _due_date_field()
@@ -162,7 +165,7 @@ class FinishForm(GovukFormMixin, forms.Form):
         required=False,
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": _too_long(_("The note"), NOTE_MAX_LENGTH)},
+        error_messages={"max_length": too_long(_("The note"), NOTE_MAX_LENGTH)},
     )
 
     def __init__(self, *args, partnership: Partnership, submit_label, submit_classes="", **kwargs):
@@ -190,7 +193,7 @@ class CombinationForm(GovukFormMixin, forms.Form):
         help_text=_("The reference of the PCC's published decision, such as PCC/2027/014."),
         error_messages={
             "required": _("Enter the decision reference"),
-            "max_length": _too_long(_("The decision reference"), REFERENCE_MAX_LENGTH),
+            "max_length": too_long(_("The decision reference"), REFERENCE_MAX_LENGTH),
         },
     )
     note = forms.CharField(
@@ -198,7 +201,7 @@ class CombinationForm(GovukFormMixin, forms.Form):
         required=False,
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": _too_long(_("The note"), NOTE_MAX_LENGTH)},
+        error_messages={"max_length": too_long(_("The note"), NOTE_MAX_LENGTH)},
     )
 
     def __init__(self, *args, partnership: Partnership, candidates, **kwargs):

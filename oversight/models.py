@@ -7,9 +7,13 @@ plan priorities map to them, so they stay with the plans.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from authorities.models import Organisation, PoliceForceArea
@@ -19,6 +23,17 @@ TITLE_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 10_000
 REFERENCE_MAX_LENGTH = 100
 NOTE_MAX_LENGTH = 2_000
+
+
+def _too_long(what, limit: int) -> str:
+    return gettext("%(what)s must be %(count)s characters or fewer") % {
+        "what": what,
+        "count": f"{limit:,}",
+    }
+
+
+# A field's message, in the words the forms use, translated when shown.
+too_long = lazy(_too_long, str)
 
 
 class ReportRequestStatus(models.TextChoices):
@@ -51,7 +66,14 @@ class ReportRequest(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="report_requests"
     )
-    title = models.CharField(_("issue of concern"), max_length=TITLE_MAX_LENGTH)
+    title = models.CharField(
+        _("issue of concern"),
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={
+            "blank": _("Enter the issue of concern"),
+            "max_length": too_long(_("The issue of concern"), TITLE_MAX_LENGTH),
+        },
+    )
     due_date = models.DateField(_("due date"))
     status = models.CharField(
         _("status"),
@@ -107,7 +129,8 @@ class ReportRequestEntry(models.Model):
         ReportRequest, on_delete=models.CASCADE, related_name="entries"
     )
     kind = models.CharField(max_length=16, choices=EntryKind.choices)
-    # Markdown, shown sanitised (plans.richtext).
+    # Markdown, shown sanitised (plans.richtext). Whether it is required, and how long it may
+    # be, depends on the kind of entry (clean).
     body = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     due_date = models.DateField(null=True, blank=True)
     author = models.ForeignKey(
@@ -128,6 +151,24 @@ class ReportRequestEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.report_request}"
+
+    def clean(self):
+        required, limit, what = ENTRY_BODY_RULES[self.kind]
+        if required and not self.body.strip():
+            raise ValidationError({"body": required})
+        if len(self.body) > limit:
+            raise ValidationError({"body": too_long(what, limit)})
+
+
+# What each kind of entry's text must be: (message when it is missing, or "" when it may be,
+# longest length, what the message calls it).
+ENTRY_BODY_RULES = {
+    EntryKind.REQUEST: (_("Say what the report should cover"), TEXT_MAX_LENGTH, _("The text")),
+    EntryKind.ANSWER: (_("Enter your answer"), TEXT_MAX_LENGTH, _("The text")),
+    EntryKind.MORE: (_("Say what more you need"), TEXT_MAX_LENGTH, _("The text")),
+    EntryKind.CLOSE: ("", NOTE_MAX_LENGTH, _("The note")),
+    EntryKind.WITHDRAW: ("", NOTE_MAX_LENGTH, _("The note")),
+}
 
 
 def _document_path(instance: "ReportDocument", filename: str) -> str:
@@ -166,9 +207,28 @@ class CombinationApproval(models.Model):
     partnerships = models.ManyToManyField(
         Partnership, verbose_name=_("partnerships"), related_name="combination_approvals"
     )
-    approved_on = models.DateField(_("date of approval"))
-    reference = models.CharField(_("decision reference"), max_length=REFERENCE_MAX_LENGTH)
-    note = models.TextField(_("note"), blank=True, max_length=NOTE_MAX_LENGTH)
+    approved_on = models.DateField(
+        _("date of approval"),
+        error_messages={
+            "null": _("Enter the date of approval"),
+            "blank": _("Enter the date of approval"),
+        },
+    )
+    reference = models.CharField(
+        _("decision reference"),
+        max_length=REFERENCE_MAX_LENGTH,
+        error_messages={
+            "blank": _("Enter the decision reference"),
+            "max_length": too_long(_("The decision reference"), REFERENCE_MAX_LENGTH),
+        },
+    )
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH)],
+        error_messages={"max_length": too_long(_("The note"), NOTE_MAX_LENGTH)},
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

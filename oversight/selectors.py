@@ -13,8 +13,7 @@ from django.http import Http404
 from accounts.models import User
 from assessments.models import AssessmentStatus, StrategicAssessment
 from authorities.models import PoliceForceArea
-from partnerships.models import Membership, Partnership, PartnershipStatus, Role
-from partnerships.permissions import Perm, membership_can
+from partnerships.models import Membership, Partnership
 from plans import deadlines
 from plans.models import (
     ActionStatus,
@@ -31,16 +30,20 @@ from .models import (
     ReportRequestEntry,
     ReportRequestStatus,
 )
+from .policies import (
+    CombinationPolicy,
+    PccPriorityPolicy,
+    ReportRequestPolicy,
+    force_area_memberships,
+)
 
 # The force-area page ---------------------------------------------------------------------------
 
 
 def pcc_memberships(*, user: User) -> QuerySet[Membership]:
     """The user's PCC-office memberships: the partnerships the force-area page shows."""
-    if not user.is_authenticated:
-        return Membership.objects.none()
     return (
-        Membership.objects.filter(user=user, role=Role.PCC_OFFICE)
+        force_area_memberships(user)
         .select_related("partnership__police_force_area", "organisation")
         .order_by("partnership__police_force_area__name", "partnership__name")
     )
@@ -207,9 +210,7 @@ def _cycle(partnership, assessments, plans, refreshes, requests, today) -> Partn
 
 def pcc_priorities_of(*, membership: Membership) -> QuerySet[PoliceAndCrimePlanPriority]:
     """The police and crime plan priorities of the membership's force area, retired ones too."""
-    return PoliceAndCrimePlanPriority.objects.filter(
-        police_force_area_id=membership.partnership.police_force_area_id
-    ).order_by("position", "pk")
+    return PccPriorityPolicy.visible(membership).order_by("position", "pk")
 
 
 def pcc_priority_for(*, membership: Membership, pcc_priority_id: int) -> PoliceAndCrimePlanPriority:
@@ -222,14 +223,8 @@ def pcc_priority_for(*, membership: Membership, pcc_priority_id: int) -> PoliceA
 # Report requests -------------------------------------------------------------------------------
 
 
-def report_requests_visible(*, membership: Membership) -> QuerySet[ReportRequest]:
-    if not membership_can(membership, Perm.VIEW_REPORT_REQUESTS):
-        return ReportRequest.objects.none()
-    return ReportRequest.objects.filter(partnership_id=membership.partnership_id)
-
-
 def report_request_list(*, membership: Membership) -> QuerySet[ReportRequest]:
-    return report_requests_visible(membership=membership).select_related(
+    return ReportRequestPolicy.visible(membership).select_related(
         "requesting_organisation", "requested_by"
     )
 
@@ -239,7 +234,7 @@ def report_request_for(*, membership: Membership, report_request_id: int) -> Rep
     entries = ReportRequestEntry.objects.select_related("author").prefetch_related("documents")
     try:
         return (
-            report_requests_visible(membership=membership)
+            ReportRequestPolicy.visible(membership)
             .select_related("partnership", "requesting_organisation", "requested_by")
             .prefetch_related(Prefetch("entries", queryset=entries))
             .get(pk=report_request_id)
@@ -265,20 +260,12 @@ def report_document_for(
 def combination_candidates(*, membership: Membership) -> QuerySet[Partnership]:
     """The partnerships a PCC office may include in a combination from this membership: active
     ones of the same force area where the same person holds a PCC-office membership."""
-    return Partnership.objects.filter(
-        police_force_area_id=membership.partnership.police_force_area_id,
-        status=PartnershipStatus.ACTIVE,
-        memberships__user_id=membership.user_id,
-        memberships__role=Role.PCC_OFFICE,
-    ).order_by("name")
+    return CombinationPolicy.candidates(membership).order_by("name")
 
 
 def combination_approvals_of(*, membership: Membership):
     return (
-        CombinationApproval.objects.filter(
-            police_force_area_id=membership.partnership.police_force_area_id,
-            partnerships=membership.partnership_id,
-        )
+        CombinationPolicy.visible(membership)
         .select_related("recorded_by", "approving_organisation")
         .prefetch_related("partnerships")
     )

@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from csp_portal.downloads import private_attachment
-from partnerships.permissions import Perm, membership_can
+from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
-from . import forms, selectors, services
-from .models import REPORT_REQUEST_TRANSITIONS, ReportRequestStatus
+from . import forms, selectors
+from .policies import ReportRequestPolicy, ReportRequestVerb
+from .services import combinations, priorities, report_requests
 
 
 @login_required
@@ -50,11 +51,11 @@ class PccPriorityListView(PccPriorityMixin, PartnershipViewMixin, TemplateView):
     template_name = "oversight/pcc_priorities.html"
 
     def get_context_data(self, **kwargs):
-        priorities = list(selectors.pcc_priorities_of(membership=self.membership))
+        listed = list(selectors.pcc_priorities_of(membership=self.membership))
         kwargs.update(
             force_area=self.partnership.police_force_area,
-            current=[p for p in priorities if p.retired_at is None],
-            retired=[p for p in priorities if p.retired_at is not None],
+            current=[p for p in listed if p.retired_at is None],
+            retired=[p for p in listed if p.retired_at is not None],
         )
         return super().get_context_data(**kwargs)
 
@@ -75,14 +76,14 @@ class PccPriorityEditView(PccPriorityMixin, ServiceFormView):
 
     def perform(self, form):
         if self.target is None:
-            services.pcc_priority_add(
+            priorities.pcc_priority_add(
                 acting_user=self.request.user,
                 membership=self.membership,
                 **form.cleaned_data,
                 submission=self.submission,
             )
         else:
-            services.pcc_priority_update(
+            priorities.pcc_priority_update(
                 acting_user=self.request.user,
                 membership=self.membership,
                 priority=self.target,
@@ -107,7 +108,7 @@ class PccPriorityRetireView(PccPriorityMixin, ServiceFormView):
         return super().get_context_data(**kwargs)
 
     def perform(self, form):
-        services.pcc_priority_retire(
+        priorities.pcc_priority_retire(
             acting_user=self.request.user, membership=self.membership, priority=self.target
         )
         messages.success(self.request, _("Priority retired."))
@@ -120,7 +121,7 @@ class PccPriorityMoveView(PccPriorityMixin, ServiceFormView):
         return redirect(self.get_success_url())
 
     def perform(self, form):
-        services.pcc_priority_move(
+        priorities.pcc_priority_move(
             acting_user=self.request.user,
             membership=self.membership,
             priority=self.target,
@@ -150,7 +151,7 @@ class ReportRequestCreateView(ServiceFormView):
     form_class = forms.ReportRequestForm
 
     def perform(self, form):
-        self.created = services.report_request_create(
+        self.created = report_requests.report_request_create(
             acting_user=self.request.user,
             membership=self.membership,
             **form.cleaned_data,
@@ -173,10 +174,11 @@ def _request_url(report_request) -> str:
 
 
 class ReportRequestMixin:
-    """Views of one request; ``allowed_from`` lists the statuses the view's step starts from."""
+    """Views of one request; a step's page (``verb``) is found only while the policy would let
+    this member take the step now."""
 
     permission_required = Perm.VIEW_REPORT_REQUESTS
-    allowed_to = ""
+    verb: ReportRequestVerb | None = None
 
     @cached_property
     def report_request(self):
@@ -186,10 +188,7 @@ class ReportRequestMixin:
 
     def check_object_access(self):
         report_request = self.report_request
-        if (
-            self.allowed_to
-            and self.allowed_to not in REPORT_REQUEST_TRANSITIONS[report_request.status]
-        ):
+        if self.verb and not ReportRequestPolicy.can(self.membership, self.verb, report_request):
             raise Http404
 
     def get_target(self):
@@ -207,24 +206,13 @@ class ReportRequestDetailView(ReportRequestMixin, PartnershipViewMixin, Template
     template_name = "oversight/report_request.html"
 
     def get_context_data(self, **kwargs):
-        status = self.report_request.status
-        transitions = REPORT_REQUEST_TRANSITIONS[status]
-        pcc = membership_can(self.membership, Perm.REQUEST_REPORTS)
-        kwargs.update(
-            may_answer=membership_can(self.membership, Perm.ANSWER_REPORT_REQUESTS)
-            and ReportRequestStatus.ANSWERED in transitions,
-            may_ask_more=pcc
-            and status != ReportRequestStatus.REQUESTED
-            and ReportRequestStatus.REQUESTED in transitions,
-            may_close=pcc and ReportRequestStatus.CLOSED in transitions,
-            may_withdraw=pcc and ReportRequestStatus.WITHDRAWN in transitions,
-        )
+        kwargs["may"] = ReportRequestPolicy.may(self.membership, self.report_request)
         return super().get_context_data(**kwargs)
 
 
 class ReportRequestAnswerView(ReportRequestMixin, ServiceFormView):
     permission_required = Perm.ANSWER_REPORT_REQUESTS
-    allowed_to = ReportRequestStatus.ANSWERED
+    verb = ReportRequestVerb.ANSWER
     template_name = "oversight/report_request_step.html"
     form_class = forms.AnswerForm
     heading = _("Answer the request")
@@ -234,7 +222,7 @@ class ReportRequestAnswerView(ReportRequestMixin, ServiceFormView):
         return super().get_context_data(**kwargs)
 
     def perform(self, form):
-        services.report_request_answer(
+        report_requests.report_request_answer(
             acting_user=self.request.user,
             membership=self.membership,
             report_request=self.report_request,
@@ -247,7 +235,7 @@ class ReportRequestAnswerView(ReportRequestMixin, ServiceFormView):
 
 class ReportRequestAskMoreView(ReportRequestMixin, ServiceFormView):
     permission_required = Perm.REQUEST_REPORTS
-    allowed_to = ReportRequestStatus.REQUESTED
+    verb = ReportRequestVerb.ASK_MORE
     template_name = "oversight/report_request_step.html"
     form_class = forms.AskMoreForm
 
@@ -256,7 +244,7 @@ class ReportRequestAskMoreView(ReportRequestMixin, ServiceFormView):
         return super().get_context_data(**kwargs)
 
     def perform(self, form):
-        services.report_request_ask_more(
+        report_requests.report_request_ask_more(
             acting_user=self.request.user,
             membership=self.membership,
             report_request=self.report_request,
@@ -295,20 +283,20 @@ class ReportRequestFinishView(ReportRequestMixin, ServiceFormView):
 
 
 class ReportRequestCloseView(ReportRequestFinishView):
-    allowed_to = ReportRequestStatus.CLOSED
+    verb = ReportRequestVerb.CLOSE
     heading = _("Close the request")
     submit_label = _("Close request")
     done_message = _("Request closed.")
-    service = staticmethod(services.report_request_close)
+    service = staticmethod(report_requests.report_request_close)
 
 
 class ReportRequestWithdrawView(ReportRequestFinishView):
-    allowed_to = ReportRequestStatus.WITHDRAWN
+    verb = ReportRequestVerb.WITHDRAW
     heading = _("Withdraw the request")
     submit_label = _("Withdraw request")
     submit_classes = "govuk-button--warning"
     done_message = _("Request withdrawn.")
-    service = staticmethod(services.report_request_withdraw)
+    service = staticmethod(report_requests.report_request_withdraw)
 
 
 class ReportDocumentDownloadView(ReportRequestMixin, PartnershipViewMixin, TemplateView):
@@ -348,7 +336,7 @@ class CombinationApproveView(ServiceFormView):
         return super().get_context_data(**kwargs)
 
     def perform(self, form):
-        services.combination_approval_record(
+        combinations.combination_approval_record(
             acting_user=self.request.user,
             membership=self.membership,
             **form.cleaned_data,

@@ -22,6 +22,7 @@ from partnerships.selectors import memberships_of_user
 from . import deadlines
 from . import selectors as plan_selectors
 from .models import ActionStatus, PartnershipPlan, PlanAction, Quarter
+from .policies import ActionPolicy, ActionVerb
 from .selectors import progress as selectors
 from .services.progress import action_progress_report
 
@@ -138,7 +139,7 @@ class ActionDetailSerializer(serializers.Serializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_reportable_quarters(self, action) -> list[str]:
         """The quarters the caller may post progress for (none if they may not report)."""
-        if not self.context.get("may_report"):
+        if not self.context["may"][ActionVerb.REPORT_PROGRESS]:
             return []
         return [quarter.code for quarter in deadlines.reportable_quarters(plan=action.plan)]
 
@@ -200,16 +201,14 @@ class MyActionsView(generics.ListAPIView):
 class ActionAPIMixin(PartnershipAPIMixin):
     def get_object(self):
         return selectors.action_for_progress(
-            membership=self.membership, user=self.request.user, action_id=self.kwargs["action_id"]
+            membership=self.membership, action_id=self.kwargs["action_id"]
         )
 
-    def may_report(self, action) -> bool:
-        return deadlines.is_in_force(action.plan) and selectors.may_report_progress(
-            membership=self.membership, user=self.request.user, action=action
-        )
+    def may(self, action) -> dict[str, bool]:
+        return ActionPolicy.may(self.membership, action)
 
     def detail(self, action) -> Response:
-        context = {**self.get_serializer_context(), "may_report": self.may_report(action)}
+        context = {**self.get_serializer_context(), "may": self.may(action)}
         return Response(ActionDetailSerializer(action, context=context).data)
 
 
@@ -246,7 +245,7 @@ class ActionProgressAPIView(ActionAPIMixin, generics.GenericAPIView):
     )
     def post(self, request, *args, **kwargs):
         action = self.get_object()
-        if not self.may_report(action):
+        if not self.may(action)[ActionVerb.REPORT_PROGRESS]:
             raise Http404
         serializer = ProgressInputSerializer(
             data=request.data, context={**self.get_serializer_context(), "action": action}

@@ -35,7 +35,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assessments.models import financial_year_label
-from partnerships.models import Membership, Role
 from reminders.cycles import Cycle, DueItem, register
 
 from .models import (
@@ -48,7 +47,7 @@ from .models import (
     ProgressUpdate,
     Quarter,
 )
-from .permissions import REPORTING_ROLES
+from .policies import ActionPolicy, PlanPolicy
 
 
 def local_today() -> date:
@@ -66,12 +65,7 @@ def in_force_filter(prefix: str = "") -> Q:
 
 def is_in_force(plan: PartnershipPlan) -> bool:
     """The same rule for one plan (load ``previous_version`` with it to spare a query)."""
-    if plan.status == PlanStatus.PUBLISHED:
-        return True
-    if plan.status != PlanStatus.APPROVED:
-        return False
-    previous = plan.previous_version
-    return previous is None or previous.status != PlanStatus.PUBLISHED
+    return plan.is_in_force
 
 
 def update_due_on(quarter: Quarter) -> date:
@@ -250,10 +244,9 @@ def due_from(*, updates: Iterable[DueUpdate]) -> dict[int, list[User]]:
     wanted = {(item.action.partnership_id, item.organisation_id) for item in updates}
     if not wanted:
         return {}
-    memberships = Membership.objects.filter(
-        partnership_id__in={partnership for partnership, _organisation in wanted},
-        organisation_id__in={organisation for _partnership, organisation in wanted},
-        role__in=REPORTING_ROLES,
+    memberships = ActionPolicy.progress_reporters(
+        partnership_ids={partnership for partnership, _organisation in wanted},
+        organisation_ids={organisation for _partnership, organisation in wanted},
     ).select_related("user")
     people: dict[tuple[int, int], list[User]] = {}
     for membership in memberships:
@@ -350,11 +343,7 @@ class PlanRefreshCycle(Cycle):
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         refreshes = refreshes_due(partnership_ids=partnership_ids)
         coordinators = _people(
-            Membership.objects.filter(
-                partnership_id__in={item.plan.partnership_id for item in refreshes},
-                role=Role.COORDINATOR,
-                user__is_active=True,
-            )
+            PlanPolicy.refresh_recipients({item.plan.partnership_id for item in refreshes})
         )
         return [
             DueItem(

@@ -32,7 +32,8 @@ from .models import (
     PlanSection,
     PlanSectionKind,
 )
-from .selectors import approval_rule_seats, pcc_priorities_for
+from .policies import required_seats
+from .selectors import pcc_priorities_for
 
 PLAN_TEMPLATE = "plans/documents/plan_pdf.html"
 SUMMARY_TEMPLATE = "plans/documents/summary_pdf.html"
@@ -158,7 +159,7 @@ def ordered_sections(plan: PartnershipPlan) -> dict[str, PlanSection]:
 def sign_off_rows(plan: PartnershipPlan) -> list[dict]:
     """Each seat the partnership's rule requires, with its sign-off if given (statutory order)."""
     signed = {sign_off.seat: sign_off for sign_off in plan.sign_offs.all()}
-    required = approval_rule_seats(partnership=plan.partnership)
+    required = required_seats(plan.partnership)
     seats = [seat for seat in Seat.values if seat in set(required) | set(signed)]
     return [
         {"seat": Seat(seat).label, "sign_off": signed.get(seat), "required": seat in required}

@@ -192,6 +192,18 @@ class PartnershipPlan(models.Model):
     def is_issued(self) -> bool:
         return self.status in ISSUED_PLAN_STATUSES
 
+    @property
+    def is_in_force(self) -> bool:
+        """Progress is reported on this version: it is published, or approved and not waiting to
+        replace a published one (load ``previous_version`` with it to spare a query).
+        ``deadlines.in_force_filter`` is the same rule as a filter."""
+        if self.status == PlanStatus.PUBLISHED:
+            return True
+        if self.status != PlanStatus.APPROVED:
+            return False
+        previous = self.previous_version
+        return previous is None or previous.status != PlanStatus.PUBLISHED
+
 
 class PlanSectionKind(models.TextChoices):
     SUMMARY = "summary", _("Summary")

@@ -11,7 +11,7 @@ class ReviewsConfig(AppConfig):
         from audit import need_to_know
         from partnerships import hooks
 
-        from .permissions import review_id_of, visible_review_ids
+        from .policies import review_id_of, visible_review_ids
         from .services.membership import access_follow_membership
 
         # Anyone with access to a domestic homicide review signs in with two factors.

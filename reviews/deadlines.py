@@ -7,17 +7,15 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date
 
-from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Role
 from reminders.cycles import Cycle, DueItem, register
 
 from .clocks import review_clocks
 from .models import AccessGrant, DomesticHomicideReview, ReviewStatus
-from .permissions import NEVER_ROLES
+from .policies import ReviewPolicy
 
 
 @register
@@ -39,11 +37,8 @@ class ReviewClockCycle(Cycle):
         reviews = list(reviews)
         # Grants of people still in the review's partnership, in a role that may hold access.
         holders: dict[int, set[int]] = defaultdict(set)
-        for review_id, user_id in AccessGrant.objects.filter(
-            review__in=reviews,
-            user__is_active=True,
-            user__memberships__partnership=F("review__partnership"),
-            user__memberships__role__in=set(Role.values) - NEVER_ROLES,
+        for review_id, user_id in ReviewPolicy.working_grants(
+            AccessGrant.objects.filter(review__in=reviews, user__is_active=True)
         ).values_list("review_id", "user_id"):
             holders[review_id].add(user_id)
         for review in reviews:

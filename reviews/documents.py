@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from csp_portal.pdf import pdf_response, render_pdf
 
 from .models import DomesticHomicideReview, RecommendationStatus
-from .selectors_parts import chronology_summary, review_for_export
+from .selectors.evidence import chronology_summary
+from .selectors.exports import review_for_export
 
 
 def is_published(review: DomesticHomicideReview) -> bool:

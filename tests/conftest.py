@@ -32,6 +32,23 @@ def pytest_configure(config):
         django_settings.REDIS_URL = django_settings.CELERY_BROKER_URL = redis_url
 
 
+# Modules whose tests take tens of seconds each: they run first, so that the processes of
+# pytest-xdist share them out while the many short tests fill in behind, instead of one process
+# finishing a browser journey alone at the end.
+LONG_MARKERS = ("browser", "slow")
+
+
+def pytest_collection_modifyitems(items):
+    """The long modules first, each module's tests still together and in order (module-scoped
+    fixtures are built once per module)."""
+    long_modules = {
+        item.module.__name__
+        for item in items
+        if any(item.get_closest_marker(name) for name in LONG_MARKERS)
+    }
+    items.sort(key=lambda item: item.module.__name__ not in long_modules)
+
+
 @pytest.fixture(autouse=True)
 def _celery_runs_tasks_in_process():
     """Tasks run at once, in the test's process; tests/test_worker.py uses a real worker."""

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from partnerships.models import Membership, Role
 from tests.api.conftest import bearer, token_for
-from tests.reviews.conftest_parts import url
+from tests.reviews.builders import url
 
 from .conftest import signed_in
 from .test_isolation import (  # noqa: F401 -- fixtures
@@ -24,7 +24,7 @@ from .test_isolation import (  # noqa: F401 -- fixtures
     walked_partnerships,
 )
 
-pytest_plugins = ["tests.reviews.conftest_parts"]
+pytest_plugins = ["tests.reviews.builders"]
 
 PRIVATE = "private, no-store"
 

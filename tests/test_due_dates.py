@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services as assessment_services
 from assessments.models import SectionKind
+from assessments.services import assessments as assessment_services
+from assessments.services import contributions as contribution_services
 from partnerships.models import Seat
 from plans.models import PlanSectionKind
 from plans.services import drafting
@@ -19,7 +20,7 @@ from reviews.services import action_plan, evidence, lifecycle
 from tests.factories import organisation_in
 from tests.plans.conftest import approved_assessment
 
-pytest_plugins = ["tests.reviews.conftest_parts"]
+pytest_plugins = ["tests.reviews.builders"]
 pytestmark = pytest.mark.django_db
 
 FAR = date(9999, 12, 31)
@@ -77,7 +78,7 @@ def test_a_contribution_request_due_in_the_year_9999_is_refused_on_the_page(
 
 def test_a_contribution_request_is_due_within_a_year(partnership, coordinator, open_assessment):
     def send(due_date):
-        return assessment_services.contribution_requests_send(
+        return contribution_services.contribution_requests_send(
             acting_user=coordinator,
             assessment=open_assessment,
             organisations=[organisation_in(partnership, Seat.POLICE)],

@@ -50,8 +50,9 @@ def _assessment(partnership):
     police and a document on that request (made once, whichever argument asks first)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from assessments import services as assessment_services
     from assessments.models import StrategicAssessment
+    from assessments.services import assessments as assessment_services
+    from assessments.services import contributions as contribution_services
     from partnerships.models import Seat
 
     existing = StrategicAssessment.objects.filter(
@@ -68,7 +69,7 @@ def _assessment(partnership):
     assessment_services.priority_save(
         acting_user=user, assessment=assessment, theme="prevent", rationale="R", evidence="E"
     )
-    (request,) = assessment_services.contribution_requests_send(
+    (request,) = contribution_services.contribution_requests_send(
         acting_user=user,
         assessment=assessment,
         organisations=[organisation_in(partnership, Seat.POLICE)],
@@ -78,7 +79,7 @@ def _assessment(partnership):
         due_date=date.today() + timedelta(days=7),
     )
     officer = member(partnership, Role.CONTRIBUTOR, seat=Seat.POLICE)
-    assessment_services.contribution_document_add(
+    contribution_services.contribution_document_add(
         acting_user=officer,
         contribution=request,
         upload=SimpleUploadedFile("b.pdf", b"%PDF-1.7 B's document", "application/pdf"),
@@ -150,7 +151,7 @@ def _review(partnership):
     coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
     from partnerships.models import Seat
     from reviews.services import action_plan, evidence
-    from tests.reviews.conftest_parts import TO_EVIDENCE, advance, pdf_upload
+    from tests.reviews.builders import TO_EVIDENCE, advance, pdf_upload
 
     review = advance(notify(partnership, coordinator.user), coordinator.user, TO_EVIDENCE)
     police = organisation_in(partnership, Seat.POLICE)
@@ -181,8 +182,8 @@ def _report_request(partnership):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from authorities.models import OrganisationKind
-    from oversight import services as oversight_services
     from oversight.models import ReportRequest
+    from oversight.services import priorities, report_requests
     from partnerships.selectors import membership_for
     from tests.factories import OrganisationFactory
     from tests.oversight.conftest import pcc_member
@@ -193,21 +194,21 @@ def _report_request(partnership):
     pcc = pcc_member(partnership, OrganisationFactory(name="B's PCC", kind=OrganisationKind.PCC))
     pcc_membership = membership_for(user=pcc, partnership_slug=partnership.slug)
     coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
-    report_request = oversight_services.report_request_create(
+    report_request = report_requests.report_request_create(
         acting_user=pcc,
         membership=pcc_membership,
         title="B's concern",
         body="B",
         due_date=date.today() + timedelta(days=14),
     )
-    oversight_services.report_request_answer(
+    report_requests.report_request_answer(
         acting_user=coordinator.user,
         membership=coordinator,
         report_request=report_request,
         body="B's answer",
         files=[SimpleUploadedFile("b.pdf", b"%PDF-1.7 B's report", "application/pdf")],
     )
-    oversight_services.pcc_priority_add(
+    priorities.pcc_priority_add(
         acting_user=pcc, membership=pcc_membership, title="B's PCC priority"
     )
     return report_request

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from assessments import services as assessment_services
 from assessments.models import ContributionRequest
+from assessments.services import assessments as assessment_services
 from csp_portal.models import SubmissionToken
 from csp_portal.tasks import expire_submissions
 from partnerships.models import Invitation, Membership, Role, Seat

@@ -11,11 +11,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from partnerships.models import Membership, Partnership
-from partnerships.permissions import Perm, membership_can
 
 from ..models import (
-    ISSUED_PLAN_STATUSES,
-    ApprovalRule,
     Measure,
     PartnershipPlan,
     PlanAction,
@@ -23,22 +20,11 @@ from ..models import (
     PlanStatus,
     PoliceAndCrimePlanPriority,
 )
-
-
-def visible_statuses(membership: Membership) -> frozenset[str]:
-    """Drafts for those who write and sign off plans; consultation versions also for partners;
-    approved, published and superseded versions for everyone in the partnership."""
-    if membership_can(membership, Perm.VIEW_PLAN_DRAFTS):
-        return frozenset(PlanStatus.values)
-    if membership_can(membership, Perm.VIEW_PLAN_CONSULTATION):
-        return ISSUED_PLAN_STATUSES | {PlanStatus.CONSULTATION}
-    return ISSUED_PLAN_STATUSES
+from ..policies import PlanPolicy
 
 
 def plans_visible(*, membership: Membership) -> QuerySet[PartnershipPlan]:
-    return PartnershipPlan.objects.filter(
-        partnership_id=membership.partnership_id, status__in=visible_statuses(membership)
-    )
+    return PlanPolicy.visible(membership)
 
 
 def plan_list(*, membership: Membership) -> QuerySet[PartnershipPlan]:
@@ -114,11 +100,6 @@ def published_plan_for(*, membership: Membership, plan_id: int) -> PartnershipPl
         return published_plans(partnership_ids=[membership.partnership_id]).get(pk=plan_id)
     except (PartnershipPlan.DoesNotExist, ValueError):
         raise Http404 from None
-
-
-def approval_rule_seats(*, partnership: Partnership) -> list[str]:
-    rule = ApprovalRule.objects.filter(partnership=partnership).first()
-    return rule.required_seats if rule else ApprovalRule.default_seats()
 
 
 def pcc_priorities_for(*, partnership: Partnership) -> QuerySet[PoliceAndCrimePlanPriority]:

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from partnerships.models import Membership
-from partnerships.permissions import Perm, membership_can
 
 from .. import deadlines
 from ..models import (
@@ -29,29 +28,8 @@ from ..models import (
     ProgressUpdate,
     Quarter,
 )
-from ..permissions import ActionPolicy
+from ..policies import ActionPolicy, ActionVerb
 from . import plans_visible
-
-# DESIGN.md: the coordinator "edits all" action progress. The role that manages the plan is the
-# one that may report on every action of it, whichever organisation leads.
-REPORTS_ON_EVERY_ACTION = Perm.MANAGE_PLANS
-
-
-def may_report_progress(*, membership: Membership | None, user: User, action: PlanAction) -> bool:
-    """Whether this member may report on this action: the coordinator on any action of their
-    partnership; anyone else in a reporting role only where their organisation leads (the
-    action's object permission, with the membership check ``ActionPolicy`` adds)."""
-    if (
-        membership is None
-        or membership.user_id != user.pk
-        or membership.partnership_id != action.partnership_id
-        or not membership_can(membership, Perm.REPORT_PLAN_PROGRESS)
-    ):
-        return False
-    return membership_can(membership, REPORTS_ON_EVERY_ACTION) or ActionPolicy.can_report(
-        user, action
-    )
-
 
 # My actions ------------------------------------------------------------------------------------
 
@@ -109,7 +87,7 @@ def _actions_with_history(queryset: QuerySet[PlanAction]) -> QuerySet[PlanAction
     )
 
 
-def action_for_progress(*, membership: Membership, user: User, action_id: int) -> PlanAction:
+def action_for_progress(*, membership: Membership, action_id: int) -> PlanAction:
     """An action of an issued plan of this partnership, for those who may see its progress: people
     whose role views progress, and those who may report on it. Drafts have no progress."""
     queryset = _actions_with_history(
@@ -121,10 +99,7 @@ def action_for_progress(*, membership: Membership, user: User, action_id: int) -
         action = queryset.get(pk=action_id)
     except PlanAction.DoesNotExist:
         raise Http404 from None
-    if not (
-        membership_can(membership, Perm.VIEW_PLAN_PROGRESS)
-        or may_report_progress(membership=membership, user=user, action=action)
-    ):
+    if not ActionPolicy.can(membership, ActionVerb.VIEW_PROGRESS, action):
         raise Http404
     return action
 

@@ -18,12 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import AssessmentStatus, PriorityTheme
 from assessments.selectors import assessments_visible
 from partnerships.models import Membership, Partnership
-from partnerships.permissions import Perm, membership_can
 from reviews.models import ReviewStatus
 from reviews.selectors import review_counts
 
 from .. import deadlines
 from ..models import ActionStatus, PartnershipPlan, PlanStatus, ProgressReport, Quarter
+from ..policies import ProgressReportPolicy
 from . import plans_visible
 from .progress import Course, Dashboard
 
@@ -101,9 +101,7 @@ def snapshot(dashboard: Dashboard, quarter: Quarter) -> dict:
 
 def progress_reports(*, membership: Membership) -> QuerySet[ProgressReport]:
     """The partnership's issued reports, latest first (one query)."""
-    if not membership_can(membership, Perm.VIEW_PROGRESS_REPORTS):
-        return ProgressReport.objects.none()
-    return ProgressReport.objects.filter(partnership_id=membership.partnership_id).only(
+    return ProgressReportPolicy.visible(membership).only(
         "id", "partnership_id", "plan_id", "year_start", "quarter", "as_at", "issued_at",
         "issued_by_name",
     )  # fmt: skip
@@ -111,11 +109,9 @@ def progress_reports(*, membership: Membership) -> QuerySet[ProgressReport]:
 
 def progress_report_for(*, membership: Membership, report_id: int) -> ProgressReport:
     """One report with the one before it and its plan, in one query."""
-    if not membership_can(membership, Perm.VIEW_PROGRESS_REPORTS):
-        raise Http404
     try:
         return (
-            ProgressReport.objects.filter(partnership_id=membership.partnership_id)
+            ProgressReportPolicy.visible(membership)
             .select_related("partnership", "plan", "previous")
             .get(pk=report_id)
         )

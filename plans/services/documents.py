@@ -22,9 +22,11 @@ from pypdf import PdfReader
 from accounts.models import User
 from audit.services import audit_record
 from csp_portal.queue import TRANSIENT_ERRORS, enqueue_on_commit, task_named
+from csp_portal.workflow import locked
 
 from ..documents import document_filename, render_document
 from ..models import DocumentKind, DocumentStatus, PartnershipPlan, PlanDocument
+from ..policies import PlanPolicy, PlanVerb
 from ..selectors.documents import (
     DocumentState,
     document_file_exists,
@@ -51,11 +53,14 @@ def plan_document_request(
     *, acting_user: User | None, plan: PartnershipPlan, kind: str
 ) -> PlanDocument:
     """Ask for the document of the plan as it stands. Reuses a current one (queued, being made or
-    ready); queues a render when there is none, when the last one failed or is out of date."""
+    ready); queues a render when there is none, when the last one failed or is out of date.
+    ``acting_user`` None is the portal itself (a version just issued, the public summary)."""
     if kind not in DocumentKind.values:
         raise ValueError(kind)
     with transaction.atomic():
-        plan = PartnershipPlan.objects.select_related("partnership").get(pk=plan.pk)
+        plan = locked(plan, related=["partnership"])
+        if acting_user is not None:
+            PlanPolicy.require_user(acting_user, plan.partnership, PlanVerb.MAKE_DOCUMENT, plan)
         # The unique constraint decides between two simultaneous first requests: get_or_create
         # inserts in a savepoint and, when the other one won, reads the row it committed.
         document, created = PlanDocument.objects.get_or_create(

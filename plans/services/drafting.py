@@ -17,6 +17,7 @@ from authorities.models import Organisation
 from csp_portal.concurrency import stale_edit_error
 from csp_portal.dates import check_not_too_far
 from csp_portal.submissions import Submission, submission_claim
+from csp_portal.workflow import locked
 from partnerships.models import Partnership
 
 from ..models import (
@@ -29,23 +30,15 @@ from ..models import (
     PlanStatus,
     PoliceAndCrimePlanPriority,
 )
-from ..permissions import ActionPolicy
+from ..policies import ActionPolicy, PlanPolicy, PlanVerb
 
 
-def locked_plan(plan_id: int) -> PartnershipPlan:
-    return PartnershipPlan.objects.select_for_update().get(pk=plan_id)
-
-
-def require_editable(plan: PartnershipPlan) -> None:
-    if not plan.is_editable:
-        raise ValidationError(
-            _(
-                "This plan is %(status)s, so it can no longer be changed. Changes go into the "
-                "next annual refresh."
-            )
-            % {"status": plan.get_status_display().lower()},
-            code="frozen",
-        )
+def _editable_plan(plan: PartnershipPlan, acting_user: User) -> PartnershipPlan:
+    """The plan locked, once the policy has let ``acting_user`` change it now (never once it
+    is approved)."""
+    plan = locked(plan, related=["partnership"])
+    PlanPolicy.require_user(acting_user, plan.partnership, PlanVerb.EDIT, plan)
+    return plan
 
 
 def content_changed(plan: PartnershipPlan) -> None:
@@ -64,7 +57,8 @@ def plan_start(
     the plan's priorities, with their rationale."""
     with transaction.atomic():
         submission_claim(submission)
-        assessment = StrategicAssessment.objects.select_for_update().get(pk=assessment.pk)
+        PlanPolicy.require_user(acting_user, partnership, PlanVerb.START)
+        assessment = locked(assessment)
         if assessment.partnership_id != partnership.pk:
             raise ValidationError({"assessment": _("Choose one of this partnership's assessments")})
         if assessment.status != AssessmentStatus.APPROVED:
@@ -119,9 +113,8 @@ def plan_refresh(
     assessment (whose recommended priorities the plan lacks are added)."""
     with transaction.atomic():
         submission_claim(submission)
-        current = locked_plan(plan.pk)
-        if current.status != PlanStatus.PUBLISHED:
-            raise ValidationError(_("The annual refresh starts from the published plan."))
+        current = locked(plan, related=["partnership"])
+        PlanPolicy.require_user(acting_user, current.partnership, PlanVerb.REFRESH, current)
         if (
             assessment.partnership_id != current.partnership_id
             or assessment.status != AssessmentStatus.APPROVED
@@ -237,12 +230,8 @@ def plan_section_update(
     protocol_review_date: date | None = None,
 ) -> PlanSection:
     with transaction.atomic():
-        section = (
-            PlanSection.objects.select_for_update(of=("self",))
-            .select_related("plan", "plan__partnership", "updated_by")
-            .get(pk=section.pk)
-        )
-        require_editable(section.plan)
+        plan = _editable_plan(section.plan, acting_user)
+        section = locked(section, related=["updated_by"], plan=plan)
         if section.revision != revision:
             raise stale_edit_error(section.updated_by, section.updated_at)
         fields = {"body": body.strip()}
@@ -270,12 +259,12 @@ def plan_section_update(
         section.updated_by = acting_user
         section.full_clean()
         section.save()
-        content_changed(section.plan)
+        content_changed(plan)
         audit_record(
             acting_user=acting_user,
-            partnership=section.plan.partnership,
+            partnership=plan.partnership,
             action="plan.section_update",
-            target=section.plan,
+            target=plan,
             changes={f"{section.kind}.{name}": pair for name, pair in changes.items()},
         )
     return section
@@ -295,8 +284,7 @@ def plan_priority_save(
 ) -> PlanPriority:
     with transaction.atomic():
         submission_claim(submission)
-        plan = locked_plan(plan.pk)
-        require_editable(plan)
+        plan = _editable_plan(plan, acting_user)
         if any(
             p.police_force_area_id != plan.partnership.police_force_area_id for p in pcc_priorities
         ):
@@ -309,11 +297,7 @@ def plan_priority_save(
             )
         taken = plan.priorities.filter(theme=theme)
         if priority is not None:
-            priority = (
-                PlanPriority.objects.select_for_update(of=("self",))
-                .select_related("updated_by")
-                .get(pk=priority.pk, plan=plan)
-            )
+            priority = locked(priority, related=["updated_by"], plan=plan)
             if revision is not None and priority.revision != revision:
                 raise stale_edit_error(priority.updated_by, priority.updated_at)
             taken = taken.exclude(pk=priority.pk)
@@ -348,8 +332,7 @@ def plan_priority_save(
 
 def plan_priority_remove(*, acting_user: User, priority: PlanPriority) -> None:
     with transaction.atomic():
-        plan = locked_plan(priority.plan_id)
-        require_editable(plan)
+        plan = _editable_plan(priority.plan, acting_user)
         theme = priority.theme
         priority.delete()
         content_changed(plan)
@@ -383,8 +366,7 @@ def plan_action_save(
     """Add or change an action. Its lead organisation's people may then report its progress."""
     with transaction.atomic():
         submission_claim(submission)
-        plan = locked_plan(priority.plan_id)
-        require_editable(plan)
+        plan = _editable_plan(priority.plan, acting_user)
         errors = {}
         seated = _seated(plan)
         if lead_organisation.pk not in seated:
@@ -405,11 +387,7 @@ def plan_action_save(
             raise ValidationError(errors)
         previous_lead = None
         if action is not None:
-            action = (
-                PlanAction.objects.select_for_update(of=("self",))
-                .select_related("updated_by", "lead_organisation")
-                .get(pk=action.pk, plan=plan)
-            )
+            action = locked(action, related=["updated_by", "lead_organisation"], plan=plan)
             if revision is not None and action.revision != revision:
                 raise stale_edit_error(action.updated_by, action.updated_at)
             previous_lead = action.lead_organisation
@@ -451,8 +429,7 @@ def plan_action_save(
 
 def plan_action_remove(*, acting_user: User, action: PlanAction) -> None:
     with transaction.atomic():
-        plan = locked_plan(action.plan_id)
-        require_editable(plan)
+        plan = _editable_plan(action.plan, acting_user)
         description = action.description
         action.delete()
         content_changed(plan)
@@ -479,8 +456,7 @@ def measure_save(
 ) -> Measure:
     with transaction.atomic():
         submission_claim(submission)
-        plan = locked_plan(action.plan_id)
-        require_editable(plan)
+        plan = _editable_plan(action.plan, acting_user)
         if measure is None:
             measure = Measure(action=action, position=action.measures.count() + 1)
             before = None
@@ -504,8 +480,7 @@ def measure_save(
 
 def measure_remove(*, acting_user: User, measure: Measure) -> None:
     with transaction.atomic():
-        plan = locked_plan(measure.action.plan_id)
-        require_editable(plan)
+        plan = _editable_plan(measure.action.plan, acting_user)
         name = measure.name
         measure.delete()
         content_changed(plan)

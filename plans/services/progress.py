@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,11 +15,11 @@ from accounts.models import User
 from audit.services import audit_record
 from csp_portal.concurrency import stale_edit_error
 from csp_portal.submissions import Submission, submission_claim
-from partnerships.models import Membership
+from csp_portal.workflow import locked
 
 from .. import deadlines
 from ..models import ActionStatus, MeasureActual, PlanAction, ProgressUpdate, Quarter
-from ..selectors.progress import may_report_progress
+from ..policies import ActionPolicy, ActionVerb
 
 
 def action_progress_report(
@@ -46,23 +46,10 @@ def action_progress_report(
     with transaction.atomic():
         submission_claim(submission)
         # The action's row lock serialises reports on it, so the upserts below cannot race.
-        action = (
-            PlanAction.objects.select_for_update(of=("self",))
-            .select_related("plan", "plan__previous_version", "partnership")
-            .get(pk=action.pk)
+        action = locked(action, related=["plan", "plan__previous_version", "partnership"])
+        ActionPolicy.require_user(
+            acting_user, action.partnership, ActionVerb.REPORT_PROGRESS, action
         )
-        membership = (
-            Membership.objects.filter(user=acting_user, partnership_id=action.partnership_id)
-            .select_related("partnership")
-            .first()
-        )
-        if not may_report_progress(membership=membership, user=acting_user, action=action):
-            raise PermissionDenied
-        if not deadlines.is_in_force(action.plan):
-            raise ValidationError(
-                _("Progress is reported on the plan in force, not on this version."),
-                code="not_in_force",
-            )
         errors = {}
         if quarter not in deadlines.reportable_quarters(plan=action.plan, today=today):
             errors["quarter"] = _(

@@ -4,23 +4,21 @@ per quarter, and never change afterwards."""
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
 from csp_portal.submissions import Submission, submission_claim
-from partnerships.models import Membership, Partnership
-from partnerships.permissions import Perm, membership_can
+from csp_portal.workflow import locked
+from partnerships.models import Partnership
 
 from .. import deadlines
 from ..models import PartnershipPlan, ProgressReport, Quarter
+from ..policies import ProgressReportPolicy, ReportVerb
 from ..selectors.progress import progress_dashboard
 from ..selectors.reports import issuable_quarters, latest_report, snapshot
-
-# The role that runs the plan issues its progress reports.
-ISSUES_PROGRESS_REPORTS = Perm.MANAGE_PLANS
 
 
 def progress_report_issue(
@@ -36,14 +34,8 @@ def progress_report_issue(
     with transaction.atomic():
         submission_claim(submission)
         # One issue at a time per partnership: "after the last report" is checked, then acted on.
-        partnership = Partnership.objects.select_for_update().get(pk=plan.partnership_id)
-        membership = (
-            Membership.objects.filter(user=acting_user, partnership=partnership)
-            .select_related("partnership")
-            .first()
-        )
-        if not membership_can(membership, ISSUES_PROGRESS_REPORTS):
-            raise PermissionDenied
+        partnership = locked(Partnership(pk=plan.partnership_id))
+        membership = ProgressReportPolicy.require_user(acting_user, partnership, ReportVerb.ISSUE)
         plan = PartnershipPlan.objects.select_related("previous_version").get(pk=plan.pk)
         if not deadlines.is_in_force(plan):
             raise ValidationError(

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView
 
-from .. import forms, selectors
+from .. import selectors
+from ..forms import drafting as forms
+from ..policies import required_seats
 from ..services import approval, drafting
 from .drafting import PlanFormView, PlanMixin, plan_url
 
@@ -150,7 +152,7 @@ class ApprovalRuleView(PlanFormView):
         return super().get_context_data(**kwargs)
 
     def get_initial(self):
-        return {"seats": selectors.approval_rule_seats(partnership=self.partnership)}
+        return {"seats": required_seats(self.partnership)}
 
     def perform(self, form):
         approval.approval_rule_update(

@@ -10,12 +10,13 @@ from django.urls import path, reverse
 from django.views.generic import TemplateView, View
 
 from csp_portal.pdf import pdf_response
-from partnerships.permissions import Perm, membership_can
+from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin
 
 from .. import selectors
 from ..documents import document_bytes, document_filename
 from ..models import DocumentKind
+from ..policies import PlanPolicy, PlanVerb
 from ..services.documents import plan_document_request, plan_document_state
 
 STATUS_FRAGMENT = "plans/documents/includes/status.html"
@@ -70,7 +71,7 @@ class PlanDocumentView(PlanDocumentMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if not membership_can(self.membership, Perm.MAKE_PLAN_DOCUMENTS):
+        if not PlanPolicy.can(self.membership, PlanVerb.MAKE_DOCUMENT, self.plan):
             raise Http404
         plan_document_request(acting_user=request.user, plan=self.plan, kind=self.kind)
         return redirect(document_url("plan_document", self.plan, self.kind))

@@ -9,13 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from partnerships.models import Seat
-from partnerships.permissions import Perm, membership_can
+from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 
-from .. import forms, selectors
+from .. import selectors
+from ..forms import drafting as forms
 from ..models import PlanSectionKind, PlanStatus
+from ..policies import PlanPolicy, PlanVerb, required_seats
 from ..selectors import versions
-from ..services import approval, drafting
+from ..services import drafting
 
 
 def plan_url(plan) -> str:
@@ -80,14 +82,16 @@ class PlanListView(PlanFormView):
         return kwargs
 
     def post(self, request, *args, **kwargs):
-        if not membership_can(self.membership, Perm.MANAGE_PLANS):
+        if not PlanPolicy.can(self.membership, PlanVerb.START):
             raise Http404
         return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         kwargs.update(
             plans=self.plans,
-            can_start=membership_can(self.membership, Perm.MANAGE_PLANS) and not self.plans,
+            may=PlanPolicy.may(self.membership),
+            # A partnership starts one plan; each later version is a refresh.
+            none_started=not self.plans,
         )
         return super().get_context_data(**kwargs)
 
@@ -111,24 +115,15 @@ class PlanDetailView(PartnershipViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         plan = selectors.plan_detail(membership=self.membership, plan_id=self.kwargs["plan_id"])
         order = {kind: index for index, kind in enumerate(PlanSectionKind.values)}
-        seats = approval.required_seats(self.partnership)
         signed = {sign_off.seat: sign_off for sign_off in plan.sign_offs.all()}
-        my_seat = (
-            approval.seat_of(self.membership)
-            if membership_can(self.membership, Perm.SIGN_OFF_PLANS)
-            else None
-        )
         context.update(
             plan=plan,
             sections=sorted(plan.sections.all(), key=lambda section: order[section.kind]),
             priorities=list(plan.priorities.all()),
-            sign_off_rows=[(Seat(seat).label, signed.get(seat)) for seat in seats],
-            may_sign_off=(
-                plan.status == PlanStatus.CONSULTATION
-                and my_seat in seats
-                and my_seat not in signed
-            ),
-            may_edit=plan.is_editable and membership_can(self.membership, Perm.MANAGE_PLANS),
+            sign_off_rows=[
+                (Seat(seat).label, signed.get(seat)) for seat in required_seats(self.partnership)
+            ],
+            may=PlanPolicy.may(self.membership, plan),
             statuses=PlanStatus,
             information_sharing=PlanSectionKind.INFORMATION_SHARING,
         )

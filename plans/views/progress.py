@@ -15,8 +15,9 @@ from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
 from .. import deadlines
 from ..charts import actions_by_status_chart
-from ..forms_progress import ProgressForm, actual_field_name, plain_number, revisions_shown
+from ..forms.progress import ProgressForm, actual_field_name, plain_number, revisions_shown
 from ..models import ActionStatus, Quarter
+from ..policies import ActionPolicy, ActionVerb
 from ..selectors import progress as selectors
 from ..services.progress import action_progress_report
 
@@ -54,20 +55,18 @@ class ActionProgressView(ServiceFormView):
 
     def get_target(self):
         return selectors.action_for_progress(
-            membership=self.membership, user=self.request.user, action_id=self.kwargs["action_id"]
+            membership=self.membership, action_id=self.kwargs["action_id"]
         )
 
     @cached_property
-    def may_report(self) -> bool:
-        """The plan is in force and this member may report on this action."""
-        return deadlines.is_in_force(self.target.plan) and selectors.may_report_progress(
-            membership=self.membership, user=self.request.user, action=self.target
-        )
+    def may(self) -> dict[str, bool]:
+        return ActionPolicy.may(self.membership, self.target)
 
     @cached_property
     def can_report(self) -> bool:
-        """May report, and the plan period has begun (no quarter is reported before it starts)."""
-        return self.may_report and bool(self.quarters)
+        """May report now, and the plan period has begun (no quarter is reported before it
+        starts): the form is shown."""
+        return self.may[ActionVerb.REPORT_PROGRESS] and bool(self.quarters)
 
     @cached_property
     def quarters(self) -> list[Quarter]:
@@ -116,7 +115,12 @@ class ActionProgressView(ServiceFormView):
             action=action,
             plan=action.plan,
             can_report=self.can_report,
-            opens_on=action.plan.starts_on if self.may_report and not self.quarters else None,
+            opens_on=(
+                action.plan.starts_on
+                if self.may[ActionVerb.REPORT_PROGRESS] and not self.quarters
+                else None
+            ),
+            may=self.may,
             in_force=deadlines.is_in_force(action.plan),
             state=deadlines.reporting_state(action, today=self.today),
             updates=list(action.progress_updates.all()),
@@ -148,7 +152,7 @@ class ActionProgressView(ServiceFormView):
             # Show what the other person saved, and let the next save build on it.
             quarter = form.cleaned_data["quarter"]
             action = selectors.action_for_progress(
-                membership=self.membership, user=self.request.user, action_id=self.target.pk
+                membership=self.membership, action_id=self.target.pk
             )
             theirs = selectors.update_for(action, quarter)
             shown = {u.period.code: u.revision for u in action.progress_updates.all()}

@@ -10,14 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from csp_portal.pdf import pdf_response
-from partnerships.permissions import Perm, membership_can
+from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
 from .. import deadlines
 from ..documents import progress_report_chart, progress_report_filename, progress_report_pdf
-from ..forms_progress import ProgressReportIssueForm
+from ..forms.reports import ProgressReportIssueForm
+from ..policies import ISSUES_PROGRESS_REPORTS, ProgressReportPolicy
 from ..selectors import reports as selectors
-from ..services.reports import ISSUES_PROGRESS_REPORTS, progress_report_issue
+from ..services.reports import progress_report_issue
 
 
 def report_url(report) -> str:
@@ -34,7 +35,7 @@ class ReportsView(PartnershipViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page"] = selectors.readers_page(membership=self.membership)
-        context["may_issue"] = membership_can(self.membership, ISSUES_PROGRESS_REPORTS)
+        context["may"] = ProgressReportPolicy.may(self.membership)
         return context
 
 

@@ -19,10 +19,10 @@ from audit.services import audit_record
 from authorities.models import Organisation
 from csp_portal.dates import check_not_too_far
 from csp_portal.submissions import Submission, submission_claim
+from csp_portal.workflow import locked
 
 from ..models import DomesticHomicideReview, Recommendation, RecommendationStatus
-from ..permissions import ReviewPolicy, ReviewVerb
-from .lifecycle import _locked
+from ..policies import ReviewPolicy, ReviewVerb
 
 TEXT_FIELDS = ("recommendation", "action", "progress", "evidence_of_completion")
 
@@ -86,8 +86,10 @@ def recommendation_add(
     }
     with transaction.atomic():
         submission_claim(submission)
-        review = _locked(review)
-        ReviewPolicy.require(acting_user, ReviewVerb.MANAGE_ACTION_PLAN, review)
+        review = locked(review, related=("partnership",))
+        ReviewPolicy.require_user(
+            acting_user, review.partnership, ReviewVerb.MANAGE_ACTION_PLAN, review
+        )
         if review.published_on is not None:
             raise ValidationError(
                 _("The recommendations are those of the published report; none can be added.")
@@ -143,13 +145,11 @@ def recommendation_update(
     those of the report; everything else (progress above all) goes on changing. ``based_on`` is
     the line's ``fingerprint`` when the editor opened it."""
     with transaction.atomic():
-        review = _locked(line.review)
-        ReviewPolicy.require(acting_user, ReviewVerb.MANAGE_ACTION_PLAN, review)
-        line = (
-            Recommendation.objects.select_for_update(of=("self",))
-            .select_related("owner")
-            .get(pk=line.pk, review=review)
+        review = locked(line.review, related=("partnership",))
+        ReviewPolicy.require_user(
+            acting_user, review.partnership, ReviewVerb.MANAGE_ACTION_PLAN, review
         )
+        line = locked(line, related=("owner",), review=review)
         if based_on is not None and based_on != fingerprint(line):
             raise ValidationError(
                 _(

@@ -23,6 +23,7 @@ from authorities.models import Organisation
 from csp_portal import uploads
 from csp_portal.dates import check_not_too_far
 from csp_portal.submissions import Submission, submission_claim
+from csp_portal.workflow import locked
 
 from ..models import (
     AgencyRequest,
@@ -32,8 +33,7 @@ from ..models import (
     ReviewDocument,
     ReviewDocumentKind,
 )
-from ..permissions import ReviewPolicy, ReviewVerb
-from .lifecycle import _locked
+from ..policies import ReviewPolicy, ReviewVerb
 
 V = ReviewVerb
 
@@ -43,12 +43,8 @@ ATTACHABLE_KINDS = frozenset(set(ReviewDocumentKind.values) - {ReviewDocumentKin
 
 def _locked_request(agency_request: AgencyRequest) -> tuple[DomesticHomicideReview, AgencyRequest]:
     """The review and the request, both locked, re-read inside the transaction."""
-    review = _locked(agency_request.review)
-    agency_request = (
-        AgencyRequest.objects.select_for_update(of=("self",))
-        .select_related("organisation")
-        .get(pk=agency_request.pk, review=review)
-    )
+    review = locked(agency_request.review, related=("partnership",))
+    agency_request = locked(agency_request, related=("organisation",), review=review)
     agency_request.review = review
     return review, agency_request
 
@@ -65,8 +61,8 @@ def agency_request_create(
     """Someone running the review asks an agency of the partnership for its chronology or IMR."""
     with transaction.atomic():
         submission_claim(submission)
-        review = _locked(review)
-        ReviewPolicy.require(acting_user, V.REQUEST_EVIDENCE, review)
+        review = locked(review, related=("partnership",))
+        ReviewPolicy.require_user(acting_user, review.partnership, V.REQUEST_EVIDENCE, review)
         errors = {}
         if not review.partnership.partner_organisations.filter(organisation=organisation).exists():
             errors["organisation"] = _("Choose an organisation that sits on this partnership")
@@ -116,7 +112,7 @@ def chronology_entry_add(
     with transaction.atomic():
         submission_claim(submission)
         review, agency_request = _locked_request(agency_request)
-        ReviewPolicy.require(acting_user, V.ANSWER_REQUEST, review, obj=agency_request)
+        ReviewPolicy.require_user(acting_user, review.partnership, V.ANSWER_REQUEST, agency_request)
         errors = {}
         if agency_request.kind != AgencyRequestKind.CHRONOLOGY:
             raise ValidationError(_("Entries belong to a chronology, not to an IMR."))
@@ -190,7 +186,7 @@ def imr_upload(
     with transaction.atomic():
         submission_claim(submission)
         review, agency_request = _locked_request(agency_request)
-        ReviewPolicy.require(acting_user, V.ANSWER_REQUEST, review, obj=agency_request)
+        ReviewPolicy.require_user(acting_user, review.partnership, V.ANSWER_REQUEST, agency_request)
         if agency_request.kind != AgencyRequestKind.IMR:
             raise ValidationError(_("Only an IMR request takes an IMR document."))
         document = _store(
@@ -215,7 +211,7 @@ def agency_request_submit(*, acting_user: User, agency_request: AgencyRequest) -
     """An author hands in the agency's chronology (with its entries) or IMR (with its document)."""
     with transaction.atomic():
         review, agency_request = _locked_request(agency_request)
-        ReviewPolicy.require(acting_user, V.ANSWER_REQUEST, review, obj=agency_request)
+        ReviewPolicy.require_user(acting_user, review.partnership, V.ANSWER_REQUEST, agency_request)
         if agency_request.kind == AgencyRequestKind.CHRONOLOGY:
             if not agency_request.entries.exists():
                 raise ValidationError(_("Add at least one entry before submitting."))
@@ -253,8 +249,8 @@ def review_document_upload(
     content_type = uploads.checked_content_type(upload)
     with transaction.atomic():
         submission_claim(submission)
-        review = _locked(review)
-        ReviewPolicy.require(acting_user, V.UPLOAD_DOCUMENT, review)
+        review = locked(review, related=("partnership",))
+        ReviewPolicy.require_user(acting_user, review.partnership, V.UPLOAD_DOCUMENT, review)
         document = _store(
             acting_user=acting_user,
             review=review,

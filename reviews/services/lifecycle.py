@@ -15,11 +15,11 @@ from audit.services import audit_record
 from authorities.models import Organisation
 from csp_portal.dates import check_not_too_far
 from csp_portal.submissions import Submission, submission_claim
+from csp_portal.workflow import locked, transition
 from partnerships.models import Membership, Partnership
 from reminders.services import notifications_withdraw
 
 from ..models import (
-    HOLDABLE,
     REVIEW_TRANSITIONS,
     AccessGrant,
     AccessLogEntry,
@@ -28,18 +28,10 @@ from ..models import (
     ReviewHold,
     ReviewStatus,
 )
-from ..permissions import MANAGING_REASONS, ReviewPolicy, ReviewVerb
+from ..policies import MANAGING_REASONS, ReviewPolicy, ReviewVerb
 
 S = ReviewStatus
 V = ReviewVerb
-
-
-def _locked(review: DomesticHomicideReview) -> DomesticHomicideReview:
-    return (
-        DomesticHomicideReview.objects.select_for_update(of=("self",))
-        .select_related("partnership")
-        .get(pk=review.pk)
-    )
 
 
 def _next_reference(partnership: Partnership, year: int) -> str:
@@ -77,7 +69,7 @@ def review_notify(
     with transaction.atomic():
         submission_claim(submission)
         Partnership.objects.select_for_update().get(pk=partnership.pk)
-        ReviewPolicy.require_record(acting_user, partnership)
+        ReviewPolicy.require_user(acting_user, partnership, V.RECORD)
         review = DomesticHomicideReview(
             partnership=partnership,
             reference=_next_reference(partnership, notified_on.year),
@@ -127,10 +119,11 @@ FIELD_LABELS = {
 def review_advance(
     *, acting_user: User, review: DomesticHomicideReview, to: str, **fields
 ) -> DomesticHomicideReview:
-    """Move the review to its next status, recording what that step needs."""
+    """Move the review to its next status, recording what that step needs. Steps out of order
+    are refused here, before the fields, with this message rather than ``transition``'s."""
     with transaction.atomic():
-        review = _locked(review)
-        ReviewPolicy.require(acting_user, V.ADVANCE, review)
+        review = locked(review, related=("partnership",))
+        ReviewPolicy.require_user(acting_user, review.partnership, V.ADVANCE, review)
         if (
             to not in REVIEW_TRANSITIONS[review.status]
             or to == S.ON_HOLD
@@ -172,24 +165,27 @@ def review_advance(
             errors["decision"] = _("A reopened case is one the Home Office directed to review")
         if errors:
             raise ValidationError(errors)
-        before = review.status
+        values = {}
         if review.status == S.CLOSED:
-            review.directed_by_home_office = True
-            review.home_office_notified_on = None
-        for name, value in fields.items():
-            setattr(review, name, value.strip() if isinstance(value, str) else value)
-        review.status = to
-        review.status_changed_at = timezone.now()
-        review.full_clean()
-        review.save()
-        audit_record(
-            acting_user=acting_user,
-            partnership=review.partnership,
-            action="review.advance",
-            target=review,
-            changes={"status": [before, to]},
+            values.update(directed_by_home_office=True, home_office_notified_on=None)
+        values.update(
+            (name, value.strip() if isinstance(value, str) else value)
+            for name, value in fields.items()
         )
-    return review
+        # Validated as it will be saved. The audit row records the status alone: what the step
+        # says (reasons, terms of reference) stays in the review, where every read is logged.
+        for name, value in {**values, "status": to}.items():
+            setattr(review, name, value)
+        review.full_clean()
+        return transition(
+            review,
+            to,
+            transitions=REVIEW_TRANSITIONS,
+            acting_user=acting_user,
+            action="review.advance",
+            audit_changes={},
+            **values,
+        )
 
 
 def review_hold(
@@ -202,14 +198,9 @@ def review_hold(
 ) -> DomesticHomicideReview:
     """Pause for criminal proceedings or an inquest; the completion clock stops."""
     with transaction.atomic():
-        review = _locked(review)
-        ReviewPolicy.require(acting_user, V.HOLD, review)
+        review = locked(review, related=("partnership",))
+        ReviewPolicy.require_user(acting_user, review.partnership, V.HOLD, review)
         errors = {}
-        if review.status not in HOLDABLE:
-            raise ValidationError(
-                _("A review that is %(current)s cannot be put on hold.")
-                % {"current": review.get_status_display().lower()}
-            )
         if not reason.strip():
             errors["reason"] = _("Say why the review is on hold")
         if started_on < review.notified_on or started_on > timezone.localdate():
@@ -225,28 +216,23 @@ def review_hold(
             started_on=started_on,
             expected_restart=expected_restart,
         )
-        before = review.status
-        review.held_from, review.status = review.status, S.ON_HOLD
-        review.status_changed_at = timezone.now()
-        review.save()
-        audit_record(
+        return transition(
+            review,
+            S.ON_HOLD,
+            transitions=REVIEW_TRANSITIONS,
             acting_user=acting_user,
-            partnership=review.partnership,
             action="review.hold",
-            target=review,
-            changes={"status": [before, S.ON_HOLD]},
+            audit_changes={},
+            held_from=review.status,
         )
-    return review
 
 
 def review_resume(
     *, acting_user: User, review: DomesticHomicideReview, ended_on: date
 ) -> DomesticHomicideReview:
     with transaction.atomic():
-        review = _locked(review)
-        ReviewPolicy.require(acting_user, V.HOLD, review)
-        if review.status != S.ON_HOLD:
-            raise ValidationError(_("This review is not on hold."))
+        review = locked(review, related=("partnership",))
+        ReviewPolicy.require_user(acting_user, review.partnership, V.RESUME, review)
         hold = review.holds.get(ended_on__isnull=True)
         if ended_on < hold.started_on or ended_on > timezone.localdate():
             raise ValidationError(
@@ -254,18 +240,15 @@ def review_resume(
             )
         hold.ended_on = ended_on
         hold.save()
-        resumed = review.held_from
-        review.status, review.held_from = resumed, ""
-        review.status_changed_at = timezone.now()
-        review.save()
-        audit_record(
+        return transition(
+            review,
+            review.held_from,
+            transitions=REVIEW_TRANSITIONS,
             acting_user=acting_user,
-            partnership=review.partnership,
             action="review.resume",
-            target=review,
-            changes={"status": [S.ON_HOLD, resumed]},
+            audit_changes={},
+            held_from="",
         )
-    return review
 
 
 def _grant(review, user, reason, *, granted_by) -> AccessGrant:
@@ -299,12 +282,12 @@ def access_grant(
     """Give someone of the partnership access. Only those who manage access to the review may,
     and never to a scrutiny member or a PCC office."""
     with transaction.atomic():
-        review = _locked(review)
-        ReviewPolicy.require(acting_user, V.MANAGE_ACCESS, review)
+        review = locked(review, related=("partnership",))
+        ReviewPolicy.require_user(acting_user, review.partnership, V.MANAGE_ACCESS, review)
         membership = Membership.objects.filter(user=user, partnership=review.partnership).first()
         if membership is None:
             raise ValidationError({"user": _("Choose someone who is a member of this partnership")})
-        if not ReviewPolicy.may_hold_access(membership):
+        if not ReviewPolicy.can_hold_access(membership):
             raise ValidationError(
                 {"user": _("Scrutiny members and PCC offices cannot be given access to a review")}
             )
@@ -334,8 +317,8 @@ def access_revoke(*, acting_user: User, grant: AccessGrant) -> None:
     """Take someone's access away. Only those who manage access to the review may, and never
     the last of them: the review would be left with nobody to run it."""
     with transaction.atomic():
-        review = _locked(grant.review)
-        ReviewPolicy.require(acting_user, V.MANAGE_ACCESS, review)
+        review = locked(grant.review, related=("partnership",))
+        ReviewPolicy.require_user(acting_user, review.partnership, V.MANAGE_ACCESS, review)
         grant = review.access_grants.select_related("user").filter(pk=grant.pk).first()
         if grant is None:
             raise ValidationError(_("This person no longer has access."))
@@ -360,7 +343,7 @@ def review_settings_update(
         raise ValidationError({"decision_maker_name": _("Enter the name of the board")})
     with transaction.atomic():
         Partnership.objects.select_for_update().get(pk=partnership.pk)
-        ReviewPolicy.require_record(acting_user, partnership)
+        ReviewPolicy.require_user(acting_user, partnership, V.RECORD)
         settings_row, _created = ReviewSettings.objects.select_for_update().get_or_create(
             partnership=partnership, defaults={"decision_maker": decision_maker}
         )

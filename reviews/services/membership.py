@@ -14,16 +14,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from csp_portal.workflow import locked_rows
 from partnerships.hooks import MembershipChange
 
 from ..models import AccessGrant, DomesticHomicideReview
-from ..permissions import MANAGING_REASONS, NEVER_ROLES, ReviewPolicy
+from ..policies import MANAGING_REASONS, ReviewPolicy
 from .lifecycle import _end_grant
 
 
 def access_follow_membership(*, acting_user: User | None, change: MembershipChange) -> None:
     grants = AccessGrant.objects.filter(user=change.user, review__partnership=change.partnership)
-    if not (change.ended or change.role in NEVER_ROLES):
+    if ReviewPolicy.role_can_hold_access(change.role):
         if not change.organisation_changed:
             return
         grants = grants.filter(reason=AccessGrant.Reason.AUTHOR)
@@ -33,10 +34,9 @@ def access_follow_membership(*, acting_user: User | None, change: MembershipChan
     # Locked in one order, as access_revoke locks each: the last manager cannot slip away twice.
     reviews = {
         review.pk: review
-        for review in DomesticHomicideReview.objects.select_for_update(of=("self",))
-        .select_related("partnership")
-        .filter(pk__in=review_ids)
-        .order_by("pk")
+        for review in locked_rows(
+            DomesticHomicideReview.objects.select_related("partnership").filter(pk__in=review_ids)
+        )
     }
     ending = list(grants.select_related("user").order_by("review_id", "pk"))
     for grant in ending:

@@ -7,9 +7,10 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from .. import forms_evidence as forms
-from .. import selectors_parts
-from ..permissions import ReviewVerb
+from .. import selectors
+from ..forms import action_plan as forms
+from ..policies import ReviewVerb
+from ..selectors import action_plan as action_plan_selectors
 from ..services import action_plan
 from .base import ReviewFormView
 
@@ -20,7 +21,7 @@ class RecommendationFormView(ReviewFormView):
     verb = ReviewVerb.MANAGE_ACTION_PLAN
 
     def get_form_kwargs(self):
-        organisations = selectors_parts.partnership_organisations(partnership=self.partnership)
+        organisations = selectors.partnership_organisations(partnership=self.partnership)
         return {
             **super().get_form_kwargs(),
             "organisations": organisations,
@@ -57,7 +58,7 @@ class RecommendationEditView(RecommendationFormView):
 
     @cached_property
     def line(self):
-        return selectors_parts.recommendation_for(
+        return action_plan_selectors.recommendation_for(
             review=self.review, recommendation_id=self.kwargs["recommendation_id"]
         )
 
@@ -98,7 +99,7 @@ class RecommendationEditView(RecommendationFormView):
         except ValidationError as error:
             if getattr(error, "code", None) == "stale":
                 # Show what the line says now; a second save, made knowing it, goes through.
-                self.stale_line = selectors_parts.recommendation_for(
+                self.stale_line = action_plan_selectors.recommendation_for(
                     review=self.review, recommendation_id=self.line.pk
                 )
                 form.data = form.data.copy()

@@ -12,7 +12,7 @@ from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
 from .. import selectors
-from ..permissions import ReviewAccess, ReviewPolicy, ReviewVerb
+from ..policies import ReviewAccess, ReviewPolicy, ReviewVerb
 from ..services import lifecycle
 
 
@@ -54,7 +54,7 @@ class ReviewMixin(PartnershipViewMixin):
         # log the read first, so that the access log page lists this read too.
         self.log_read(str(self.read_label or kwargs.get("heading") or _("Review page")))
         kwargs.setdefault("review", self.review)
-        kwargs.setdefault("may", self.access.may)
+        kwargs.setdefault("may", self.access.may())
         return super().get_context_data(**kwargs)
 
 

@@ -18,10 +18,11 @@ from django.views.generic import TemplateView, View
 
 from csp_portal.downloads import private_attachment
 
-from .. import forms_evidence as forms
-from .. import selectors_parts
+from .. import selectors
 from ..documents import EXPORTS, export_response
-from ..permissions import ReviewVerb
+from ..forms import evidence as forms
+from ..policies import ReviewVerb
+from ..selectors import evidence as evidence_selectors
 from ..services import evidence
 from .base import ReviewFormView, ReviewMixin
 
@@ -55,7 +56,7 @@ class AgencyRequestCreateView(ReviewFormView):
     form_class = forms.AgencyRequestForm
 
     def get_form_kwargs(self):
-        organisations = selectors_parts.partnership_organisations(partnership=self.partnership)
+        organisations = selectors.partnership_organisations(partnership=self.partnership)
         return {**super().get_form_kwargs(), "organisations": organisations}
 
     def get_context_data(self, **kwargs):
@@ -91,7 +92,7 @@ class AgencyRequestMixin(ReviewMixin):
 
     @cached_property
     def agency_request(self):
-        return selectors_parts.agency_request_for(
+        return evidence_selectors.agency_request_for(
             review=self.review, request_id=self.kwargs["request_id"]
         )
 
@@ -121,7 +122,8 @@ class AgencyRequestView(AgencyRequestMixin, TemplateView):
         kwargs.update(
             entries=list(agency_request.entries.all()),
             imr_documents=list(agency_request.documents.all()),
-            may_answer=self.access.can(V.ANSWER_REQUEST, agency_request),
+            # What may be done to this request (the page's ``may`` is the review's).
+            request_may=self.access.may(agency_request),
         )
         return super().get_context_data(**kwargs)
 
@@ -206,7 +208,7 @@ class CombinedChronologyView(ReviewMixin, TemplateView):
     read_label = gettext_lazy("Combined chronology")
 
     def get_context_data(self, **kwargs):
-        kwargs["entries"] = list(selectors_parts.combined_chronology(review=self.review))
+        kwargs["entries"] = list(evidence_selectors.combined_chronology(review=self.review))
         return super().get_context_data(**kwargs)
 
 
@@ -220,7 +222,7 @@ class DocumentsView(ReviewFormView):
     read_label = gettext_lazy("Documents")
 
     def get_context_data(self, **kwargs):
-        kwargs["documents"] = list(selectors_parts.review_documents(review=self.review))
+        kwargs["documents"] = list(evidence_selectors.review_documents(review=self.review))
         return super().get_context_data(**kwargs)
 
     def perform(self, form):
@@ -248,7 +250,7 @@ class DocumentDownloadView(ReviewMixin, View):
 
     @cached_property
     def document(self):
-        return selectors_parts.review_document_for(
+        return evidence_selectors.review_document_for(
             review=self.review, review_document_id=self.kwargs["review_document_id"]
         )
 

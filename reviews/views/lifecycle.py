@@ -11,9 +11,10 @@ from django.views.generic import TemplateView
 from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
-from .. import clocks, forms, selectors
-from ..models import HOLDABLE, REVIEW_TRANSITIONS, ReviewStatus
-from ..permissions import ReviewVerb
+from .. import clocks, selectors
+from ..forms import lifecycle as forms
+from ..models import ReviewStatus
+from ..policies import ReviewVerb
 from ..services import lifecycle
 from .base import ReviewFormView, ReviewMixin
 
@@ -141,17 +142,14 @@ class ReviewDetailView(ReviewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         review = selectors.review_detail(review=self.review)
         access = self.access
-        next_steps = [
-            (status, STEP_LABELS[status])
-            for status in REVIEW_TRANSITIONS[review.status]
-            if status in STEP_LABELS and review.status != S.ON_HOLD and access.can(V.ADVANCE)
-        ]
         context.update(
             review=review,
             clocks=clocks.review_clocks(review),
-            next_steps=next_steps,
-            may_hold=review.status in HOLDABLE and access.can(V.HOLD),
-            may_resume=review.status == S.ON_HOLD and access.can(V.HOLD),
+            next_steps=[
+                (status, STEP_LABELS[status])
+                for status in access.next_steps()
+                if status in STEP_LABELS
+            ],
             on_hold=review.status == S.ON_HOLD,
             current_hold=next((h for h in review.holds.all() if h.ended_on is None), None),
             # An agency author sees their own organisation's requests only.
@@ -237,7 +235,7 @@ class HoldView(ReviewFormView):
 class ResumeView(ReviewFormView):
     template_name = "reviews/form_page.html"
     form_class = forms.ResumeForm
-    verb = V.HOLD
+    verb = V.RESUME
 
     def get_context_data(self, **kwargs):
         kwargs.update(heading=_("Resume the review"), cancel_url=review_url(self.review))

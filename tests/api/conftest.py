@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.services import api_token_create
-from assessments import services as assessment_services
+from assessments.services import assessments as assessment_services
 from partnerships.models import Membership, Role, Seat
 from plans import deadlines
 from tests.assessments.conftest import send_request

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from assessments import services
 from assessments.models import SectionKind
+from assessments.services import assessments as assessment_services
+from assessments.services import contributions as contribution_services
 from partnerships.models import Role, Seat
 from tests.factories import member, organisation_in
 
@@ -20,7 +21,7 @@ def due_in(days: int) -> date:
 def complete(assessment, coordinator):
     """Write every section and recommend a priority, so the assessment can be approved."""
     for section in assessment.sections.all():
-        services.assessment_section_update(
+        assessment_services.assessment_section_update(
             acting_user=coordinator,
             section=section,
             revision=section.revision,
@@ -33,7 +34,7 @@ def complete(assessment, coordinator):
             if section.kind == SectionKind.COMMUNITY
             else "",
         )
-    services.priority_save(
+    assessment_services.priority_save(
         acting_user=coordinator,
         assessment=assessment,
         theme="vawdasv",
@@ -44,7 +45,7 @@ def complete(assessment, coordinator):
 
 
 def send_request(assessment, coordinator, organisation, *, days=14, title="Domestic abuse data"):
-    (request,) = services.contribution_requests_send(
+    (request,) = contribution_services.contribution_requests_send(
         acting_user=coordinator,
         assessment=assessment,
         organisations=[organisation],
@@ -78,14 +79,16 @@ def scrutiny_member(partnership):
 
 @pytest.fixture
 def draft(partnership, coordinator):
-    return services.assessment_start(
+    return assessment_services.assessment_start(
         acting_user=coordinator, partnership=partnership, year_start=YEAR
     )
 
 
 @pytest.fixture
 def open_assessment(draft, coordinator):
-    return services.assessment_open_contributions(acting_user=coordinator, assessment=draft)
+    return assessment_services.assessment_open_contributions(
+        acting_user=coordinator, assessment=draft
+    )
 
 
 @pytest.fixture
@@ -100,13 +103,13 @@ def police_request(open_assessment, coordinator, police):
 
 @pytest.fixture
 def approved(open_assessment, coordinator, strategy_member, partnership):
-    from partnerships.selectors import membership_for
 
     complete(open_assessment, coordinator)
-    services.assessment_submit_for_review(acting_user=coordinator, assessment=open_assessment)
-    return services.assessment_approve(
+    assessment_services.assessment_submit_for_review(
+        acting_user=coordinator, assessment=open_assessment
+    )
+    return assessment_services.assessment_approve(
         acting_user=strategy_member,
-        membership=membership_for(user=strategy_member, partnership_slug=partnership.slug),
         assessment=open_assessment,
         note="Agreed at the strategy group, 3 March 2027",
     )

@@ -2,8 +2,8 @@
 
 import pytest
 
-from assessments import services
 from assessments.models import ContributionStatus
+from assessments.services import contributions as contribution_services
 from demo.recorded_crime import load_demo_release
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, member
@@ -64,19 +64,21 @@ def test_a_draft_pdf_is_marked_draft_on_every_page(open_assessment, partnership,
 def test_only_accepted_contributions_go_into_the_document(
     open_assessment, partnership, coordinator, police_request, police_officer
 ):
-    services.contribution_save(
+    contribution_services.contribution_save(
         acting_user=police_officer,
         contribution=police_request,
         revision=police_request.revision,
         answer="Incidents rose by a fifth in Old Trafford.",
         figures=[("Domestic abuse incidents", 4120, "incidents")],
     )
-    services.contribution_submit(acting_user=police_officer, contribution=police_request)
+    contribution_services.contribution_submit(
+        acting_user=police_officer, contribution=police_request
+    )
     client = signed_in(coordinator)
     pdf_url = url("pdf", partnership, assessment_id=open_assessment.pk)
     assert "Old Trafford" not in read_pdf(client.get(pdf_url).content).text
 
-    services.contribution_accept(acting_user=coordinator, contribution=police_request)
+    contribution_services.contribution_accept(acting_user=coordinator, contribution=police_request)
     police_request.refresh_from_db()
     assert police_request.status == ContributionStatus.ACCEPTED
     text = read_pdf(client.get(pdf_url).content).text

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from assessments import selectors, services
+from assessments import selectors
 from assessments.models import (
     AssessmentStatus,
     ContributionRequest,
@@ -10,6 +10,8 @@ from assessments.models import (
     SectionKind,
     StrategicAssessment,
 )
+from assessments.services import assessments as assessment_services
+from assessments.services import contributions as contribution_services
 from audit.models import AuditEvent
 from partnerships.models import Role, Seat
 from partnerships.selectors import membership_for
@@ -34,7 +36,9 @@ def test_a_new_assessment_has_every_statutory_section(draft):
 
 def test_only_one_assessment_per_year(draft, coordinator, partnership):
     with pytest.raises(ValidationError) as error:
-        services.assessment_start(acting_user=coordinator, partnership=partnership, year_start=YEAR)
+        assessment_services.assessment_start(
+            acting_user=coordinator, partnership=partnership, year_start=YEAR
+        )
     assert "already a strategic assessment for 2027/28" in str(error.value)
     assert StrategicAssessment.objects.count() == 1
 
@@ -43,9 +47,8 @@ def test_the_statutory_order_of_statuses(
     open_assessment, coordinator, strategy_member, partnership
 ):
     with pytest.raises(ValidationError, match="cannot be made approved"):
-        services.assessment_approve(
+        assessment_services.assessment_approve(
             acting_user=strategy_member,
-            membership=_membership(strategy_member, partnership),
             assessment=open_assessment,
         )
     open_assessment.refresh_from_db()
@@ -54,7 +57,9 @@ def test_the_statutory_order_of_statuses(
 
 def test_review_needs_every_section_and_a_priority(open_assessment, coordinator):
     with pytest.raises(ValidationError) as error:
-        services.assessment_submit_for_review(acting_user=coordinator, assessment=open_assessment)
+        assessment_services.assessment_submit_for_review(
+            acting_user=coordinator, assessment=open_assessment
+        )
     messages = error.value.messages
     assert "Levels and patterns of crime, disorder and substance misuse has no text yet" in messages
     assert "Recommend at least one priority" in messages
@@ -65,10 +70,10 @@ def test_review_needs_every_section_and_a_priority(open_assessment, coordinator)
 def test_the_community_section_needs_the_public_meeting(open_assessment, coordinator):
     complete(open_assessment, coordinator)
     community = open_assessment.sections.get(kind=SectionKind.COMMUNITY)
-    services.assessment_section_update(
+    assessment_services.assessment_section_update(
         acting_user=coordinator, section=community, revision=community.revision, body="Survey."
     )
-    assert services.missing_for_approval(open_assessment) == [
+    assert assessment_services.missing_for_approval(open_assessment) == [
         "What the community said needs the date of the annual public meeting"
     ]
 
@@ -80,7 +85,7 @@ def test_approval_freezes_the_version_with_its_sign_off(approved, strategy_membe
     assert approved.approved_by_organisation.endswith("Police")
     section = approved.sections.get(kind=SectionKind.CHANGES)
     with pytest.raises(ValidationError, match="Start a new version"):
-        services.assessment_section_update(
+        assessment_services.assessment_section_update(
             acting_user=coordinator, section=section, revision=section.revision, body="Changed"
         )
     section.refresh_from_db()
@@ -89,11 +94,12 @@ def test_approval_freezes_the_version_with_its_sign_off(approved, strategy_membe
 
 def test_only_a_strategy_group_member_approves(open_assessment, coordinator, partnership):
     complete(open_assessment, coordinator)
-    services.assessment_submit_for_review(acting_user=coordinator, assessment=open_assessment)
+    assessment_services.assessment_submit_for_review(
+        acting_user=coordinator, assessment=open_assessment
+    )
     with pytest.raises(PermissionDenied):
-        services.assessment_approve(
+        assessment_services.assessment_approve(
             acting_user=coordinator,
-            membership=_membership(coordinator, partnership),
             assessment=open_assessment,
         )
     open_assessment.refresh_from_db()
@@ -103,12 +109,14 @@ def test_only_a_strategy_group_member_approves(open_assessment, coordinator, par
 
 def test_returning_needs_a_comment_and_reopens(open_assessment, coordinator, strategy_member):
     complete(open_assessment, coordinator)
-    services.assessment_submit_for_review(acting_user=coordinator, assessment=open_assessment)
+    assessment_services.assessment_submit_for_review(
+        acting_user=coordinator, assessment=open_assessment
+    )
     with pytest.raises(ValidationError):
-        services.assessment_return(
+        assessment_services.assessment_return(
             acting_user=strategy_member, assessment=open_assessment, comment="  "
         )
-    services.assessment_return(
+    assessment_services.assessment_return(
         acting_user=strategy_member, assessment=open_assessment, comment="Add the ASB figures"
     )
     open_assessment.refresh_from_db()
@@ -117,12 +125,12 @@ def test_returning_needs_a_comment_and_reopens(open_assessment, coordinator, str
 
 
 def test_a_new_version_copies_the_approved_one(approved, coordinator):
-    newer = services.assessment_new_version(acting_user=coordinator, assessment=approved)
+    newer = assessment_services.assessment_new_version(acting_user=coordinator, assessment=approved)
     assert (newer.version, newer.status, newer.previous_version) == (2, "draft", approved)
     assert newer.sections.get(kind=SectionKind.COMMUNITY).public_meeting_attendance == 62
     assert list(newer.priorities.values_list("theme", flat=True)) == ["vawdasv"]
     with pytest.raises(ValidationError, match="already been started"):
-        services.assessment_new_version(acting_user=coordinator, assessment=approved)
+        assessment_services.assessment_new_version(acting_user=coordinator, assessment=approved)
     assert StrategicAssessment.objects.count() == 2
 
 
@@ -130,11 +138,11 @@ def test_a_stale_edit_is_refused_and_the_other_change_kept(draft, coordinator, p
     other = member(partnership, Role.COORDINATOR, email="deputy@example.org")
     section = draft.sections.get(kind=SectionKind.CHANGES)
     opened_at = section.revision
-    services.assessment_section_update(
+    assessment_services.assessment_section_update(
         acting_user=other, section=section, revision=opened_at, body="Deputy's text"
     )
     with pytest.raises(ValidationError) as error:
-        services.assessment_section_update(
+        assessment_services.assessment_section_update(
             acting_user=coordinator, section=section, revision=opened_at, body="My text"
         )
     assert error.value.code == "stale"
@@ -154,7 +162,7 @@ def test_requests_go_to_each_organisation_and_email_its_people(
 ):
     police, council = organisation_in(partnership, Seat.POLICE), organisation_in(partnership)
     with django_capture_on_commit_callbacks(execute=True):
-        sent = services.contribution_requests_send(
+        sent = contribution_services.contribution_requests_send(
             acting_user=coordinator,
             assessment=open_assessment,
             organisations=[police, council],
@@ -173,7 +181,10 @@ def test_requests_go_to_each_organisation_and_email_its_people(
     assert "https://csp.example/my-requests/" in mail.outbox[0].body
     # A second run of the task sends nothing more.
     for request in sent:
-        assert services.contribution_request_notify(contribution_id=request.pk, link="x") == 0
+        assert (
+            contribution_services.contribution_request_notify(contribution_id=request.pk, link="x")
+            == 0
+        )
 
 
 @pytest.mark.parametrize(
@@ -195,7 +206,7 @@ def test_bad_requests_change_nothing(open_assessment, coordinator, police, chang
         **change,
     }
     with pytest.raises(ValidationError, match=message):
-        services.contribution_requests_send(**arguments)
+        contribution_services.contribution_requests_send(**arguments)
     assert ContributionRequest.objects.count() == 0
     assert not mail.outbox
 
@@ -230,7 +241,7 @@ def test_only_the_organisations_people_may_answer(
     for user in (council_officer, scrutiny_member, coordinator, police_scrutiny, colleague):
         assert not selectors.can_answer(user=user, contribution=police_request), user
         with pytest.raises(PermissionDenied):
-            services.contribution_save(
+            contribution_services.contribution_save(
                 acting_user=user,
                 contribution=police_request,
                 revision=police_request.revision,
@@ -255,7 +266,7 @@ def test_a_person_who_leaves_the_organisation_can_no_longer_answer(
 
 
 def test_draft_submit_return_and_accept(police_request, police_officer, coordinator):
-    services.contribution_save(
+    contribution_services.contribution_save(
         acting_user=police_officer,
         contribution=police_request,
         revision=police_request.revision,
@@ -264,22 +275,26 @@ def test_draft_submit_return_and_accept(police_request, police_officer, coordina
     )
     police_request.refresh_from_db()
     assert police_request.status == ContributionStatus.IN_PROGRESS
-    services.contribution_submit(acting_user=police_officer, contribution=police_request)
-    services.contribution_return(
+    contribution_services.contribution_submit(
+        acting_user=police_officer, contribution=police_request
+    )
+    contribution_services.contribution_return(
         acting_user=coordinator, contribution=police_request, comment="Split by ward, please"
     )
     police_request.refresh_from_db()
     assert police_request.status == ContributionStatus.RETURNED
     assert selectors.can_answer(user=police_officer, contribution=police_request)
-    services.contribution_save(
+    contribution_services.contribution_save(
         acting_user=police_officer,
         contribution=police_request,
         revision=police_request.revision,
         answer="Incidents rose by 12%, most in two wards.",
         figures=[("Domestic abuse incidents", 4120, "incidents"), ("Wards above average", 2, "")],
     )
-    services.contribution_submit(acting_user=police_officer, contribution=police_request)
-    services.contribution_accept(acting_user=coordinator, contribution=police_request)
+    contribution_services.contribution_submit(
+        acting_user=police_officer, contribution=police_request
+    )
+    contribution_services.contribution_accept(acting_user=coordinator, contribution=police_request)
     police_request.refresh_from_db()
     assert police_request.status == ContributionStatus.ACCEPTED
     assert [figure.label for figure in police_request.figures.all()] == [
@@ -304,7 +319,9 @@ def test_draft_submit_return_and_accept(police_request, police_officer, coordina
 
 def test_an_empty_answer_cannot_be_submitted(police_request, police_officer):
     with pytest.raises(ValidationError, match="Write an answer"):
-        services.contribution_submit(acting_user=police_officer, contribution=police_request)
+        contribution_services.contribution_submit(
+            acting_user=police_officer, contribution=police_request
+        )
     police_request.refresh_from_db()
     assert police_request.status == ContributionStatus.REQUESTED
 
@@ -313,7 +330,7 @@ def test_nothing_can_be_submitted_after_approval(
     police_request, police_officer, approved, coordinator
 ):
     with pytest.raises(ValidationError, match="has been approved"):
-        services.contribution_save(
+        contribution_services.contribution_save(
             acting_user=police_officer,
             contribution=police_request,
             revision=police_request.revision,

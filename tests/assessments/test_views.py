@@ -2,7 +2,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from assessments import services
 from assessments.models import (
     AssessmentSection,
     ContributionDocument,
@@ -11,6 +10,8 @@ from assessments.models import (
     SectionKind,
     StrategicAssessment,
 )
+from assessments.services import assessments as assessment_services
+from assessments.services import contributions as contribution_services
 from audit.models import AuditEvent
 from partnerships.models import Role, Seat
 from tests.conftest import signed_in
@@ -49,7 +50,7 @@ def _state():
 def test_drafts_are_for_those_who_write_and_approve_them(
     approved, coordinator, partnership, role, draft_status, approved_status
 ):
-    newer = services.assessment_new_version(acting_user=coordinator, assessment=approved)
+    newer = assessment_services.assessment_new_version(acting_user=coordinator, assessment=approved)
     client = signed_in(member(partnership, role))
     assert client.get(url("detail", partnership, assessment_id=newer.pk)).status_code == (
         draft_status
@@ -80,6 +81,17 @@ def test_only_the_coordinator_writes_and_refusals_change_nothing(
     ]
     assert [response.status_code for response in responses] == [404] * len(responses)
     assert _state() == before
+
+
+def test_an_approved_version_offers_a_new_version_only_until_one_is_started(
+    approved, coordinator, coordinator_client, partnership
+):
+    """The page's buttons are the policy's: "Start a new version" goes once there is one."""
+    page = url("detail", partnership, assessment_id=approved.pk)
+    new_version = url("new_version", partnership, assessment_id=approved.pk)
+    assert new_version in coordinator_client.get(page).content.decode()
+    assessment_services.assessment_new_version(acting_user=coordinator, assessment=approved)
+    assert new_version not in coordinator_client.get(page).content.decode()
 
 
 def test_the_coordinator_starts_and_writes_the_assessment(coordinator_client, partnership):
@@ -292,14 +304,16 @@ def test_another_organisation_cannot_see_or_edit_a_request(
 def test_the_coordinator_returns_a_contribution_with_a_comment(
     coordinator_client, police_request, police_officer, partnership
 ):
-    services.contribution_save(
+    contribution_services.contribution_save(
         acting_user=police_officer,
         contribution=police_request,
         revision=1,
         answer="A",
         figures=[],
     )
-    services.contribution_submit(acting_user=police_officer, contribution=police_request)
+    contribution_services.contribution_submit(
+        acting_user=police_officer, contribution=police_request
+    )
     return_url = url("contribution_return", partnership, contribution_id=police_request.pk)
 
     assert coordinator_client.post(return_url, {"comment": ""}).status_code == 400
@@ -399,7 +413,7 @@ def test_the_assessment_page_runs_a_fixed_number_of_queries(
                 organisation_in(partnership, seat),
                 title=f"{seat} {index}",
             )
-    services.contribution_save(
+    contribution_services.contribution_save(
         acting_user=police_officer,
         contribution=ContributionRequest.objects.filter(
             organisation__name__endswith="Police"
@@ -426,10 +440,12 @@ def test_my_requests_runs_a_fixed_number_of_queries(police_officer, partnership,
         assert response.status_code == 200
         return len(captured)
 
-    assessment = services.assessment_start(
+    assessment = assessment_services.assessment_start(
         acting_user=coordinator, partnership=partnership, year_start=YEAR
     )
-    services.assessment_open_contributions(acting_user=coordinator, assessment=assessment)
+    assessment_services.assessment_open_contributions(
+        acting_user=coordinator, assessment=assessment
+    )
     police = organisation_in(partnership, Seat.POLICE)
     send_request(assessment, coordinator, police)
     small = queries()
@@ -451,10 +467,12 @@ def test_my_requests_runs_a_fixed_number_of_queries(police_officer, partnership,
             organisation=police,
         )
         their_coordinator = member(other, Role.COORDINATOR)
-        theirs = services.assessment_start(
+        theirs = assessment_services.assessment_start(
             acting_user=their_coordinator, partnership=other, year_start=YEAR
         )
-        services.assessment_open_contributions(acting_user=their_coordinator, assessment=theirs)
+        assessment_services.assessment_open_contributions(
+            acting_user=their_coordinator, assessment=theirs
+        )
         for index in range(4):
             send_request(theirs, their_coordinator, police, title=f"{slug} {index}")
     page = client.get(reverse("assessments:my_requests")).content.decode()

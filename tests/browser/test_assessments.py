@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.services import backup_codes_replace
-from assessments import services
 from assessments.models import AssessmentStatus, ContributionStatus, SectionKind
+from assessments.services import assessments as assessment_services
 from demo.recorded_crime import load_demo_release
 from partnerships.models import Role, Seat
 
@@ -39,7 +39,7 @@ def _menu(visitor: Visitor):
 
 def _write_all_but_community(assessment, coordinator):
     for section in assessment.sections.exclude(kind=SectionKind.COMMUNITY):
-        services.assessment_section_update(
+        assessment_services.assessment_section_update(
             acting_user=coordinator,
             section=section,
             revision=section.revision,

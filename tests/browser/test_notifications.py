@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments import services
 from assessments.models import ContributionRequest
+from assessments.services import assessments as assessment_services
+from assessments.services import contributions as contribution_services
 from partnerships.models import Role, Seat
 from reminders.models import EmailPreference, Frequency, Notification
 from reminders.outbox import outbox_send
@@ -29,13 +30,15 @@ def partnership(db):
 def analyst(partnership, coordinator):
     """A police analyst with two requests to answer: one due in a week, one late."""
     analyst = member(partnership, Role.CONTRIBUTOR, seat=Seat.POLICE, full_name="Sam Analyst")
-    assessment = services.assessment_start(
+    assessment = assessment_services.assessment_start(
         acting_user=coordinator, partnership=partnership, year_start=2030
     )
-    services.assessment_open_contributions(acting_user=coordinator, assessment=assessment)
+    assessment_services.assessment_open_contributions(
+        acting_user=coordinator, assessment=assessment
+    )
     today = timezone.localdate()
     for title, days in (("Violence data", 7), ("Stop and search", -3)):
-        (request,) = services.contribution_requests_send(
+        (request,) = contribution_services.contribution_requests_send(
             acting_user=coordinator,
             assessment=assessment,
             organisations=[organisation_in(partnership, Seat.POLICE)],

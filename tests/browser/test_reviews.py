@@ -153,8 +153,8 @@ def test_an_agency_author_answers_their_own_request_and_no_more_and_access_ends_
     from partnerships.models import Membership
     from reviews.models import AccessGrant
     from reviews.services import evidence
+    from tests.reviews.builders import TO_EVIDENCE, TODAY, advance
     from tests.reviews.conftest import notify
-    from tests.reviews.conftest_parts import TO_EVIDENCE, TODAY, advance
 
     from ..factories import organisation_in
 

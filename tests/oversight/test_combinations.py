@@ -103,11 +103,11 @@ def test_refused_combinations_change_nothing(
     elif case == "merged":
         salford = PartnershipFactory(name="Salford", slug="salford", police_force_area=force_area)
         pcc_member(salford, pcc_organisation, pcc)
-        from oversight import services
+        from oversight.services import combinations
 
         from .conftest import pcc_membership
 
-        services.combination_approval_record(
+        combinations.combination_approval_record(
             acting_user=pcc,
             membership=pcc_membership(pcc, partnership),
             partnerships=[salford, bolton],
@@ -142,14 +142,14 @@ def test_nobody_else_may_record_one(partnership, bolton, role):
 def test_the_service_refuses_a_partnership_already_merged(
     partnership, bolton, force_area, pcc, pcc_organisation
 ):
-    from oversight import services
+    from oversight.services import combinations
 
     from .conftest import pcc_membership
 
     salford = PartnershipFactory(name="Salford", slug="salford", police_force_area=force_area)
     pcc_member(salford, pcc_organisation, pcc)
     membership = pcc_membership(pcc, partnership)
-    services.combination_approval_record(
+    combinations.combination_approval_record(
         acting_user=pcc,
         membership=membership,
         partnerships=[salford, bolton],
@@ -159,7 +159,7 @@ def test_the_service_refuses_a_partnership_already_merged(
     partnership_merge(acting_user=None, partnership=salford, into=bolton)
     before = _state()
     with pytest.raises(ValidationError, match="Salford has already merged"):
-        services.combination_approval_record(
+        combinations.combination_approval_record(
             acting_user=pcc,
             membership=membership,
             partnerships=[salford, partnership],

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments import services as assessment_services
+from assessments.services import assessments as assessment_services
 from partnerships.models import Role
 from plans.services import drafting
 from tests.conftest import signed_in

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from partnerships.models import Role
-from plans.forms import PlanPriorityForm
+from plans.forms.drafting import PlanPriorityForm
 from plans.models import PoliceAndCrimePlanPriority
 from plans.services import drafting
 from tests.conftest import signed_in

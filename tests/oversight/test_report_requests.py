@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from authorities.models import OrganisationKind
-from oversight import services
 from oversight.models import ReportDocument, ReportRequest, ReportRequestEntry
+from oversight.services import report_requests as services
 from partnerships.models import Role
 from reminders.models import Notification
 from reminders.sweep import reminders_sweep

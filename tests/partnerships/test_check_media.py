@@ -10,11 +10,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments import services as assessment_services
 from assessments.models import ContributionDocument
+from assessments.services import assessments as assessment_services
+from assessments.services import contributions as contribution_services
 from authorities.models import OrganisationKind
-from oversight import services as oversight_services
 from oversight.models import ReportDocument
+from oversight.services import report_requests
 from partnerships.management.commands.check_media import file_fields
 from partnerships.models import Membership, Role, Seat
 from partnerships.selectors import membership_for
@@ -38,7 +39,7 @@ def _documents(slug: str) -> tuple[ContributionDocument, ReportDocument]:
     assessment_services.assessment_open_contributions(
         acting_user=coordinator, assessment=assessment
     )
-    (request,) = assessment_services.contribution_requests_send(
+    (request,) = contribution_services.contribution_requests_send(
         acting_user=coordinator,
         assessment=assessment,
         organisations=[organisation_in(partnership, Seat.POLICE)],
@@ -47,20 +48,20 @@ def _documents(slug: str) -> tuple[ContributionDocument, ReportDocument]:
         data_requested="",
         due_date=date.today() + timedelta(days=7),
     )
-    contribution_document = assessment_services.contribution_document_add(
+    contribution_document = contribution_services.contribution_document_add(
         acting_user=member(partnership, Role.CONTRIBUTOR, seat=Seat.POLICE),
         contribution=request,
         upload=_pdf("figures.pdf"),
     )
     pcc = pcc_member(partnership, OrganisationFactory(kind=OrganisationKind.PCC))
-    report_request = oversight_services.report_request_create(
+    report_request = report_requests.report_request_create(
         acting_user=pcc,
         membership=membership_for(user=pcc, partnership_slug=slug),
         title="Knife crime",
         body="Tell us.",
         due_date=date.today() + timedelta(days=14),
     )
-    entry = oversight_services.report_request_answer(
+    entry = report_requests.report_request_answer(
         acting_user=coordinator,
         membership=Membership.objects.get(user=coordinator),
         report_request=report_request,

@@ -108,7 +108,7 @@ def test_the_demo_shows_the_assessment_cycle_and_its_evidence():
 
 def test_the_demo_has_a_published_plan_with_actions_for_each_partner():
     from plans.models import PartnershipPlan
-    from plans.permissions import ActionPolicy
+    from plans.policies import ActionPolicy
 
     call_command("seed_demo")
 
@@ -123,7 +123,7 @@ def test_the_demo_has_a_published_plan_with_actions_for_each_partner():
 
 def test_the_demo_review_is_visible_only_to_its_coordinator():
     from reviews.models import DomesticHomicideReview
-    from reviews.permissions import ReviewPolicy
+    from reviews.policies import ReviewPolicy
 
     call_command("seed_demo")
 

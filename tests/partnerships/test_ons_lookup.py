@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
 from authorities.models import LocalAuthorityDistrict, Nation, OrganisationKind, PoliceForceArea
-from oversight.services import pcc_priority_add
+from oversight.services.priorities import pcc_priority_add
 from partnerships.models import Membership, Partnership
 from partnerships.ons_lookup import LookupFileError, import_lookup
 from partnerships.selectors import membership_for

@@ -250,7 +250,7 @@ def test_a_merged_partnership_points_at_the_one_it_joined(db):
     PCC has recorded an approval (tests/oversight/test_combinations.py has the refusals)."""
     from datetime import date
 
-    from oversight.services import combination_approval_record
+    from oversight.services.combinations import combination_approval_record
     from partnerships.selectors import membership_for
     from partnerships.services import partnership_merge
     from tests.oversight.conftest import pcc_member

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from assessments import services as assessment_services
+from assessments.services import assessments as assessment_services
 from partnerships.models import Role, Seat
 from partnerships.selectors import membership_for
 from plans.models import DocumentKind, DocumentStatus, PoliceAndCrimePlanPriority
@@ -37,7 +37,6 @@ def approved_assessment(partnership, coordinator, year=YEAR):
     approver = member(partnership, Role.STRATEGY_MEMBER, seat=Seat.LOCAL_AUTHORITY)
     return assessment_services.assessment_approve(
         acting_user=approver,
-        membership=membership_for(user=approver, partnership_slug=partnership.slug),
         assessment=assessment,
     )
 

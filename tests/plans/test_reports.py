@@ -362,7 +362,7 @@ def test_the_reports_page_lists_only_what_is_approved_or_issued(
         plan=plan,
         assessment=approved_assessment(partnership, coordinator, year=YEAR + 1),
     )
-    from assessments import services as assessment_services
+    from assessments.services import assessments as assessment_services
 
     draft_assessment = assessment_services.assessment_start(
         acting_user=coordinator, partnership=partnership, year_start=YEAR + 2

@@ -8,7 +8,7 @@ from audit.models import AuditEvent
 from partnerships.models import Role, Seat
 from partnerships.selectors import membership_for
 from plans.models import PartnershipPlan, PlanAction, PlanSectionKind, PlanStatus, SignOff
-from plans.permissions import ActionPolicy
+from plans.policies import ActionPolicy
 from plans.selectors.versions import compare
 from plans.services import approval, drafting
 from tests.factories import OrganisationFactory, member, organisation_in
@@ -35,7 +35,7 @@ def test_a_plan_starts_from_the_approved_assessment(draft_plan, assessment):
 
 
 def test_a_plan_needs_an_approved_assessment(partnership, coordinator):
-    from assessments.services import assessment_start
+    from assessments.services.assessments import assessment_start
 
     draft = assessment_start(acting_user=coordinator, partnership=partnership, year_start=YEAR)
     with pytest.raises(ValidationError, match="approved strategic assessment"):

@@ -11,8 +11,9 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from assessments import services as assessment_services
 from assessments.models import ContributionRequest
+from assessments.services import assessments as assessment_services
+from assessments.services import contributions as contribution_services
 from partnerships.models import Role, Seat
 from plans.models import Quarter
 from plans.services import approval
@@ -30,7 +31,7 @@ def days(n: int) -> date:
 
 def request_to(assessment, coordinator, organisation, *, due: date, title: str):
     """A contribution request due on ``due`` (sent through the service, then moved)."""
-    (request,) = assessment_services.contribution_requests_send(
+    (request,) = contribution_services.contribution_requests_send(
         acting_user=coordinator,
         assessment=assessment,
         organisations=[organisation],

@@ -9,8 +9,8 @@ from django.core import mail
 from django.db import connections, transaction
 from django.utils import timezone
 
-from assessments import services as assessment_services
 from assessments.models import ContributionRequest
+from assessments.services import contributions as contribution_services
 from partnerships.models import Seat
 from reminders.models import DeliveryStatus, Frequency, Notification
 from reminders.outbox import claim, digests_send, outbox_send
@@ -169,7 +169,7 @@ def test_a_person_who_chose_the_daily_digest_gets_one_email_a_day(requests, peop
 def test_the_digest_leaves_out_what_is_no_longer_due(requests, people, coordinator):
     email_preference_update(acting_user=people["fire"], frequency=Frequency.DAILY)
     reminders_sweep(today=TODAY)
-    assessment_services.contribution_withdraw(
+    contribution_services.contribution_withdraw(
         acting_user=coordinator, contribution=requests["fire"]
     )
     assert digests_send(today=TODAY).emails == 0
@@ -224,7 +224,7 @@ def test_a_new_request_is_announced_through_the_outbox_and_shows_in_the_app(
     open_assessment, coordinator, partnership, people, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        assessment_services.contribution_requests_send(
+        contribution_services.contribution_requests_send(
             acting_user=coordinator,
             assessment=open_assessment,
             organisations=[organisation_in(partnership, Seat.POLICE)],
@@ -255,7 +255,7 @@ def test_the_outbox_rows_commit_with_the_request_or_not_at_all(
 ):
     with pytest.raises(RuntimeError):  # noqa: SIM117 - the error must leave the transaction
         with transaction.atomic():
-            assessment_services.contribution_requests_send(
+            contribution_services.contribution_requests_send(
                 acting_user=coordinator,
                 assessment=open_assessment,
                 organisations=[organisation_in(partnership, Seat.POLICE)],

@@ -26,8 +26,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services as assessment_services
 from assessments.models import ContributionRequest
+from assessments.services import assessments as assessment_services
+from assessments.services import contributions as contribution_services
 from csp_portal.celery import app
 from partnerships.models import Invitation, Role, Seat
 from reminders.models import DeliveryStatus, Notification, SweepRun
@@ -189,7 +190,7 @@ def due(partnership, coordinator):
         (Seat.POLICE, "Violence data", today + timedelta(days=5)),
         (Seat.FIRE_AND_RESCUE, "Deliberate fires", today - timedelta(days=2)),
     ]:
-        (request,) = assessment_services.contribution_requests_send(
+        (request,) = contribution_services.contribution_requests_send(
             acting_user=coordinator,
             assessment=assessment,
             organisations=[organisation_in(partnership, seat)],

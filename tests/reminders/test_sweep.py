@@ -9,9 +9,9 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments import services as assessment_services
+from assessments.services import assessments as assessment_services
+from assessments.services import contributions as contribution_services
 from partnerships.models import Membership, Role, Seat
-from partnerships.selectors import membership_for
 from partnerships.services import membership_remove
 from plans.models import ActionStatus
 from plans.services import approval, drafting
@@ -120,17 +120,17 @@ def test_a_missed_day_is_caught_up_at_the_next_stage(requests, people):
 def test_items_that_stop_being_due_are_not_reminded(requests, people, coordinator):
     reminders_sweep(today=TODAY)
     # Before the emails go, the police answer and the fire request is withdrawn.
-    assessment_services.contribution_save(
+    contribution_services.contribution_save(
         acting_user=people["police"],
         contribution=requests["police"],
         revision=requests["police"].revision,
         answer="Violence rose.",
         figures=[],
     )
-    assessment_services.contribution_submit(
+    contribution_services.contribution_submit(
         acting_user=people["police"], contribution=requests["police"]
     )
-    assessment_services.contribution_withdraw(
+    contribution_services.contribution_withdraw(
         acting_user=coordinator, contribution=requests["fire"]
     )
 
@@ -273,7 +273,6 @@ def test_an_assessment_in_review_is_due_for_sign_off_from_the_strategy_group(
 
     assessment_services.assessment_approve(
         acting_user=people["chief"],
-        membership=membership_for(user=people["chief"], partnership_slug=partnership.slug),
         assessment=open_assessment,
     )
     outbox_send(today=submitted + timedelta(days=7))

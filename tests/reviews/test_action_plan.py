@@ -12,7 +12,7 @@ from reviews.services import action_plan, lifecycle
 from tests.conftest import signed_in
 from tests.factories import OrganisationFactory, member
 
-from .conftest_parts import (
+from .builders import (
     EVIDENCE_TO_PUBLISHED,
     TODAY,
     advance,
@@ -20,7 +20,7 @@ from .conftest_parts import (
     url,
 )
 
-pytest_plugins = ["tests.reviews.conftest_parts"]
+pytest_plugins = ["tests.reviews.builders"]
 
 
 def _form(owner, **overrides) -> dict:

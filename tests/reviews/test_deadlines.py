@@ -52,7 +52,7 @@ def test_an_overdue_review_never_appears_in_the_coordinators_weekly_digest(
 ):
     from django.utils import timezone
 
-    from assessments import services as assessment_services
+    from assessments.services import assessments as assessment_services
     from tests.assessments.conftest import send_request
     from tests.factories import organisation_in
 

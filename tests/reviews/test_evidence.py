@@ -14,14 +14,14 @@ from reviews.services import action_plan, evidence, lifecycle
 from tests.conftest import signed_in
 from tests.factories import OrganisationFactory, member
 
-from .conftest_parts import (
+from .builders import (
     TODAY,
     pdf_upload,
     snapshot,
     url,
 )
 
-pytest_plugins = ["tests.reviews.conftest_parts"]
+pytest_plugins = ["tests.reviews.builders"]
 
 
 def _date(prefix: str, value) -> dict:

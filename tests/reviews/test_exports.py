@@ -10,7 +10,7 @@ from reviews.services import evidence
 from tests.conftest import signed_in
 from tests.pdf import read_pdf
 
-from .conftest_parts import (
+from .builders import (
     CHAIR_NAME,
     EVIDENCE_TO_PUBLISHED,
     TODAY,
@@ -20,7 +20,7 @@ from .conftest_parts import (
     url,
 )
 
-pytest_plugins = ["tests.reviews.conftest_parts"]
+pytest_plugins = ["tests.reviews.builders"]
 
 
 def test_someone_with_access_attaches_a_document(dhr, coordinator_client):

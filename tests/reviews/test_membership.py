@@ -15,14 +15,14 @@ from partnerships.services import membership_create, membership_remove, membersh
 from reminders.models import Notification
 from reminders.sweep import reminders_sweep
 from reviews.models import AccessGrant, ReviewUserObjectPermission
-from reviews.permissions import ReviewPolicy, ReviewVerb
+from reviews.policies import ReviewPolicy, ReviewVerb
 from reviews.services import lifecycle
 from tests.conftest import signed_in
 from tests.factories import member, organisation_in
 
-from .conftest_parts import TODAY, snapshot, url
+from .builders import TODAY, snapshot, url
 
-pytest_plugins = ["tests.reviews.conftest_parts"]
+pytest_plugins = ["tests.reviews.builders"]
 
 
 @pytest.fixture

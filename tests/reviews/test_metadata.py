@@ -16,16 +16,16 @@ from partnerships.models import Membership, Role, Seat
 from reminders.models import Notification
 from reminders.sweep import reminders_sweep
 from reviews.models import AccessGrant, AccessLogEntry, ReviewUserObjectPermission
-from reviews.permissions import ReviewPolicy
+from reviews.policies import ReviewPolicy
 from reviews.services import lifecycle
 from tests.conftest import signed_in
 from tests.factories import UserFactory, member
 
+from .builders import TODAY, author
 from .conftest import notify
-from .conftest_parts import TODAY, author
 from .test_views import REVIEW_URLS, _arguments
 
-pytest_plugins = ["tests.reviews.conftest_parts"]
+pytest_plugins = ["tests.reviews.builders"]
 
 
 @pytest.fixture

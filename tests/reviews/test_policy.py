@@ -22,14 +22,14 @@ from reviews.models import (
     ReviewDocument,
     ReviewStatus,
 )
-from reviews.permissions import ReviewPolicy, ReviewVerb
+from reviews.policies import ReviewPolicy, ReviewVerb
 from reviews.services import action_plan, evidence, lifecycle
 from tests.conftest import signed_in
 from tests.factories import member, organisation_in
 
-from .conftest_parts import TODAY, author, pdf_upload, snapshot, url
+from .builders import TODAY, author, pdf_upload, snapshot, url
 
-pytest_plugins = ["tests.reviews.conftest_parts"]
+pytest_plugins = ["tests.reviews.builders"]
 
 S = ReviewStatus
 R = AccessGrant.Reason

@@ -8,7 +8,7 @@ from audit.models import AuditEvent
 from partnerships.models import Role, Seat
 from reviews.clocks import review_clocks
 from reviews.models import AccessGrant, Decision, DomesticHomicideReview, ReviewStatus
-from reviews.permissions import ReviewPolicy
+from reviews.policies import ReviewPolicy
 from reviews.services import lifecycle
 from tests.factories import member, organisation_in
 

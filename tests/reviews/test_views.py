@@ -49,7 +49,7 @@ PART_ARGUMENTS: dict = {
     "export": lambda: "executive-summary",
 }
 
-pytest_plugins = ["tests.reviews.conftest_parts"]
+pytest_plugins = ["tests.reviews.builders"]
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ from django.db import transaction
 from pypdf import PdfReader
 
 from accounts.models import User
-from assessments import services
 from assessments.documents import assessment_pdf
 from assessments.models import SectionKind
+from assessments.services import assessments as assessment_services
 from authorities.models import Nation, OrganisationKind, PoliceForceArea
 from authorities.services import organisation_create
 from partnerships.models import Membership, Role, Seat
@@ -146,13 +146,15 @@ class Command(BaseCommand):
             )
             people[role] = user
         coordinator = people[Role.COORDINATOR]
-        assessment = services.assessment_start(
+        assessment = assessment_services.assessment_start(
             acting_user=coordinator, partnership=partnership, year_start=2027
         )
-        services.assessment_open_contributions(acting_user=coordinator, assessment=assessment)
+        assessment_services.assessment_open_contributions(
+            acting_user=coordinator, assessment=assessment
+        )
         for section in assessment.sections.all():
             community = section.kind == SectionKind.COMMUNITY
-            services.assessment_section_update(
+            assessment_services.assessment_section_update(
                 acting_user=coordinator,
                 section=section,
                 revision=section.revision,
@@ -160,18 +162,19 @@ class Command(BaseCommand):
                 public_meeting_date=date(2026, 11, 12) if community else None,
             )
         for theme in ("vawdasv", "serious_violence", "anti_social_behaviour", "prevent"):
-            services.priority_save(
+            assessment_services.priority_save(
                 acting_user=coordinator,
                 assessment=assessment,
                 theme=theme,
                 rationale=PARAGRAPH,
                 evidence=PARAGRAPH,
             )
-        services.assessment_submit_for_review(acting_user=coordinator, assessment=assessment)
+        assessment_services.assessment_submit_for_review(
+            acting_user=coordinator, assessment=assessment
+        )
         strategy = people[Role.STRATEGY_MEMBER]
-        services.assessment_approve(
+        assessment_services.assessment_approve(
             acting_user=strategy,
-            membership=membership_for(user=strategy, partnership_slug=partnership.slug),
             assessment=assessment,
         )
         assert Membership.objects.filter(partnership=partnership).count() == 2

@@ -28,8 +28,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import User
-from assessments import services as assessment_services
 from assessments.models import PriorityTheme, SectionKind
+from assessments.services import assessments as assessment_services
 from authorities.models import Nation, OrganisationKind, PoliceForceArea
 from authorities.services import organisation_create
 from partnerships.models import Role, Seat
@@ -40,11 +40,7 @@ from plans.models import DocumentKind, MeasureActual, PlanSectionKind, PoliceAnd
 from plans.selectors.documents import plan_for_rendering
 from plans.services import approval, drafting
 
-from .benchmark_assessments import (
-    PARAGRAPH,
-    _page_count,
-    _render_plain,
-)
+from .benchmark_assessments import PARAGRAPH, _page_count, _render_plain
 
 SEAT_KINDS = {
     Seat.POLICE: OrganisationKind.POLICE_FORCE,
@@ -286,7 +282,6 @@ class Command(BaseCommand):
         )
         return assessment_services.assessment_approve(
             acting_user=approver,
-            membership=membership_for(user=approver, partnership_slug=partnership.slug),
             assessment=assessment,
         )
 

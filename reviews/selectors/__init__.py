@@ -1,21 +1,25 @@
 """Read paths for domestic homicide reviews. A review the user has no grant on is simply not
-found (404), whatever their role: the same answer as for a review that does not exist."""
+found (404), whatever their role: the same answer as for a review that does not exist.
+
+A review's evidence is in ``selectors.evidence``, its action plan in ``selectors.action_plan``,
+what its exports print in ``selectors.exports``."""
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
 from accounts.models import User
+from authorities.models import Organisation
 from partnerships.models import Membership, Partnership
 
-from .models import (
+from ..models import (
     AccessGrant,
     AccessLogEntry,
     AgencyRequest,
     DomesticHomicideReview,
     ReviewDocument,
 )
-from .permissions import NEVER_ROLES, ReviewPolicy
+from ..policies import ReviewPolicy
 
 
 def reviews_accessible(*, user: User, partnership: Partnership) -> QuerySet:
@@ -70,12 +74,16 @@ def grant_for(*, review: DomesticHomicideReview, grant_id: int) -> AccessGrant:
 def grantable_members(*, review: DomesticHomicideReview) -> QuerySet[Membership]:
     """Members of the partnership who may be given access and do not have it yet."""
     return (
-        Membership.objects.filter(partnership=review.partnership)
-        .exclude(role__in=NEVER_ROLES)
+        ReviewPolicy.holding_members(review.partnership)
         .exclude(user__review_access_grants__review=review)
         .select_related("user", "organisation")
         .order_by("user__full_name")
     )
+
+
+def partnership_organisations(*, partnership: Partnership) -> QuerySet[Organisation]:
+    """The organisations that sit on the partnership: the only ones a review may ask or task."""
+    return Organisation.objects.filter(partner_seats__partnership=partnership).order_by("name")
 
 
 def access_log(*, review: DomesticHomicideReview) -> QuerySet[AccessLogEntry]:
@@ -98,7 +106,7 @@ def decision_maker(*, partnership: Partnership) -> str:
     in England and the regional safeguarding board in Wales."""
     from authorities.models import Nation
 
-    from .models import DecisionMaker, ReviewSettings
+    from ..models import DecisionMaker, ReviewSettings
 
     row = ReviewSettings.objects.filter(partnership=partnership).first()
     if row is None:

@@ -11,7 +11,7 @@ from csp_portal.forms import GovukDateField, GovukFormMixin
 from csp_portal.text import PlainTextFormMixin
 from partnerships.models import Seat
 
-from .models import (
+from ..models import (
     PartnershipPlan,
     PlanAction,
     PlanPriority,

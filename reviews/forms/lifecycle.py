@@ -1,3 +1,6 @@
+"""Forms for a review's lifecycle: the notification of a death, each step of the statutory
+process, holds, who has access, and who decides whether to review."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,7 +8,8 @@ from authorities.models import Organisation
 from csp_portal.forms import GovukDateField, GovukFormMixin
 from partnerships.models import Partnership
 
-from .models import AccessGrant, CriteriaRelationship, Decision, DecisionMaker, ReviewStatus
+from ..models import AccessGrant, CriteriaRelationship, Decision, DecisionMaker, ReviewStatus
+from . import NO_NAMES_HINT
 
 PSEUDONYM_HINT = _(
     "A made-up first name, agreed with the family where possible. Never enter a real name."
@@ -56,7 +60,7 @@ class NotificationForm(GovukFormMixin, forms.Form):
     )
     circumstances = forms.CharField(
         label=_("Circumstances (optional)"),
-        help_text=_("Use the pseudonyms. Do not include names, addresses or dates of birth."),
+        help_text=NO_NAMES_HINT,
         required=False,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from csp_portal.forms import GovukFormMixin
 
-from .models import ActionStatus, Measure, PlanAction, Quarter
+from ..models import ActionStatus, Measure, PlanAction, Quarter
 
 
 def quarter_label(quarter: Quarter) -> str:
@@ -148,28 +148,3 @@ class ProgressForm(GovukFormMixin, forms.Form):
             measure.pk: self.cleaned_data.get(actual_field_name(measure))
             for measure in self.measures
         }
-
-
-class ProgressReportIssueForm(GovukFormMixin, forms.Form):
-    submit_label = _("Issue the progress report")
-
-    quarter = forms.ChoiceField(
-        label=_("Which quarter is the report for?"),
-        help_text=_(
-            "The report shows progress as it stands today. Once issued it does not change."
-        ),
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args, quarters: list[Quarter], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.quarters = {quarter.code: quarter for quarter in quarters}
-        field = self.fields["quarter"]
-        field.choices = [(quarter.code, quarter_label(quarter)) for quarter in quarters]
-        field.error_messages.update(
-            required=_("Select the quarter the report is for"),
-            invalid_choice=_("Choose one of the listed quarters"),
-        )
-
-    def clean_quarter(self) -> Quarter:
-        return self.quarters[self.cleaned_data["quarter"]]

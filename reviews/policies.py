@@ -13,28 +13,37 @@ not_now``): agencies are asked and answer only while evidence is open, for insta
 Nothing marks a review document as shared with the agencies, so an agency author reads no other
 agency's answers, no attached document but their own agency's IMR, no action plan and no export.
 
-    ReviewPolicy.visible(who)                          the reviews they see (selectors)
-    ReviewPolicy.can(who, verb, review, obj=...)       may they, now? (views: pages and buttons)
-    ReviewPolicy.require(who, verb, review, obj=...)   every service, inside its transaction
+``ReviewPolicy`` has the shape of every policy (``csp_portal.policies.Policy``); its ``obj`` is the
+review, or a record of it (a request, a document, a line of the action plan):
 
-``who`` is a membership (a view has it) or a user (a service's ``acting_user``).
+    ReviewPolicy.visible(who)                                the reviews they see (selectors)
+    ReviewPolicy.can(who, verb, obj)                         may they, now? (views)
+    ReviewPolicy.require_user(user, partnership, verb, obj)  every service, inside its transaction
+    ReviewPolicy.may(who, obj)                               every verb, for templates
+
+``who`` is a membership, or (outside the services) a user. Where one person's standing on one
+review is asked about many times (a page and its buttons), ``ReviewPolicy.access(who, review)``
+reads it once and answers the same questions (``ReviewAccess``).
 """
 
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from accounts.models import User
+from csp_portal.policies import Policy
 from partnerships.models import Membership, Partnership, Role
 from partnerships.permissions import Perm, membership_can
 
 from .models import (
     ACTION_PLAN_CLOSED,
     EVIDENCE_OPEN,
+    HOLDABLE,
+    REVIEW_TRANSITIONS,
     AccessGrant,
     AgencyRequest,
     ChronologyEntry,
@@ -60,20 +69,26 @@ class ReviewVerb(StrEnum):
     READ_ACCESS = "read_access"  # who has access, and who has read the review
     EXPORT = "export"  # the executive summary and the action plan as PDFs
     ADVANCE = "advance"  # move the statutory process on
-    HOLD = "hold"  # put on hold, and resume
+    HOLD = "hold"  # put on hold
+    RESUME = "resume"  # take off hold
     MANAGE_ACCESS = "manage_access"  # give access, and remove it
     REQUEST_EVIDENCE = "request_evidence"  # ask an agency for its chronology or IMR
     UPLOAD_DOCUMENT = "upload_document"
     MANAGE_ACTION_PLAN = "manage_action_plan"
     ANSWER_REQUEST = "answer_request"  # ``obj``: a request of the author's own organisation
+    # Record a notification, and choose who decides: the partnership's, with no review yet. It
+    # comes with the role (Perm.RECORD_REVIEWS); the review it makes is the recorder's to run.
+    RECORD = "record"
 
 
 V = ReviewVerb
 R = AccessGrant.Reason
+S = ReviewStatus
 _READS = frozenset({V.READ, V.READ_EVIDENCE, V.READ_ACTION_PLAN, V.READ_ACCESS, V.EXPORT})
 _RUNS = _READS | {
     V.ADVANCE,
     V.HOLD,
+    V.RESUME,
     V.MANAGE_ACCESS,
     V.REQUEST_EVIDENCE,
     V.UPLOAD_DOCUMENT,
@@ -106,6 +121,13 @@ def _agency_of(obj: Model | None) -> int | None:
     return None
 
 
+def _review_and_record(obj: Model) -> tuple[DomesticHomicideReview, Model | None]:
+    """The review ``obj`` is, or belongs to, and the record of it that ``obj`` is (if any)."""
+    if isinstance(obj, DomesticHomicideReview):
+        return obj, None
+    return obj.review, obj
+
+
 @dataclass(frozen=True)
 class ReviewAccess:
     """One person's standing on one review: their membership of its partnership, and why they
@@ -117,6 +139,8 @@ class ReviewAccess:
 
     def allows(self, verb: ReviewVerb, obj: Model | None = None) -> bool:
         """Whether it is theirs to do (grant, role, organisation), wherever the review is."""
+        if verb == V.RECORD:
+            return ReviewPolicy.can_record(self.membership)
         if self.reason is None or self.membership is None:
             return False
         if obj is not None and getattr(obj, "review_id", self.review.pk) != self.review.pk:
@@ -145,6 +169,10 @@ class ReviewAccess:
             return _("The action plan cannot be changed while the review is %(status)s.") % {
                 "status": status
             }
+        if verb == V.HOLD and review.status not in HOLDABLE:
+            return _("A review that is %(current)s cannot be put on hold.") % {"current": status}
+        if verb == V.RESUME and review.status != S.ON_HOLD:
+            return _("This review is not on hold.")
         return ""
 
     def can(self, verb: ReviewVerb, obj: Model | None = None) -> bool:
@@ -156,15 +184,27 @@ class ReviewAccess:
         if not self.allows(verb, obj):
             raise PermissionDenied
         if message := self.not_now(verb, obj):
-            raise ValidationError(message)
+            raise ValidationError(message, code="not_now")
 
-    @property
-    def may(self) -> dict[str, bool]:
-        """Each verb on the review as a whole, now: ``{% if may.advance %}`` in templates."""
-        return {verb.value: self.can(verb) for verb in ReviewVerb}
+    def may(self, obj: Model | None = None) -> dict[str, bool]:
+        """Every verb, now, on the review as a whole or on ``obj`` (a request of it):
+        ``{% if may.advance %}`` in templates."""
+        return {verb.value: self.can(verb, obj) for verb in ReviewVerb}
+
+    def next_steps(self) -> list[str]:
+        """The statuses they may move the review on to, now (a hold is its own verb, and a
+        review on hold resumes before it moves on)."""
+        if self.review.status == S.ON_HOLD or not self.can(V.ADVANCE):
+            return []
+        return [status for status in REVIEW_TRANSITIONS[self.review.status] if status != S.ON_HOLD]
 
 
-class ReviewPolicy:
+class _ReviewPolicy(Policy):
+    """The policy proper. Its reads of ``who`` take a membership or a user; ``access`` is the
+    one that reads the database, so ``can`` and ``may`` ask it once."""
+
+    verbs = ReviewVerb
+
     @staticmethod
     def grant(review: DomesticHomicideReview, user: User) -> None:
         assign_perm(ACCESS_REVIEW, user, review)
@@ -174,13 +214,33 @@ class ReviewPolicy:
         remove_perm(ACCESS_REVIEW, user, review)
 
     @staticmethod
-    def may_hold_access(membership: Membership | None) -> bool:
+    def can_hold_access(membership: Membership | None) -> bool:
         return membership is not None and membership.role in HOLDING_ROLES
 
     @staticmethod
-    def visible(who: User | Membership, queryset: QuerySet | None = None) -> QuerySet:
+    def role_can_hold_access(role: str | None) -> bool:
+        """Whether someone in ``role`` (None: no longer a member) may hold a grant at all."""
+        return role in HOLDING_ROLES
+
+    @staticmethod
+    def holding_members(partnership: Partnership) -> QuerySet[Membership]:
+        """The partnership's members in a role that may be given access to its reviews."""
+        return Membership.objects.filter(partnership=partnership, role__in=HOLDING_ROLES)
+
+    @staticmethod
+    def working_grants(grants: QuerySet[AccessGrant] | None = None) -> QuerySet[AccessGrant]:
+        """The grants (of ``grants``, by default all) that still work: their holder is still a
+        member of the review's partnership, in a role that may hold access."""
+        return (grants if grants is not None else AccessGrant.objects.all()).filter(
+            user__memberships__partnership=F("review__partnership"),
+            user__memberships__role__in=HOLDING_ROLES,
+        )
+
+    def visible(self, who: User | Membership, queryset: QuerySet | None = None) -> QuerySet:
         """The reviews ``who`` may see: across all their partnerships for a user, in its own
         partnership for a membership."""
+        if who is None:
+            return DomesticHomicideReview.objects.none()
         user = who.user if isinstance(who, Membership) else who
         if not user.is_authenticated:
             return DomesticHomicideReview.objects.none()
@@ -199,22 +259,21 @@ class ReviewPolicy:
             accept_global_perms=False,
         )
 
-    @classmethod
-    def access(cls, who: User | Membership, review: DomesticHomicideReview) -> ReviewAccess:
+    def access(self, who: User | Membership | None, review: DomesticHomicideReview) -> ReviewAccess:
         """Where ``who`` stands on ``review``, in one or two queries; ask it as often as needed."""
         if isinstance(who, Membership):
             membership = who if who.partnership_id == review.partnership_id else None
-        elif who.is_authenticated:
+        elif who is not None and who.is_authenticated:
             membership = Membership.objects.filter(
                 user=who, partnership_id=review.partnership_id
             ).first()
         else:
             membership = None
         reason = None
-        if cls.may_hold_access(membership):
+        if self.can_hold_access(membership):
             reason = (
                 AccessGrant.objects.filter(
-                    review__in=cls.visible(membership).filter(pk=review.pk),
+                    review__in=self.visible(membership).filter(pk=review.pk),
                     user_id=membership.user_id,
                 )
                 .values_list("reason", flat=True)
@@ -222,34 +281,51 @@ class ReviewPolicy:
             )
         return ReviewAccess(review=review, membership=membership, reason=reason)
 
-    @classmethod
-    def can(
-        cls,
-        who: User | Membership,
-        verb: ReviewVerb,
-        review: DomesticHomicideReview,
-        *,
-        obj: Model | None = None,
+    def _access_to(self, who, obj: Model) -> tuple[ReviewAccess, Model | None]:
+        """``who``'s standing on the review ``obj`` is (or belongs to), and the record it is."""
+        review, record = _review_and_record(obj)
+        return self.access(who, review), record
+
+    def allows(
+        self, who: User | Membership | None, verb: ReviewVerb, obj: Model | None = None
     ) -> bool:
-        return cls.access(who, review).can(verb, obj)
+        if verb == V.RECORD:
+            return self.can_record(who if isinstance(who, Membership) else None)
+        access, record = self._access_to(who, obj)
+        return access.allows(verb, record)
 
-    @classmethod
+    def not_now(
+        self, who: User | Membership | None, verb: ReviewVerb, obj: Model | None = None
+    ) -> str:
+        if verb == V.RECORD:
+            return ""
+        access, record = self._access_to(who, obj)
+        return access.not_now(verb, record)
+
+    def can(
+        self, who: User | Membership | None, verb: ReviewVerb, obj: Model | None = None
+    ) -> bool:
+        if verb == V.RECORD:
+            return self.allows(who, verb, obj)
+        access, record = self._access_to(who, obj)
+        return access.can(verb, record)
+
     def require(
-        cls,
-        who: User | Membership,
-        verb: ReviewVerb,
-        review: DomesticHomicideReview,
-        *,
-        obj: Model | None = None,
-    ) -> ReviewAccess:
+        self, who: User | Membership | None, verb: ReviewVerb, obj: Model | None = None
+    ) -> None:
         """For services, after locking the review: raises unless ``who`` may do it now."""
-        access = cls.access(who, review)
-        access.require(verb, obj)
-        return access
+        if verb == V.RECORD:
+            return super().require(who, verb, obj)
+        access, record = self._access_to(who, obj)
+        access.require(verb, record)
 
-    @classmethod
-    def has_access(cls, user: User, review: DomesticHomicideReview) -> bool:
-        return cls.can(user, V.READ, review)
+    def may(self, who: User | Membership | None, obj: Model | None = None) -> dict[str, bool]:
+        """Every verb, now, on the review ``obj`` is or belongs to (read once, not once a verb)."""
+        access, record = self._access_to(who, obj)
+        return access.may(record)
+
+    def has_access(self, user: User, review: DomesticHomicideReview) -> bool:
+        return self.can(user, V.READ, review)
 
     @staticmethod
     def can_record(membership: Membership | None) -> bool:
@@ -257,22 +333,15 @@ class ReviewPolicy:
         it makes is then the recorder's to run."""
         return membership_can(membership, Perm.RECORD_REVIEWS)
 
-    @classmethod
-    def require_record(cls, user: User, partnership: Partnership) -> None:
-        membership = Membership.objects.filter(user=user, partnership=partnership).first()
-        if not cls.can_record(membership):
-            raise PermissionDenied
-
-    @staticmethod
-    def managers(review: DomesticHomicideReview) -> QuerySet[AccessGrant]:
+    def managers(self, review: DomesticHomicideReview) -> QuerySet[AccessGrant]:
         """The grants that manage access to ``review`` and still work. There is always one: a
         service that would end the last refuses instead."""
-        return AccessGrant.objects.filter(
-            review=review,
-            reason__in=MANAGING_REASONS,
-            user__memberships__partnership_id=review.partnership_id,
-            user__memberships__role__in=HOLDING_ROLES,
+        return self.working_grants(
+            AccessGrant.objects.filter(review=review, reason__in=MANAGING_REASONS)
         )
+
+
+ReviewPolicy = _ReviewPolicy()
 
 
 def review_id_of(target: Model) -> int | None:

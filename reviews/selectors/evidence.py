@@ -1,28 +1,15 @@
-"""Read paths for a review's agency evidence, action plan, documents and exports.
+"""Read paths for a review's agency evidence: the requests and their answers, the combined
+chronology, and the documents attached to the review.
 
-Every function takes a review the caller has already resolved through
-``selectors.review_for`` (so the user holds a grant on it); a record of another review, or of
-another partnership, is simply not found (404).
+Every function takes a review the caller has already resolved through ``selectors.review_for``
+(so the user holds a grant on it); a record of another review, or of another partnership, is
+simply not found (404).
 """
 
 from django.db.models import Count, Max, Min, Prefetch, QuerySet
 from django.http import Http404
 
-from authorities.models import Organisation
-from partnerships.models import Partnership
-
-from .models import (
-    AgencyRequest,
-    ChronologyEntry,
-    DomesticHomicideReview,
-    Recommendation,
-    ReviewDocument,
-)
-
-
-def partnership_organisations(*, partnership: Partnership) -> QuerySet[Organisation]:
-    """The organisations that sit on the partnership: the only ones a review may ask or task."""
-    return Organisation.objects.filter(partner_seats__partnership=partnership).order_by("name")
+from ..models import AgencyRequest, ChronologyEntry, DomesticHomicideReview, ReviewDocument
 
 
 def agency_request_for(*, review: DomesticHomicideReview, request_id: int) -> AgencyRequest:
@@ -58,13 +45,6 @@ def chronology_summary(*, review: DomesticHomicideReview) -> list[dict]:
     )
 
 
-def recommendation_for(*, review: DomesticHomicideReview, recommendation_id: int) -> Recommendation:
-    try:
-        return review.recommendations.select_related("owner").get(pk=recommendation_id)
-    except Recommendation.DoesNotExist:
-        raise Http404 from None
-
-
 def review_documents(*, review: DomesticHomicideReview) -> QuerySet[ReviewDocument]:
     return review.documents.select_related("request__organisation").order_by("uploaded_at", "pk")
 
@@ -76,24 +56,3 @@ def review_document_for(
         return review.documents.select_related("request").get(pk=review_document_id)
     except ReviewDocument.DoesNotExist:
         raise Http404 from None
-
-
-def review_for_export(*, review: DomesticHomicideReview) -> DomesticHomicideReview:
-    """The review with what its exports print, in a fixed number of queries."""
-    return (
-        DomesticHomicideReview.objects.filter(pk=review.pk)
-        .select_related("partnership", "notified_by")
-        .prefetch_related(
-            Prefetch(
-                "agency_requests",
-                queryset=AgencyRequest.objects.select_related("organisation").order_by(
-                    "organisation__name", "kind"
-                ),
-            ),
-            Prefetch(
-                "recommendations",
-                queryset=Recommendation.objects.select_related("owner").order_by("position", "pk"),
-            ),
-        )
-        .get()
-    )

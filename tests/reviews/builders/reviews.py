@@ -1,22 +1,19 @@
-"""Fixtures for a review's evidence, action plan and exports, built through the services.
+"""Reviews built through the services: a review gathering evidence, the steps of the process,
+agency authors, URLs of the review's pages, and a snapshot of every reviews and audit row.
 
-A test module loads them with ``pytest_plugins = ["tests.reviews.conftest_parts"]``; the names are
-its own, so that fixtures of tests/reviews/conftest.py (someone else's) never collide with them.
-The helpers are imported as usual; as they are imported before pytest loads the module as a
-plugin, it is left unrewritten (it has no asserts): PYTEST_DONT_REWRITE.
+PYTEST_DONT_REWRITE: see the package's docstring.
 """
 
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.models import Role, Seat
-from reviews.models import AccessGrant, AgencyRequestKind, Decision, ReviewStatus
-from reviews.services import action_plan, evidence, lifecycle
+from reviews.models import AccessGrant, Decision, ReviewStatus
+from reviews.services import lifecycle
 from tests.factories import member, organisation_in
 
 S = ReviewStatus
@@ -71,10 +68,6 @@ def url(name, review, **kwargs):
         f"reviews:{name}",
         kwargs={"partnership_slug": review.partnership.slug, "review_id": review.pk, **kwargs},
     )
-
-
-def pdf_upload(name="report.pdf", body=b"%PDF-1.7 a report"):
-    return SimpleUploadedFile(name, body, "application/pdf")
 
 
 def author(review, granted_by, seat, **user_fields):
@@ -140,58 +133,3 @@ def police_author(dhr, coordinator):
 @pytest.fixture
 def council_author(dhr, coordinator):
     return author(dhr, coordinator, Seat.LOCAL_AUTHORITY, full_name="Colin Councilman")
-
-
-@pytest.fixture
-def police_chronology(dhr, coordinator, police_org):
-    return evidence.agency_request_create(
-        acting_user=coordinator,
-        review=dhr,
-        organisation=police_org,
-        kind=AgencyRequestKind.CHRONOLOGY,
-        due_date=TODAY + timedelta(days=14),
-    )
-
-
-@pytest.fixture
-def council_chronology(dhr, coordinator, council_org):
-    return evidence.agency_request_create(
-        acting_user=coordinator,
-        review=dhr,
-        organisation=council_org,
-        kind=AgencyRequestKind.CHRONOLOGY,
-        due_date=TODAY + timedelta(days=14),
-    )
-
-
-@pytest.fixture
-def police_imr(dhr, coordinator, police_org):
-    return evidence.agency_request_create(
-        acting_user=coordinator,
-        review=dhr,
-        organisation=police_org,
-        kind=AgencyRequestKind.IMR,
-        due_date=TODAY + timedelta(days=30),
-    )
-
-
-@pytest.fixture
-def action_line(dhr, coordinator, council_org):
-    return action_plan.recommendation_add(
-        acting_user=coordinator,
-        review=dhr,
-        recommendation="Share risk assessments at the daily safeguarding meeting.",
-        action="Add the council's housing team to the daily meeting.",
-        owner=council_org,
-        due_date=TODAY + timedelta(days=90),
-    )
-
-
-@pytest.fixture
-def attached_document(dhr, coordinator):
-    return evidence.review_document_upload(
-        acting_user=coordinator,
-        review=dhr,
-        kind="terms_of_reference",
-        upload=pdf_upload("Terms of reference.pdf"),
-    )

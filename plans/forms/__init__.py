@@ -1,0 +1,1 @@
+"""The plans app's forms, by domain: drafting (and approval), progress, reports."""

@@ -1,0 +1,276 @@
+"""Who may do what to which plan, action and progress report, now: the plans app's policies, the
+one place it compares roles and the one place it speaks to django-guardian.
+
+A role's permissions (``partnerships.permissions``) say what is theirs to do; the plan's status
+says whether it can be done now (the transition map, and approved versions being frozen).
+
+    PlanPolicy             start, edit, consult on, sign off, publish and refresh a plan, choose
+                           who signs it off, and have its documents made
+    ActionPolicy           report progress on an action, and see it
+    ProgressReportPolicy   issue the quarter's progress report
+
+An action grants "report progress" on itself to its lead organisation's group (direct-foreign-key
+permission tables: a list is one join). As with contributions, the group alone is not enough,
+because a person's groups come from every partnership they serve: they must also sit on the
+action's partnership for that same organisation, in a role that reports progress. The role that
+runs the plan reports on every action of it, whichever organisation leads (DESIGN.md: the
+coordinator "edits all" action progress).
+"""
+
+from collections.abc import Collection
+from enum import StrEnum
+
+from django.db.models import F, Model, QuerySet
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from accounts.models import User
+from authorities.models import Organisation
+from csp_portal.policies import Policy
+from partnerships.models import Membership, PartnerOrganisation, Partnership, Seat
+from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
+
+from .models import (
+    ISSUED_PLAN_STATUSES,
+    PLAN_TRANSITIONS,
+    ApprovalRule,
+    PartnershipPlan,
+    PlanAction,
+    PlanStatus,
+    ProgressReport,
+)
+
+REPORT_PROGRESS = "plans.report_progress_planaction"
+
+
+def roles_with(perm: Perm) -> frozenset[str]:
+    return frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perm in perms)
+
+
+REPORTING_ROLES = roles_with(Perm.REPORT_PLAN_PROGRESS)
+# The role that runs the plan reports on every action and issues the progress reports.
+RUNS_THE_PLAN = Perm.MANAGE_PLANS
+ISSUES_PROGRESS_REPORTS = RUNS_THE_PLAN
+
+
+def visible_statuses(membership: Membership | None) -> frozenset[str]:
+    """Drafts for those who write and sign off plans; consultation versions also for partners;
+    approved, published and superseded versions for everyone in the partnership."""
+    if membership_can(membership, Perm.VIEW_PLAN_DRAFTS):
+        return frozenset(PlanStatus.values)
+    if membership_can(membership, Perm.VIEW_PLAN_CONSULTATION):
+        return ISSUED_PLAN_STATUSES | {PlanStatus.CONSULTATION}
+    return ISSUED_PLAN_STATUSES
+
+
+def required_seats(partnership: Partnership) -> list[str]:
+    """The seats that must sign a plan off: the partnership's rule, or the statutory seats."""
+    rule = ApprovalRule.objects.filter(partnership=partnership).first()
+    return rule.required_seats if rule else ApprovalRule.default_seats()
+
+
+def seat_of(membership: Membership) -> str | None:
+    """The seat the member's organisation holds on their partnership (statutory first)."""
+    seats = set(
+        PartnerOrganisation.objects.filter(
+            partnership_id=membership.partnership_id, organisation_id=membership.organisation_id
+        ).values_list("seat", flat=True)
+    )
+    return next((seat for seat in Seat.values if seat in seats), None)
+
+
+class PlanVerb(StrEnum):
+    """Everything the plan pages and services do to a plan (``obj``: the plan version)."""
+
+    START = "start"  # the partnership's first plan (no ``obj``)
+    SET_SIGN_OFF_RULE = "set_sign_off_rule"  # which seats sign off (no ``obj``)
+    EDIT = "edit"  # its sections, priorities, actions and measures
+    OPEN_CONSULTATION = "open_consultation"
+    RETURN_TO_DRAFT = "return_to_draft"
+    SIGN_OFF = "sign_off"  # for the member's seat; the last required sign-off approves it
+    PUBLISH = "publish"
+    REFRESH = "refresh"  # start the next version from the published one
+    MAKE_DOCUMENT = "make_document"  # have its PDF made
+
+
+PLAN_VERB_PERMS: dict[PlanVerb, Perm] = {
+    PlanVerb.START: Perm.MANAGE_PLANS,
+    PlanVerb.SET_SIGN_OFF_RULE: Perm.MANAGE_PLANS,
+    PlanVerb.EDIT: Perm.MANAGE_PLANS,
+    PlanVerb.OPEN_CONSULTATION: Perm.MANAGE_PLANS,
+    PlanVerb.RETURN_TO_DRAFT: Perm.MANAGE_PLANS,
+    PlanVerb.SIGN_OFF: Perm.SIGN_OFF_PLANS,
+    PlanVerb.PUBLISH: Perm.MANAGE_PLANS,
+    PlanVerb.REFRESH: Perm.MANAGE_PLANS,
+    PlanVerb.MAKE_DOCUMENT: Perm.MAKE_PLAN_DOCUMENTS,
+}
+PARTNERSHIP_VERBS = frozenset({PlanVerb.START, PlanVerb.SET_SIGN_OFF_RULE})
+# The verbs that move the plan along its map, and where to.
+PLAN_MOVES: dict[PlanVerb, str] = {
+    PlanVerb.OPEN_CONSULTATION: PlanStatus.CONSULTATION,
+    PlanVerb.RETURN_TO_DRAFT: PlanStatus.DRAFT,
+    PlanVerb.PUBLISH: PlanStatus.PUBLISHED,
+}
+
+
+class _PlanPolicy(Policy):
+    verbs = PlanVerb
+
+    def visible(self, membership: Membership | None) -> QuerySet[PartnershipPlan]:
+        if membership is None:
+            return PartnershipPlan.objects.none()
+        return PartnershipPlan.objects.filter(
+            partnership_id=membership.partnership_id, status__in=visible_statuses(membership)
+        )
+
+    def allows(self, membership: Membership | None, verb: PlanVerb, obj: Model | None) -> bool:
+        if not membership_can(membership, PLAN_VERB_PERMS[verb]):
+            return False
+        if obj is None:
+            return verb in PARTNERSHIP_VERBS
+        return obj.partnership_id == membership.partnership_id and obj.status in visible_statuses(
+            membership
+        )
+
+    def not_now(self, membership: Membership | None, verb: PlanVerb, obj: Model | None) -> str:
+        if obj is None:
+            return ""
+        if verb in PLAN_MOVES and PLAN_MOVES[verb] not in PLAN_TRANSITIONS[obj.status]:
+            return _("A plan that is %(current)s cannot be made %(next)s.") % {
+                "current": obj.get_status_display().lower(),
+                "next": PlanStatus(PLAN_MOVES[verb]).label.lower(),
+            }
+        if verb == PlanVerb.EDIT and not obj.is_editable:
+            return _(
+                "This plan is %(status)s, so it can no longer be changed. Changes go into the "
+                "next annual refresh."
+            ) % {"status": obj.get_status_display().lower()}
+        if verb == PlanVerb.REFRESH and obj.status != PlanStatus.PUBLISHED:
+            return _("The annual refresh starts from the published plan.")
+        if verb == PlanVerb.SIGN_OFF:
+            return self._not_signable(membership, obj)
+        return ""
+
+    @staticmethod
+    def _not_signable(membership: Membership, plan: PartnershipPlan) -> str:
+        if plan.status != PlanStatus.CONSULTATION:
+            return _("Only a plan under consultation can be signed off.")
+        seat = seat_of(membership)
+        if seat not in required_seats(plan.partnership):
+            return _("Your organisation does not hold a seat that signs this plan off.")
+        if any(sign_off.seat == seat for sign_off in plan.sign_offs.all()):
+            return _("The %(seat)s seat has already signed this plan off.") % {
+                "seat": Seat(seat).label.lower()
+            }
+        return ""
+
+    @staticmethod
+    def refresh_recipients(partnership_ids: Collection[int]) -> QuerySet[Membership]:
+        """Who the annual refresh is due from: the active members who run the plan."""
+        return Membership.objects.filter(
+            partnership_id__in=partnership_ids,
+            role__in=roles_with(RUNS_THE_PLAN),
+            user__is_active=True,
+        )
+
+
+PlanPolicy = _PlanPolicy()
+
+
+class ActionVerb(StrEnum):
+    VIEW_PROGRESS = "view_progress"  # its quarterly updates and its measures' actuals
+    REPORT_PROGRESS = "report_progress"  # a quarter's update and actuals
+
+
+class _ActionPolicy(Policy):
+    verbs = ActionVerb
+
+    @staticmethod
+    def grant(action: PlanAction) -> None:
+        assign_perm(REPORT_PROGRESS, action.lead_organisation.group, action)
+
+    @staticmethod
+    def revoke(action: PlanAction, organisation: Organisation) -> None:
+        remove_perm(REPORT_PROGRESS, organisation.group, action)
+
+    @staticmethod
+    def reportable(user: User, queryset: QuerySet | None = None) -> QuerySet:
+        """The actions ``user`` may report progress on as their organisation's, across all their
+        partnerships."""
+        if not user.is_authenticated:
+            return PlanAction.objects.none()
+        queryset = (queryset if queryset is not None else PlanAction.objects).filter(
+            partnership__memberships__user=user,
+            partnership__memberships__organisation=F("lead_organisation"),
+            partnership__memberships__role__in=REPORTING_ROLES,
+        )
+        return get_objects_for_user(
+            user,
+            REPORT_PROGRESS,
+            klass=queryset,
+            use_groups=True,
+            with_superuser=False,
+            accept_global_perms=False,
+        )
+
+    def can_report(self, user: User, action: PlanAction) -> bool:
+        return self.reportable(user).filter(pk=action.pk).exists()
+
+    def visible(self, membership: Membership | None) -> QuerySet[PlanAction]:
+        return PlanAction.objects.filter(plan__in=PlanPolicy.visible(membership))
+
+    def allows(self, membership: Membership | None, verb: ActionVerb, obj: Model | None) -> bool:
+        if membership is None or obj is None or obj.partnership_id != membership.partnership_id:
+            return False
+        if verb == ActionVerb.VIEW_PROGRESS:
+            return obj.plan.status in ISSUED_PLAN_STATUSES and (
+                membership_can(membership, Perm.VIEW_PLAN_PROGRESS)
+                or self.allows(membership, ActionVerb.REPORT_PROGRESS, obj)
+            )
+        if not membership_can(membership, Perm.REPORT_PLAN_PROGRESS):
+            return False
+        return membership_can(membership, RUNS_THE_PLAN) or self.can_report(membership.user, obj)
+
+    def not_now(self, membership: Membership | None, verb: ActionVerb, obj: Model | None) -> str:
+        if verb == ActionVerb.REPORT_PROGRESS and not obj.plan.is_in_force:
+            return _("Progress is reported on the plan in force, not on this version.")
+        return ""
+
+    @staticmethod
+    def progress_reporters(
+        *, partnership_ids: Collection[int], organisation_ids: Collection[int]
+    ) -> QuerySet[Membership]:
+        """The members an action's update is due from: its lead organisation's people on its
+        partnership in a reporting role. The coordinator, who may report on any action, is not
+        chased for other organisations' updates."""
+        return Membership.objects.filter(
+            partnership_id__in=partnership_ids,
+            organisation_id__in=organisation_ids,
+            role__in=REPORTING_ROLES,
+        )
+
+
+ActionPolicy = _ActionPolicy()
+
+
+class ReportVerb(StrEnum):
+    ISSUE = "issue"  # freeze a quarter's progress on the plan in force
+
+
+class _ProgressReportPolicy(Policy):
+    verbs = ReportVerb
+
+    def visible(self, membership: Membership | None) -> QuerySet[ProgressReport]:
+        if not membership_can(membership, Perm.VIEW_PROGRESS_REPORTS):
+            return ProgressReport.objects.none()
+        return ProgressReport.objects.filter(partnership_id=membership.partnership_id)
+
+    def allows(self, membership: Membership | None, verb: ReportVerb, obj: Model | None) -> bool:
+        """Issuing is the partnership's, not a plan's: whether the plan it is issued on is in
+        force is the service's to say (its refusal names the quarter or the version)."""
+        return membership_can(membership, ISSUES_PROGRESS_REPORTS) and (
+            obj is None or obj.partnership_id == membership.partnership_id
+        )
+
+
+ProgressReportPolicy = _ProgressReportPolicy()

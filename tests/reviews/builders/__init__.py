@@ -1,0 +1,51 @@
+"""Reviews, their evidence, documents and action plan, built through the services, by domain.
+
+A test module loads the fixtures with ``pytest_plugins = ["tests.reviews.builders"]`` and imports
+the helpers from here as usual. The fixtures' names are their own, so that those of
+tests/reviews/conftest.py (someone else's) never collide with them. As the modules are imported
+before pytest loads the package as a plugin, they are left unrewritten (they have no asserts):
+each says PYTEST_DONT_REWRITE.
+"""
+
+from .action_plan import action_line
+from .documents import attached_document, pdf_upload
+from .evidence import council_chronology, police_chronology, police_imr
+from .reviews import (
+    CHAIR_NAME,
+    EVIDENCE_TO_PUBLISHED,
+    STEP_FIELDS,
+    TO_EVIDENCE,
+    TODAY,
+    advance,
+    author,
+    council_author,
+    council_org,
+    dhr,
+    police_author,
+    police_org,
+    snapshot,
+    url,
+)
+
+__all__ = [
+    "CHAIR_NAME",
+    "EVIDENCE_TO_PUBLISHED",
+    "STEP_FIELDS",
+    "TODAY",
+    "TO_EVIDENCE",
+    "action_line",
+    "advance",
+    "attached_document",
+    "author",
+    "council_author",
+    "council_chronology",
+    "council_org",
+    "dhr",
+    "pdf_upload",
+    "police_author",
+    "police_chronology",
+    "police_imr",
+    "police_org",
+    "snapshot",
+    "url",
+]
