@@ -305,3 +305,90 @@ def test_every_api_body_refuses_control_characters_in_its_text():
         if not has_plain_text_rule(field)
     ]
     assert missing == []
+
+
+# Services that take an acting user but decide nothing a policy could, and why.
+ACTS_WITHOUT_POLICY = {
+    "audit_record": "writes the audit event of a service that has already asked",
+    "access_follow_membership": "the membership hook: ends grants for whoever left, for no one",
+    "notification_mark_read": "one's own notifications, found through the user",
+    "notifications_mark_all_read": "one's own notifications, found through the user",
+    "email_preference_update": "one's own email preference",
+    "two_factor_begin": "one's own authenticator, behind the two-factor checks of accounts",
+    "two_factor_confirm": "one's own authenticator, behind the two-factor checks of accounts",
+    "backup_codes_replace": "one's own backup codes, behind a verified session",
+    "password_change_record": "records one's own password change",
+    "api_token_create": "one's own token, of partnerships one is a member of",
+    "api_token_revoke": "one's own token",
+    "organisation_create": "the platform's register of organisations: administrators only",
+    "partnership_create": "the platform's register of partnerships: the admin and ONS import",
+    "partnership_merge": "the platform's register of partnerships: administrators only",
+    "crime_release_import": "a national statistics release: administrators only",
+}
+
+
+def _asks_a_policy(function: ast.FunctionDef, local: dict, seen: set) -> bool:
+    """Whether ``function`` calls ``require`` (``Policy.require``, ``require_user`` ...), itself
+    or through a helper of its module."""
+    seen.add(function.name)
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", "")
+            if "require" in name:
+                return True
+            if name in local and name not in seen and _asks_a_policy(local[name], local, seen):
+                return True
+    return False
+
+
+def test_every_service_that_acts_for_someone_asks_its_policy():
+    """A service is where a rule is enforced: a view that forgets a check, or the API or a task
+    calling the service directly, still meets the policy (as Zulip's actions do)."""
+    offenders = []
+    for path, tree in _modules("services.py"):
+        local = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+        for name, function in local.items():
+            arguments = function.args.kwonlyargs + function.args.args
+            if (
+                not name.startswith("_")
+                and "acting_user" in {argument.arg for argument in arguments}
+                and name not in ACTS_WITHOUT_POLICY
+                and not _asks_a_policy(function, local, set())
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{name}")
+    assert offenders == []
+
+
+# Where a role may be named: the role table, the policies, and code that makes people up.
+ROLE_DECIDERS = ("permissions.py", "policies.py", "policies/", "migrations/", "management/")
+
+
+def _names_a_role(node: ast.AST) -> bool:
+    """``Role.COORDINATOR``, ``membership.role == ...`` or ``role__in=...`` in a query."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return node.value.id == "Role" and node.attr.isupper()
+    if isinstance(node, ast.Compare):
+        sides = (node.left, *node.comparators)
+        is_none = any(isinstance(side, ast.Constant) and side.value is None for side in sides)
+        return not is_none and any(
+            isinstance(side, ast.Attribute) and side.attr == "role" for side in sides
+        )
+    if isinstance(node, ast.keyword) and node.arg:  # a lookup, not a role handed on (role=role)
+        return node.arg == "role__in" or node.arg.endswith(("__role", "__role__in"))
+    return False
+
+
+def test_only_policies_compare_roles():
+    """Who may do what is decided in one place per workflow model: a role named anywhere else
+    is a second rule, and drifts from the first."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for app in APPS
+        if app.name != "demo"
+        for path in app.rglob("*.py")
+        if path.name != "models.py"
+        and not any(part in str(path.relative_to(ROOT)) for part in ROLE_DECIDERS)
+        for node in ast.walk(ast.parse(path.read_text()))
+        if _names_a_role(node)
+    ]
+    assert offenders == []
