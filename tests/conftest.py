@@ -32,9 +32,8 @@ def pytest_configure(config):
         django_settings.REDIS_URL = django_settings.CELERY_BROKER_URL = redis_url
 
 
-# Modules whose tests take tens of seconds each: they run first, so that the processes of
-# pytest-xdist share them out while the many short tests fill in behind, instead of one process
-# finishing a browser journey alone at the end.
+# Modules whose tests take tens of seconds each: they run first, so that the short tests fill in
+# behind them, instead of one process finishing a browser journey alone at the end.
 LONG_MARKERS = ("browser", "slow")
 
 

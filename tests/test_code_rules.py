@@ -392,3 +392,56 @@ def test_only_policies_compare_roles():
         if _names_a_role(node)
     ]
     assert offenders == []
+
+
+# Statuses that are not workflow moves (no transition map), each with why it is set directly:
+# (module, the record or the model whose status it sets).
+STATUS_SET_DIRECTLY = {
+    ("plans/services/documents.py", "document"): "a PDF's render state, moved by its worker",
+    ("plans/services/documents.py", "PlanDocument"): "a PDF's render state, claimed by a worker",
+    ("plans/services/documents.py", "unchanged"): "a lost render claimed again by the heal",
+    ("plans/services/progress.py", "update"): "a quarter's RAG rating, as reported",
+    ("plans/services/progress.py", "action"): "an action's latest RAG rating",
+    ("plans/services/progress.py", "PlanAction"): "an action's latest RAG rating",
+    ("reviews/services/action_plan.py", "line"): "a recommendation's progress, as reported",
+    ("partnerships/services.py", "partnership"): "the platform's register (administrators)",
+    ("reminders/outbox.py", "Notification"): "an email's delivery state, claimed by a sender",
+}
+
+
+def _root_name(node: ast.AST) -> str:
+    while isinstance(node, ast.Attribute | ast.Call):
+        node = node.value if isinstance(node, ast.Attribute) else node.func
+    return getattr(node, "id", "")
+
+
+def _status_targets(node: ast.AST):
+    """What an assignment to ``.status``, or an ``.update(status=...)``, sets the status of."""
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            for element in target.elts if isinstance(target, ast.Tuple) else [target]:
+                if isinstance(element, ast.Attribute) and element.attr == "status":
+                    yield _root_name(element.value)
+    elif (
+        isinstance(node, ast.Call)
+        and getattr(node.func, "attr", "") == "update"
+        and any(keyword.arg == "status" for keyword in node.keywords)
+    ):
+        yield _root_name(node.func.value)
+
+
+def test_statuses_change_only_through_transition():
+    """A workflow status moves only in ``csp_portal.workflow.transition``, which locks, checks
+    the map, saves and audits: a second way to move it is a second set of rules."""
+    offenders = [
+        f"{relative}:{node.lineno} {name}"
+        for app in APPS
+        if app.name != "demo"
+        for path in app.rglob("*.py")
+        if "migrations" not in path.parts and "management" not in path.parts
+        if (relative := str(path.relative_to(ROOT))) != "csp_portal/workflow.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        for name in _status_targets(node)
+        if (relative, name) not in STATUS_SET_DIRECTLY
+    ]
+    assert offenders == []
