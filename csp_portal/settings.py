@@ -257,6 +257,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CSP Portal <no-reply@
 # Celery: Redis when REDIS_URL is set; otherwise a file-system broker so that a laptop with
 # nothing but Python runs the worker and the scheduler.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Set only by `manage.py benchmark_pages` for the server it starts: opens the data-free layout view.
+CSP_BENCHMARK = env_bool("CSP_BENCHMARK", False)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {

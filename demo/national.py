@@ -667,7 +667,52 @@ def _month(text: str) -> date | None:
         return None
 
 
-WORDS = ["partners", "agreed", "to", "extend", "the", "outreach", "work", "in", "the", "town", "centre", "and", "to", "share", "the", "monthly", "figures", "with", "the", "strategy", "group", "so", "that", "the", "hotspot", "patrols", "follow", "the", "evidence", "while", "the", "youth", "service", "and", "housing", "teams", "take", "referrals", "from", "the", "night-time", "economy", "and", "schools"]
+WORDS = [
+    "partners",
+    "agreed",
+    "to",
+    "extend",
+    "the",
+    "outreach",
+    "work",
+    "in",
+    "the",
+    "town",
+    "centre",
+    "and",
+    "to",
+    "share",
+    "the",
+    "monthly",
+    "figures",
+    "with",
+    "the",
+    "strategy",
+    "group",
+    "so",
+    "that",
+    "the",
+    "hotspot",
+    "patrols",
+    "follow",
+    "the",
+    "evidence",
+    "while",
+    "the",
+    "youth",
+    "service",
+    "and",
+    "housing",
+    "teams",
+    "take",
+    "referrals",
+    "from",
+    "the",
+    "night-time",
+    "economy",
+    "and",
+    "schools",
+]
 
 
 def _sentence(rng: random.Random) -> str:
