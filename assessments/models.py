@@ -281,6 +281,9 @@ class ContributionRequestQuerySet(models.QuerySet):
     def awaiting_answer(self):
         return self.filter(status__in=AWAITING_ANSWER)
 
+    def finished(self):
+        return self.exclude(status__in=AWAITING_ANSWER)
+
     def late(self, *, today=None):
         return self.awaiting_answer().filter(due_date__lt=today or timezone.localdate())
 

@@ -161,5 +161,17 @@ def my_requests(
     )
 
 
+def my_request_counts(requests: QuerySet[ContributionRequest]) -> dict[str, int]:
+    """How many of ``my_requests`` wait for an answer, how many of those are late, and how many
+    are finished: one query."""
+    today = timezone.localdate()
+    awaiting = Q(status__in=AWAITING_ANSWER)
+    return requests.order_by().aggregate(
+        open_count=Count("pk", filter=awaiting),
+        late=Count("pk", filter=awaiting & Q(due_date__lt=today)),
+        finished_count=Count("pk", filter=~awaiting),
+    )
+
+
 def can_answer(*, user: User, contribution: ContributionRequest) -> bool:
     return ContributionPolicy.can_answer(user, contribution)

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -168,7 +169,10 @@ API_TOKEN_TOUCH_SECONDS = int(os.environ.get("CSP_API_TOKEN_TOUCH_SECONDS", "60"
 
 # Idle expiry: the session lasts SESSION_IDLE_MINUTES after the last request, not after login.
 SESSION_COOKIE_AGE = int(os.environ.get("CSP_SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not every request: accounts.middleware.IdleTimeoutMiddleware moves the idle expiry on with at
+# most one write a minute, and enforces the idle time exactly (issue 17).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "csp_portal.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

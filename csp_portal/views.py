@@ -15,6 +15,10 @@ from .submissions import (
     submission_result,
 )
 
+# A page of a person's own list (Requests to you, Your actions): bounded, however many years of
+# finished history the person has (issue 17).
+MY_LIST_PAGE_SIZE = 50
+
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)

@@ -3,11 +3,11 @@ membership and nothing else; a record that is missing and one that is not theirs
 Http404. The force-area page reads only issued plans and approved assessments, in a fixed number
 of queries however many partnerships the force area has."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 
 from accounts.models import User
@@ -93,20 +93,63 @@ def _latest_approved_assessments(partnership_ids) -> dict[int, StrategicAssessme
 
 
 def _plans_in_force(partnership_ids) -> dict[int, PartnershipPlan]:
-    actions = deadlines.with_reporting(PlanAction.objects.all())
     priorities = PlanPriority.objects.prefetch_related("pcc_priorities")
     plans: dict[int, PartnershipPlan] = {}
     for plan in (
         PartnershipPlan.objects.filter(partnership_id__in=partnership_ids)
         .filter(deadlines.in_force_filter())
         .select_related("previous_version")
-        .prefetch_related(
-            Prefetch("priorities", queryset=priorities), Prefetch("actions", queryset=actions)
-        )
+        .prefetch_related(Prefetch("priorities", queryset=priorities))
         .order_by("partnership_id", "-period_start", "-version")
     ):
         plans.setdefault(plan.partnership_id, plan)
     return plans
+
+
+@dataclass(frozen=True)
+class ActionTally:
+    by_status: dict[str, int]
+    total: int
+    overdue_updates: int
+    past_due: int
+
+
+def _action_tallies(plans: list[PartnershipPlan], today: date) -> dict[int, ActionTally]:
+    """Each plan's actions counted in the database, by status, with the updates overdue for
+    the plan's last completed quarter and the actions past their due date (the rules of
+    ``deadlines.overdue_updates`` and ``deadlines.past_due_actions`` as filters): one query for
+    each distinct last completed quarter, usually one, however many actions there are."""
+    by_quarter: dict[object, list[int]] = defaultdict(list)
+    for plan in plans:
+        by_quarter[deadlines.last_completed_quarter(plan=plan, today=today)].append(plan.pk)
+    open_actions = ~Q(status=ActionStatus.COMPLETE)
+    tallies = {}
+    for quarter, plan_ids in by_quarter.items():
+        if quarter is None:
+            overdue = Value(0)
+        else:
+            overdue = Count("pk", filter=deadlines.overdue_update_filter(quarter))
+        rows = (
+            PlanAction.objects.filter(plan_id__in=plan_ids)
+            .values("plan_id")
+            .annotate(
+                total=Count("pk"),
+                overdue=overdue,
+                past_due=Count("pk", filter=open_actions & Q(due_date__lt=today)),
+                **{
+                    f"status_{status}": Count("pk", filter=Q(status=status))
+                    for status in ActionStatus.values
+                },
+            )
+        )
+        for row in rows:
+            tallies[row["plan_id"]] = ActionTally(
+                by_status={status: row[f"status_{status}"] for status in ActionStatus.values},
+                total=row["total"],
+                overdue_updates=row["overdue"],
+                past_due=row["past_due"],
+            )
+    return tallies
 
 
 def _report_request_counts(partnership_ids, today: date) -> dict[int, tuple[int, int]]:
@@ -132,6 +175,7 @@ def force_area_overview(*, user: User, today: date | None = None) -> list[ForceA
         return []
     assessments = _latest_approved_assessments(ids)
     plans = _plans_in_force(ids)
+    tallies = _action_tallies(list(plans.values()), today)
     refreshes = {
         item.plan.partnership_id: item for item in deadlines.refreshes_due(partnership_ids=ids)
     }
@@ -150,7 +194,7 @@ def force_area_overview(*, user: User, today: date | None = None) -> list[ForceA
     for area_partnerships in by_area.values():
         force_area = area_partnerships[0].police_force_area
         cycles = [
-            _cycle(partnership, assessments, plans, refreshes, requests, today)
+            _cycle(partnership, assessments, plans, tallies, refreshes, requests)
             for partnership in area_partnerships
         ]
         mapped_by: list[dict[int, list[PlanPriority]]] = []
@@ -180,10 +224,9 @@ def force_area_overview(*, user: User, today: date | None = None) -> list[ForceA
     return overviews
 
 
-def _cycle(partnership, assessments, plans, refreshes, requests, today) -> PartnershipCycle:
+def _cycle(partnership, assessments, plans, tallies, refreshes, requests) -> PartnershipCycle:
     plan = plans.get(partnership.pk)
-    actions = list(plan.actions.all()) if plan else []
-    tally = Counter(action.status for action in actions)
+    tally = tallies.get(plan.pk) if plan else None
     open_requests, overdue_requests = requests.get(partnership.pk, (0, 0))
     return PartnershipCycle(
         partnership=partnership,
@@ -191,15 +234,12 @@ def _cycle(partnership, assessments, plans, refreshes, requests, today) -> Partn
         plan=plan,
         refresh=refreshes.get(partnership.pk),
         status_counts=[
-            (status, label, tally.get(status, 0)) for status, label in ActionStatus.choices
+            (status, label, tally.by_status[status] if tally else 0)
+            for status, label in ActionStatus.choices
         ],
-        actions_total=len(actions),
-        overdue_updates=(
-            len(deadlines.overdue_updates(plan=plan, today=today, actions=actions)) if plan else 0
-        ),
-        past_due_actions=(
-            len(deadlines.past_due_actions(plan=plan, today=today, actions=actions)) if plan else 0
-        ),
+        actions_total=tally.total if tally else 0,
+        overdue_updates=tally.overdue_updates if tally else 0,
+        past_due_actions=tally.past_due if tally else 0,
         open_report_requests=open_requests,
         overdue_report_requests=overdue_requests,
     )

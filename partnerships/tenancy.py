@@ -40,7 +40,8 @@ class PartnershipViewMixin(LoginRequiredMixin):
             raise Http404
         self.partnership = self.membership.partnership
         request.membership = self.membership
-        request.session[SESSION_KEY] = self.partnership.slug
+        if request.session.get(SESSION_KEY) != self.partnership.slug:
+            request.session[SESSION_KEY] = self.partnership.slug  # no write when it is the same
         self.check_object_access()
         return super().dispatch(request, *args, **kwargs)
 

@@ -343,7 +343,9 @@ class PublishedPlansView(generics.ListAPIView):
         memberships = memberships_of_user(
             user=self.request.user, partnership_ids=api_partnership_ids(self.request)
         )
-        return plan_selectors.published_plans(partnership_ids=memberships.values("partnership_id"))
+        return plan_selectors.published_plan_list(
+            partnership_ids=memberships.values("partnership_id")
+        )
 
 
 @extend_schema(summary="One published plan: its sections, priorities, actions and measures")

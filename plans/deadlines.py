@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -154,6 +154,40 @@ def reporting_state(action: PlanAction, *, today: date | None = None) -> Reporti
         due=owed(current),
         overdue=owed(previous),
     )
+
+
+def overdue_update_filter(quarter: Quarter, prefix: str = "") -> Q:
+    """``_owes`` for the last completed quarter as a filter on actions: not complete, started by
+    the quarter's end, and no update for it (``prefix`` reaches the action from another model)."""
+    reported = ProgressUpdate.objects.filter(
+        action=OuterRef(f"{prefix}pk"), year_start=quarter.year_start, quarter=quarter.number
+    )
+    return (
+        ~Q(**{f"{prefix}status": ActionStatus.COMPLETE})
+        & Q(**{f"{prefix}start_date__lte": quarter.ends_on})
+        & ~Exists(reported)
+    )
+
+
+def overdue_update_count(actions: QuerySet[PlanAction], *, today: date | None = None) -> int:
+    """How many of ``actions`` (of plans in force) have no update for their plan's last completed
+    quarter, counted in the database: one query for each plan period among them (plans of one
+    period share that quarter), however many actions there are."""
+    today = today or local_today()
+    total = 0
+    actions = actions.order_by().prefetch_related(None)
+    periods = actions.values_list("plan__period_start", flat=True).distinct()
+    for period_start in periods:
+        quarter = last_completed_quarter(
+            plan=PartnershipPlan(period_start=period_start), today=today
+        )
+        if quarter is not None:
+            total += (
+                actions.filter(plan__period_start=period_start)
+                .filter(overdue_update_filter(quarter))
+                .count()
+            )
+    return total
 
 
 def with_reporting(actions: QuerySet[PlanAction]) -> QuerySet[PlanAction]:

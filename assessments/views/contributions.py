@@ -5,6 +5,7 @@ withdraws it; "Requests to you" lists a person's requests across their partnersh
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import include, path, reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from csp_portal.downloads import private_attachment
+from csp_portal.views import MY_LIST_PAGE_SIZE
 from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 
@@ -288,18 +290,23 @@ class DocumentRemoveView(ContributionMixin, ConfirmServiceView):
 
 @login_required
 def my_requests(request):
-    """Every request to the organisations this person represents, across their partnerships."""
-    requests = list(selectors.my_requests(user=request.user))
-    open_requests = [item for item in requests if item.is_awaiting_answer]
-    done = [item for item in requests if not item.is_awaiting_answer]
+    """Every request to the organisations this person represents, across their partnerships:
+    those waiting for an answer first, the submitted and closed ones (years of them) behind a
+    link, both a page of ``MY_LIST_PAGE_SIZE`` at a time, so the page costs the same however
+    long the history grows."""
+    show = "finished" if request.GET.get("show") == "finished" else "open"
+    requests = selectors.my_requests(user=request.user)
+    tally = selectors.my_request_counts(requests)
+    listed = (
+        requests.finished().order_by("-due_date", "-pk")
+        if show == "finished"
+        else requests.awaiting_answer()
+    )
+    page = Paginator(listed, MY_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/my_requests.html",
-        {
-            "open_requests": open_requests,
-            "done_requests": done,
-            "late": sum(1 for item in open_requests if item.is_late),
-        },
+        {"show": show, "page": page, "requests": page.object_list, **tally},
     )
 
 

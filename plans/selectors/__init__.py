@@ -90,6 +90,29 @@ def published_plans(*, partnership_ids: Collection[int] | None = None) -> QueryS
     )
 
 
+def published_plan_list(
+    *, partnership_ids: Collection[int] | None = None
+) -> QuerySet[PartnershipPlan]:
+    """Published plans for a list that shows the plan's own fields and its partnership's name
+    only: none of the contents ``published_plans`` loads (issue 17: 443 ms to 6 ms for an analyst
+    in 32 partnerships, the same bytes)."""
+    queryset = PartnershipPlan.objects.filter(status=PlanStatus.PUBLISHED)
+    if partnership_ids is not None:
+        queryset = queryset.filter(partnership_id__in=partnership_ids)
+    return (
+        queryset.select_related("partnership")
+        .only(
+            "period_start",
+            "version",
+            "approved_at",
+            "published_at",
+            "partnership__slug",
+            "partnership__name",
+        )
+        .order_by("partnership__name", "-version")
+    )
+
+
 def published_plan(*, partnership: Partnership) -> PartnershipPlan | None:
     """The partnership's published plan, for the public summary: nothing else is ever public."""
     return published_plans(partnership_ids=[partnership.pk]).first()

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +57,18 @@ def my_actions_queryset(
         actions = actions.filter(partnership_id__in=partnership_ids)
     actions = deadlines.with_reporting(actions).select_related("partnership", "priority")
     return actions.order_by(*MY_ACTION_ORDERS.get(order, MY_ACTION_ORDERS["partnership"]))
+
+
+def my_action_counts(actions: QuerySet[PlanAction]) -> dict[str, int]:
+    """How many of ``my_actions_queryset`` are open and how many complete: one query."""
+    complete = Q(status=ActionStatus.COMPLETE)
+    return (
+        actions.order_by()
+        .prefetch_related(None)
+        .aggregate(
+            open_count=Count("pk", filter=~complete), finished_count=Count("pk", filter=complete)
+        )
+    )
 
 
 def with_states(actions, *, today: date | None = None) -> list[MyAction]:

@@ -3,6 +3,7 @@ quarterly updates, and the coordinator's dashboard."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -10,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from csp_portal.views import MY_LIST_PAGE_SIZE
 from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
@@ -24,18 +26,31 @@ from ..services.progress import action_progress_report
 
 @login_required
 def my_actions(request):
-    """Every action this person's organisations lead, in every partnership they serve."""
+    """Every action this person's organisations lead, in every partnership they serve: the open
+    ones first, the completed ones behind a link, a page of ``MY_LIST_PAGE_SIZE`` at a time."""
     order = request.GET.get("order", "partnership")
     if order not in selectors.MY_ACTION_ORDERS:
         order = "partnership"
-    rows = selectors.my_actions(user=request.user, order=order, today=deadlines.local_today())
+    show = "finished" if request.GET.get("show") == "finished" else "open"
+    today = deadlines.local_today()
+    actions = selectors.my_actions_queryset(user=request.user, order=order)
+    tally = selectors.my_action_counts(actions)
+    listed = (
+        actions.filter(status=ActionStatus.COMPLETE)
+        if show == "finished"
+        else (actions.exclude(status=ActionStatus.COMPLETE))
+    )
+    page = Paginator(listed, MY_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "plans/progress/my_actions.html",
         {
-            "rows": rows,
+            "rows": selectors.with_states(page.object_list, today=today),
+            "page": page,
             "order": order,
-            "overdue": sum(1 for row in rows if row.state.overdue),
+            "show": show,
+            "overdue": deadlines.overdue_update_count(actions, today=today),
+            **tally,
         },
     )
 

@@ -202,7 +202,7 @@ def _start_server(port: int, workers: int, var_dir: str) -> subprocess.Popen:
         "DJANGO_LOG_LEVEL": "WARNING",
     }
     base = Path(settings.BASE_DIR)
-    subprocess.run(  # noqa: S603 - our own interpreter and arguments
+    subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=base,
         env=env,
