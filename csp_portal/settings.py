@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request id, /healthz, /readyz and /metrics, one log line and metrics per request.
+    "csp_portal.observability.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -233,6 +235,41 @@ STORAGES = {
 }
 # Uploaded documents. There is no MEDIA_URL: files are served only through views that check access.
 MEDIA_ROOT = Path(os.environ.get("CSP_MEDIA_ROOT", VAR_DIR / "media"))
+# Where uploads and made PDFs are kept: "local" (MEDIA_ROOT, the default, one machine) or "s3"
+# (any S3-compatible object store, shared by every web and worker machine). The bucket stays
+# private: files leave it only streamed through the views that check access
+# (csp_portal/downloads.py), never as a bucket URL; docs/deployment.md says why.
+CSP_STORAGE = os.environ.get("CSP_STORAGE", "local")
+if CSP_STORAGE == "s3":
+    from botocore.config import Config as _BotoConfig
+
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["CSP_S3_BUCKET"],
+            "endpoint_url": os.environ.get("CSP_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("CSP_S3_REGION") or None,
+            # Unset: boto3 finds credentials itself (an instance role, AWS_* variables).
+            "access_key": os.environ.get("CSP_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("CSP_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("CSP_S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # Like the file system: a second file of one name gets a new name, never overwrites.
+            "file_overwrite": False,
+            "client_config": _BotoConfig(
+                connect_timeout=int(os.environ.get("CSP_S3_CONNECT_TIMEOUT", "5")),
+                read_timeout=int(os.environ.get("CSP_S3_READ_TIMEOUT", "30")),
+                retries={"max_attempts": 3, "mode": "standard"},
+                signature_version="s3v4",
+                # "path" for MinIO and most self-hosted stores; "auto" lets boto3 choose.
+                s3={"addressing_style": os.environ.get("CSP_S3_ADDRESSING_STYLE", "auto")},
+            ),
+        },
+    }
+elif CSP_STORAGE != "local":
+    raise RuntimeError('CSP_STORAGE must be "local" or "s3".')
 CSP_UPLOAD_MAX_BYTES = int(os.environ.get("CSP_UPLOAD_MAX_MB", "10")) * 1024 * 1024
 CSP_DOCUMENTS_PER_CONTRIBUTION = 10
 
@@ -450,20 +487,43 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Health, metrics and logs (docs/deployment.md). /readyz gives each of the database, Redis and
+# the object store this many seconds to answer. /metrics answers only
+# "Authorization: Bearer <CSP_METRICS_TOKEN>" and is not there without one. A Celery worker serves
+# its own metrics on CSP_WORKER_METRICS_PORT (0: none), on an address only monitoring reaches.
+CSP_READY_TIMEOUT = float(os.environ.get("CSP_READY_TIMEOUT", "2"))
+CSP_METRICS_TOKEN = os.environ.get("CSP_METRICS_TOKEN", "")
+CSP_WORKER_METRICS_PORT = int(os.environ.get("CSP_WORKER_METRICS_PORT", "0"))
+CSP_WORKER_METRICS_ADDRESS = os.environ.get("CSP_WORKER_METRICS_ADDRESS", "127.0.0.1")
+# "json": one JSON object a line (csp_portal/logs.py), the default when not debugging; "text"
+# for a developer's console.
+CSP_LOG_FORMAT = os.environ.get("CSP_LOG_FORMAT", "text" if DEBUG else "json")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "database_unavailable": {"()": "csp_portal.unavailable.OneLineWhenDatabaseUnavailable"}
+        "database_unavailable": {"()": "csp_portal.unavailable.OneLineWhenDatabaseUnavailable"},
+        "redact_paths": {"()": "csp_portal.logs.RedactPaths"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "csp_portal.logs.JsonFormatter"},
+        "text": {"()": "csp_portal.logs.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": CSP_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint reports every layout step at INFO; only its warnings matter.
     "loggers": {
         # One line per request the database could not serve, not one traceback each.
-        "django.request": {"filters": ["database_unavailable"]},
+        "django.request": {"filters": ["database_unavailable", "redact_paths"]},
+        # csp_portal.requests says it once, without the path (which may hold a token).
+        "django.server": {"level": "WARNING", "filters": ["redact_paths"]},
         "axes": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Credentials and URLs at DEBUG; only its warnings matter.
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
+        "s3transfer": {"level": "WARNING"},
     },
 }
