@@ -240,34 +240,40 @@ MEDIA_ROOT = Path(os.environ.get("CSP_MEDIA_ROOT", VAR_DIR / "media"))
 # private: files leave it only streamed through the views that check access
 # (csp_portal/downloads.py), never as a bucket URL; docs/deployment.md says why.
 CSP_STORAGE = os.environ.get("CSP_STORAGE", "local")
-if CSP_STORAGE == "s3":
-    from botocore.config import Config as _BotoConfig
 
-    STORAGES["default"] = {
+
+def s3_storage(environ) -> dict:
+    """The default storage in the bucket that CSP_S3_* in ``environ`` name."""
+    from botocore.config import Config
+
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["CSP_S3_BUCKET"],
-            "endpoint_url": os.environ.get("CSP_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("CSP_S3_REGION") or None,
+            "bucket_name": environ["CSP_S3_BUCKET"],
+            "endpoint_url": environ.get("CSP_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("CSP_S3_REGION") or None,
             # Unset: boto3 finds credentials itself (an instance role, AWS_* variables).
-            "access_key": os.environ.get("CSP_S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("CSP_S3_SECRET_ACCESS_KEY") or None,
-            "location": os.environ.get("CSP_S3_PREFIX", ""),
+            "access_key": environ.get("CSP_S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("CSP_S3_SECRET_ACCESS_KEY") or None,
+            "location": environ.get("CSP_S3_PREFIX", ""),
+            # No ACL: the bucket's own policy (private) applies to every object.
             "default_acl": None,
-            "querystring_auth": True,
-            "querystring_expire": 60,
             # Like the file system: a second file of one name gets a new name, never overwrites.
             "file_overwrite": False,
-            "client_config": _BotoConfig(
-                connect_timeout=int(os.environ.get("CSP_S3_CONNECT_TIMEOUT", "5")),
-                read_timeout=int(os.environ.get("CSP_S3_READ_TIMEOUT", "30")),
+            "client_config": Config(
+                connect_timeout=int(environ.get("CSP_S3_CONNECT_TIMEOUT", "5")),
+                read_timeout=int(environ.get("CSP_S3_READ_TIMEOUT", "30")),
                 retries={"max_attempts": 3, "mode": "standard"},
                 signature_version="s3v4",
                 # "path" for MinIO and most self-hosted stores; "auto" lets boto3 choose.
-                s3={"addressing_style": os.environ.get("CSP_S3_ADDRESSING_STYLE", "auto")},
+                s3={"addressing_style": environ.get("CSP_S3_ADDRESSING_STYLE", "auto")},
             ),
         },
     }
+
+
+if CSP_STORAGE == "s3":
+    STORAGES["default"] = s3_storage(os.environ)
 elif CSP_STORAGE != "local":
     raise RuntimeError('CSP_STORAGE must be "local" or "s3".')
 CSP_UPLOAD_MAX_BYTES = int(os.environ.get("CSP_UPLOAD_MAX_MB", "10")) * 1024 * 1024
@@ -318,6 +324,8 @@ else:
     for _folder in (_broker_dir / "processed", _broker_dir / "control"):
         with contextlib.suppress(OSError):
             _folder.mkdir(parents=True, exist_ok=True)
+# The queue pages put tasks on and workers take them from (one deployment, one queue).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CSP_CELERY_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
