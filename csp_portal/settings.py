@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reviews",
     "reminders",
     "oversight",
+    "retention",
     "pages",
     "demo",
 ]
@@ -377,7 +378,36 @@ CSP_DOCUMENT_QUEUED_MINUTES = int(os.environ.get("CSP_DOCUMENT_QUEUED_MINUTES", 
 CSP_DOCUMENT_RENDERING_MINUTES = int(os.environ.get("CSP_DOCUMENT_RENDERING_MINUTES", "10"))
 CSP_DOCUMENT_REQUEUE_LIMIT = int(os.environ.get("CSP_DOCUMENT_REQUEUE_LIMIT", "3"))
 
+# Retention (retention/selectors.py): how many days each kind of record is kept, and from when,
+# before the nightly run at CSP_RETENTION_RUN_AT deletes it (files too). The defaults below are a
+# starting point for a council's records manager, not legal advice; each is set with
+# CSP_RETAIN_<KIND>_DAYS. Nothing of a review on hold or under legal hold is ever deleted.
+CSP_RETENTION_DAYS = {
+    kind: int(os.environ.get(f"CSP_RETAIN_{kind.upper()}_DAYS", str(default)))
+    for kind, default in {
+        # From upload: an assessment's evidence, kept three years (three assessment cycles).
+        "contribution_documents": 3 * 365,
+        # From the review's last change of step: six years, the Limitation Act period.
+        "review_documents": 6 * 365,
+        # From when made, once sent or no longer due: a year.
+        "notifications": 365,
+        # From the change recorded: seven years.
+        "audit_events": 7 * 365,
+        # From expiry or revocation: 90 days, to answer "whose token was that".
+        "api_tokens": 90,
+        # Password reset and security emails, from when asked: 90 days (the rate limits need 1).
+        "account_emails": 90,
+        # Sign-in sessions, from their expiry.
+        "sessions": 0,
+    }.items()
+}
+CSP_RETENTION_RUN_AT = env_time("CSP_RETENTION_RUN_AT", "02:30")
+
 CELERY_BEAT_SCHEDULE: dict = {
+    "retention-apply": {
+        "task": "retention.tasks.apply_retention",
+        "schedule": crontab(hour=CSP_RETENTION_RUN_AT[0], minute=CSP_RETENTION_RUN_AT[1]),
+    },
     "reminders-sweep": {
         "task": "reminders.tasks.sweep_reminders",
         "schedule": crontab(hour=REMINDERS_SWEEP_AT[0], minute=REMINDERS_SWEEP_AT[1]),
