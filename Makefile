@@ -8,6 +8,8 @@ HOST ?= 127.0.0.1
 # Tests run on PostgreSQL and Redis; these are the test machines' local services.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/csp_portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The S3-compatible store (moto's server mode) that scripts/services.sh starts for the S3 tests.
+TEST_S3_ENDPOINT_URL ?= http://127.0.0.1:5107
 # pytest-xdist: one test process per core, at most four (each has its own test database and
 # Redis database); the 25 slowest tests are listed at the end. (Measured on two cores: the
 # default scheduling beats worksteal, 629 s to 701 s, and loadgroup loses tests silently.)
@@ -34,19 +36,21 @@ run: install
 	@bash scripts/run.sh $(HOST) $(PORT)
 
 ## make test: everything CI checks, on PostgreSQL and Redis, browsers included.
-test: system-packages services install-test
+test: system-packages install-test services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run
 	@$(MAKE) --no-print-directory check-deploy
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	CSP_TEST_S3_ENDPOINT_URL=$(TEST_S3_ENDPOINT_URL) \
 		$(BIN)/pytest --create-db $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 ## make test-fast: the inner loop, everything but the browser and real-worker tests, on the test
 ## databases of the last run (after a new migration, add PYTEST_ARGS=--create-db).
-test-fast: services install-test
+test-fast: install-test services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	CSP_TEST_S3_ENDPOINT_URL=$(TEST_S3_ENDPOINT_URL) \
 		$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser and not real_worker" $(PYTEST_ARGS)
 
 system-packages:

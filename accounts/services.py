@@ -31,6 +31,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
+from csp_portal.logs import email_headers
 from csp_portal.mail import subject_line
 from csp_portal.queue import enqueue_on_commit, task_named
 from csp_portal.site import site_url
@@ -264,6 +265,7 @@ def _account_message(row: AccountEmail) -> EmailMessage | None:
             subject=subject_line(subject),
             body=render_to_string(template, context),
             to=[user.email],
+            headers=email_headers(),
         )
 
 

@@ -8,3 +8,8 @@ class CspPortalConfig(AppConfig):
 
     name = "csp_portal"
     verbose_name = _("CSP Portal")
+
+    def ready(self):
+        from .logs import stamp_records_with_request_id
+
+        stamp_records_with_request_id()

@@ -69,11 +69,14 @@ INSTALLED_APPS = [
     "reviews",
     "reminders",
     "oversight",
+    "retention",
     "pages",
     "demo",
 ]
 
 MIDDLEWARE = [
+    # First: request id, /healthz, /readyz and /metrics, one log line and metrics per request.
+    "csp_portal.observability.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -237,6 +240,47 @@ STORAGES = {
 }
 # Uploaded documents. There is no MEDIA_URL: files are served only through views that check access.
 MEDIA_ROOT = Path(os.environ.get("CSP_MEDIA_ROOT", VAR_DIR / "media"))
+# Where uploads and made PDFs are kept: "local" (MEDIA_ROOT, the default, one machine) or "s3"
+# (any S3-compatible object store, shared by every web and worker machine). The bucket stays
+# private: files leave it only streamed through the views that check access
+# (csp_portal/downloads.py), never as a bucket URL; docs/deployment.md says why.
+CSP_STORAGE = os.environ.get("CSP_STORAGE", "local")
+
+
+def s3_storage(environ) -> dict:
+    """The default storage in the bucket that CSP_S3_* in ``environ`` name."""
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["CSP_S3_BUCKET"],
+            "endpoint_url": environ.get("CSP_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("CSP_S3_REGION") or None,
+            # Unset: boto3 finds credentials itself (an instance role, AWS_* variables).
+            "access_key": environ.get("CSP_S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("CSP_S3_SECRET_ACCESS_KEY") or None,
+            "location": environ.get("CSP_S3_PREFIX", ""),
+            # No ACL: the bucket's own policy (private) applies to every object.
+            "default_acl": None,
+            # Like the file system: a second file of one name gets a new name, never overwrites.
+            "file_overwrite": False,
+            "client_config": Config(
+                connect_timeout=int(environ.get("CSP_S3_CONNECT_TIMEOUT", "5")),
+                read_timeout=int(environ.get("CSP_S3_READ_TIMEOUT", "30")),
+                retries={"max_attempts": 3, "mode": "standard"},
+                signature_version="s3v4",
+                # "path" for MinIO and most self-hosted stores; "auto" lets boto3 choose.
+                s3={"addressing_style": environ.get("CSP_S3_ADDRESSING_STYLE", "auto")},
+            ),
+        },
+    }
+
+
+if CSP_STORAGE == "s3":
+    STORAGES["default"] = s3_storage(os.environ)
+elif CSP_STORAGE != "local":
+    raise RuntimeError('CSP_STORAGE must be "local" or "s3".')
 CSP_UPLOAD_MAX_BYTES = int(os.environ.get("CSP_UPLOAD_MAX_MB", "10")) * 1024 * 1024
 CSP_DOCUMENTS_PER_CONTRIBUTION = 10
 
@@ -287,6 +331,8 @@ else:
     for _folder in (_broker_dir / "processed", _broker_dir / "control"):
         with contextlib.suppress(OSError):
             _folder.mkdir(parents=True, exist_ok=True)
+# The queue pages put tasks on and workers take them from (one deployment, one queue).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CSP_CELERY_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -338,7 +384,36 @@ CSP_DOCUMENT_QUEUED_MINUTES = int(os.environ.get("CSP_DOCUMENT_QUEUED_MINUTES", 
 CSP_DOCUMENT_RENDERING_MINUTES = int(os.environ.get("CSP_DOCUMENT_RENDERING_MINUTES", "10"))
 CSP_DOCUMENT_REQUEUE_LIMIT = int(os.environ.get("CSP_DOCUMENT_REQUEUE_LIMIT", "3"))
 
+# Retention (retention/selectors.py): how many days each kind of record is kept, and from when,
+# before the nightly run at CSP_RETENTION_RUN_AT deletes it (files too). The defaults below are a
+# starting point for a council's records manager, not legal advice; each is set with
+# CSP_RETAIN_<KIND>_DAYS. Nothing of a review on hold or under legal hold is ever deleted.
+CSP_RETENTION_DAYS = {
+    kind: int(os.environ.get(f"CSP_RETAIN_{kind.upper()}_DAYS", str(default)))
+    for kind, default in {
+        # From upload: an assessment's evidence, kept three years (three assessment cycles).
+        "contribution_documents": 3 * 365,
+        # From the review's last change of step: six years, the Limitation Act period.
+        "review_documents": 6 * 365,
+        # From when made, once sent or no longer due: a year.
+        "notifications": 365,
+        # From the change recorded: seven years.
+        "audit_events": 7 * 365,
+        # From expiry or revocation: 90 days, to answer "whose token was that".
+        "api_tokens": 90,
+        # Password reset and security emails, from when asked: 90 days (the rate limits need 1).
+        "account_emails": 90,
+        # Sign-in sessions, from their expiry.
+        "sessions": 0,
+    }.items()
+}
+CSP_RETENTION_RUN_AT = env_time("CSP_RETENTION_RUN_AT", "02:30")
+
 CELERY_BEAT_SCHEDULE: dict = {
+    "retention-apply": {
+        "task": "retention.tasks.apply_retention",
+        "schedule": crontab(hour=CSP_RETENTION_RUN_AT[0], minute=CSP_RETENTION_RUN_AT[1]),
+    },
     "reminders-sweep": {
         "task": "reminders.tasks.sweep_reminders",
         "schedule": crontab(hour=REMINDERS_SWEEP_AT[0], minute=REMINDERS_SWEEP_AT[1]),
@@ -456,20 +531,43 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Health, metrics and logs (docs/deployment.md). /readyz gives each of the database, Redis and
+# the object store this many seconds to answer. /metrics answers only
+# "Authorization: Bearer <CSP_METRICS_TOKEN>" and is not there without one. A Celery worker serves
+# its own metrics on CSP_WORKER_METRICS_PORT (0: none), on an address only monitoring reaches.
+CSP_READY_TIMEOUT = float(os.environ.get("CSP_READY_TIMEOUT", "2"))
+CSP_METRICS_TOKEN = os.environ.get("CSP_METRICS_TOKEN", "")
+CSP_WORKER_METRICS_PORT = int(os.environ.get("CSP_WORKER_METRICS_PORT", "0"))
+CSP_WORKER_METRICS_ADDRESS = os.environ.get("CSP_WORKER_METRICS_ADDRESS", "127.0.0.1")
+# "json": one JSON object a line (csp_portal/logs.py), the default when not debugging; "text"
+# for a developer's console.
+CSP_LOG_FORMAT = os.environ.get("CSP_LOG_FORMAT", "text" if DEBUG else "json")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "database_unavailable": {"()": "csp_portal.unavailable.OneLineWhenDatabaseUnavailable"}
+        "database_unavailable": {"()": "csp_portal.unavailable.OneLineWhenDatabaseUnavailable"},
+        "redact_paths": {"()": "csp_portal.logs.RedactPaths"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "csp_portal.logs.JsonFormatter"},
+        "text": {"()": "csp_portal.logs.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": CSP_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint reports every layout step at INFO; only its warnings matter.
     "loggers": {
         # One line per request the database could not serve, not one traceback each.
-        "django.request": {"filters": ["database_unavailable"]},
+        "django.request": {"filters": ["database_unavailable", "redact_paths"]},
+        # csp_portal.requests says it once, without the path (which may hold a token).
+        "django.server": {"level": "WARNING", "filters": ["redact_paths"]},
         "axes": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Credentials and URLs at DEBUG; only its warnings matter.
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
+        "s3transfer": {"level": "WARNING"},
     },
 }

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User, canonical_email
 from audit.services import audit_record
 from authorities.models import LocalAuthorityDistrict, Nation, Organisation, PoliceForceArea
+from csp_portal.logs import email_headers
 from csp_portal.mail import subject_line
 from csp_portal.queue import enqueue_on_commit, task_named
 from csp_portal.site import site_url
@@ -444,15 +445,15 @@ def invitation_send(*, invitation_id: int, link: str, token_hash: str = "") -> b
         if token_hash:
             invitation.token_hash = token_hash
         context = {"invitation": invitation, "link": link, "partnership": invitation.partnership}
-        send_mail(
+        EmailMessage(
             subject=subject_line(
                 _("You are invited to %(partnership)s on CSP Portal")
                 % {"partnership": invitation.partnership.name}
             ),
-            message=render_to_string("partnerships/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
+            body=render_to_string("partnerships/email/invitation.txt", context),
+            to=[invitation.email],
+            headers=email_headers(),
+        ).send()
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at", "token_hash"])
     return True

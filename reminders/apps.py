@@ -10,3 +10,6 @@ class RemindersConfig(AppConfig):
     def ready(self):
         # Each app's deadlines.py registers its cycles (see reminders.cycles).
         autodiscover_modules("deadlines")
+        from . import metrics
+
+        metrics.register()

@@ -43,6 +43,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from csp_portal.logs import email_headers
 from csp_portal.mail import subject_line
 from csp_portal.site import site_url
 
@@ -395,7 +396,7 @@ def reminder_email(row: Notification, *, today: date) -> EmailMultiAlternatives:
             subject=subject_line(subject),
             body=render_to_string("reminders/email/reminder.txt", context),
             to=[row.user.email],
-            headers={"Message-ID": _message_id("reminder", row.pk)},
+            headers={"Message-ID": _message_id("reminder", row.pk), **email_headers()},
         )
         message.attach_alternative(
             render_to_string("reminders/email/reminder.html", context), "text/html"
@@ -417,7 +418,10 @@ def digest_email(rows: list[Notification], *, today: date) -> EmailMultiAlternat
             subject=subject_line(subject),
             body=render_to_string("reminders/email/digest.txt", context),
             to=[user.email],
-            headers={"Message-ID": _message_id("digest", min(row.pk for row in rows))},
+            headers={
+                "Message-ID": _message_id("digest", min(row.pk for row in rows)),
+                **email_headers(),
+            },
         )
         message.attach_alternative(
             render_to_string("reminders/email/digest.html", context), "text/html"

@@ -157,6 +157,10 @@ class DomesticHomicideReview(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # Why the review's records must be kept whatever the retention schedule says (a claim, an
+    # inquiry, a request from the coroner); empty when there is no legal hold. The retention run
+    # never touches a review under legal hold, nor one on hold (retention/).
+    legal_hold_reason = models.CharField(_("reason for the legal hold"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-notified_on", "-pk"]

@@ -71,6 +71,7 @@ class ReviewVerb(StrEnum):
     ADVANCE = "advance"  # move the statutory process on
     HOLD = "hold"  # put on hold
     RESUME = "resume"  # take off hold
+    LEGAL_HOLD = "legal_hold"  # keep its records past the retention schedule, and release them
     MANAGE_ACCESS = "manage_access"  # give access, and remove it
     REQUEST_EVIDENCE = "request_evidence"  # ask an agency for its chronology or IMR
     UPLOAD_DOCUMENT = "upload_document"
@@ -89,6 +90,7 @@ _RUNS = _READS | {
     V.ADVANCE,
     V.HOLD,
     V.RESUME,
+    V.LEGAL_HOLD,
     V.MANAGE_ACCESS,
     V.REQUEST_EVIDENCE,
     V.UPLOAD_DOCUMENT,

@@ -38,3 +38,18 @@ fi
 # The development database the test database is named after (pytest creates test_csp_portal).
 psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'csp_portal'" | grep -q 1 \
   || createdb -h 127.0.0.1 -U postgres csp_portal
+
+# The S3-compatible object store the tests of the S3 path use: moto's server mode (`moto[server]`
+# in the test extras), in memory, on CSP_TEST_S3_PORT. Each test makes a bucket of its own.
+S3_PORT="${CSP_TEST_S3_PORT:-5107}"
+if ! curl -fsS -o /dev/null "http://127.0.0.1:${S3_PORT}/moto-api/" 2>/dev/null; then
+  MOTO="$(dirname "$0")/../.venv/bin/moto_server"
+  if [ -x "$MOTO" ]; then
+    echo "Starting the test object store (moto) on port ${S3_PORT}"
+    mkdir -p var
+    nohup "$MOTO" -H 127.0.0.1 -p "$S3_PORT" >var/moto.log 2>&1 &
+    wait_for "The test object store" "curl -fsS -o /dev/null http://127.0.0.1:${S3_PORT}/moto-api/"
+  else
+    echo "moto is not installed yet (make install-test); the S3 tests start their own." >&2
+  fi
+fi

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from partnerships.models import Role
 
 from .factories import PartnershipFactory, member
+from .object_store import each_storage, s3_bucket, s3_endpoint  # noqa: F401 (fixtures)
 
 T = TypeVar("T")
 REDIS_DATABASES = 16  # Redis's default number of databases

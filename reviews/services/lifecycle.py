@@ -227,6 +227,32 @@ def review_hold(
         )
 
 
+def review_legal_hold_set(
+    *, acting_user: User, review: DomesticHomicideReview, reason: str
+) -> DomesticHomicideReview:
+    """Place a legal hold (a reason) or lift it (no reason): while it holds, the retention run
+    keeps every record of the review whatever its age."""
+    with transaction.atomic():
+        review = locked(review, related=("partnership",))
+        ReviewPolicy.require_user(acting_user, review.partnership, V.LEGAL_HOLD, review)
+        reason = reason.strip()
+        if len(reason) > 300:
+            raise ValidationError({"reason": _("The reason must be 300 characters or fewer")})
+        if reason == review.legal_hold_reason:
+            return review
+        before = review.legal_hold_reason
+        review.legal_hold_reason = reason
+        review.save(update_fields=["legal_hold_reason"])
+        audit_record(
+            acting_user=acting_user,
+            partnership=review.partnership,
+            action="review.legal_hold" if reason else "review.legal_hold_lifted",
+            target=review,
+            changes={"legal_hold_reason": [before, reason]},
+        )
+        return review
+
+
 def review_resume(
     *, acting_user: User, review: DomesticHomicideReview, ended_on: date
 ) -> DomesticHomicideReview:

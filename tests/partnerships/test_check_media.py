@@ -80,7 +80,7 @@ def test_nothing_missing_answers_success():
     assert out.getvalue().strip() == "2 files checked, 0 missing."
 
 
-def test_a_missing_file_is_reported_with_its_record_and_partnership_and_fails():
+def test_a_missing_file_is_reported_with_its_record_and_partnership_and_fails(each_storage):
     _documents("trafford")
     _contribution, lost = _documents("cardiff")
     lost.file.storage.delete(lost.file.name)

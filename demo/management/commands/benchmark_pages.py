@@ -1,6 +1,6 @@
 """Measure the key pages on the real server against the data-free layout page (issue 17).
 
-Starts gunicorn as production runs it (``gunicorn.conf.py``, production settings: DEBUG off, a
+Starts gunicorn as production runs it (``csp_portal/gunicorn.py``, production settings: DEBUG off, a
 throw-away secret key) on a free port, in benchmark mode (``CSP_BENCHMARK``: only that opens the
 layout view), against the database in DATABASE_URL (seed it first: ``manage.py seed_national``).
 It signs the people in through the real sign-in and two-factor pages, then, in rounds, measures
@@ -213,7 +213,7 @@ def _start_server(port: int, workers: int, var_dir: str) -> subprocess.Popen:
             str(Path(sys.executable).with_name("gunicorn")),
             "csp_portal.wsgi:application",
             "--config",
-            str(base / "gunicorn.conf.py"),
+            "python:csp_portal.gunicorn",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
