@@ -17,7 +17,8 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from csp_portal.pdf import render_pdf
+from csp_portal.pdf import LONG, render_pdf
+from partnerships.identity import document_identity
 from partnerships.models import Seat
 
 from .charts import ProgressChart, actions_by_status_chart, progress_chart
@@ -175,6 +176,7 @@ def _cover(plan: PartnershipPlan, title: str) -> dict:
     return {
         "plan": plan,
         "partnership": plan.partnership,
+        "identity": document_identity(plan.partnership),
         "document_title": title,
         "period": _("1 April %(start)s to 31 March %(end)s")
         % {"start": plan.starts_on.year, "end": plan.ends_on.year},
@@ -250,7 +252,8 @@ def summary_context(plan: PartnershipPlan) -> dict:
 def render_document(plan: PartnershipPlan, kind: str) -> bytes:
     if kind == DocumentKind.SUMMARY:
         return render_pdf(template_name=SUMMARY_TEMPLATE, context=summary_context(plan))
-    return render_pdf(template_name=PLAN_TEMPLATE, context=plan_context(plan))
+    # The whole plan is long (a page for each priority): rendered long first.
+    return render_pdf(template_name=PLAN_TEMPLATE, context=plan_context(plan), layout=LONG)
 
 
 def document_filename(plan: PartnershipPlan, kind: str) -> str:
@@ -297,6 +300,7 @@ def progress_report_context(view) -> dict:
         "view": view,
         "report": report,
         "partnership": report.partnership,
+        "identity": document_identity(report.partnership),
         "document_title": progress_report_title(view),
         "period": _("Partnership plan %(period)s, version %(version)s")
         % {"period": plan["period"], "version": plan["version"]},

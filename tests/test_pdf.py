@@ -4,24 +4,32 @@ Each document is read back with pypdf (tests/pdf.py), so that the assertions are
 reader or a screen reader gets, not about the HTML that went in.
 """
 
+import base64
 import datetime
+import io
 import logging
 import re
 import socket
 from contextlib import contextmanager
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.test import RequestFactory, override_settings
+from PIL import Image
 
+from csp_portal import pdf as pdf_module
 from csp_portal.pdf import (
+    LONG,
     OFFLINE_BASE_URL,
     RefusedURL,
     StaticFilesOnlyFetcher,
     pdf_response,
     render_pdf,
 )
+
+from partnerships.identity import DocumentIdentity
 
 from .pdf import read_pdf
 
@@ -135,16 +143,90 @@ def weasyprint_messages():
         logger.removeHandler(handler)
 
 
-def render(template_name, context, request=None):
+def render(template_name, context, request=None, **layout):
     with sample_templates(), weasyprint_messages() as messages:
-        pdf = render_pdf(template_name=template_name, context=context, request=request)
+        pdf = render_pdf(template_name=template_name, context=context, request=request, **layout)
     return pdf, [record.getMessage() for record in messages]
 
 
 @pytest.fixture(scope="module")
 def sample():
-    pdf, messages = render("documents/test_sample.html", CONTEXT)
+    """The sample as a long document: its three pages of body count as long here."""
+    with mock.patch.object(pdf_module, "LONG_FROM_PAGES", 2):
+        pdf, messages = render("documents/test_sample.html", CONTEXT, layout=LONG)
     return SimpleNamespace(pdf=pdf, doc=read_pdf(pdf), messages=messages)
+
+
+def _logo_png() -> bytes:
+    image = Image.new("RGB", (120, 60), "#6f2c91")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+IDENTITY = DocumentIdentity(
+    name="Safer Trafford",
+    accent_colour="#6f2c91",
+    logo_alt="Safer Trafford logo",
+    logo_data_uri="data:image/png;base64," + base64.b64encode(_logo_png()).decode(),
+)
+
+
+@pytest.fixture(scope="module")
+def short_sample():
+    """The same sample as it is: a body shorter than LONG_FROM_PAGES, with an identity."""
+    calls = []
+    real = pdf_module.HTML.render
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    with mock.patch.object(pdf_module.HTML, "render", counted):
+        pdf, messages = render("documents/test_sample.html", {**CONTEXT, "identity": IDENTITY})
+    return SimpleNamespace(pdf=pdf, doc=read_pdf(pdf), messages=messages, renders=len(calls))
+
+
+def test_a_short_document_has_a_title_block_and_no_cover_or_contents(short_sample, sample):
+    doc = short_sample.doc
+    assert short_sample.messages == []
+    assert short_sample.renders == 1  # guessed short, and short it was
+    assert doc.pages < sample.doc.pages
+    first = doc.page_texts[0]
+    # The title block and the body share page 1, which is numbered like every other page.
+    assert "Safer Trafford" in first and "Strategic assessment 2026" in first
+    assert "Burglary fell and violence stayed level." in first
+    assert "Page 1 of" in first
+    assert "Contents" not in doc.text and "Contents" not in doc.outline
+    # Sections that start a new page in a long document run on in a short one.
+    assert "Priorities" in first
+    # The public name heads every page; the logo is embedded with its alt text; still PDF/UA.
+    assert all("Safer Trafford · Strategic assessment 2026" in text for text in doc.page_texts)
+    assert "Safer Trafford logo" in doc.figure_alt_texts
+    assert doc.tagged and doc.pdfua_part == "1" and doc.lang == "en"
+    assert doc.title == "Strategic assessment 2026"
+
+
+def test_a_document_the_guess_got_wrong_is_rendered_again_in_its_right_layout():
+    calls = []
+    real = pdf_module.HTML.render
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    with mock.patch.object(pdf_module.HTML, "render", counted):
+        pdf, _messages = render("documents/test_sample.html", CONTEXT, layout=LONG)
+    assert len(calls) == 2  # guessed long, found short, rendered short
+    assert "Contents" not in read_pdf(pdf).outline
+
+
+def test_the_fetcher_takes_embedded_png_and_jpeg_and_refuses_embedded_svg(no_network):
+    fetcher = StaticFilesOnlyFetcher(OFFLINE_BASE_URL)
+    assert fetcher.fetch(IDENTITY.logo_data_uri).read().startswith(b"\x89PNG")
+    svg = "data:image/svg+xml;base64," + base64.b64encode(b"<svg/>").decode()
+    with pytest.raises(RefusedURL):
+        fetcher.fetch(svg)
 
 
 @pytest.fixture
@@ -257,7 +339,8 @@ def test_without_a_marking_or_contents_the_pages_carry_neither():
     assert "OFFICIAL" not in doc.text
     assert "Contents" not in doc.outline
     assert "Draft for the partnership board" in doc.page_texts[0]
-    assert doc.page_texts[1].startswith("Summary")
+    # Short: the body starts on page 1, under the title block.
+    assert "Draft for the partnership board Summary" in doc.page_texts[0]
 
 
 def test_static_files_are_served_to_the_document_through_the_request(no_network):
