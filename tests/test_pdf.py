@@ -28,10 +28,9 @@ from csp_portal.pdf import (
     pdf_response,
     render_pdf,
 )
-
 from partnerships.identity import DocumentIdentity
 
-from .pdf import read_pdf
+from .pdf import lonely_pages, read_pdf
 
 WARDS = [(f"Ward {number}", number * 13) for number in range(1, 46)]
 CHART_TITLE = "Burglary fell from 120 to 90 a year"
@@ -92,6 +91,17 @@ FOREIGN_RESOURCES = """{% extends "documents/base.html" %}
 </svg>
 {% endblock %}"""
 
+# What the layout rules prevent, forced by hand: a page with only a heading, one with one row.
+LONELY = """{% extends "documents/base.html" %}
+{% block body %}
+<p>Opening words.</p>
+<h2 style="break-before: page">Alone</h2>
+<table style="break-before: page"><caption>One row</caption>
+  <thead><tr><th scope="col">Ward</th></tr></thead><tbody><tr><td>Ward 1</td></tr></tbody>
+</table>
+<p style="break-before: page">Closing words.</p>
+{% endblock %}"""
+
 CONTEXT = {
     "partnership": SimpleNamespace(name="Trafford Community Safety Partnership"),
     "document_title": "Strategic assessment 2026",
@@ -119,6 +129,7 @@ def sample_templates():
                     "documents/test_sample.html": SAMPLE,
                     "documents/test_local_image.html": LOCAL_IMAGE,
                     "documents/test_foreign_resources.html": FOREIGN_RESOURCES,
+                    "documents/test_lonely.html": LONELY,
                 },
             ),
             "django.template.loaders.filesystem.Loader",
@@ -205,6 +216,15 @@ def test_a_short_document_has_a_title_block_and_no_cover_or_contents(short_sampl
     assert "Safer Trafford logo" in doc.figure_alt_texts
     assert doc.tagged and doc.pdfua_part == "1" and doc.lang == "en"
     assert doc.title == "Strategic assessment 2026"
+
+
+def test_no_page_holds_only_a_heading_or_a_lone_table_row(sample, short_sample):
+    for doc in (sample.doc, short_sample.doc):
+        assert sum(counts["TR"] for counts in doc.page_structure) == len(WARDS)
+        assert lonely_pages(doc) == []
+    # ... and the check finds such pages where they are forced.
+    pdf, _messages = render("documents/test_lonely.html", {"document_title": "Lonely"})
+    assert lonely_pages(read_pdf(pdf)) == [2, 3]
 
 
 def test_a_document_the_guess_got_wrong_is_rendered_again_in_its_right_layout():
