@@ -4,7 +4,8 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from csp_portal.pdf import pdf_response, render_pdf
+from csp_portal.pdf import LONG, pdf_response, render_pdf
+from partnerships.identity import document_identity
 from recorded_crime.selectors import crime_profile
 
 from .models import SectionKind, StrategicAssessment
@@ -30,9 +31,11 @@ def assessment_pdf(assessment: StrategicAssessment) -> bytes:
     ]
     return render_pdf(
         template_name="assessments/assessment_pdf.html",
+        layout=LONG,
         context={
             "assessment": assessment,
             "partnership": assessment.partnership,
+            "identity": document_identity(assessment.partnership),
             "document_title": _("Strategic assessment %(year)s") % {"year": assessment.year_label},
             "period": assessment.year_label,
             "version": assessment.version,

@@ -8,6 +8,7 @@ ACTION_LABELS = {
     "partnership.create": _("Partnership created"),
     "partnership.merge": _("Partnership merged"),
     "partnership.update_from_ons": _("Partnership updated from the ONS lookup"),
+    "partnership.identity_update": _("Public name, logo or accent colour changed"),
     "organisation.create": _("Organisation created"),
     "seat.add": _("Organisation added to the partnership"),
     "seat.remove": _("Organisation removed from the partnership"),

@@ -16,12 +16,24 @@ and is given this context (everything but ``document_title`` is optional):
 - ``protective_marking``: e.g. "OFFICIAL-SENSITIVE" or "DRAFT", on the cover and at the top and
   bottom of every page;
 - ``contents``: ``(anchor_id, title)`` pairs;
-- ``created``: the creation date written to the PDF; ``render_pdf`` sets it to now.
+- ``created``: the creation date written to the PDF; ``render_pdf`` sets it to now;
+- ``identity``: the partnership's public identity (``partnerships.identity.document_identity``):
+  its public name heads every page, its logo (embedded, with alt text) and accent colour go on
+  the cover or the title block;
+- ``layout``: set by ``render_pdf``, "long" or "short" (below).
+
+**Layout by length.** A long document opens with a cover and a contents page; a short one (a
+body of fewer than ``LONG_FROM_PAGES`` pages) opens with a title block on its first page and
+has no contents page: a two-page summary is not four pages with half of them empty. Each
+document says which it expects (``layout=``): it is rendered that way, and rendered once more
+the other way only when its length proves the guess wrong, so the plan (always long) and the
+executive summary (nearly always short) are rendered once.
 
 The language is the active one: a task that renders outside a request wraps the call in
 ``translation.override(...)``.
 """
 
+import base64
 import mimetypes
 import posixpath
 import re
@@ -40,9 +52,19 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PRINT_STYLESHEET = "css/print.css"
+LONG = "long"
+SHORT = "short"
+# A body this many pages long or longer earns a cover and a contents page.
+LONG_FROM_PAGES = 5
+# The anchor on the document's <main> (documents/base.html): where the body starts.
+BODY_ANCHOR = "document-body"
+PDF_VARIANT = "pdf/ua-1"
+HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")
 # Without a request (a Celery task) relative URLs resolve against this reserved name; the
 # fetcher maps its static URLs to files, so it is never contacted.
 OFFLINE_BASE_URL = "https://csp-portal.invalid/"
+# Images a document carries inside itself (the logo): PNG and JPEG only, never SVG.
+EMBEDDED_IMAGE_PREFIXES = ("data:image/png;base64,", "data:image/jpeg;base64,")
 
 
 class RefusedURL(ValueError):
@@ -75,6 +97,13 @@ class StaticFilesOnlyFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         # Anything else would let a document make the server fetch from other hosts
         # (server-side request forgery) or read its own files (local file disclosure).
+        if url.startswith(EMBEDDED_IMAGE_PREFIXES):
+            # A partnership's logo, inlined by the document itself: bytes already in hand.
+            header, _, payload = url.partition(",")
+            content_type = header.removeprefix("data:").split(";", 1)[0]
+            return URLFetcherResponse(
+                url, base64.b64decode(payload), {"Content-Type": content_type}
+            )
         parts = urlsplit(url)
         if (parts.scheme, parts.netloc) != (self._static.scheme, self._static.netloc) or (
             not parts.path.startswith(self._static.path)
@@ -87,15 +116,49 @@ class StaticFilesOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
 
-def render_pdf(*, template_name: str, context: dict, request: HttpRequest | None = None) -> bytes:
-    """Render a template that extends documents/base.html to a PDF/UA-1 document."""
-    html = render_to_string(template_name, {"created": timezone.now(), **context}, request)
+def render_pdf(
+    *,
+    template_name: str,
+    context: dict,
+    request: HttpRequest | None = None,
+    layout: str = SHORT,
+) -> bytes:
+    """Render a template that extends documents/base.html to a PDF/UA-1 document, long (cover
+    and contents) or short as its length needs; ``layout`` is the first guess."""
     base_url = request.build_absolute_uri("/") if request is not None else OFFLINE_BASE_URL
     fetcher = StaticFilesOnlyFetcher(base_url)
+    stylesheets = _stylesheets(fetcher)
+    identity = context.get("identity")
+    if identity is not None and HEX_COLOUR.fullmatch(identity.accent_colour or ""):
+        # Checked for contrast when it was set (partnerships/identity.py); a hex code, nothing else.
+        stylesheets.append(CSS(string=f":root {{ --accent: {identity.accent_colour}; }}"))
+    context = {"created": timezone.now(), **context}
+
+    def render(layout: str):
+        html = render_to_string(template_name, {**context, "layout": layout}, request)
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        return document.render(stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
+
+    document = render(layout)
+    wanted = LONG if body_pages(document) >= LONG_FROM_PAGES else SHORT
+    if wanted != layout:
+        document = render(wanted)
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def body_pages(document) -> int:
+    """How many pages the body of a rendered document runs to: after its cover and contents."""
+    for number, page in enumerate(document.pages):
+        if BODY_ANCHOR in page.anchors:
+            return len(document.pages) - number
+    return len(document.pages)
+
+
+def _stylesheets(fetcher: StaticFilesOnlyFetcher) -> list[CSS]:
     stylesheet = static_file_path(PRINT_STYLESHEET)
     if stylesheet is None:
         raise FileNotFoundError(f"The print stylesheet {PRINT_STYLESHEET} is missing.")
-    stylesheets = [
+    return [
         # Read from disk, with its static URL as base so that any url() in it is a static file.
         CSS(
             string=stylesheet.read_text(encoding="utf-8"),
@@ -104,8 +167,6 @@ def render_pdf(*, template_name: str, context: dict, request: HttpRequest | None
         ),
         CSS(string=_page_number_css(), url_fetcher=fetcher),
     ]
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=stylesheets, pdf_variant="pdf/ua-1")
 
 
 def pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:

@@ -3,10 +3,13 @@ every role. Everything goes through the services, and a second run changes nothi
 the backup codes still unused, and issues new ones only when a demo user has spent them all.
 """
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image, ImageDraw
 
 from accounts.models import User
 from accounts.selectors import unused_backup_codes, user_requires_two_factor
@@ -15,7 +18,11 @@ from authorities.models import Nation, Organisation, OrganisationKind, PartnerSe
 from authorities.services import organisation_create
 from partnerships.models import Membership, PartnerOrganisation, Partnership, Role, Seat
 from partnerships.ons_lookup import import_lookup
-from partnerships.services import membership_create, partner_organisation_add
+from partnerships.services import (
+    membership_create,
+    partner_organisation_add,
+    partnership_identity_update,
+)
 
 DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105  (printed by make run; demo data only)
 EXTRACT = Path(__file__).parent / "data" / "ons_lookup_demo_extract_2023.csv"
@@ -206,7 +213,39 @@ def seed_demo() -> list[SeededLogin]:
             or "Platform administrator"
         )
         logins.append(SeededLogin(email=person.email, roles=roles, backup_codes=codes))
+    _seed_identity(partnerships["E22000107"])
     return logins
+
+
+TRAFFORD_IDENTITY = {"public_name": "Safer Trafford", "accent_colour": "#6f2c91"}
+
+
+def demo_logo_png(colour: str = TRAFFORD_IDENTITY["accent_colour"]) -> bytes:
+    """Safer Trafford's logo, drawn here rather than kept as a binary file: a shield on a disc."""
+    size = 240
+    image = Image.new("RGBA", (size, size), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((4, 4, size - 4, size - 4), fill=colour)
+    shield = [(120, 42), (186, 66), (180, 140), (120, 200), (60, 140), (54, 66)]
+    draw.polygon(shield, fill="#ffffff")
+    draw.polygon([(120, 62), (168, 80), (164, 136), (120, 180)], fill=colour)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _seed_identity(partnership: Partnership) -> None:
+    """Trafford publishes as Safer Trafford, with a logo and an accent colour (set once, by its
+    coordinator, through the service a person uses)."""
+    if partnership.public_name:
+        return
+    coordinator = User.objects.get(email="coordinator@trafford.example")
+    partnership_identity_update(
+        acting_user=coordinator,
+        partnership=partnership,
+        logo=SimpleUploadedFile("safer-trafford.png", demo_logo_png(), "image/png"),
+        **TRAFFORD_IDENTITY,
+    )
 
 
 def _organisation(name: str, kind: str, nation: str, sector: str) -> Organisation:

@@ -95,6 +95,49 @@ class PartnerOrganisationForm(GovukFormMixin, forms.Form):
         ).order_by("name")
 
 
+class IdentityForm(GovukFormMixin, forms.Form):
+    """The partnership's public name, logo and accent colour. The logo and the colour are checked
+    by partnerships/identity.py, in the service, which gives the field-level reasons."""
+
+    submit_label = _("Save identity")
+
+    public_name = forms.CharField(
+        label=_("Public name"),
+        help_text=_(
+            "The name the public knows the partnership by, like Safer Trafford. Leave it empty to "
+            "use the partnership's name."
+        ),
+        max_length=120,
+        required=False,
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        help_text=_(
+            "A PNG or JPEG, up to 512 KB, between 64 and 2,000 pixels wide and high. SVG files "
+            "are not accepted."
+        ),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+    accent_colour = forms.CharField(
+        label=_("Accent colour"),
+        help_text=_(
+            "A hex code like #1d70b8. It must be dark enough for text on white: a contrast of at "
+            "least 4.5 to 1."
+        ),
+        max_length=7,
+        required=False,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "class": "govuk-input--width-10"}),
+    )
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not partnership.logo:
+            del self.fields["remove_logo"]
+            self.build_helper()
+
+
 class AuditFilterForm(PlainTextFormMixin, forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
     who = forms.CharField(label=_("Who (email contains)"), required=False, max_length=254)

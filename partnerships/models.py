@@ -1,6 +1,7 @@
 """The tenant: a Community Safety Partnership, the organisations on it, and its people."""
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +21,11 @@ from authorities.models import (
 class PartnershipStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     MERGED = "merged", _("Merged into another partnership")
+
+
+def _logo_path(instance: "Partnership", filename: str) -> str:
+    # A new random name for every logo: the old file is removed, never overwritten in place.
+    return f"partnerships/{instance.pk}/logo-{secrets.token_hex(8)}.{filename.rsplit('.', 1)[-1]}"
 
 
 class Partnership(models.Model):
@@ -49,6 +55,11 @@ class Partnership(models.Model):
         related_name="merged_from",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Its public identity (partnerships/identity.py): on the public pages and in every document.
+    public_name = models.CharField(_("public name"), max_length=120, blank=True)
+    logo = models.FileField(_("logo"), upload_to=_logo_path, max_length=200, blank=True)
+    logo_content_type = models.CharField(max_length=20, blank=True)
+    accent_colour = models.CharField(_("accent colour"), max_length=7, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -64,6 +75,10 @@ class Partnership(models.Model):
                 condition=(Q(status="merged") & Q(merged_into__isnull=False))
                 | (Q(status="active") & Q(merged_into__isnull=True)),
                 name="partnership_merged_iff_merged_into",
+            ),
+            models.CheckConstraint(
+                condition=Q(accent_colour="") | Q(accent_colour__regex=r"^#[0-9a-f]{6}$"),
+                name="partnership_accent_colour_hex",
             ),
         ]
 

@@ -14,6 +14,8 @@ class Perm(StrEnum):
     VIEW_PEOPLE = "view_people"
     MANAGE_PEOPLE = "manage_people"
     MANAGE_SEATS = "manage_seats"
+    # The public name, logo and accent colour of the partnership's documents and public pages.
+    MANAGE_IDENTITY = "manage_identity"
     VIEW_AUDIT = "view_audit"
     VIEW_ASSESSMENTS = "view_assessments"
     VIEW_ASSESSMENT_DRAFTS = "view_assessment_drafts"
@@ -59,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PEOPLE,
             Perm.MANAGE_PEOPLE,
             Perm.MANAGE_SEATS,
+            Perm.MANAGE_IDENTITY,
             Perm.VIEW_AUDIT,
             Perm.VIEW_ASSESSMENT_DRAFTS,
             Perm.MANAGE_ASSESSMENTS,

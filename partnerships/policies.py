@@ -108,3 +108,30 @@ class _MembershipPolicy(Policy):
 
 
 MembershipPolicy = _MembershipPolicy()
+
+
+class IdentityVerb(StrEnum):
+    CHANGE = "change_identity"
+
+
+class _IdentityPolicy(Policy):
+    """Who may change the partnership's public identity (name, logo, accent colour): those with
+    ``Perm.MANAGE_IDENTITY`` (coordinators), for their own partnership. Everyone sees it: it is
+    what the partnership publishes."""
+
+    verbs = IdentityVerb
+
+    def visible(self, membership: Membership | None) -> QuerySet[Partnership]:
+        if membership is None:
+            return Partnership.objects.none()
+        return Partnership.objects.filter(pk=membership.partnership_id)
+
+    def allows(
+        self, membership: Membership | None, verb: IdentityVerb, obj: Model | None = None
+    ) -> bool:
+        if not membership_can(membership, Perm.MANAGE_IDENTITY):
+            return False
+        return obj is None or obj.pk == membership.partnership_id
+
+
+IdentityPolicy = _IdentityPolicy()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from .identity import display_name, logo_alt
 from .models import Invitation, Membership, PartnerOrganisation, Partnership, Role, Seat
 
 
@@ -122,3 +123,18 @@ def partnership_home(*, partnership_id: int) -> Partnership:
         .prefetch_related(Prefetch("districts"))
         .get(pk=partnership_id)
     )
+
+
+def partnership_identity(*, partnership: Partnership) -> dict:
+    """What a page shows of the partnership's public identity (no file read)."""
+    return {
+        "name": display_name(partnership),
+        "accent_colour": partnership.accent_colour,
+        "has_logo": bool(partnership.logo),
+        "logo_alt": logo_alt(partnership) if partnership.logo else "",
+    }
+
+
+def partnership_logo(*, partnership: Partnership):
+    """The partnership's stored logo (a FieldFile), or None."""
+    return partnership.logo if partnership.logo else None

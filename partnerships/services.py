@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -24,6 +26,7 @@ from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked, locked_rows
 
 from .hooks import MembershipChange, combination_approved, membership_changed
+from .identity import checked_accent_colour, checked_logo
 from .models import (
     SEAT_ORGANISATION_KINDS,
     Invitation,
@@ -33,7 +36,7 @@ from .models import (
     PartnershipStatus,
     Seat,
 )
-from .policies import MembershipPolicy, MembershipVerb
+from .policies import IdentityPolicy, IdentityVerb, MembershipPolicy, MembershipVerb
 
 send_invitation = task_named("partnerships.tasks.send_invitation")
 
@@ -555,3 +558,65 @@ def invitation_accept(*, token: str, user: User | None, password: str = "") -> M
         role=invitation.role,
         organisation=invitation.organisation,
     )
+
+
+def partnership_identity_update(
+    *,
+    acting_user: User,
+    partnership: Partnership,
+    public_name: str,
+    accent_colour: str,
+    logo: UploadedFile | None = None,
+    remove_logo: bool = False,
+) -> Partnership:
+    """Set the public name, accent colour and (a new, or no) logo. The logo and the colour are
+    checked before anything changes (partnerships/identity.py); a replaced logo's file is removed
+    once the change has committed, so a failure leaves the old one in place."""
+    colour = checked_accent_colour(accent_colour)
+    new_logo = checked_logo(logo) if logo is not None else None
+    with transaction.atomic():
+        partnership = locked(partnership)
+        IdentityPolicy.require_user(acting_user, partnership, IdentityVerb.CHANGE, partnership)
+        before = {
+            "public_name": partnership.public_name,
+            "accent_colour": partnership.accent_colour,
+            "logo": partnership.logo.name,
+        }
+        old_file = partnership.logo.name
+        partnership.public_name = public_name.strip()
+        partnership.accent_colour = colour
+        if new_logo is not None:
+            partnership.logo.save(
+                f"logo.{new_logo.extension}", ContentFile(new_logo.content), save=False
+            )
+            partnership.logo_content_type = new_logo.content_type
+        elif remove_logo:
+            partnership.logo = ""
+            partnership.logo_content_type = ""
+        try:
+            partnership.full_clean(validate_unique=False, validate_constraints=False)
+            partnership.save(
+                update_fields=["public_name", "accent_colour", "logo", "logo_content_type"]
+            )
+        except Exception:
+            if new_logo is not None:
+                partnership.logo.storage.delete(partnership.logo.name)
+            raise
+        after = {
+            "public_name": partnership.public_name,
+            "accent_colour": partnership.accent_colour,
+            "logo": partnership.logo.name,
+        }
+        changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+        if changes:
+            audit_record(
+                acting_user=acting_user,
+                partnership=partnership,
+                action="partnership.identity_update",
+                target=partnership,
+                changes=changes,
+            )
+        if old_file and old_file != partnership.logo.name:
+            storage = partnership.logo.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
+    return partnership

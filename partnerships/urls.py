@@ -26,6 +26,8 @@ tenant_patterns = [
         name="organisation_remove",
     ),
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    path("identity/", views.IdentityView.as_view(), name="identity"),
+    path("identity/logo/", views.LogoView.as_view(), name="logo"),
 ]
 
 urlpatterns = [

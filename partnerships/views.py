@@ -3,6 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,11 +13,12 @@ from django.views.generic import TemplateView
 from accounts.models import User, canonical_email
 from accounts.selectors import account_exists
 from audit.selectors import audit_actions_for_partnership, audit_events_for_partnership
+from csp_portal.downloads import private_image
 from csp_portal.site import site_url
 
 from . import forms, selectors, services
 from .permissions import Perm
-from .policies import MembershipPolicy
+from .policies import IdentityPolicy, MembershipPolicy
 from .tenancy import SESSION_KEY, ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 
 
@@ -45,6 +47,7 @@ class PartnershipHomeView(PartnershipViewMixin, TemplateView):
             invited=selectors.invited_partners(partnership=self.partnership),
             people_by_role=selectors.people_by_role(partnership=self.partnership),
             may=MembershipPolicy.may(self.membership),
+            may_identity=IdentityPolicy.may(self.membership, self.partnership),
         )
         return context
 
@@ -202,6 +205,56 @@ class PartnerOrganisationRemoveView(ConfirmServiceView):
 
     def get_success_url(self):
         return reverse("partnerships:home", kwargs={"partnership_slug": self.partnership.slug})
+
+
+class IdentityView(ServiceFormView):
+    """The partnership's public name, logo and accent colour (coordinators)."""
+
+    permission_required = Perm.MANAGE_IDENTITY
+    template_name = "partnerships/identity.html"
+    form_class = forms.IdentityForm
+    success_message = _("The partnership's identity has been saved.")
+
+    def get_initial(self):
+        return {
+            "public_name": self.partnership.public_name,
+            "accent_colour": self.partnership.accent_colour,
+        }
+
+    def get_context_data(self, **kwargs):
+        kwargs["identity"] = selectors.partnership_identity(partnership=self.partnership)
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        services.partnership_identity_update(
+            acting_user=self.request.user,
+            partnership=self.partnership,
+            public_name=form.cleaned_data["public_name"],
+            accent_colour=form.cleaned_data["accent_colour"],
+            logo=form.cleaned_data.get("logo") or None,
+            remove_logo=form.cleaned_data.get("remove_logo", False),
+        )
+
+    def refused(self, form, error: ValidationError):
+        # The identity rules name their field: the message goes by it (and in the summary).
+        if hasattr(error, "error_dict"):
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+            return self.form_invalid(form)
+        return super().refused(form, error)
+
+    def get_success_url(self):
+        return reverse("partnerships:identity", kwargs={"partnership_slug": self.partnership.slug})
+
+
+class LogoView(PartnershipViewMixin, View):
+    """The logo, for members (the identity page's preview): a private download."""
+
+    def get(self, request, *args, **kwargs):
+        logo = selectors.partnership_logo(partnership=self.partnership)
+        if logo is None:
+            raise Http404
+        return private_image(logo, content_type=self.partnership.logo_content_type)
 
 
 class AuditLogView(PartnershipViewMixin, TemplateView):

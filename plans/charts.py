@@ -9,6 +9,10 @@ and the segment itself passes the 3:1 non-text contrast): not started #505a5f 7.
 #00703c 6.2:1, at risk #a34a00 5.9:1, off track #ca3535 5.2:1, complete #1d70b8 5.2:1. Segments
 are separated by a white gap, so neighbouring colours need no contrast with each other; the legend
 lists them in stacking order and the table after each chart gives the same numbers.
+
+Colour is not the only sign: every status but "not started" also has a white pattern (lines one
+way, dots, a cross-hatch, lines the other way), in its legend swatch and in a strip along the foot
+of each of its segments (below the count, which stays white on the plain colour).
 """
 
 from __future__ import annotations
@@ -31,6 +35,15 @@ STATUS_COLOURS = {
     ActionStatus.OFF_TRACK: "#ca3535",
     ActionStatus.COMPLETE: "#1d70b8",
 }
+# The pattern of each status (``plans/documents/includes/actions_chart.html`` draws them).
+STATUS_PATTERNS = {
+    ActionStatus.NOT_STARTED: "",
+    ActionStatus.ON_TRACK: "rising",
+    ActionStatus.AT_RISK: "dots",
+    ActionStatus.OFF_TRACK: "cross",
+    ActionStatus.COMPLETE: "falling",
+}
+PATTERN_STRIP = 6
 ROW_HEIGHT = 58
 PROGRESS_ROW_HEIGHT = 48
 BAR_HEIGHT = 24
@@ -61,6 +74,7 @@ def _fit(label: str, limit: int = MAX_LABEL_CHARACTERS) -> str:
 class LegendItem:
     label: Promise
     colour: str
+    pattern: str
     x: int
     y: int
     text_x: int
@@ -72,6 +86,7 @@ class Segment:
     x: float
     width: float
     colour: str
+    pattern: str
     count: int
     show_count: bool
     count_x: float
@@ -97,6 +112,7 @@ class StackedBarChart:
     bar_height: int
     legend: list[LegendItem]
     bars: list[StackedBar]
+    strip: int = PATTERN_STRIP
     text_colour: str = TEXT
     font: str = FONT
     font_size: int = FONT_SIZE
@@ -118,6 +134,7 @@ def actions_by_status_chart(
             LegendItem(
                 label=status.label,
                 colour=STATUS_COLOURS[status],
+                pattern=STATUS_PATTERNS[status],
                 x=x,
                 y=y,
                 text_x=x + SWATCH + 8,
@@ -144,6 +161,7 @@ def actions_by_status_chart(
                     # A white gap of 2 between segments keeps them apart without a border.
                     width=max(round(width - 2, 1), 1),
                     colour=STATUS_COLOURS[status],
+                    pattern=STATUS_PATTERNS[status],
                     count=count,
                     show_count=width >= MIN_SEGMENT_FOR_COUNT,
                     count_x=round(x + (width - 2) / 2, 1),

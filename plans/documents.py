@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from csp_portal.pdf import render_pdf
+from assessments.models import PriorityTheme
+from csp_portal.pdf import LONG, render_pdf
+from partnerships.identity import document_identity
 from partnerships.models import Seat
 
 from .charts import ProgressChart, actions_by_status_chart, progress_chart
@@ -175,6 +178,7 @@ def _cover(plan: PartnershipPlan, title: str) -> dict:
     return {
         "plan": plan,
         "partnership": plan.partnership,
+        "identity": document_identity(plan.partnership),
         "document_title": title,
         "period": _("1 April %(start)s to 31 March %(end)s")
         % {"start": plan.starts_on.year, "end": plan.ends_on.year},
@@ -227,30 +231,144 @@ def plan_context(plan: PartnershipPlan) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class SummaryAction:
+    description: str
+    lead: str
+    due_date: date
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class SummaryMeasure:
+    name: str
+    unit: str
+    baseline: str
+    target: str
+
+
+@dataclass(frozen=True)
+class SummaryBlock:
+    number: int
+    anchor: str
+    heading: str
+    objectives: str
+    actions: list[SummaryAction]
+    measures: list[SummaryMeasure]
+
+
+def summary_snapshot(plan: PartnershipPlan) -> dict:
+    """What the published summary shows, as data that does not change: codes and the words people
+    wrote, never a translated label (those are looked up when it is shown, in the reader's
+    language). Taken when the version is published (``plan_publish``); a plan loaded by
+    ``plan_for_rendering`` makes it in a fixed number of queries."""
+    sections = ordered_sections(plan)
+    summary = sections.get(PlanSectionKind.SUMMARY)
+    priorities = []
+    for priority in plan.priorities.all():
+        actions, measures = [], []
+        for action in priority.actions.all():
+            actions.append(
+                {
+                    "description": action.description,
+                    "lead": action.lead_organisation.name,
+                    "due_date": action.due_date.isoformat(),
+                    "status": action.status,
+                }
+            )
+            measures.extend(
+                {
+                    "name": measure.name,
+                    "unit": measure.unit,
+                    "baseline": str(measure.baseline),
+                    "target": str(measure.target),
+                }
+                for measure in action.measures.all()
+            )
+        priorities.append(
+            {
+                "theme": priority.theme,
+                "objectives": priority.objectives,
+                "actions": actions,
+                "measures": measures,
+            }
+        )
+    signed = sorted(plan.sign_offs.all(), key=lambda s: Seat.values.index(s.seat))
+    return {
+        "taken_at": timezone.now().isoformat(),
+        "summary": summary.body if summary else "",
+        "priorities": priorities,
+        "signed_by": [{"seat": s.seat, "organisation": s.organisation_name} for s in signed],
+    }
+
+
+def _summary_blocks(snapshot: dict) -> list[SummaryBlock]:
+    blocks = []
+    for number, priority in enumerate(snapshot["priorities"], start=1):
+        title = PriorityTheme(priority["theme"]).label
+        blocks.append(
+            SummaryBlock(
+                number=number,
+                anchor=f"priority-{number}",
+                heading=_("Priority %(number)s: %(title)s") % {"number": number, "title": title},
+                objectives=priority["objectives"],
+                actions=[
+                    SummaryAction(
+                        description=action["description"],
+                        lead=action["lead"],
+                        due_date=date.fromisoformat(action["due_date"]),
+                        status=action["status"],
+                        status_label=ActionStatus(action["status"]).label,
+                    )
+                    for action in priority["actions"]
+                ],
+                measures=[
+                    SummaryMeasure(
+                        name=measure["name"],
+                        unit=measure["unit"],
+                        baseline=plain_number(Decimal(measure["baseline"])),
+                        target=plain_number(Decimal(measure["target"])),
+                    )
+                    for measure in priority["measures"]
+                ],
+            )
+        )
+    return blocks
+
+
 def summary_context(plan: PartnershipPlan) -> dict:
     """The published summary: what the public page and the summary PDF both show, and nothing
-    else (no rationale, resources, supporting organisations, actuals or people's names)."""
-    sections = ordered_sections(plan)
-    priorities = priority_blocks(plan, charts=False)
+    else (no rationale, resources, supporting organisations, actuals or people's names).
+
+    One truth: a published (or superseded) version shows its summary as it was published, frozen
+    in ``published_summary``, statuses included, in the page and the PDF alike; the page says so.
+    A version not yet published (a preview of its summary PDF) shows the plan as it stands."""
+    snapshot = plan.published_summary or summary_snapshot(plan)
+    priorities = _summary_blocks(snapshot)
     contents = [("summary", _("Summary"))]
     contents += [(block.anchor, block.heading) for block in priorities]
     contents.append(("approval", _("Approval")))
+    frozen = plan.published_summary is not None
     return {
         **_cover(plan, summary_title(plan)),
         "contents": contents,
-        "summary": sections.get(PlanSectionKind.SUMMARY),
+        "summary": {"body": snapshot["summary"]},
         "priorities": priorities,
         "signed_by": [
-            (Seat(sign_off.seat).label, sign_off.organisation_name)
-            for sign_off in sorted(plan.sign_offs.all(), key=lambda s: Seat.values.index(s.seat))
+            (Seat(row["seat"]).label, row["organisation"]) for row in snapshot["signed_by"]
         ],
+        # When the statuses it shows were true: publication (frozen), or now (a live preview).
+        "as_at": plan.published_at if frozen and plan.published_at else timezone.now(),
+        "frozen": frozen,
     }
 
 
 def render_document(plan: PartnershipPlan, kind: str) -> bytes:
     if kind == DocumentKind.SUMMARY:
         return render_pdf(template_name=SUMMARY_TEMPLATE, context=summary_context(plan))
-    return render_pdf(template_name=PLAN_TEMPLATE, context=plan_context(plan))
+    # The whole plan is long (a page for each priority): rendered long first.
+    return render_pdf(template_name=PLAN_TEMPLATE, context=plan_context(plan), layout=LONG)
 
 
 def document_filename(plan: PartnershipPlan, kind: str) -> str:
@@ -297,6 +415,7 @@ def progress_report_context(view) -> dict:
         "view": view,
         "report": report,
         "partnership": report.partnership,
+        "identity": document_identity(report.partnership),
         "document_title": progress_report_title(view),
         "period": _("Partnership plan %(period)s, version %(version)s")
         % {"period": plan["period"], "version": plan["version"]},

@@ -131,6 +131,9 @@ class PartnershipPlan(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # The published summary as it was published (plans.documents.summary_snapshot): the public
+    # page and the summary PDF both show this, so they agree, and later progress changes neither.
+    published_summary = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-period_start", "-version"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from csp_portal.pdf import pdf_response, render_pdf
+from partnerships.identity import document_identity
 
 from .models import DomesticHomicideReview, RecommendationStatus
 from .selectors.evidence import chronology_summary
@@ -30,6 +31,7 @@ def _common(review: DomesticHomicideReview, title: str) -> dict:
     return {
         "review": review,
         "partnership": review.partnership,
+        "identity": document_identity(review.partnership),
         "document_title": title,
         "protective_marking": "" if published else _("OFFICIAL-SENSITIVE"),
         "status_line": (

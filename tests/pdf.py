@@ -2,6 +2,7 @@
 
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from pypdf import PdfReader
@@ -21,6 +22,9 @@ class PdfReadout:
     outline: list[str]  # bookmark titles, depth first
     structure_types: set[str]  # /S of every structure element, without the slash
     figure_alt_texts: list[str]  # /Alt of each /Figure, in document order
+    # For each page, how many structure elements of each type it holds ("TR" counts only body
+    # rows: a header row repeated on a page is "HeaderTR"), for ``pages_with_only``.
+    page_structure: list[Counter]
 
 
 def read_pdf(data: bytes) -> PdfReadout:
@@ -30,6 +34,16 @@ def read_pdf(data: bytes) -> PdfReadout:
     mark_info = catalog.get("/MarkInfo")
     elements = list(_structure_elements(catalog.get("/StructTreeRoot")))
     info = reader.metadata
+    page_numbers = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages)}
+    page_structure = [Counter() for _page in reader.pages]
+    for element in elements:
+        page = element.get("/Pg")
+        if page is None or page.idnum not in page_numbers:
+            continue
+        kind = str(element["/S"]).removeprefix("/")
+        if kind == "TR" and str(element["/P"].get_object()["/S"]) != "/TBody":
+            kind = "HeaderTR"
+        page_structure[page_numbers[page.idnum]][kind] += 1
     return PdfReadout(
         text=" ".join(page_texts),
         page_texts=page_texts,
@@ -46,7 +60,28 @@ def read_pdf(data: bytes) -> PdfReadout:
             for element in elements
             if element["/S"] == "/Figure" and "/Alt" in element
         ],
+        page_structure=page_structure,
     )
+
+
+# What a page has to hold to be worth a page: text, a list, a figure, or two rows of a table.
+_CONTENT = {"P", "L", "LI", "Figure"}
+_HEADINGS = {"H1", "H2", "H3", "H4", "H5", "H6"}
+
+
+def lonely_pages(readout: PdfReadout) -> list[int]:
+    """The numbers (from 1) of pages whose only content is a heading, or a single table row
+    (with, at most, its table's header repeated above it)."""
+    lonely = []
+    for number, counts in enumerate(readout.page_structure, start=1):
+        content = sum(counts[kind] for kind in _CONTENT)
+        rows = counts["TR"]
+        headings = sum(counts[kind] for kind in _HEADINGS)
+        only_a_heading = headings and not content and not rows
+        only_a_row = rows == 1 and not content and not headings
+        if only_a_heading or only_a_row:
+            lonely.append(number)
+    return lonely
 
 
 def _normalise(text: str) -> str:

@@ -4,26 +4,33 @@ Each document is read back with pypdf (tests/pdf.py), so that the assertions are
 reader or a screen reader gets, not about the HTML that went in.
 """
 
+import base64
 import datetime
+import io
 import logging
 import re
 import socket
 from contextlib import contextmanager
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.test import RequestFactory, override_settings
+from PIL import Image
 
+from csp_portal import pdf as pdf_module
 from csp_portal.pdf import (
+    LONG,
     OFFLINE_BASE_URL,
     RefusedURL,
     StaticFilesOnlyFetcher,
     pdf_response,
     render_pdf,
 )
+from partnerships.identity import DocumentIdentity
 
-from .pdf import read_pdf
+from .pdf import lonely_pages, read_pdf
 
 WARDS = [(f"Ward {number}", number * 13) for number in range(1, 46)]
 CHART_TITLE = "Burglary fell from 120 to 90 a year"
@@ -84,6 +91,17 @@ FOREIGN_RESOURCES = """{% extends "documents/base.html" %}
 </svg>
 {% endblock %}"""
 
+# What the layout rules prevent, forced by hand: a page with only a heading, one with one row.
+LONELY = """{% extends "documents/base.html" %}
+{% block body %}
+<p>Opening words.</p>
+<h2 style="break-before: page">Alone</h2>
+<table style="break-before: page"><caption>One row</caption>
+  <thead><tr><th scope="col">Ward</th></tr></thead><tbody><tr><td>Ward 1</td></tr></tbody>
+</table>
+<p style="break-before: page">Closing words.</p>
+{% endblock %}"""
+
 CONTEXT = {
     "partnership": SimpleNamespace(name="Trafford Community Safety Partnership"),
     "document_title": "Strategic assessment 2026",
@@ -111,6 +129,7 @@ def sample_templates():
                     "documents/test_sample.html": SAMPLE,
                     "documents/test_local_image.html": LOCAL_IMAGE,
                     "documents/test_foreign_resources.html": FOREIGN_RESOURCES,
+                    "documents/test_lonely.html": LONELY,
                 },
             ),
             "django.template.loaders.filesystem.Loader",
@@ -135,16 +154,99 @@ def weasyprint_messages():
         logger.removeHandler(handler)
 
 
-def render(template_name, context, request=None):
+def render(template_name, context, request=None, **layout):
     with sample_templates(), weasyprint_messages() as messages:
-        pdf = render_pdf(template_name=template_name, context=context, request=request)
+        pdf = render_pdf(template_name=template_name, context=context, request=request, **layout)
     return pdf, [record.getMessage() for record in messages]
 
 
 @pytest.fixture(scope="module")
 def sample():
-    pdf, messages = render("documents/test_sample.html", CONTEXT)
+    """The sample as a long document: its three pages of body count as long here."""
+    with mock.patch.object(pdf_module, "LONG_FROM_PAGES", 2):
+        pdf, messages = render("documents/test_sample.html", CONTEXT, layout=LONG)
     return SimpleNamespace(pdf=pdf, doc=read_pdf(pdf), messages=messages)
+
+
+def _logo_png() -> bytes:
+    image = Image.new("RGB", (120, 60), "#6f2c91")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+IDENTITY = DocumentIdentity(
+    name="Safer Trafford",
+    accent_colour="#6f2c91",
+    logo_alt="Safer Trafford logo",
+    logo_data_uri="data:image/png;base64," + base64.b64encode(_logo_png()).decode(),
+)
+
+
+@pytest.fixture(scope="module")
+def short_sample():
+    """The same sample as it is: a body shorter than LONG_FROM_PAGES, with an identity."""
+    calls = []
+    real = pdf_module.HTML.render
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    with mock.patch.object(pdf_module.HTML, "render", counted):
+        pdf, messages = render("documents/test_sample.html", {**CONTEXT, "identity": IDENTITY})
+    return SimpleNamespace(pdf=pdf, doc=read_pdf(pdf), messages=messages, renders=len(calls))
+
+
+def test_a_short_document_has_a_title_block_and_no_cover_or_contents(short_sample, sample):
+    doc = short_sample.doc
+    assert short_sample.messages == []
+    assert short_sample.renders == 1  # guessed short, and short it was
+    assert doc.pages < sample.doc.pages
+    first = doc.page_texts[0]
+    # The title block and the body share page 1, which is numbered like every other page.
+    assert "Safer Trafford" in first and "Strategic assessment 2026" in first
+    assert "Burglary fell and violence stayed level." in first
+    assert "Page 1 of" in first
+    assert "Contents" not in doc.text and "Contents" not in doc.outline
+    # Sections that start a new page in a long document run on in a short one.
+    assert "Priorities" in first
+    # The public name heads every page; the logo is embedded with its alt text; still PDF/UA.
+    assert all("Safer Trafford · Strategic assessment 2026" in text for text in doc.page_texts)
+    assert "Safer Trafford logo" in doc.figure_alt_texts
+    assert doc.tagged and doc.pdfua_part == "1" and doc.lang == "en"
+    assert doc.title == "Strategic assessment 2026"
+
+
+def test_no_page_holds_only_a_heading_or_a_lone_table_row(sample, short_sample):
+    for doc in (sample.doc, short_sample.doc):
+        assert sum(counts["TR"] for counts in doc.page_structure) == len(WARDS)
+        assert lonely_pages(doc) == []
+    # ... and the check finds such pages where they are forced.
+    pdf, _messages = render("documents/test_lonely.html", {"document_title": "Lonely"})
+    assert lonely_pages(read_pdf(pdf)) == [2, 3]
+
+
+def test_a_document_the_guess_got_wrong_is_rendered_again_in_its_right_layout():
+    calls = []
+    real = pdf_module.HTML.render
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    with mock.patch.object(pdf_module.HTML, "render", counted):
+        pdf, _messages = render("documents/test_sample.html", CONTEXT, layout=LONG)
+    assert len(calls) == 2  # guessed long, found short, rendered short
+    assert "Contents" not in read_pdf(pdf).outline
+
+
+def test_the_fetcher_takes_embedded_png_and_jpeg_and_refuses_embedded_svg(no_network):
+    fetcher = StaticFilesOnlyFetcher(OFFLINE_BASE_URL)
+    assert fetcher.fetch(IDENTITY.logo_data_uri).read().startswith(b"\x89PNG")
+    svg = "data:image/svg+xml;base64," + base64.b64encode(b"<svg/>").decode()
+    with pytest.raises(RefusedURL):
+        fetcher.fetch(svg)
 
 
 @pytest.fixture
@@ -257,7 +359,8 @@ def test_without_a_marking_or_contents_the_pages_carry_neither():
     assert "OFFICIAL" not in doc.text
     assert "Contents" not in doc.outline
     assert "Draft for the partnership board" in doc.page_texts[0]
-    assert doc.page_texts[1].startswith("Summary")
+    # Short: the body starts on page 1, under the title block.
+    assert "Draft for the partnership board Summary" in doc.page_texts[0]
 
 
 def test_static_files_are_served_to_the_document_through_the_request(no_network):

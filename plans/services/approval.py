@@ -13,6 +13,7 @@ from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked, locked_rows, transition
 from partnerships.models import Membership, Partnership, Seat
 
+from ..documents import summary_snapshot
 from ..models import (
     PLAN_TRANSITIONS,
     ApprovalRule,
@@ -22,6 +23,7 @@ from ..models import (
     SignOff,
 )
 from ..policies import PlanPolicy, PlanVerb, required_seats, seat_of
+from ..selectors.documents import plan_for_rendering
 from .documents import plan_document_request
 from .drafting import content_changed
 
@@ -164,5 +166,8 @@ def plan_publish(*, acting_user: User, plan: PartnershipPlan) -> PartnershipPlan
             action="plan.publish",
             published_at=now,
         )
+        # The published summary, frozen as of now: its page and its PDF both show this.
+        plan.published_summary = summary_snapshot(plan_for_rendering(plan_id=plan.pk))
+        plan.save(update_fields=["published_summary"])
         _issue_documents(plan, DocumentKind.PLAN, DocumentKind.SUMMARY)
         return plan

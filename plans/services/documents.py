@@ -24,7 +24,7 @@ from audit.services import audit_record
 from csp_portal.queue import TRANSIENT_ERRORS, enqueue_on_commit, task_named
 from csp_portal.workflow import locked
 
-from ..documents import document_filename, render_document
+from ..documents import document_filename, render_document, summary_snapshot
 from ..models import DocumentKind, DocumentStatus, PartnershipPlan, PlanDocument
 from ..policies import PlanPolicy, PlanVerb
 from ..selectors.documents import (
@@ -47,6 +47,22 @@ ERROR_LENGTH = 2000
 FAILED_RETRY_AFTER = timedelta(minutes=10)
 # Documents the heal looks at in one run; the next run, a minute later, takes the rest.
 HEAL_BATCH = 100
+
+
+def published_summary_freeze(*, plan: PartnershipPlan) -> PartnershipPlan:
+    """Freeze the summary of a version published before summaries were frozen at publication (the
+    portal itself, for the public page and the summary PDF alike): once, as the plan stands when
+    first asked. A version published since has its summary already."""
+    if plan.published_summary is not None or plan.published_at is None:
+        return plan
+    snapshot = summary_snapshot(plan_for_rendering(plan_id=plan.pk))
+    PartnershipPlan.objects.filter(pk=plan.pk, published_summary__isnull=True).update(
+        published_summary=snapshot
+    )
+    plan.published_summary = PartnershipPlan.objects.values_list(
+        "published_summary", flat=True
+    ).get(pk=plan.pk)
+    return plan
 
 
 def plan_document_request(
@@ -115,6 +131,8 @@ def plan_document_render(*, document_id: int) -> PlanDocument | None:
         document.error = ""
         document.save(update_fields=["status", "started_at", "error"])
     plan = plan_for_rendering(plan_id=document.plan_id)
+    if document.kind == DocumentKind.SUMMARY:
+        plan = published_summary_freeze(plan=plan)
     try:
         with translation.override(settings.LANGUAGE_CODE):
             pdf = render_document(plan, document.kind)

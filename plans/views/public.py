@@ -11,7 +11,9 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.generic import TemplateView, View
 
+from csp_portal.downloads import private_image
 from csp_portal.pdf import pdf_response
+from partnerships.selectors import partnership_identity, partnership_logo
 
 from ..documents import document_bytes, document_filename, summary_context
 from ..models import DocumentKind, PartnershipPlan
@@ -22,7 +24,11 @@ from ..selectors.documents import (
     partnerships_with_published_plan,
     public_partnership,
 )
-from ..services.documents import plan_document_state, published_summary_request
+from ..services.documents import (
+    plan_document_state,
+    published_summary_freeze,
+    published_summary_request,
+)
 
 # The summary PDF is the same for everyone: shared caches may keep it a little while. (Not the
 # page: its header differs for someone signed in.)
@@ -34,7 +40,7 @@ def _published_plan_or_404(slug: str) -> PartnershipPlan:
     plan = published_plan(partnership=partnership) if partnership else None
     if plan is None:
         raise Http404
-    return plan
+    return published_summary_freeze(plan=plan)
 
 
 class PublicIndexView(TemplateView):
@@ -55,8 +61,28 @@ class PublicSummaryView(TemplateView):
             # Start making the PDF now, so that it is ready by the time anyone asks for it.
             published_summary_request(plan=plan)
             state = document_state(plan=plan, kind=DocumentKind.SUMMARY)
-        kwargs.update(summary_context(plan), state=state, pdf_url=_pdf_url(plan))
+        kwargs.update(
+            summary_context(plan),
+            state=state,
+            pdf_url=_pdf_url(plan),
+            identity=partnership_identity(partnership=plan.partnership),
+        )
         return super().get_context_data(**kwargs)
+
+
+class PublicLogoView(View):
+    """The logo of a partnership with a published plan, for its public summary page: the same
+    404 as the page otherwise, and a PNG or JPEG served inline with the private-download headers
+    (csp_portal.downloads.private_image)."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        partnership = partnerships_with_published_plan().filter(slug=kwargs["slug"]).first()
+        logo = partnership_logo(partnership=partnership) if partnership else None
+        if logo is None:
+            raise Http404
+        return private_image(logo, content_type=partnership.logo_content_type)
 
 
 def _pdf_url(plan: PartnershipPlan) -> str:
@@ -111,4 +137,5 @@ site_patterns = [
     path(
         "plans/<slug:slug>/summary.pdf", PublicSummaryPdfView.as_view(), name="public_summary_pdf"
     ),
+    path("plans/<slug:slug>/logo/", PublicLogoView.as_view(), name="public_logo"),
 ]
