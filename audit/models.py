@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "api_token.create": _("API token created"),
     "api_token.revoke": _("API token revoked"),
     "recorded_crime.import": _("Police recorded crime imported"),
+    "recorded_crime.population_import": _("Population estimates imported"),
+    "recorded_crime.similar_areas_import": _("Similar areas imported"),
     "assessment.start": _("Strategic assessment started"),
     "assessment.section_update": _("Assessment section changed"),
     "assessment.priority_save": _("Recommended priority saved"),

@@ -1,17 +1,20 @@
 """Pages of the strategic assessment itself: the list, the page and its PDF, writing sections and
 recommended priorities, and the steps from draft to approval and a new version."""
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 from recorded_crime.selectors import crime_profile
+from recorded_crime.tables import profile_table
 
 from .. import documents, forms, selectors
 from ..models import AssessmentStatus, SectionKind
@@ -358,7 +361,28 @@ assessment_patterns = [
     path("new-version/", NewVersionView.as_view(), name="new_version"),
 ]
 
+
+class CrimeProfileCsvView(PartnershipViewMixin, View):
+    """One table of the partnership's crime profile as CSV (``?table=offences|rates|similar|
+    trend``): the numbers of the assessment pages' tables, for the analyst's own tools."""
+
+    permission_required = Perm.VIEW_ASSESSMENTS
+
+    def get(self, request, *args, **kwargs):
+        profile = crime_profile(partnership=self.partnership)
+        table = profile_table(profile, request.GET.get("table", "")) if profile else None
+        if table is None:
+            raise Http404
+        file_name, rows = table
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+        response.write("\ufeff")
+        csv.writer(response).writerows(rows)
+        return response
+
+
 tenant_patterns = [
     path("assessments/", AssessmentListView.as_view(), name="list"),
+    path("crime-profile.csv", CrimeProfileCsvView.as_view(), name="crime_profile_csv"),
     path("assessments/<int:assessment_id>/", include(assessment_patterns)),
 ]
