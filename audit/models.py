@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "recorded_crime.import": _("Police recorded crime imported"),
     "recorded_crime.population_import": _("Population estimates imported"),
     "recorded_crime.similar_areas_import": _("Similar areas imported"),
+    "plan.measure_actual_import": _("Measure filled from an imported release"),
     "assessment.start": _("Strategic assessment started"),
     "assessment.section_update": _("Assessment section changed"),
     "assessment.priority_save": _("Recommended priority saved"),

@@ -384,12 +384,25 @@ class Measure(models.Model):
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     higher_is_better = models.BooleanField(_("a higher value is better"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # A series the portal imports (plans.series names them, like "crime:violence_with_injury:
+    # rate"): each import fills the actual of the quarter it covers, and nobody types it.
+    series = models.CharField(_("filled from"), max_length=80, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_bound(self) -> bool:
+        return bool(self.series)
+
+    @property
+    def series_label(self) -> str:
+        from .series import series_label
+
+        return series_label(self.series)
 
 
 class MeasureActual(models.Model):
@@ -401,6 +414,20 @@ class MeasureActual(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
+    # Provenance of an imported actual (a bound measure's): what it came from, in words that
+    # outlive the release row, and the release itself while it is here.
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    source_release = models.ForeignKey(
+        "recorded_crime.CrimeRelease",
+        verbose_name=_("release"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    # Each import or correction of the figure: [{"at", "value", "source", "event"}], oldest first.
+    history = models.JSONField(_("history"), default=list, blank=True)
 
     class Meta:
         ordering = ["year_start", "quarter"]

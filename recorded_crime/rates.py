@@ -209,10 +209,16 @@ def _nation_counts(release_id: int, nation_code: str) -> dict[str, int]:
 
 
 def area_rates(
-    *, csp_code: str, force_code: str, release_id: int, counts: dict, force_counts: dict
+    *,
+    csp_code: str,
+    release_id: int,
+    counts: dict,
+    force_counts: dict,
+    force_csp_codes: set[str],
 ) -> AreaRates | None:
-    """Rates per 1,000 for the CSP, its force area and its nation, and its rank among its similar
-    areas, for one release. None when no population is imported for it. Six queries."""
+    """Rates per 1,000 for the CSP, its force area (whose CSPs the release lists) and its nation,
+    and its rank among its similar areas, for one release. None when no population is imported
+    for it. Six queries."""
     links = _links()
     districts = _latest_population()
     residents, shared = _csp_residents(links, districts)
@@ -223,10 +229,11 @@ def area_rates(
     nation_residents = sum(
         total for code, (total, _year) in districts.items() if code.startswith(nation_code)
     )
-    force_csps = {csp for csp, force, _district in links if force == force_code}
+    # The force's CSPs are those the release lists under it; its population is known only when
+    # every one of them has a population here (a portal with some of them has no force rate).
     force_residents = (
-        _whole(sum((residents[csp] for csp in force_csps if csp in residents), Fraction(0)))
-        if force_csps and all(csp in residents for csp in force_csps)
+        _whole(sum((residents[csp] for csp in force_csp_codes), Fraction(0)))
+        if force_csp_codes and all(csp in residents for csp in force_csp_codes)
         else None
     )
     nation_counts = _nation_counts(release_id, nation_code)

@@ -128,7 +128,7 @@ def crime_profile(*, partnership: Partnership) -> CrimeProfile | None:
     previous = rows[-2] if len(rows) > 1 else None
     force_rows = list(
         CrimeArea.objects.filter(release_id=latest.release_id, force_code=latest.force_code).only(
-            "kind", "counts"
+            "kind", "counts", "csp_code"
         )
     )
     force_total = next((row for row in force_rows if row.kind == AreaKind.FORCE_TOTAL), None)
@@ -169,10 +169,10 @@ def crime_profile(*, partnership: Partnership) -> CrimeProfile | None:
         trend=_trend(rows),
         rates=area_rates(
             csp_code=latest.csp_code,
-            force_code=latest.force_code,
             release_id=latest.release_id,
             counts=latest.counts,
             force_counts=force_counts,
+            force_csp_codes={row.csp_code for row in force_rows if row.kind == AreaKind.CSP},
         ),
     )
 

@@ -7,6 +7,7 @@ from accounts.models import User
 from audit.services import audit_record
 from partnerships.models import Partnership
 
+from . import hooks
 from .models import (
     AreaKind,
     CrimeArea,
@@ -85,6 +86,7 @@ def crime_release_import(
             target=release,
             changes={key: [before[key], after[key]] for key in before},
         )
+        hooks.release_imported(release=release, acting_user=acting_user)
     matched = (
         Partnership.objects.filter(ons_code__in=table.csp_codes)
         .order_by()

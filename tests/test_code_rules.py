@@ -327,6 +327,7 @@ ACTS_WITHOUT_POLICY = {
     "crime_release_import": "a national statistics release: administrators only",
     "population_edition_import": "a national statistics release: administrators only",
     "similar_areas_import": "a national statistics release: administrators only",
+    "measures_fill_from_release": "the release hook, acting for the import that asked",
 }
 
 

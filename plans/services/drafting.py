@@ -31,6 +31,7 @@ from ..models import (
     PoliceAndCrimePlanPriority,
 )
 from ..policies import ActionPolicy, PlanPolicy, PlanVerb
+from ..series import SERIES_LABELS
 
 
 def _editable_plan(plan: PartnershipPlan, acting_user: User) -> PartnershipPlan:
@@ -213,6 +214,7 @@ def _copy_content(source: PartnershipPlan, target: PartnershipPlan, acting_user:
                     target=measure.target,
                     higher_is_better=measure.higher_is_better,
                     position=measure.position,
+                    series=measure.series,
                 )
                 for measure in action.measures.all()
             )
@@ -452,8 +454,13 @@ def measure_save(
     baseline: Decimal,
     target: Decimal,
     higher_is_better: bool = True,
+    series: str = "",
     submission: Submission | None = None,
 ) -> Measure:
+    """Add or change a measure. ``series`` binds it to an imported series (``plans.series``):
+    its actuals are then filled by each import, never typed."""
+    if series and series not in SERIES_LABELS:
+        raise ValidationError({"series": _("Choose one of the listed series, or none")})
     with transaction.atomic():
         submission_claim(submission)
         plan = _editable_plan(action.plan, acting_user)
@@ -462,6 +469,8 @@ def measure_save(
             before = None
         else:
             before = f"{measure.name}: {measure.baseline} → {measure.target}"
+        series_before = measure.series
+        measure.series = series
         measure.name, measure.unit = name.strip(), unit.strip()
         measure.baseline, measure.target = baseline, target
         measure.higher_is_better = higher_is_better
@@ -473,7 +482,14 @@ def measure_save(
             partnership=plan.partnership,
             action="plan.measure_save",
             target=action,
-            changes={"measure": [before, f"{measure.name}: {baseline} → {target}"]},
+            changes={
+                "measure": [before, f"{measure.name}: {baseline} → {target}"],
+                **(
+                    {"series": [series_before or None, series or None]}
+                    if series_before != series
+                    else {}
+                ),
+            },
         )
     return measure
 
