@@ -32,6 +32,8 @@ ACTION_LABELS = {
     "assessment.section_update": _("Assessment section changed"),
     "assessment.priority_save": _("Recommended priority saved"),
     "assessment.priority_remove": _("Recommended priority removed"),
+    "assessment.priority_cite": _("Evidence cited for a recommended priority"),
+    "assessment.priority_uncite": _("Evidence withdrawn from a recommended priority"),
     "assessment.open_contributions": _("Assessment opened for contributions"),
     "assessment.submit_for_review": _("Assessment sent to the strategy group"),
     "assessment.return": _("Assessment returned for changes"),

@@ -17,10 +17,12 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from assessments.evidence import EvidenceItem
 from csp_portal.pdf import render_pdf
 from partnerships.models import Seat
 
 from .charts import ProgressChart, actions_by_status_chart, progress_chart
+from .evidence import plan_evidence
 from .models import (
     ActionStatus,
     DocumentKind,
@@ -84,6 +86,11 @@ class PriorityBlock:
     measures: list[MeasureRow] = field(default_factory=list)
     status_counts: dict[str, int] = field(default_factory=dict)
     measure_chart: ProgressChart | None = None
+    evidence: list[EvidenceItem] = field(default_factory=list)
+
+    @property
+    def evidence_changed(self) -> bool:
+        return any(item.changed for item in self.evidence)
 
 
 def _progress(measure: Measure, latest: Decimal | None) -> int | None:
@@ -123,9 +130,13 @@ def _action_row(ref: str, action: PlanAction) -> ActionRow:
     )
 
 
-def priority_blocks(plan: PartnershipPlan, *, charts: bool = True) -> list[PriorityBlock]:
+def priority_blocks(
+    plan: PartnershipPlan, *, charts: bool = True, public: bool = False
+) -> list[PriorityBlock]:
     blocks = []
-    for number, priority in enumerate(plan.priorities.all(), start=1):
+    priorities = list(plan.priorities.all())
+    evidence = plan_evidence(plan, priorities, public=public)
+    for number, priority in enumerate(priorities, start=1):
         title = priority.get_theme_display()
         block = PriorityBlock(
             number=number,
@@ -135,6 +146,7 @@ def priority_blocks(plan: PartnershipPlan, *, charts: bool = True) -> list[Prior
             priority=priority,
             pcc_priorities=[p.title for p in priority.pcc_priorities.all()],
             status_counts={status: 0 for status in ActionStatus.values},
+            evidence=evidence.get(priority.pk, []),
         )
         for index, action in enumerate(priority.actions.all(), start=1):
             ref = f"{number}.{index}"
@@ -231,7 +243,7 @@ def summary_context(plan: PartnershipPlan) -> dict:
     """The published summary: what the public page and the summary PDF both show, and nothing
     else (no rationale, resources, supporting organisations, actuals or people's names)."""
     sections = ordered_sections(plan)
-    priorities = priority_blocks(plan, charts=False)
+    priorities = priority_blocks(plan, charts=False, public=True)
     contents = [("summary", _("Summary"))]
     contents += [(block.anchor, block.heading) for block in priorities]
     contents.append(("approval", _("Approval")))

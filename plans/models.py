@@ -282,6 +282,17 @@ class PlanPriority(models.Model):
     plan = models.ForeignKey(PartnershipPlan, on_delete=models.CASCADE, related_name="priorities")
     theme = models.CharField(_("priority theme"), max_length=32, choices=PriorityTheme.choices)
     rationale = models.TextField(_("why it is a priority"))
+    # The assessment's recommended priority it started from, whose cited evidence (links to
+    # figures, contributions and findings) it keeps, and that priority's evidence as written.
+    recommended = models.ForeignKey(
+        "assessments.RecommendedPriority",
+        verbose_name=_("recommended priority"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
     objectives = models.TextField(_("objectives"), blank=True)
     pcc_priorities = models.ManyToManyField(
         PoliceAndCrimePlanPriority,

@@ -17,9 +17,11 @@ from recorded_crime.selectors import crime_profile
 from recorded_crime.tables import profile_table
 
 from .. import documents, forms, selectors
+from ..evidence import citations_for, evidence_items
 from ..models import AssessmentStatus, SectionKind
 from ..policies import AssessmentPolicy, AssessmentVerb
 from ..services import assessments as assessment_services
+from ..services import evidence as evidence_services
 
 
 def assessment_url(assessment) -> str:
@@ -121,11 +123,15 @@ class AssessmentDetailView(PartnershipViewMixin, TemplateView):
             membership=self.membership, assessment_id=self.kwargs["assessment_id"]
         )
         requests = list(assessment.contribution_requests.all())
+        priorities = list(assessment.priorities.all())
+        citations = citations_for(priority.pk for priority in priorities)
+        for priority in priorities:
+            priority.evidence_items = evidence_items(citations.get(priority.pk, []))
         context.update(
             assessment=assessment,
             may=AssessmentPolicy.may(self.membership, assessment),
             sections=documents.ordered_sections(assessment),
-            priorities=list(assessment.priorities.all()),
+            priorities=priorities,
             requests=requests,
             summary=selectors.contribution_summary(requests),
             missing=assessment_services.missing_for_approval(assessment),
@@ -229,6 +235,41 @@ class PriorityEditView(AssessmentMixin, AssessmentFormView):
 
     def get_success_url(self):
         return assessment_url(self.assessment) + "#priorities"
+
+
+class PriorityEvidenceView(AssessmentMixin, AssessmentFormView):
+    """Cite evidence for a recommended priority, as links to the figures and records."""
+
+    permission_required = Perm.MANAGE_ASSESSMENTS
+    template_name = "assessments/priority_evidence.html"
+    form_class = forms.PriorityEvidenceForm
+    success_message = _("Evidence cited.")
+
+    def get_target(self):
+        return selectors.priority_for(
+            assessment=self.assessment, priority_id=self.kwargs["priority_id"]
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "assessment": self.assessment}
+
+    def get_context_data(self, **kwargs):
+        kwargs["priority"] = self.target
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        evidence_services.priority_evidence_cite(
+            acting_user=self.request.user,
+            priority=self.target,
+            kind=data["kind"],
+            offence_key=data.get("offence_key") or "",
+            contribution=data.get("contribution"),
+            submission=self.submission,
+        )
+
+    def get_success_url(self):
+        return assessment_url(self.assessment) + f"#priority-{self.target.pk}"
 
 
 class PriorityRemoveView(AssessmentMixin, ConfirmServiceView):
@@ -349,6 +390,11 @@ assessment_patterns = [
     path("sections/<slug:kind>/", SectionEditView.as_view(), name="section_edit"),
     path("priorities/add/", PriorityEditView.as_view(), name="priority_add"),
     path("priorities/<int:priority_id>/", PriorityEditView.as_view(), name="priority_edit"),
+    path(
+        "priorities/<int:priority_id>/evidence/",
+        PriorityEvidenceView.as_view(),
+        name="priority_evidence",
+    ),
     path(
         "priorities/<int:priority_id>/remove/",
         PriorityRemoveView.as_view(),

@@ -55,7 +55,7 @@ def plan_start(
     submission: Submission | None = None,
 ) -> PartnershipPlan:
     """Start the three-year plan from the approved assessment: its recommended priorities become
-    the plan's priorities, with their rationale."""
+    the plan's priorities, with their rationale, their evidence and the links it cites."""
     with transaction.atomic():
         submission_claim(submission)
         PlanPolicy.require_user(acting_user, partnership, PlanVerb.START)
@@ -88,6 +88,8 @@ def plan_start(
                 plan=plan,
                 theme=recommended.theme,
                 rationale=recommended.rationale,
+                recommended=recommended,
+                evidence=recommended.evidence,
                 position=index,
                 updated_by=acting_user,
             )
@@ -143,6 +145,8 @@ def plan_refresh(
                 plan=newer,
                 theme=recommended.theme,
                 rationale=recommended.rationale,
+                recommended=recommended,
+                evidence=recommended.evidence,
                 position=len(themes) + index,
                 updated_by=acting_user,
             )
@@ -185,6 +189,8 @@ def _copy_content(source: PartnershipPlan, target: PartnershipPlan, acting_user:
             plan=target,
             theme=priority.theme,
             rationale=priority.rationale,
+            recommended_id=priority.recommended_id,
+            evidence=priority.evidence,
             objectives=priority.objectives,
             position=priority.position,
             updated_by=acting_user,
