@@ -9,10 +9,14 @@ from csp_portal.forms import GovukDateField, GovukFormMixin
 from csp_portal.text import PlainTextFormMixin
 from csp_portal.uploads import allowed_extensions_text
 from partnerships.models import Partnership
+from recorded_crime.offences import OFFENCE_GROUPS
 
 from .models import (
     SECTION_HINTS,
     AssessmentSection,
+    ContributionRequest,
+    ContributionStatus,
+    EvidenceKind,
     PriorityTheme,
     RecommendedPriority,
     SectionKind,
@@ -275,3 +279,53 @@ class DocumentForm(GovukFormMixin, forms.Form):
             "types": allowed_extensions_text(),
             "limit": filesizeformat(settings.CSP_UPLOAD_MAX_BYTES),
         }
+
+
+class PriorityEvidenceForm(GovukFormMixin, forms.Form):
+    """Cite one piece of evidence for a recommended priority: an offence group's figures, an
+    accepted contribution, or the consultation findings."""
+
+    submit_label = _("Cite this evidence")
+
+    kind = forms.ChoiceField(
+        label=_("What kind of evidence?"),
+        choices=EvidenceKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select what kind of evidence to cite"),
+            "invalid_choice": _("Select one of the listed kinds of evidence"),
+        },
+    )
+    offence_key = forms.ChoiceField(
+        label=_("Offence group (for police recorded crime)"),
+        required=False,
+        error_messages={"invalid_choice": _("Select one of the listed offence groups")},
+    )
+    contribution = forms.ModelChoiceField(
+        label=_("Contribution (for a partner's contribution)"),
+        queryset=ContributionRequest.objects.none(),
+        required=False,
+        empty_label=_("Choose an accepted contribution"),
+        error_messages={"invalid_choice": _("Select one of the accepted contributions")},
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offence_key"].choices = [("", _("Choose an offence group"))] + [
+            (group.key, group.label) for group in OFFENCE_GROUPS
+        ]
+        self.fields["contribution"].queryset = ContributionRequest.objects.filter(
+            assessment=assessment, status=ContributionStatus.ACCEPTED
+        ).select_related("organisation")
+        self.fields["contribution"].label_from_instance = lambda request: (
+            f"{request.organisation.name}: {request.title}"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == EvidenceKind.CRIME and not cleaned.get("offence_key"):
+            self.add_error("offence_key", _("Choose the offence group whose figures you cite"))
+        if kind == EvidenceKind.CONTRIBUTION and not cleaned.get("contribution"):
+            self.add_error("contribution", _("Choose the contribution you cite"))
+        return cleaned

@@ -417,3 +417,72 @@ class ContributionUserObjectPermission(UserObjectPermissionBase):
 
 class ContributionGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(ContributionRequest, on_delete=models.CASCADE)
+
+
+class EvidenceKind(models.TextChoices):
+    CRIME = "crime", _("Police recorded crime")
+    CONTRIBUTION = "contribution", _("A partner's contribution")
+    CONSULTATION = "consultation", _("Consultation findings")
+
+
+class PriorityEvidence(models.Model):
+    """A recommended priority's evidence, cited as a link to the record it rests on: an offence
+    group's figures in one police recorded crime release, an accepted contribution (with its
+    figures), or the assessment's consultation findings (what the community said)."""
+
+    priority = models.ForeignKey(
+        RecommendedPriority, on_delete=models.CASCADE, related_name="citations"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=EvidenceKind.choices)
+    offence_key = models.CharField(_("offence group"), max_length=60, blank=True)
+    release = models.ForeignKey(
+        "recorded_crime.CrimeRelease",
+        verbose_name=_("release"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # What was cited, in words and numbers that outlive a release replaced or removed.
+    release_label = models.CharField(_("period"), max_length=60, blank=True)
+    count = models.PositiveIntegerField(_("offences when cited"), null=True, blank=True)
+    contribution = models.ForeignKey(
+        ContributionRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    section = models.ForeignKey(
+        AssessmentSection, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    cited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["priority", "pk"]
+        verbose_name_plural = _("priorities' evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="crime") & ~Q(offence_key=""))
+                | (Q(kind="contribution") & Q(contribution__isnull=False))
+                | (Q(kind="consultation") & Q(section__isnull=False)),
+                name="priority_evidence_kind_has_its_record",
+            ),
+            models.UniqueConstraint(
+                "priority",
+                "offence_key",
+                condition=Q(kind="crime"),
+                name="priority_evidence_offence_once",
+            ),
+            models.UniqueConstraint(
+                "priority",
+                "contribution",
+                condition=Q(kind="contribution"),
+                name="priority_evidence_contribution_once",
+            ),
+            models.UniqueConstraint(
+                "priority",
+                "section",
+                condition=Q(kind="consultation"),
+                name="priority_evidence_section_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.priority}: {self.get_kind_display()}"

@@ -8,5 +8,7 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         from . import metrics
+        from .services import series
 
         metrics.register()
+        series.register()

@@ -9,7 +9,7 @@ reaches the templates only through ``plans.richtext`` (the ``markdown`` filter).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -18,12 +18,14 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from assessments.evidence import EvidenceItem
 from assessments.models import PriorityTheme
 from csp_portal.pdf import LONG, render_pdf
 from partnerships.identity import document_identity
 from partnerships.models import Seat
 
 from .charts import ProgressChart, actions_by_status_chart, progress_chart
+from .evidence import plan_evidence
 from .models import (
     ActionStatus,
     DocumentKind,
@@ -87,6 +89,11 @@ class PriorityBlock:
     measures: list[MeasureRow] = field(default_factory=list)
     status_counts: dict[str, int] = field(default_factory=dict)
     measure_chart: ProgressChart | None = None
+    evidence: list[EvidenceItem] = field(default_factory=list)
+
+    @property
+    def evidence_changed(self) -> bool:
+        return any(item.changed for item in self.evidence)
 
 
 def _progress(measure: Measure, latest: Decimal | None) -> int | None:
@@ -126,9 +133,13 @@ def _action_row(ref: str, action: PlanAction) -> ActionRow:
     )
 
 
-def priority_blocks(plan: PartnershipPlan, *, charts: bool = True) -> list[PriorityBlock]:
+def priority_blocks(
+    plan: PartnershipPlan, *, charts: bool = True, public: bool = False
+) -> list[PriorityBlock]:
     blocks = []
-    for number, priority in enumerate(plan.priorities.all(), start=1):
+    priorities = list(plan.priorities.all())
+    evidence = plan_evidence(plan, priorities, public=public)
+    for number, priority in enumerate(priorities, start=1):
         title = priority.get_theme_display()
         block = PriorityBlock(
             number=number,
@@ -138,6 +149,7 @@ def priority_blocks(plan: PartnershipPlan, *, charts: bool = True) -> list[Prior
             priority=priority,
             pcc_priorities=[p.title for p in priority.pcc_priorities.all()],
             status_counts={status: 0 for status in ActionStatus.values},
+            evidence=evidence.get(priority.pk, []),
         )
         for index, action in enumerate(priority.actions.all(), start=1):
             ref = f"{number}.{index}"
@@ -256,6 +268,11 @@ class SummaryBlock:
     objectives: str
     actions: list[SummaryAction]
     measures: list[SummaryMeasure]
+    evidence: list[EvidenceItem] = field(default_factory=list)
+
+    @property
+    def evidence_changed(self) -> bool:
+        return any(item.changed for item in self.evidence)
 
 
 def summary_snapshot(plan: PartnershipPlan) -> dict:
@@ -343,9 +360,17 @@ def summary_context(plan: PartnershipPlan) -> dict:
 
     One truth: a published (or superseded) version shows its summary as it was published, frozen
     in ``published_summary``, statuses included, in the page and the PDF alike; the page says so.
-    A version not yet published (a preview of its summary PDF) shows the plan as it stands."""
+    A version not yet published (a preview of its summary PDF) shows the plan as it stands. The
+    evidence behind each priority is cited by link to figures that never change once imported
+    (a release, an accepted contribution), so it is read as it stands, with its public parts only.
+    """
     snapshot = plan.published_summary or summary_snapshot(plan)
-    priorities = _summary_blocks(snapshot)
+    plan_priorities = list(plan.priorities.all())
+    evidence = plan_evidence(plan, plan_priorities, public=True)
+    priorities = [
+        replace(block, evidence=evidence.get(priority.pk, []))
+        for block, priority in zip(_summary_blocks(snapshot), plan_priorities, strict=False)
+    ]
     contents = [("summary", _("Summary"))]
     contents += [(block.anchor, block.heading) for block in priorities]
     contents.append(("approval", _("Approval")))

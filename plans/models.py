@@ -285,6 +285,17 @@ class PlanPriority(models.Model):
     plan = models.ForeignKey(PartnershipPlan, on_delete=models.CASCADE, related_name="priorities")
     theme = models.CharField(_("priority theme"), max_length=32, choices=PriorityTheme.choices)
     rationale = models.TextField(_("why it is a priority"))
+    # The assessment's recommended priority it started from, whose cited evidence (links to
+    # figures, contributions and findings) it keeps, and that priority's evidence as written.
+    recommended = models.ForeignKey(
+        "assessments.RecommendedPriority",
+        verbose_name=_("recommended priority"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
     objectives = models.TextField(_("objectives"), blank=True)
     pcc_priorities = models.ManyToManyField(
         PoliceAndCrimePlanPriority,
@@ -387,12 +398,25 @@ class Measure(models.Model):
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     higher_is_better = models.BooleanField(_("a higher value is better"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # A series the portal imports (plans.series names them, like "crime:violence_with_injury:
+    # rate"): each import fills the actual of the quarter it covers, and nobody types it.
+    series = models.CharField(_("filled from"), max_length=80, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_bound(self) -> bool:
+        return bool(self.series)
+
+    @property
+    def series_label(self) -> str:
+        from .series import series_label
+
+        return series_label(self.series)
 
 
 class MeasureActual(models.Model):
@@ -404,6 +428,20 @@ class MeasureActual(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
+    # Provenance of an imported actual (a bound measure's): what it came from, in words that
+    # outlive the release row, and the release itself while it is here.
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    source_release = models.ForeignKey(
+        "recorded_crime.CrimeRelease",
+        verbose_name=_("release"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    # Each import or correction of the figure: [{"at", "value", "source", "event"}], oldest first.
+    history = models.JSONField(_("history"), default=list, blank=True)
 
     class Meta:
         ordering = ["year_start", "quarter"]

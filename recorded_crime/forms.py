@@ -62,3 +62,45 @@ class CrimeReleaseUploadForm(GovukFormMixin, forms.Form):
                 _("Enter the period like year ending June 2025"), code="invalid"
             )
         return period
+
+
+class PopulationUploadForm(GovukFormMixin, forms.Form):
+    submit_label = _("Import file")
+
+    file = forms.FileField(
+        label=_("Upload the population estimates"),
+        help_text=_(
+            "ONS mid-year population estimates by local authority district and single year of "
+            "age, as a CSV file with the columns code, name, all, 0 to 89 and 90+."
+        ),
+        error_messages={
+            "required": _("Select a CSV file"),
+            "empty": _("The selected file is empty"),
+            "invalid": _("Select a CSV file"),
+        },
+    )
+    mid_year = forms.IntegerField(
+        label=_("Mid-year"),
+        min_value=2001,
+        max_value=2100,
+        help_text=_("The year the estimates are for, for example 2023."),
+        error_messages={
+            "required": _("Enter the mid-year, for example 2023"),
+            "invalid": _("Enter the mid-year as a year, for example 2023"),
+            "min_value": _("Enter a mid-year from 2001 onwards"),
+            "max_value": _("Enter a mid-year before 2100"),
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = upload_max_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The selected file must be smaller than %(size)s"),
+                params={"size": filesizeformat(limit)},
+            )
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(_("The selected file must be a CSV file"))
+        self.content = upload.read()
+        return upload

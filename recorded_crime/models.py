@@ -94,3 +94,94 @@ class CrimeArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_name} ({self.release})"
+
+
+class PopulationEdition(models.Model):
+    """One mid-year edition of ONS's population estimates by local authority district. Editions
+    are kept side by side; importing the same mid-year again replaces only what changed."""
+
+    mid_year = models.PositiveSmallIntegerField(_("mid-year"), unique=True)
+    source_file_name = models.CharField(_("source file"), max_length=255)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-mid_year"]
+        verbose_name = _("population estimates edition")
+
+    def __str__(self) -> str:
+        return f"mid-{self.mid_year}"
+
+
+class DistrictPopulation(models.Model):
+    """One local authority district's residents by single year of age (``ages[90]`` is 90 and
+    over). Codes are text, as for crime areas, so a later lookup edition still finds them."""
+
+    edition = models.ForeignKey(
+        PopulationEdition, on_delete=models.CASCADE, related_name="districts"
+    )
+    district_code = models.CharField(_("district code"), max_length=9)
+    district_name = models.CharField(_("district name"), max_length=200)
+    total = models.PositiveIntegerField(_("all ages"))
+    ages = models.JSONField(_("residents by single year of age"), default=list)
+    source_row = models.PositiveIntegerField(_("source row"))
+
+    class Meta:
+        ordering = ["edition", "source_row"]
+        verbose_name = _("district population")
+        constraints = [
+            models.UniqueConstraint("edition", "district_code", name="district_population_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_name} ({self.edition})"
+
+
+class SimilarAreasEdition(models.Model):
+    """One edition of ONS's statistical nearest neighbours of local authorities (Explore Local
+    Statistics). Not the Home Office's most similar groups, which are not published openly."""
+
+    label = models.CharField(_("edition"), max_length=60, unique=True)
+    source_file_name = models.CharField(_("source file"), max_length=255)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("similar areas edition")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class DistrictNeighbours(models.Model):
+    edition = models.ForeignKey(
+        SimilarAreasEdition, on_delete=models.CASCADE, related_name="districts"
+    )
+    district_code = models.CharField(_("district code"), max_length=9)
+    neighbours = models.JSONField(_("nearest neighbours, nearest first"), default=list)
+    source_row = models.PositiveIntegerField(_("source row"))
+
+    class Meta:
+        ordering = ["edition", "source_row"]
+        verbose_name = _("district's nearest neighbours")
+        constraints = [
+            models.UniqueConstraint("edition", "district_code", name="district_neighbours_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.district_code

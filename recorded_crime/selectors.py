@@ -6,12 +6,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.functional import Promise
 
-from .charts import BarChart, LineChart, offence_bar_chart, trend_line_chart
-from .models import AreaKind, CrimeArea, CrimeRelease
+from .charts import (
+    BarChart,
+    LineChart,
+    RateChart,
+    offence_bar_chart,
+    similar_areas_chart,
+    trend_line_chart,
+)
+from .models import AreaKind, CrimeArea, CrimeRelease, PopulationEdition
 from .offences import OFFENCE_GROUPS, TOTAL, level
+from .rates import AreaRates, area_rates
 
 if TYPE_CHECKING:
     from partnerships.models import Partnership
@@ -21,6 +29,13 @@ def releases_for_staff() -> QuerySet[CrimeRelease]:
     """Every imported period, newest first, with who imported it and how many CSP rows it has."""
     return CrimeRelease.objects.select_related("imported_by").annotate(
         csp_count=Count("areas", filter=Q(areas__kind=AreaKind.CSP))
+    )
+
+
+def population_editions_for_staff() -> QuerySet[PopulationEdition]:
+    """Every imported population edition, newest mid-year first, with its number of districts."""
+    return PopulationEdition.objects.select_related("imported_by").annotate(
+        district_count=Count("districts"), residents=Sum("districts__total")
     )
 
 
@@ -47,6 +62,8 @@ class TrendPoint:
     period_label: str
     period_end: date
     count: int | None
+    change: int | None = None
+    change_percent: Decimal | None = None
 
 
 @dataclass
@@ -63,6 +80,7 @@ class CrimeProfile:
     previous_release: CrimeRelease | None
     offences: list[OffenceFigures]
     trend: list[TrendPoint]
+    rates: AreaRates | None = None
 
     @property
     def total(self) -> OffenceFigures:
@@ -81,13 +99,22 @@ class CrimeProfile:
         return offence_bar_chart(self)
 
     @cached_property
+    def similar_chart(self) -> RateChart | None:
+        if not self.rates or not self.rates.similar_areas:
+            return None
+        return similar_areas_chart(
+            f"crime-{self.csp_code.lower()}-similar", self.rates.similar_areas
+        )
+
+    @cached_property
     def trend_chart(self) -> LineChart | None:
         return trend_line_chart(self) if len(self.trend) >= 2 else None
 
 
 def crime_profile(*, partnership: Partnership) -> CrimeProfile | None:
     """None when no imported release has figures for the partnership's ONS code. Two queries,
-    whatever the number of releases."""
+    whatever the number of releases, and six more for the rates (``rates.area_rates``) when a
+    population edition is imported."""
     if not partnership.ons_code:
         return None
     rows = list(
@@ -101,7 +128,7 @@ def crime_profile(*, partnership: Partnership) -> CrimeProfile | None:
     previous = rows[-2] if len(rows) > 1 else None
     force_rows = list(
         CrimeArea.objects.filter(release_id=latest.release_id, force_code=latest.force_code).only(
-            "kind", "counts"
+            "kind", "counts", "csp_code"
         )
     )
     force_total = next((row for row in force_rows if row.kind == AreaKind.FORCE_TOTAL), None)
@@ -139,11 +166,33 @@ def crime_profile(*, partnership: Partnership) -> CrimeProfile | None:
         release=latest.release,
         previous_release=previous.release if previous else None,
         offences=offences,
-        trend=[
-            TrendPoint(row.release.period_label, row.release.period_end, row.counts.get(TOTAL))
-            for row in rows
-        ],
+        trend=_trend(rows),
+        rates=area_rates(
+            csp_code=latest.csp_code,
+            release_id=latest.release_id,
+            counts=latest.counts,
+            force_counts=force_counts,
+            force_csp_codes={row.csp_code for row in force_rows if row.kind == AreaKind.CSP},
+        ),
     )
+
+
+def _trend(rows: list[CrimeArea]) -> list[TrendPoint]:
+    points, before = [], None
+    for row in rows:
+        count = row.counts.get(TOTAL)
+        change = count - before if count is not None and before is not None else None
+        points.append(
+            TrendPoint(
+                row.release.period_label,
+                row.release.period_end,
+                count,
+                change,
+                _percent(change, before),
+            )
+        )
+        before = count
+    return points
 
 
 def _percent(part: int | None, whole: int | None) -> Decimal | None:

@@ -7,8 +7,18 @@ from accounts.models import User
 from audit.services import audit_record
 from partnerships.models import Partnership
 
-from .models import AreaKind, CrimeArea, CrimeRelease
+from . import hooks
+from .models import (
+    AreaKind,
+    CrimeArea,
+    CrimeRelease,
+    DistrictNeighbours,
+    DistrictPopulation,
+    PopulationEdition,
+    SimilarAreasEdition,
+)
 from .reader import read_crime_file
+from .reader.population import read_neighbours_file, read_population_file
 
 
 @dataclass
@@ -76,6 +86,7 @@ def crime_release_import(
             target=release,
             changes={key: [before[key], after[key]] for key in before},
         )
+        hooks.release_imported(release=release, acting_user=acting_user)
     matched = (
         Partnership.objects.filter(ons_code__in=table.csp_codes)
         .order_by()
@@ -93,3 +104,120 @@ def crime_release_import(
         context_names=[a.area_name for a in table.areas if a.kind == AreaKind.OTHER],
         warnings=table.warnings,
     )
+
+
+@dataclass
+class PopulationImportResult:
+    edition: PopulationEdition
+    created: bool
+    districts: int
+    changed: int
+    skipped_other_nations: int
+
+
+def population_edition_import(
+    *, acting_user: User | None, data: bytes, file_name: str, mid_year: int
+) -> PopulationImportResult:
+    """Read the whole file (CrimeFileError refuses it and writes nothing), then store it as the
+    edition of its mid-year. Other mid-years are kept. Importing the same figures again changes
+    nothing and writes no audit event; a corrected file changes only the districts that differ."""
+    table = read_population_file(data)
+    with transaction.atomic():
+        edition, created = PopulationEdition.objects.select_for_update().get_or_create(
+            mid_year=mid_year,
+            defaults={"source_file_name": file_name[:255], "imported_by": acting_user},
+        )
+        current = {row.district_code: row for row in edition.districts.all()}
+        incoming = {record.code: record for record in table.districts}
+        stale = [row.pk for code, row in current.items() if code not in incoming]
+        changed, fresh = [], []
+        for record in table.districts:
+            row = current.get(record.code)
+            if row is None:
+                fresh.append(
+                    DistrictPopulation(
+                        edition=edition,
+                        district_code=record.code,
+                        district_name=record.name[:200],
+                        total=record.total,
+                        ages=record.ages,
+                        source_row=record.source_row,
+                    )
+                )
+            elif (row.district_name, row.total, row.ages, row.source_row) != (
+                record.name[:200],
+                record.total,
+                record.ages,
+                record.source_row,
+            ):
+                row.district_name, row.total = record.name[:200], record.total
+                row.ages, row.source_row = record.ages, record.source_row
+                changed.append(row)
+        difference = len(fresh) + len(changed) + len(stale)
+        if difference:
+            before_total = sum(row.total for row in current.values())
+            DistrictPopulation.objects.filter(pk__in=stale).delete()
+            DistrictPopulation.objects.bulk_create(fresh)
+            DistrictPopulation.objects.bulk_update(
+                changed, ["district_name", "total", "ages", "source_row"]
+            )
+            edition.source_file_name = file_name[:255]
+            edition.imported_at = timezone.now()
+            edition.imported_by = acting_user
+            edition.save()
+            audit_record(
+                acting_user=acting_user,
+                partnership=None,
+                action="recorded_crime.population_import",
+                target=edition,
+                changes={
+                    "districts": [len(current), len(incoming)],
+                    "residents": [before_total, sum(r.total for r in table.districts)],
+                    "districts_changed": [None, difference if not created else 0],
+                },
+            )
+    return PopulationImportResult(
+        edition=edition,
+        created=created,
+        districts=len(table.districts),
+        changed=0 if created else difference,
+        skipped_other_nations=table.skipped_other_nations,
+    )
+
+
+def similar_areas_import(
+    *, acting_user: User | None, data: bytes, file_name: str, label: str
+) -> tuple[SimilarAreasEdition, bool]:
+    """Store ONS's nearest neighbours of local authorities as the edition ``label``; the same
+    edition again replaces its rows only if they differ. Returns the edition and whether anything
+    changed."""
+    rows = read_neighbours_file(data)
+    wanted = {code: (line, neighbours) for line, code, neighbours in rows}
+    with transaction.atomic():
+        edition, _created = SimilarAreasEdition.objects.select_for_update().get_or_create(
+            label=label[:60], defaults={"source_file_name": file_name[:255]}
+        )
+        current = {
+            row.district_code: (row.source_row, row.neighbours) for row in edition.districts.all()
+        }
+        if current == wanted:
+            return edition, False
+        edition.districts.all().delete()
+        DistrictNeighbours.objects.bulk_create(
+            DistrictNeighbours(
+                edition=edition, district_code=code, neighbours=neighbours, source_row=line
+            )
+            for code, (line, neighbours) in wanted.items()
+        )
+        edition.source_file_name = file_name[:255]
+        edition.imported_at = timezone.now()
+        edition.imported_by = acting_user
+        edition.save()
+        audit_record(
+            acting_user=acting_user,
+            partnership=None,
+            action="recorded_crime.similar_areas_import",
+            target=edition,
+            changes={"areas": [len(current), len(wanted)]},
+        )
+    return edition, True

@@ -5,15 +5,16 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 
 from . import selectors
-from .forms import CrimeReleaseUploadForm, upload_max_bytes
+from .forms import CrimeReleaseUploadForm, PopulationUploadForm, upload_max_bytes
 from .reader import CrimeFileError
-from .services import ImportResult, crime_release_import
+from .services import ImportResult, crime_release_import, population_edition_import
 
 ERRORS_SHOWN = 50
 
@@ -32,6 +33,7 @@ class ReleaseListView(StaffOnlyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs["releases"] = selectors.releases_for_staff()
+        kwargs["population_editions"] = selectors.population_editions_for_staff()
         return super().get_context_data(**kwargs)
 
 
@@ -63,6 +65,61 @@ class ReleaseUploadView(StaffOnlyMixin, FormView):
                 status=400,
             )
         messages.success(self.request, _summary(result))
+        return redirect("recorded_crime:releases")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PopulationUploadView(StaffOnlyMixin, FormView):
+    template_name = "recorded_crime/population_upload.html"
+    form_class = PopulationUploadForm
+
+    def get_initial(self):
+        return {"mid_year": timezone.now().year - 2}
+
+    def form_valid(self, form):
+        try:
+            result = population_edition_import(
+                acting_user=self.request.user,
+                data=form.content,
+                file_name=form.cleaned_data["file"].name,
+                mid_year=form.cleaned_data["mid_year"],
+            )
+        except CrimeFileError as error:
+            form.add_error("file", _refusal(error.errors))
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form,
+                    file_errors=error.errors[:ERRORS_SHOWN],
+                    file_error_count=len(error.errors),
+                ),
+                status=400,
+            )
+        if result.created:
+            message = _(
+                "Population estimates for mid-%(year)d imported: %(districts)d districts of "
+                "England and Wales."
+            )
+        elif result.changed:
+            message = _(
+                "Population estimates for mid-%(year)d updated: %(changed)d of %(districts)d "
+                "districts changed."
+            )
+        else:
+            message = _(
+                "Population estimates for mid-%(year)d were already here with the same figures: "
+                "nothing changed."
+            )
+        messages.success(
+            self.request,
+            message
+            % {
+                "year": result.edition.mid_year,
+                "districts": result.districts,
+                "changed": result.changed,
+            },
+        )
         return redirect("recorded_crime:releases")
 
     def form_invalid(self, form):

@@ -81,6 +81,7 @@ ONCE_BY_ITSELF = {
     "contribution_save": "edits the one draft under its revision: a resend is refused as stale",
     "access_grant": "one grant per person and review: a second is refused, nothing is made",
     "crime_release_import": "importing a period again replaces it",
+    "population_edition_import": "importing a mid-year again changes only what differs",
     "password_change_record": "audits the change Django's own password form made",
     "password_reset_request": "asked signed out (nobody to hold a token); limited per address",
 }
@@ -324,6 +325,9 @@ ACTS_WITHOUT_POLICY = {
     "partnership_create": "the platform's register of partnerships: the admin and ONS import",
     "partnership_merge": "the platform's register of partnerships: administrators only",
     "crime_release_import": "a national statistics release: administrators only",
+    "population_edition_import": "a national statistics release: administrators only",
+    "similar_areas_import": "a national statistics release: administrators only",
+    "measures_fill_from_release": "the release hook, acting for the import that asked",
 }
 
 

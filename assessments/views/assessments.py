@@ -1,22 +1,27 @@
 """Pages of the strategic assessment itself: the list, the page and its PDF, writing sections and
 recommended priorities, and the steps from draft to approval and a new version."""
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 from recorded_crime.selectors import crime_profile
+from recorded_crime.tables import profile_table
 
 from .. import documents, forms, selectors
+from ..evidence import citations_for, evidence_items
 from ..models import AssessmentStatus, SectionKind
 from ..policies import AssessmentPolicy, AssessmentVerb
 from ..services import assessments as assessment_services
+from ..services import evidence as evidence_services
 
 
 def assessment_url(assessment) -> str:
@@ -118,11 +123,15 @@ class AssessmentDetailView(PartnershipViewMixin, TemplateView):
             membership=self.membership, assessment_id=self.kwargs["assessment_id"]
         )
         requests = list(assessment.contribution_requests.all())
+        priorities = list(assessment.priorities.all())
+        citations = citations_for(priority.pk for priority in priorities)
+        for priority in priorities:
+            priority.evidence_items = evidence_items(citations.get(priority.pk, []))
         context.update(
             assessment=assessment,
             may=AssessmentPolicy.may(self.membership, assessment),
             sections=documents.ordered_sections(assessment),
-            priorities=list(assessment.priorities.all()),
+            priorities=priorities,
             requests=requests,
             summary=selectors.contribution_summary(requests),
             missing=assessment_services.missing_for_approval(assessment),
@@ -226,6 +235,41 @@ class PriorityEditView(AssessmentMixin, AssessmentFormView):
 
     def get_success_url(self):
         return assessment_url(self.assessment) + "#priorities"
+
+
+class PriorityEvidenceView(AssessmentMixin, AssessmentFormView):
+    """Cite evidence for a recommended priority, as links to the figures and records."""
+
+    permission_required = Perm.MANAGE_ASSESSMENTS
+    template_name = "assessments/priority_evidence.html"
+    form_class = forms.PriorityEvidenceForm
+    success_message = _("Evidence cited.")
+
+    def get_target(self):
+        return selectors.priority_for(
+            assessment=self.assessment, priority_id=self.kwargs["priority_id"]
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "assessment": self.assessment}
+
+    def get_context_data(self, **kwargs):
+        kwargs["priority"] = self.target
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        evidence_services.priority_evidence_cite(
+            acting_user=self.request.user,
+            priority=self.target,
+            kind=data["kind"],
+            offence_key=data.get("offence_key") or "",
+            contribution=data.get("contribution"),
+            submission=self.submission,
+        )
+
+    def get_success_url(self):
+        return assessment_url(self.assessment) + f"#priority-{self.target.pk}"
 
 
 class PriorityRemoveView(AssessmentMixin, ConfirmServiceView):
@@ -347,6 +391,11 @@ assessment_patterns = [
     path("priorities/add/", PriorityEditView.as_view(), name="priority_add"),
     path("priorities/<int:priority_id>/", PriorityEditView.as_view(), name="priority_edit"),
     path(
+        "priorities/<int:priority_id>/evidence/",
+        PriorityEvidenceView.as_view(),
+        name="priority_evidence",
+    ),
+    path(
         "priorities/<int:priority_id>/remove/",
         PriorityRemoveView.as_view(),
         name="priority_remove",
@@ -358,7 +407,28 @@ assessment_patterns = [
     path("new-version/", NewVersionView.as_view(), name="new_version"),
 ]
 
+
+class CrimeProfileCsvView(PartnershipViewMixin, View):
+    """One table of the partnership's crime profile as CSV (``?table=offences|rates|similar|
+    trend``): the numbers of the assessment pages' tables, for the analyst's own tools."""
+
+    permission_required = Perm.VIEW_ASSESSMENTS
+
+    def get(self, request, *args, **kwargs):
+        profile = crime_profile(partnership=self.partnership)
+        table = profile_table(profile, request.GET.get("table", "")) if profile else None
+        if table is None:
+            raise Http404
+        file_name, rows = table
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+        response.write("\ufeff")
+        csv.writer(response).writerows(rows)
+        return response
+
+
 tenant_patterns = [
     path("assessments/", AssessmentListView.as_view(), name="list"),
+    path("crime-profile.csv", CrimeProfileCsvView.as_view(), name="crime_profile_csv"),
     path("assessments/<int:assessment_id>/", include(assessment_patterns)),
 ]

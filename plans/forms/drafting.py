@@ -19,6 +19,7 @@ from ..models import (
     PlanSectionKind,
     PoliceAndCrimePlanPriority,
 )
+from ..series import series_choices
 
 MARKDOWN_HINT = _(
     "Leave a blank line between paragraphs. Start a line with - for a bullet point, "
@@ -273,6 +274,17 @@ class MeasureForm(GovukFormMixin, forms.Form):
         error_messages={"required": _("Select which way is better")},
     )
 
+    series = forms.ChoiceField(
+        label=_("Fill the actual from imported figures (optional)"),
+        required=False,
+        help_text=_(
+            "A measure filled from police recorded crime gets its actual from each import of the "
+            "table, with where it came from; the lead organisation can comment on it but not "
+            "type it."
+        ),
+        error_messages={"invalid_choice": _("Choose one of the listed series, or none")},
+    )
+
     def __init__(self, *args, measure=None, **kwargs):
         if measure is not None:
             kwargs["initial"] = {
@@ -281,9 +293,11 @@ class MeasureForm(GovukFormMixin, forms.Form):
                 "baseline": measure.baseline,
                 "target": measure.target,
                 "higher_is_better": "true" if measure.higher_is_better else "false",
+                "series": measure.series,
                 **(kwargs.get("initial") or {}),
             }
         super().__init__(*args, **kwargs)
+        self.fields["series"].choices = series_choices()
 
 
 class ApprovalRuleForm(GovukFormMixin, forms.Form):

@@ -28,6 +28,10 @@ def actual_field_name(measure: Measure) -> str:
     return f"actual_{measure.pk}"
 
 
+def comment_field_name(measure: Measure) -> str:
+    return f"comment_{measure.pk}"
+
+
 def revisions_shown(revisions: dict[str, int], quarters: list[Quarter]) -> str:
     """The form's hidden record of what the page showed: each quarter's code and the revision of
     its update (0 for none), like "2027-1:2 2027-2:0"."""
@@ -70,6 +74,9 @@ class ProgressForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.quarters = {quarter.code: quarter for quarter in quarters}
         self.measures = list(action.measures.all())
+        # The quarterly update asks only for the measures nobody imports.
+        self.typed = [measure for measure in self.measures if not measure.is_bound]
+        self.bound = [measure for measure in self.measures if measure.is_bound]
         field = self.fields["quarter"]
         field.choices = [(quarter.code, quarter_label(quarter)) for quarter in quarters]
         field.error_messages.update(
@@ -78,7 +85,19 @@ class ProgressForm(GovukFormMixin, forms.Form):
                 "Choose a quarter of this plan's period, up to and including the current quarter"
             ),
         )
-        for measure in self.measures:
+        for measure in self.bound:
+            self.fields[comment_field_name(measure)] = forms.CharField(
+                label=_("Comment on %(measure)s") % {"measure": measure.name},
+                help_text=_(
+                    "Filled from %(series)s by each import; it cannot be typed. Your comment "
+                    "is kept with the quarter's figure."
+                )
+                % {"series": measure.series_label},
+                required=False,
+                max_length=2_000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        for measure in self.typed:
             self.fields[actual_field_name(measure)] = forms.DecimalField(
                 label=(
                     _("%(measure)s (%(unit)s)") % {"measure": measure.name, "unit": measure.unit}
@@ -118,7 +137,7 @@ class ProgressForm(GovukFormMixin, forms.Form):
         if not hasattr(self, "measures"):
             return
         parts = [Field("revisions"), Field("quarter"), Field("status"), Field("narrative")]
-        if self.measures:
+        if self.typed:
             hint = format_html(
                 '<div class="govuk-hint">{}</div>',
                 _("Leave a measure blank if there is no figure for the quarter yet."),
@@ -126,8 +145,16 @@ class ProgressForm(GovukFormMixin, forms.Form):
             parts.append(
                 Fieldset(
                     HTML(hint),
-                    *(Field(actual_field_name(measure)) for measure in self.measures),
+                    *(Field(actual_field_name(measure)) for measure in self.typed),
                     legend=_("Measures: the actual for the quarter"),
+                    legend_size="s",
+                )
+            )
+        if self.bound:
+            parts.append(
+                Fieldset(
+                    *(Field(comment_field_name(measure)) for measure in self.bound),
+                    legend=_("Measures filled from imported figures"),
                     legend_size="s",
                 )
             )
@@ -145,6 +172,11 @@ class ProgressForm(GovukFormMixin, forms.Form):
 
     def actuals(self) -> dict[int, object]:
         return {
-            measure.pk: self.cleaned_data.get(actual_field_name(measure))
-            for measure in self.measures
+            measure.pk: self.cleaned_data.get(actual_field_name(measure)) for measure in self.typed
+        }
+
+    def comments(self) -> dict[int, str]:
+        return {
+            measure.pk: self.cleaned_data.get(comment_field_name(measure), "")
+            for measure in self.bound
         }

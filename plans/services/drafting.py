@@ -31,6 +31,7 @@ from ..models import (
     PoliceAndCrimePlanPriority,
 )
 from ..policies import ActionPolicy, PlanPolicy, PlanVerb
+from ..series import SERIES_LABELS
 
 
 def _editable_plan(plan: PartnershipPlan, acting_user: User) -> PartnershipPlan:
@@ -54,7 +55,7 @@ def plan_start(
     submission: Submission | None = None,
 ) -> PartnershipPlan:
     """Start the three-year plan from the approved assessment: its recommended priorities become
-    the plan's priorities, with their rationale."""
+    the plan's priorities, with their rationale, their evidence and the links it cites."""
     with transaction.atomic():
         submission_claim(submission)
         PlanPolicy.require_user(acting_user, partnership, PlanVerb.START)
@@ -87,6 +88,8 @@ def plan_start(
                 plan=plan,
                 theme=recommended.theme,
                 rationale=recommended.rationale,
+                recommended=recommended,
+                evidence=recommended.evidence,
                 position=index,
                 updated_by=acting_user,
             )
@@ -142,6 +145,8 @@ def plan_refresh(
                 plan=newer,
                 theme=recommended.theme,
                 rationale=recommended.rationale,
+                recommended=recommended,
+                evidence=recommended.evidence,
                 position=len(themes) + index,
                 updated_by=acting_user,
             )
@@ -184,6 +189,8 @@ def _copy_content(source: PartnershipPlan, target: PartnershipPlan, acting_user:
             plan=target,
             theme=priority.theme,
             rationale=priority.rationale,
+            recommended_id=priority.recommended_id,
+            evidence=priority.evidence,
             objectives=priority.objectives,
             position=priority.position,
             updated_by=acting_user,
@@ -213,6 +220,7 @@ def _copy_content(source: PartnershipPlan, target: PartnershipPlan, acting_user:
                     target=measure.target,
                     higher_is_better=measure.higher_is_better,
                     position=measure.position,
+                    series=measure.series,
                 )
                 for measure in action.measures.all()
             )
@@ -452,8 +460,13 @@ def measure_save(
     baseline: Decimal,
     target: Decimal,
     higher_is_better: bool = True,
+    series: str = "",
     submission: Submission | None = None,
 ) -> Measure:
+    """Add or change a measure. ``series`` binds it to an imported series (``plans.series``):
+    its actuals are then filled by each import, never typed."""
+    if series and series not in SERIES_LABELS:
+        raise ValidationError({"series": _("Choose one of the listed series, or none")})
     with transaction.atomic():
         submission_claim(submission)
         plan = _editable_plan(action.plan, acting_user)
@@ -462,6 +475,8 @@ def measure_save(
             before = None
         else:
             before = f"{measure.name}: {measure.baseline} → {measure.target}"
+        series_before = measure.series
+        measure.series = series
         measure.name, measure.unit = name.strip(), unit.strip()
         measure.baseline, measure.target = baseline, target
         measure.higher_is_better = higher_is_better
@@ -473,7 +488,14 @@ def measure_save(
             partnership=plan.partnership,
             action="plan.measure_save",
             target=action,
-            changes={"measure": [before, f"{measure.name}: {baseline} → {target}"]},
+            changes={
+                "measure": [before, f"{measure.name}: {baseline} → {target}"],
+                **(
+                    {"series": [series_before or None, series or None]}
+                    if series_before != series
+                    else {}
+                ),
+            },
         )
     return measure
 

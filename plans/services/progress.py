@@ -30,19 +30,23 @@ def action_progress_report(
     narrative: str,
     status: str,
     actuals: Mapping[int, Decimal | None] | None = None,
+    comments: Mapping[int, str] | None = None,
     revision: int | None = None,
     today: date | None = None,
     submission: Submission | None = None,
 ) -> ProgressUpdate:
     """Record (or correct) the action's update for one quarter and the actuals of its measures
     for that quarter; the action takes the reported status. ``actuals`` maps measure ids to
-    values; a measure left out, or given None, keeps whatever it had for the quarter.
+    values; a measure left out, or given None, keeps whatever it had for the quarter. A measure
+    bound to a series (``Measure.series``) takes no typed actual, only a comment on the imported
+    one (``comments``, measure id to text).
 
     ``revision`` is the revision of the quarter's update the person was shown (0 when it had
     none): if someone has saved the quarter since, nothing changes and a "stale" error says who.
     None (the demo, internal callers) does not check."""
     today = today or deadlines.local_today()
     actuals = dict(actuals or {})
+    comments = {pk: text.strip() for pk, text in (comments or {}).items()}
     with transaction.atomic():
         submission_claim(submission)
         # The action's row lock serialises reports on it, so the upserts below cannot race.
@@ -61,8 +65,19 @@ def action_progress_report(
         if not narrative:
             errors["narrative"] = _("Say what progress has been made this quarter")
         measures = {measure.pk: measure for measure in action.measures.all()}
-        if set(actuals) - set(measures):
+        if set(actuals) - set(measures) or set(comments) - set(measures):
             errors["__all__"] = _("Give actuals only for this action's measures")
+        else:
+            typed = [
+                measures[pk].name
+                for pk, value in actuals.items()
+                if value is not None and measures[pk].is_bound
+            ]
+            if typed:
+                errors["__all__"] = _(
+                    "%(measures)s is filled from imported figures and cannot be typed; add a "
+                    "comment instead"
+                ) % {"measures": ", ".join(typed)}
         if errors:
             raise ValidationError(errors)
 
@@ -92,6 +107,22 @@ def action_progress_report(
             actual.measure_id: actual
             for actual in MeasureActual.objects.filter(measure__in=measures.keys(), **period)
         }
+        for measure_id, comment in comments.items():
+            actual = recorded.get(measure_id)
+            if not measures[measure_id].is_bound or (actual is None and not comment):
+                continue
+            if actual is None:
+                raise ValidationError(
+                    {
+                        "__all__": _(
+                            "%(measure)s has no imported figure for this quarter yet to comment on"
+                        )
+                        % {"measure": measures[measure_id].name}
+                    }
+                )
+            if actual.comment != comment:
+                changes[f"comment.{measures[measure_id].name}"] = [actual.comment or None, comment]
+                MeasureActual.objects.filter(pk=actual.pk).update(comment=comment)
         for measure_id, value in actuals.items():
             if value is None:
                 continue

@@ -13,6 +13,7 @@ from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 
 from .. import selectors
+from ..evidence import plan_evidence
 from ..forms import drafting as forms
 from ..models import PlanSectionKind, PlanStatus
 from ..policies import PlanPolicy, PlanVerb, required_seats
@@ -116,10 +117,15 @@ class PlanDetailView(PartnershipViewMixin, TemplateView):
         plan = selectors.plan_detail(membership=self.membership, plan_id=self.kwargs["plan_id"])
         order = {kind: index for index, kind in enumerate(PlanSectionKind.values)}
         signed = {sign_off.seat: sign_off for sign_off in plan.sign_offs.all()}
+        priorities = list(plan.priorities.all())
+        evidence = plan_evidence(plan, priorities)
+        for priority in priorities:
+            priority.evidence_items = evidence.get(priority.pk, [])
+            priority.evidence_changed = any(item.changed for item in priority.evidence_items)
         context.update(
             plan=plan,
             sections=sorted(plan.sections.all(), key=lambda section: order[section.kind]),
-            priorities=list(plan.priorities.all()),
+            priorities=priorities,
             sign_off_rows=[
                 (Seat(seat).label, signed.get(seat)) for seat in required_seats(self.partnership)
             ],

@@ -17,7 +17,13 @@ from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
 from .. import deadlines
 from ..charts import actions_by_status_chart
-from ..forms.progress import ProgressForm, actual_field_name, plain_number, revisions_shown
+from ..forms.progress import (
+    ProgressForm,
+    actual_field_name,
+    comment_field_name,
+    plain_number,
+    revisions_shown,
+)
 from ..models import ActionStatus, Quarter
 from ..policies import ActionPolicy, ActionVerb
 from ..selectors import progress as selectors
@@ -115,10 +121,14 @@ class ActionProgressView(ServiceFormView):
             "status": update.status if update else self.target.status,
             "narrative": update.narrative if update else "",
         }
-        by_measure = selectors.actuals_for(self.target, quarter)
         for measure in self.target.measures.all():
-            if measure.pk in by_measure:
-                initial[actual_field_name(measure)] = plain_number(by_measure[measure.pk])
+            actual = next((a for a in measure.actuals.all() if a.period == quarter), None)
+            if actual is None:
+                continue
+            if measure.is_bound:
+                initial[comment_field_name(measure)] = actual.comment
+            else:
+                initial[actual_field_name(measure)] = plain_number(actual.value)
         return initial
 
     def get_form_kwargs(self):
@@ -156,6 +166,7 @@ class ActionProgressView(ServiceFormView):
             narrative=form.cleaned_data["narrative"],
             status=form.cleaned_data["status"],
             actuals=form.actuals(),
+            comments=form.comments(),
             revision=form.cleaned_data["revision"],
             today=self.today,
             submission=self.submission,

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -101,7 +103,10 @@ def test_the_demo_shows_the_assessment_cycle_and_its_evidence():
     )
     assert statuses == {2026: "approved", 2027: "contributions_open"}
     assert ContributionRequest.objects.filter(partnership=trafford).late().count() == 1
-    assert crime_profile(partnership=trafford).total.count == 18009
+    profile = crime_profile(partnership=trafford)
+    assert profile.total.count == 18009
+    assert profile.rates.population.residents == 237_480
+    assert profile.rates.total.rate == Decimal("75.8")  # 18,009 per 237,480 residents
     analyst = User.objects.get(email="analyst@southwales.example")
     assert {r.partnership.name for r in my_requests(user=analyst)} == {"Cardiff", "Cwm Taf"}
 

@@ -61,3 +61,20 @@ def edited(text: str, old: str, new: str) -> bytes:
 def row_counts() -> dict[str, int]:
     """Row counts of every model: anything written shows up here."""
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+POPULATION = DATA / "population" / "policyengine_la_age_mid2023.csv"
+NEIGHBOURS = DATA / "similar_areas" / "ons_els_global-neighbours.csv"
+
+
+@pytest.fixture(scope="session")
+def district_residents() -> dict[str, int]:
+    """District code -> all ages, read the obvious way from the real file."""
+    with POPULATION.open(newline="") as handle:
+        return {row["code"]: int(float(row["all"])) for row in csv.DictReader(handle)}
+
+
+@pytest.fixture(scope="session")
+def lookup_rows() -> list[dict[str, str]]:
+    with LOOKUP_2023.open(newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))

@@ -10,17 +10,19 @@ from pypdf import PdfReader
 
 from demo.recorded_crime import EXTRACT, load_demo_release
 from recorded_crime.selectors import crime_profile
-from recorded_crime.services import crime_release_import
-from tests.factories import PartnershipFactory
+from recorded_crime.services import crime_release_import, population_edition_import
+from tests.factories import DistrictFactory, PartnershipFactory
 
-from .conftest import file_counts
+from .conftest import POPULATION, file_counts
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def trafford(db):
-    return PartnershipFactory(name="Trafford", slug="trafford", ons_code="E22000107")
+    trafford = PartnershipFactory(name="Trafford", slug="trafford", ons_code="E22000107")
+    trafford.districts.set([DistrictFactory(code="E08000009", name="Trafford")])
+    return trafford
 
 
 def _synthetic_release(year: int, factor: float) -> None:
@@ -52,12 +54,18 @@ def test_a_profile_takes_a_fixed_number_of_queries_however_many_releases(
     load_demo_release()
     for year in range(2024, 2024 - (releases - 1), -1):
         _synthetic_release(year, 0.9)
+    population_edition_import(
+        acting_user=None, data=POPULATION.read_bytes(), file_name=POPULATION.name, mid_year=2023
+    )
 
-    with django_assert_max_num_queries(3):
+    # Two for the counts, six for the rates (population, force, nation, similar areas).
+    with django_assert_max_num_queries(9):
         profile = crime_profile(partnership=trafford)
         html = _render(profile)
 
     assert len(profile.trend) == releases
+    assert profile.rates.population.residents == 237_480
+    assert "Rates per 1,000 residents" in html
     assert ("Total recorded crime over time" in html) == (releases > 1)
 
 

@@ -5,7 +5,7 @@ from demo.assessments import seed_assessments
 from demo.oversight import seed_oversight
 from demo.partnerships import DEMO_PASSWORD, seed_demo
 from demo.plans import seed_plans
-from demo.recorded_crime import load_demo_release
+from demo.recorded_crime import load_demo_population, load_demo_release
 from demo.reviews import seed_reviews
 from partnerships.models import Partnership
 
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = seed_demo()
             load_demo_release()
+            load_demo_population()
             partnerships = {p.ons_code: p for p in Partnership.objects.exclude(ons_code="")}
             seed_assessments(partnerships=partnerships)
             # Before the plans: the progress reports they issue count the reviews as they stand.
