@@ -16,7 +16,7 @@ from .. import selectors
 from ..forms import drafting as forms
 from ..models import PlanSectionKind, PlanStatus
 from ..policies import PlanPolicy, PlanVerb, required_seats
-from ..selectors import versions
+from ..selectors import consultation, versions
 from ..services import drafting
 
 
@@ -116,12 +116,14 @@ class PlanDetailView(PartnershipViewMixin, TemplateView):
         plan = selectors.plan_detail(membership=self.membership, plan_id=self.kwargs["plan_id"])
         order = {kind: index for index, kind in enumerate(PlanSectionKind.values)}
         signed = {sign_off.seat: sign_off for sign_off in plan.sign_offs.all()}
+        asked = {waiting.seat: waiting.people for waiting in consultation.sign_off_panel(plan=plan)}
         context.update(
             plan=plan,
             sections=sorted(plan.sections.all(), key=lambda section: order[section.kind]),
             priorities=list(plan.priorities.all()),
             sign_off_rows=[
-                (Seat(seat).label, signed.get(seat)) for seat in required_seats(self.partnership)
+                (Seat(seat).label, signed.get(seat), [name for _pk, name in asked.get(seat, ())])
+                for seat in required_seats(self.partnership)
             ],
             may=PlanPolicy.may(self.membership, plan),
             statuses=PlanStatus,
