@@ -235,3 +235,103 @@ def test_sending_an_assessment_for_review_asks_the_strategy_group_at_once(
         user=strategy, kind="assessment_sign_off", stage="new"
     ).exists()
     assert strategy.email in {message.to[0] for message in mail.outbox}
+
+
+def _token(page) -> str:
+    import re
+
+    return (
+        re.search(rb'name="submission_token"\s+value="([0-9a-f]{32})"', page.content)
+        .group(1)
+        .decode()
+    )
+
+
+def test_the_pages_open_consultation_take_a_comment_once_and_record_the_response(
+    plan_with_action, coordinator, coordinator_client, police_officer, signers, partnership
+):
+    url = reverse("plans:consultation", args=[partnership.slug, plan_with_action.pk])
+    closes = timezone.localdate() + timedelta(days=21)
+    past = timezone.localdate() - timedelta(days=1)
+    refused = coordinator_client.post(
+        url, {"closes_on_0": past.day, "closes_on_1": past.month, "closes_on_2": past.year}
+    )
+    assert refused.status_code == 400 and b"must be in the future" in refused.content
+    coordinator_client.post(
+        url, {"closes_on_0": closes.day, "closes_on_1": closes.month, "closes_on_2": closes.year}
+    )
+    plan_with_action.refresh_from_db()
+    assert (plan_with_action.status, plan_with_action.consultation_closes_on) == (
+        PlanStatus.CONSULTATION,
+        closes,
+    )
+
+    partner = signed_in(police_officer)
+    page = partner.get(comments_url(plan_with_action))
+    assert page.status_code == 200 and b"Add a comment" in page.content
+    action = plan_with_action.actions.get()
+    too_long = partner.post(
+        comments_url(plan_with_action),
+        {"part": f"action-{action.pk}", "body": "x" * 2001, "submission_token": _token(page)},
+    )
+    assert too_long.status_code == 400 and b"2000 characters or fewer" in too_long.content
+    foreign = partner.post(comments_url(plan_with_action), {"part": "action-999999", "body": "Hi"})
+    assert foreign.status_code == 400 and b"Choose a part of this plan" in foreign.content
+    sent = {
+        "part": f"action-{action.pk}",
+        "body": "Add a target.",
+        "submission_token": _token(page),
+    }
+    assert partner.post(comments_url(plan_with_action), sent).status_code == 302
+    assert partner.post(comments_url(plan_with_action), sent).status_code == 302  # a double click
+    made = PlanComment.objects.get()
+    assert (made.action, made.body) == (action, "Add a target.")
+
+    respond = reverse(
+        "plans:comment_respond", args=[partnership.slug, plan_with_action.pk, made.pk]
+    )
+    assert partner.get(respond).status_code == 404
+    form = coordinator_client.get(respond)
+    assert (
+        coordinator_client.post(
+            respond,
+            {"outcome": "accepted", "response": "Target added.", "submission_token": _token(form)},
+        ).status_code
+        == 302
+    )
+    made.refresh_from_db()
+    assert made.status == CommentStatus.ACCEPTED
+    log = partner.get(comments_url(plan_with_action)).content.decode()
+    assert "Target added." in log and "1 accepted" in log
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_comments_and_the_sign_off_panel_run_a_fixed_number_of_queries(
+    consulting, coordinator, coordinator_client, police_officer, partnership
+):
+    detail = reverse("plans:detail", args=[partnership.slug, consulting.pk])
+
+    def counts():
+        return _queries(coordinator_client, comments_url(consulting)), _queries(
+            coordinator_client, detail
+        )
+
+    comment(consulting, police_officer)
+    small = counts()
+    for index in range(12):
+        author = member(partnership, Role.CONTRIBUTOR, seat=Seat.HEALTH)
+        made = comment(consulting, author, part=consulting.priorities.first())
+        if index % 2:
+            consultation.plan_comment_respond(
+                acting_user=coordinator, comment=made, outcome="declined", response="No."
+            )
+        member(partnership, Role.STRATEGY_MEMBER, seat=Seat.HEALTH)
+    assert counts() == small
