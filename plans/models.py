@@ -594,7 +594,7 @@ class PlanComment(models.Model):
         PlanAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
     )
     # What it was about, in words, as it stood: the part may be removed later.
-    subject = models.CharField(_("about"), max_length=200)
+    about = models.CharField(_("about"), max_length=200)
     body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -629,9 +629,9 @@ class PlanComment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Comment by %(name)s on %(subject)s") % {
+        return _("Comment by %(name)s on %(about)s") % {
             "name": self.author_name,
-            "subject": self.subject,
+            "about": self.about,
         }
 
 

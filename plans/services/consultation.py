@@ -38,7 +38,7 @@ def _text(value: str, field: str, *, required: bool = True) -> str:
     return value
 
 
-def subject_of(plan: PartnershipPlan, part: Part) -> str:
+def about_of(plan: PartnershipPlan, part: Part) -> str:
     if part is None:
         return _("The plan as a whole")
     if isinstance(part, PlanSection):
@@ -71,7 +71,7 @@ def plan_comment_add(
             section=part if isinstance(part, PlanSection) else None,
             priority=part if isinstance(part, PlanPriority) else None,
             action=part if isinstance(part, PlanAction) else None,
-            subject=subject_of(plan, part)[:200],
+            about=about_of(plan, part)[:200],
             body=body,
             author=acting_user,
             author_name=acting_user.full_name,
@@ -84,7 +84,7 @@ def plan_comment_add(
             partnership=plan.partnership,
             action="plan.comment",
             target=comment,
-            changes={"subject": [None, comment.subject], "length": [None, len(body)]},
+            changes={"about": [None, comment.about], "length": [None, len(body)]},
         )
     return comment
 

@@ -53,7 +53,7 @@ def test_comments_are_refused_to_others_and_after_closing_and_nothing_changes(
 ):
     priority = consulting.priorities.first()
     made = comment(consulting, police_officer, part=priority)
-    assert (made.subject, made.organisation_name) == (
+    assert (made.about, made.organisation_name) == (
         f"Priority: {priority.get_theme_display()}",
         police_officer.memberships.get().organisation.name,
     )
