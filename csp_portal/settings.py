@@ -372,6 +372,10 @@ REMINDERS_MAX_ATTEMPTS = int(os.environ.get("CSP_REMINDER_MAX_ATTEMPTS", "8"))
 CSP_UNSENT_EMAIL_GRACE_SECONDS = int(os.environ.get("CSP_UNSENT_EMAIL_GRACE_SECONDS", "600"))
 # The strategy group signs off an assessment within this many days of its submission.
 CSP_ASSESSMENT_REVIEW_DAYS = int(os.environ.get("CSP_ASSESSMENT_REVIEW_DAYS", "14"))
+# A plan's consultation runs this many days unless the coordinator chooses its closing date.
+CSP_PLAN_CONSULTATION_DAYS = int(os.environ.get("CSP_PLAN_CONSULTATION_DAYS", "28"))
+# The seats sign a plan off within this many days of its consultation closing.
+CSP_PLAN_SIGN_OFF_DAYS = int(os.environ.get("CSP_PLAN_SIGN_OFF_DAYS", "14"))
 # Days a PCC office has to read an answer to its report request, then close it or ask for more.
 CSP_PCC_ANSWER_REVIEW_DAYS = int(os.environ.get("CSP_PCC_ANSWER_REVIEW_DAYS", "14"))
 # A form (or an API request with an Idempotency-Key) acted on is remembered this long: sent

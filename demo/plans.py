@@ -2,8 +2,9 @@
 
 Trafford's plan for 2026 to 2029 is built on its approved 2026/27 assessment, signed off by the
 police and the council (Trafford's sign-off rule, which is data), and published, so its public
-summary is live. Greater Manchester's police and crime plan priorities are those of the Mayor's
-published plan, "Standing Together". Fictional actions and figures.
+summary is live. Its annual refresh is open for consultation, with comments in every state and
+the council's sign-off still to come. Greater Manchester's police and crime plan priorities are
+those of the Mayor's published plan, "Standing Together". Fictional actions and figures.
 """
 
 from datetime import date, timedelta
@@ -20,7 +21,7 @@ from plans.models import (
     PlanSectionKind,
     PoliceAndCrimePlanPriority,
 )
-from plans.services import approval, drafting
+from plans.services import approval, consultation, drafting
 from plans.services.documents import plan_document_request
 from plans.services.progress import action_progress_report
 from plans.services.reports import progress_report_issue
@@ -186,6 +187,74 @@ def seed_plans(*, partnerships: dict[str, Partnership]) -> None:
     # Made once by the worker and kept: scrutiny and the PCC office read it but never ask for it.
     plan_document_request(acting_user=coordinator, plan=plan, kind=DocumentKind.PLAN)
     _report_progress(plan)
+    _consult_on_refresh(plan, assessment, coordinator)
+
+
+# Comments on the refresh in consultation, by who wrote them, and how the coordinator answered.
+CONSULTATION_COMMENTS = [
+    (
+        "partner@trafford.example",
+        "action",
+        "Fire and rescue's safe and well visits reach the same households: please name us as a "
+        "supporting organisation on the domestic abuse action.",
+        ("accepted", "Added: the fire and rescue service now supports this action."),
+    ),
+    (
+        "director@trafford.example",
+        "priority",
+        "Could the anti-social behaviour priority say which wards come first?",
+        ("answered", "The wards follow the assessment's hotspot map; we will list them in Q1."),
+    ),
+    (
+        "strategy@trafford.example",
+        "section",
+        "The serious violence section should add a target for knife crime offences.",
+        ("declined", "The Serious Violence Duty strategy sets that target; the plan refers to it."),
+    ),
+    (
+        "partner@trafford.example",
+        "plan",
+        "Please add the night-time economy in Altrincham to the summary.",
+        None,
+    ),
+]
+
+
+def _consult_on_refresh(published: PartnershipPlan, assessment, coordinator) -> None:
+    """The annual refresh of Trafford's plan, open for consultation for three more weeks: four
+    comments, one in each state, and the police seat signed off (the council's is asked, and
+    chased by the sweep)."""
+    refresh = drafting.plan_refresh(acting_user=coordinator, plan=published, assessment=assessment)
+    approval.plan_open_consultation(
+        acting_user=coordinator, plan=refresh, closes_on=local_today() + timedelta(days=21)
+    )
+    parts = {
+        "plan": None,
+        "action": refresh.actions.order_by("pk").first(),
+        "priority": refresh.priorities.order_by("position", "pk").last(),
+        "section": refresh.sections.get(kind=PlanSectionKind.SERIOUS_VIOLENCE),
+    }
+    people = {
+        membership.user.email: membership.user
+        for membership in Membership.objects.filter(partnership=refresh.partnership).select_related(
+            "user"
+        )
+    }
+    for email, part, body, response in CONSULTATION_COMMENTS:
+        made = consultation.plan_comment_add(
+            acting_user=people[email], plan=refresh, body=body, part=parts[part]
+        )
+        if response:
+            outcome, words = response
+            consultation.plan_comment_respond(
+                acting_user=coordinator, comment=made, outcome=outcome, response=words
+            )
+    police = people["strategy@trafford.example"]
+    approval.plan_sign_off(
+        acting_user=police,
+        membership=membership_for(user=police, partnership_slug=refresh.partnership.slug),
+        plan=refresh,
+    )
 
 
 def _report_progress(plan: PartnershipPlan) -> None:

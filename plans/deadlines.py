@@ -22,10 +22,12 @@ Every function takes ``today`` so that callers (and tests) decide what day it is
 the local date.
 """
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assessments.models import financial_year_label
+from partnerships.models import PartnerOrganisation, Seat
 from reminders.cycles import Cycle, DueItem, register
 
 from .models import (
@@ -43,11 +46,13 @@ from .models import (
     ActionStatus,
     PartnershipPlan,
     PlanAction,
+    PlanComment,
     PlanStatus,
     ProgressUpdate,
     Quarter,
+    SignOff,
 )
-from .policies import ActionPolicy, PlanPolicy
+from .policies import ActionPolicy, PlanPolicy, required_seats_by_partnership
 
 
 def local_today() -> date:
@@ -433,3 +438,165 @@ class ProgressUpdateCycle(Cycle):
             )
             for item in updates
         ]
+
+
+# Consultation and sign-off ----------------------------------------------------------------------
+#
+# Opening consultation on a version asks two things of the partnership, both until the version is
+# approved or goes back to draft:
+#
+# - comments, by the consultation's closing date, from every member who may read it (those who
+#   have commented are not chased again); closing it early ends it;
+# - sign-off, from each seat the partnership's rule requires that has not signed yet, within
+#   CSP_PLAN_SIGN_OFF_DAYS of the closing date. A seat's sign-off is due from the strategy
+#   members of the organisation that holds it (``seat_of``: a member signs for one seat).
+
+
+def consultation_closes_on(plan: PartnershipPlan) -> date:
+    """The closing date, or for a version opened before dates were kept, a default from when."""
+    if plan.consultation_closes_on:
+        return plan.consultation_closes_on
+    opened = timezone.localdate(plan.status_changed_at)
+    return opened + timedelta(days=settings.CSP_PLAN_CONSULTATION_DAYS)
+
+
+def plan_sign_off_due_on(plan: PartnershipPlan) -> date:
+    return consultation_closes_on(plan) + timedelta(days=settings.CSP_PLAN_SIGN_OFF_DAYS)
+
+
+def _in_consultation(partnership_ids: Collection[int] | None) -> QuerySet[PartnershipPlan]:
+    plans = PartnershipPlan.objects.filter(status=PlanStatus.CONSULTATION).select_related(
+        "partnership"
+    )
+    if partnership_ids is not None:
+        plans = plans.filter(partnership_id__in=partnership_ids)
+    return plans
+
+
+def _plan_url(plan: PartnershipPlan, name: str = "plans:detail") -> str:
+    return reverse(name, kwargs={"partnership_slug": plan.partnership.slug, "plan_id": plan.pk})
+
+
+def seat_holders(partnership_ids: Collection[int]) -> dict[tuple[int, int], str]:
+    """The seat each organisation signs for on each partnership, by (partnership, organisation):
+    its first seat in statutory order, as ``seat_of`` answers it for one member (one query)."""
+    order = {seat: index for index, seat in enumerate(Seat.values)}
+    seats: dict[tuple[int, int], str] = {}
+    for partnership_id, organisation_id, seat in PartnerOrganisation.objects.filter(
+        partnership_id__in=partnership_ids
+    ).values_list("partnership_id", "organisation_id", "seat"):
+        key = (partnership_id, organisation_id)
+        if key not in seats or order.get(seat, 99) < order.get(seats[key], 99):
+            seats[key] = seat
+    return seats
+
+
+@dataclass(frozen=True)
+class SeatWaiting:
+    """A required seat that has not signed a version in consultation, and who is asked."""
+
+    plan: PartnershipPlan
+    seat: str
+    people: tuple  # (user id, full name), by name
+
+    @property
+    def label(self) -> str:
+        return Seat(self.seat).label
+
+
+def seats_waiting(plans: Iterable[PartnershipPlan]) -> list[SeatWaiting]:
+    """Every required seat that has not signed each of these versions in consultation, with the
+    people asked to sign for it: four queries however many plans and people."""
+    plans = [plan for plan in plans if plan.status == PlanStatus.CONSULTATION]
+    if not plans:
+        return []
+    partnership_ids = {plan.partnership_id for plan in plans}
+    required = required_seats_by_partnership(partnership_ids)
+    signed = set(SignOff.objects.filter(plan__in=plans).values_list("plan_id", "seat"))
+    holders = seat_holders(partnership_ids)
+    people: dict[tuple[int, str], list[tuple[int, str]]] = defaultdict(list)
+    for membership in PlanPolicy.signers(partnership_ids).select_related("user"):
+        seat = holders.get((membership.partnership_id, membership.organisation_id))
+        if seat:
+            people[(membership.partnership_id, seat)].append(
+                (membership.user_id, membership.user.full_name)
+            )
+    return [
+        SeatWaiting(
+            plan=plan,
+            seat=seat,
+            people=tuple(sorted(people[(plan.partnership_id, seat)], key=lambda p: p[1])),
+        )
+        for plan in plans
+        for seat in Seat.values
+        if seat in required[plan.partnership_id] and (plan.pk, seat) not in signed
+    ]
+
+
+def sign_off_items(plans: Iterable[PartnershipPlan]) -> list[DueItem]:
+    return [
+        DueItem(
+            kind=PlanSignOffCycle.kind,
+            key=f"plan_sign_off:{waiting.plan.pk}:{waiting.seat}",
+            partnership_id=waiting.plan.partnership_id,
+            partnership_name=waiting.plan.partnership.name,
+            due_on=plan_sign_off_due_on(waiting.plan),
+            title=gettext("Sign off the partnership plan %(period)s for the %(seat)s seat")
+            % {"period": waiting.plan.period_label, "seat": waiting.label.lower()},
+            url=_plan_url(waiting.plan),
+            recipients=frozenset(user_id for user_id, _name in waiting.people),
+        )
+        for waiting in seats_waiting(plans)
+    ]
+
+
+@register
+class PlanSignOffCycle(Cycle):
+    kind = "plan_sign_off"
+    label = _("Partnership plan to sign off")
+
+    def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
+        return sign_off_items(_in_consultation(partnership_ids))
+
+
+def consultation_items(plans: Iterable[PartnershipPlan], *, today: date) -> list[DueItem]:
+    """Each version taking comments, due by its closing date from those who may comment and
+    have not yet (two queries)."""
+    plans = [plan for plan in plans if plan.takes_comments_on(today)]
+    if not plans:
+        return []
+    people: dict[int, set[int]] = defaultdict(set)
+    for partnership_id, user_id in PlanPolicy.commenters(
+        {plan.partnership_id for plan in plans}
+    ).values_list("partnership_id", "user_id"):
+        people[partnership_id].add(user_id)
+    commented = set(PlanComment.objects.filter(plan__in=plans).values_list("plan_id", "author_id"))
+    return [
+        DueItem(
+            kind=PlanConsultationCycle.kind,
+            key=f"plan_consultation:{plan.pk}",
+            partnership_id=plan.partnership_id,
+            partnership_name=plan.partnership.name,
+            due_on=consultation_closes_on(plan),
+            title=gettext("Comment on the partnership plan %(period)s")
+            % {"period": plan.period_label},
+            url=_plan_url(plan, "plans:comments"),
+            recipients=frozenset(
+                user_id
+                for user_id in people[plan.partnership_id]
+                if (plan.pk, user_id) not in commented
+            ),
+        )
+        for plan in plans
+    ]
+
+
+@register
+class PlanConsultationCycle(Cycle):
+    kind = "plan_consultation"
+    label = _("Partnership plan open for comments")
+    # An invitation, not a duty: a partner who does not comment has nothing overdue.
+    owed_by_partnership = False
+
+    def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
+        return consultation_items(_in_consultation(partnership_ids), today=today)

@@ -39,6 +39,7 @@ from .models import (
 )
 from .policies import required_seats
 from .selectors import pcc_priorities_for
+from .selectors.consultation import comment_counts
 
 PLAN_TEMPLATE = "plans/documents/plan_pdf.html"
 SUMMARY_TEMPLATE = "plans/documents/summary_pdf.html"
@@ -239,6 +240,8 @@ def plan_context(plan: PartnershipPlan) -> dict:
         "statuses": [(status, status.label) for status in ActionStatus],
         "pcc_alignment": pcc_alignment,
         "sign_offs": sign_off_rows(plan),
+        # Counted only once the version has been consulted on.
+        "consultation": comment_counts(plan=plan) if plan.consultation_closes_on else None,
         "kinds": PlanSectionKind,
     }
 

@@ -134,6 +134,9 @@ class PartnershipPlan(models.Model):
     # The published summary as it was published (plans.documents.summary_snapshot): the public
     # page and the summary PDF both show this, so they agree, and later progress changes neither.
     published_summary = models.JSONField(null=True, blank=True, editable=False)
+    # Consultation takes comments until the end of this day, or until the coordinator closes it.
+    consultation_closes_on = models.DateField(_("consultation closes on"), null=True, blank=True)
+    consultation_closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period_start", "-version"]
@@ -190,6 +193,18 @@ class PartnershipPlan(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_PLAN_STATUSES
+
+    @property
+    def takes_comments(self) -> bool:
+        return self.takes_comments_on(timezone.localdate())
+
+    def takes_comments_on(self, today: date) -> bool:
+        """In consultation, not closed by the coordinator, and its closing date not passed."""
+        return (
+            self.status == PlanStatus.CONSULTATION
+            and self.consultation_closed_at is None
+            and (self.consultation_closes_on is None or today <= self.consultation_closes_on)
+        )
 
     @property
     def is_issued(self) -> bool:
@@ -579,6 +594,86 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_seat_display()})"
+
+
+class CommentStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting a response")
+    ANSWERED = "answered", _("Answered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+COMMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    CommentStatus.OPEN: frozenset(
+        {CommentStatus.ANSWERED, CommentStatus.ACCEPTED, CommentStatus.DECLINED}
+    ),
+    # An answer may still end in the change being made, or not.
+    CommentStatus.ANSWERED: frozenset({CommentStatus.ACCEPTED, CommentStatus.DECLINED}),
+    CommentStatus.ACCEPTED: frozenset(),
+    CommentStatus.DECLINED: frozenset(),
+}
+COMMENT_MAX_LENGTH = 2000
+
+
+class PlanComment(models.Model):
+    """A member's comment on a plan version in consultation, on the plan as a whole or on one
+    section, priority or action of it, and the coordinator's response: the version's
+    consultation log, frozen with it once it is approved."""
+
+    plan = models.ForeignKey(PartnershipPlan, on_delete=models.CASCADE, related_name="comments")
+    # Denormalised from the plan so that every tenant query filters one indexed column.
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="plan_comments"
+    )
+    section = models.ForeignKey(
+        PlanSection, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    priority = models.ForeignKey(
+        PlanPriority, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    action = models.ForeignKey(
+        PlanAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    # What it was about, in words, as it stood: the part may be removed later.
+    about = models.CharField(_("about"), max_length=200)
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(max_length=150)
+    organisation = models.ForeignKey(
+        Organisation, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation_name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CommentStatus.choices, default=CommentStatus.OPEN
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    response = models.TextField(_("response"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_by_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["partnership", "plan", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CommentStatus.values), name="plan_comment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(response=""),
+                name="plan_comment_response_with_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Comment by %(name)s on %(about)s") % {
+            "name": self.author_name,
+            "about": self.about,
+        }
 
 
 class DocumentKind(models.TextChoices):

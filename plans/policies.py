@@ -8,6 +8,7 @@ says whether it can be done now (the transition map, and approved versions being
                            who signs it off, and have its documents made
     ActionPolicy           report progress on an action, and see it
     ProgressReportPolicy   issue the quarter's progress report
+    CommentPolicy          see a plan's consultation comments, and answer, accept or decline one
 
 An action grants "report progress" on itself to its lead organisation's group (direct-foreign-key
 permission tables: a list is one join). As with contributions, the group alone is not enough,
@@ -31,11 +32,13 @@ from partnerships.models import Membership, PartnerOrganisation, Partnership, Se
 from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
 
 from .models import (
+    COMMENT_TRANSITIONS,
     ISSUED_PLAN_STATUSES,
     PLAN_TRANSITIONS,
     ApprovalRule,
     PartnershipPlan,
     PlanAction,
+    PlanComment,
     PlanStatus,
     ProgressReport,
 )
@@ -69,6 +72,16 @@ def required_seats(partnership: Partnership) -> list[str]:
     return rule.required_seats if rule else ApprovalRule.default_seats()
 
 
+def required_seats_by_partnership(partnership_ids: Collection[int]) -> dict[int, list[str]]:
+    """``required_seats`` of several partnerships (one query)."""
+    rules = dict(
+        ApprovalRule.objects.filter(partnership_id__in=partnership_ids).values_list(
+            "partnership_id", "required_seats"
+        )
+    )
+    return {pid: rules.get(pid, ApprovalRule.default_seats()) for pid in partnership_ids}
+
+
 def seat_of(membership: Membership) -> str | None:
     """The seat the member's organisation holds on their partnership (statutory first)."""
     seats = set(
@@ -91,6 +104,9 @@ class PlanVerb(StrEnum):
     PUBLISH = "publish"
     REFRESH = "refresh"  # start the next version from the published one
     MAKE_DOCUMENT = "make_document"  # have its PDF made
+    READ_COMMENTS = "read_comments"  # its consultation log, once it has been consulted on
+    COMMENT = "comment"  # on the version in consultation, until consultation closes
+    CLOSE_CONSULTATION = "close_consultation"  # stop comments before the closing date
 
 
 PLAN_VERB_PERMS: dict[PlanVerb, Perm] = {
@@ -103,6 +119,10 @@ PLAN_VERB_PERMS: dict[PlanVerb, Perm] = {
     PlanVerb.PUBLISH: Perm.MANAGE_PLANS,
     PlanVerb.REFRESH: Perm.MANAGE_PLANS,
     PlanVerb.MAKE_DOCUMENT: Perm.MAKE_PLAN_DOCUMENTS,
+    # Everyone who may read the version in consultation may comment on it.
+    PlanVerb.READ_COMMENTS: Perm.VIEW_PLAN_CONSULTATION,
+    PlanVerb.COMMENT: Perm.VIEW_PLAN_CONSULTATION,
+    PlanVerb.CLOSE_CONSULTATION: Perm.MANAGE_PLANS,
 }
 PARTNERSHIP_VERBS = frozenset({PlanVerb.START, PlanVerb.SET_SIGN_OFF_RULE})
 # The verbs that move the plan along its map, and where to.
@@ -149,6 +169,10 @@ class _PlanPolicy(Policy):
             return _("The annual refresh starts from the published plan.")
         if verb == PlanVerb.SIGN_OFF:
             return self._not_signable(membership, obj)
+        if verb == PlanVerb.READ_COMMENTS and obj.consultation_closes_on is None:
+            return _("This version has not been consulted on.")
+        if verb in {PlanVerb.COMMENT, PlanVerb.CLOSE_CONSULTATION} and not obj.takes_comments:
+            return _("Consultation on this plan is closed, so it takes no more comments.")
         return ""
 
     @staticmethod
@@ -163,6 +187,24 @@ class _PlanPolicy(Policy):
                 "seat": Seat(seat).label.lower()
             }
         return ""
+
+    @staticmethod
+    def commenters(partnership_ids: Collection[int]) -> QuerySet[Membership]:
+        """Who may comment on a version in consultation: the active members who may read it."""
+        return Membership.objects.filter(
+            partnership_id__in=partnership_ids,
+            role__in=roles_with(PLAN_VERB_PERMS[PlanVerb.COMMENT]),
+            user__is_active=True,
+        )
+
+    @staticmethod
+    def signers(partnership_ids: Collection[int]) -> QuerySet[Membership]:
+        """The active members who sign a plan off, each for their organisation's seat."""
+        return Membership.objects.filter(
+            partnership_id__in=partnership_ids,
+            role__in=roles_with(PLAN_VERB_PERMS[PlanVerb.SIGN_OFF]),
+            user__is_active=True,
+        )
 
     @staticmethod
     def refresh_recipients(partnership_ids: Collection[int]) -> QuerySet[Membership]:
@@ -274,3 +316,43 @@ class _ProgressReportPolicy(Policy):
 
 
 ProgressReportPolicy = _ProgressReportPolicy()
+
+
+class CommentVerb(StrEnum):
+    RESPOND = "respond"  # answer, accept or decline a consultation comment
+
+
+class _CommentPolicy(Policy):
+    """The consultation log is read by those who may read the version in consultation (the
+    governance section of the document counts it for everyone else); the role that runs the
+    plan responds, while the version can still change: an approved version's log is frozen."""
+
+    verbs = CommentVerb
+
+    def visible(self, membership: Membership | None) -> QuerySet[PlanComment]:
+        if not membership_can(membership, Perm.VIEW_PLAN_CONSULTATION):
+            return PlanComment.objects.none()
+        return PlanComment.objects.filter(
+            partnership_id=membership.partnership_id, plan__in=PlanPolicy.visible(membership)
+        )
+
+    def allows(self, membership: Membership | None, verb: CommentVerb, obj: Model | None) -> bool:
+        return (
+            membership_can(membership, RUNS_THE_PLAN)
+            and obj is not None
+            and obj.partnership_id == membership.partnership_id
+        )
+
+    def not_now(self, membership: Membership | None, verb: CommentVerb, obj: Model | None) -> str:
+        if not obj.plan.is_editable:
+            return _("This version is %(status)s: its consultation log is frozen with it.") % {
+                "status": obj.plan.get_status_display().lower()
+            }
+        if verb == CommentVerb.RESPOND and not COMMENT_TRANSITIONS[obj.status]:
+            return _("This comment has already been %(status)s.") % {
+                "status": obj.get_status_display().lower()
+            }
+        return ""
+
+
+CommentPolicy = _CommentPolicy()

@@ -3,13 +3,14 @@
 
 from django.urls import include, path
 
-from .views import approval, documents, drafting, progress, public, reports
+from .views import approval, consultation, documents, drafting, progress, public, reports
 
 app_name = "plans"
 
 tenant_patterns = [
     *drafting.tenant_patterns,
     *approval.tenant_patterns,
+    *consultation.tenant_patterns,
     *progress.tenant_patterns,
     *documents.tenant_patterns,
     *reports.tenant_patterns,

@@ -113,6 +113,19 @@ def _plan(partnership):
         acting_user=coordinator.user, partnership=partnership, seats=[Seat.POLICE]
     )
     approval.plan_open_consultation(acting_user=coordinator.user, plan=plan)
+    # A comment in its consultation log, answered.
+    from plans.services import consultation
+
+    partner = (
+        Membership.objects.filter(partnership=partnership, role=Role.CONTRIBUTOR).first()
+        or coordinator
+    )
+    consultation.plan_comment_respond(
+        acting_user=coordinator.user,
+        comment=consultation.plan_comment_add(acting_user=partner.user, plan=plan, body="B's"),
+        outcome="answered",
+        response="B's answer",
+    )
     approval.plan_sign_off(
         acting_user=signer,
         membership=membership_for(user=signer, partnership_slug=partnership.slug),
@@ -240,6 +253,7 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
     "plan_priority_id": lambda p: _plan(p).priorities.first().pk,
     "action_id": lambda p: _plan(p).actions.get().pk,
     "measure_id": lambda p: _plan(p).actions.get().measures.get().pk,
+    "comment_id": lambda p: _plan(p).comments.get().pk,
     "report_id": lambda p: _progress_report(p).pk,
     "review_id": lambda p: _review(p).pk,
     "to": lambda p: "under_consideration",

@@ -17,7 +17,9 @@ from csp_portal.dates import check_not_too_far
 from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked, transition
 from partnerships.models import Partnership
+from reminders.services import notifications_announce
 
+from ..deadlines import sign_offs_due
 from ..models import (
     ASSESSMENT_TRANSITIONS,
     AssessmentSection,
@@ -226,13 +228,23 @@ def assessment_submit_for_review(
         missing = missing_for_approval(assessment)
         if missing:
             raise ValidationError(missing, code="incomplete")
-        return transition(
+        assessment = transition(
             assessment,
             AssessmentStatus.IN_REVIEW,
             transitions=ASSESSMENT_TRANSITIONS,
             acting_user=acting_user,
             action="assessment.submit_for_review",
         )
+        # The strategy group is asked at once; the sweep chases it until it is approved or
+        # returned (deadlines.AssessmentSignOffCycle).
+        notifications_announce(
+            items=[
+                item
+                for item in sign_offs_due([assessment.partnership_id])
+                if item.key == f"assessment_sign_off:{assessment.pk}"
+            ]
+        )
+        return assessment
 
 
 def assessment_return(

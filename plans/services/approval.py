@@ -1,6 +1,9 @@
 """A plan's way to publication: consultation, sign-off by the seats the partnership's rule
 requires, approval (which freezes the version), publication, and supersession by its refresh."""
 
+from datetime import date, timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -12,8 +15,10 @@ from audit.services import audit_record
 from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked, locked_rows, transition
 from partnerships.models import Membership, Partnership, Seat
+from reminders.services import notifications_announce
 
 from ..documents import summary_snapshot
+from ..deadlines import consultation_items, sign_off_items
 from ..models import (
     PLAN_TRANSITIONS,
     ApprovalRule,
@@ -71,15 +76,52 @@ def approval_rule_update(
     return rule
 
 
-def plan_open_consultation(*, acting_user: User, plan: PartnershipPlan) -> PartnershipPlan:
+def plan_open_consultation(
+    *, acting_user: User, plan: PartnershipPlan, closes_on: date | None = None
+) -> PartnershipPlan:
+    """Open the version for comments until ``closes_on`` (by default CSP_PLAN_CONSULTATION_DAYS
+    from today) and for sign-off. Those who may comment are told, with the closing date, and
+    the strategy members of each seat that must sign are asked to, at once (the outbox)."""
+    today = timezone.localdate()
+    closes_on = closes_on or today + timedelta(days=settings.CSP_PLAN_CONSULTATION_DAYS)
     with transaction.atomic():
         plan = locked(plan, related=["partnership"])
         PlanPolicy.require_user(acting_user, plan.partnership, PlanVerb.OPEN_CONSULTATION, plan)
         if not plan.priorities.exists():
             raise ValidationError(_("Add at least one priority before consulting on the plan."))
-        return _transition(
-            plan, PlanStatus.CONSULTATION, acting_user=acting_user, action="plan.consultation"
+        if closes_on <= today:
+            raise ValidationError(
+                {"closes_on": _("The closing date must be in the future")}, code="past"
+            )
+        plan = _transition(
+            plan,
+            PlanStatus.CONSULTATION,
+            acting_user=acting_user,
+            action="plan.consultation",
+            consultation_closes_on=closes_on,
+            consultation_closed_at=None,
         )
+        notifications_announce(items=consultation_items([plan], today=today))
+        notifications_announce(items=sign_off_items([plan]))
+        return plan
+
+
+def plan_close_consultation(*, acting_user: User, plan: PartnershipPlan) -> PartnershipPlan:
+    """Stop comments before the closing date. Sign-off goes on; the plan stays in consultation
+    until the seats have signed (or it goes back to draft)."""
+    with transaction.atomic():
+        plan = locked(plan, related=["partnership"])
+        PlanPolicy.require_user(acting_user, plan.partnership, PlanVerb.CLOSE_CONSULTATION, plan)
+        plan.consultation_closed_at = timezone.now()
+        plan.save(update_fields=["consultation_closed_at"])
+        audit_record(
+            acting_user=acting_user,
+            partnership=plan.partnership,
+            action="plan.consultation_close",
+            target=plan,
+            changes={"consultation_closed_at": [None, plan.consultation_closed_at.isoformat()]},
+        )
+    return plan
 
 
 def plan_return_to_draft(*, acting_user: User, plan: PartnershipPlan) -> PartnershipPlan:

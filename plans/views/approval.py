@@ -1,14 +1,19 @@
 """Pages that move a plan along: consultation, sign-off, publication, the annual refresh, and
 the partnership's rule for who signs off."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView
 
 from .. import selectors
+from ..forms import consultation as consultation_forms
 from ..forms import drafting as forms
 from ..policies import required_seats
 from ..services import approval, drafting
@@ -40,16 +45,30 @@ class PlanTransitionView(PlanMixin, ConfirmServiceView):
 
 class ConsultationView(PlanTransitionView):
     permission_required = Perm.MANAGE_PLANS
+    form_class = consultation_forms.ConsultationOpenForm
     submit_label = _("Open consultation")
     heading = _("Open consultation on the %(name)s?")
     explanation = _(
-        "Partner officers can then read it, and strategy group members can sign it off for "
-        "their seats. You can still change it; going back to draft clears any sign-offs."
+        "Partner officers can then read it and comment on it until the closing date, and "
+        "strategy group members are asked to sign it off for their seats. You can still change "
+        "it; going back to draft clears any sign-offs."
     )
-    done_message = _("The plan is open for consultation.")
+    done_message = _("The plan is open for consultation. Members have been told.")
+
+    def get_initial(self):
+        days = settings.CSP_PLAN_CONSULTATION_DAYS
+        return {"closes_on": timezone.localdate() + timedelta(days=days)}
 
     def act(self):
-        approval.plan_open_consultation(acting_user=self.request.user, plan=self.plan)
+        approval.plan_open_consultation(
+            acting_user=self.request.user,
+            plan=self.plan,
+            closes_on=self.closes_on,
+        )
+
+    def perform(self, form):
+        self.closes_on = form.cleaned_data["closes_on"]
+        super().perform(form)
 
 
 class RedraftView(PlanTransitionView):

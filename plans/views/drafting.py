@@ -17,7 +17,7 @@ from ..evidence import plan_evidence
 from ..forms import drafting as forms
 from ..models import PlanSectionKind, PlanStatus
 from ..policies import PlanPolicy, PlanVerb, required_seats
-from ..selectors import versions
+from ..selectors import consultation, versions
 from ..services import drafting
 
 
@@ -122,12 +122,14 @@ class PlanDetailView(PartnershipViewMixin, TemplateView):
         for priority in priorities:
             priority.evidence_items = evidence.get(priority.pk, [])
             priority.evidence_changed = any(item.changed for item in priority.evidence_items)
+        asked = {waiting.seat: waiting.people for waiting in consultation.sign_off_panel(plan=plan)}
         context.update(
             plan=plan,
             sections=sorted(plan.sections.all(), key=lambda section: order[section.kind]),
             priorities=priorities,
             sign_off_rows=[
-                (Seat(seat).label, signed.get(seat)) for seat in required_seats(self.partnership)
+                (Seat(seat).label, signed.get(seat), [name for _pk, name in asked.get(seat, ())])
+                for seat in required_seats(self.partnership)
             ],
             may=PlanPolicy.may(self.membership, plan),
             statuses=PlanStatus,

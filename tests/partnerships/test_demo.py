@@ -117,13 +117,23 @@ def test_the_demo_has_a_published_plan_with_actions_for_each_partner():
 
     call_command("seed_demo")
 
-    plan = PartnershipPlan.objects.get(partnership__ons_code="E22000107")
+    plan = PartnershipPlan.objects.get(partnership__ons_code="E22000107", version=1)
     assert (plan.status, plan.period_label) == ("published", "2026 to 2029")
     assert set(plan.sign_offs.values_list("seat", flat=True)) == {"police", "local_authority"}
     partner = User.objects.get(email="partner@trafford.example")
-    assert [a.description for a in ActionPolicy.reportable(partner)] == [
+    assert [a.description for a in ActionPolicy.reportable(partner).filter(plan=plan)] == [
         "Run fire safety and diversion sessions in the wards with most deliberate fires"
     ]
+    # Its refresh is in consultation: comments in every state, the council's seat still to sign.
+    refresh = plan.next_version
+    assert refresh.status == "consultation" and refresh.takes_comments
+    assert set(refresh.comments.values_list("status", flat=True)) == {
+        "open",
+        "answered",
+        "accepted",
+        "declined",
+    }
+    assert set(refresh.sign_offs.values_list("seat", flat=True)) == {"police"}
 
 
 def test_the_demo_review_is_visible_only_to_its_coordinator():
