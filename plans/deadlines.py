@@ -24,8 +24,9 @@ the local date.
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -44,10 +45,11 @@ from .models import (
     PartnershipPlan,
     PlanAction,
     PlanStatus,
+    ProgressReport,
     ProgressUpdate,
     Quarter,
 )
-from .policies import ActionPolicy, PlanPolicy
+from .policies import ActionPolicy, PlanPolicy, ProgressReportPolicy
 
 
 def local_today() -> date:
@@ -339,6 +341,8 @@ def _people(memberships) -> dict[int, set[int]]:
 class PlanRefreshCycle(Cycle):
     kind = "plan_refresh"
     label = _("Annual refresh of the partnership plan")
+    watched_by_force_area = True
+    year_order = 30
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         refreshes = refreshes_due(partnership_ids=partnership_ids)
@@ -369,6 +373,7 @@ class PlanRefreshCycle(Cycle):
 class ProgressUpdateCycle(Cycle):
     kind = "progress_update"
     label = _("Quarterly progress update and measure actuals")
+    year_order = 40
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         updates = all_progress_due(today=today, partnership_ids=partnership_ids)
@@ -398,4 +403,65 @@ class ProgressUpdateCycle(Cycle):
                 ),
             )
             for item in updates
+        ]
+
+
+# Reports issued to scrutiny and the PCC -----------------------------------------------------------
+
+
+def reports_new_since(today: date) -> date:
+    """Reports issued on or after this day are still new on Your work."""
+    return today - timedelta(days=settings.CSP_NEW_REPORT_DAYS)
+
+
+@register
+class IssuedReportCycle(Cycle):
+    """A progress report newly issued: for the scrutiny committee and the PCC office to read, for
+    ``CSP_NEW_REPORT_DAYS`` from its issue. Read, not done: never reminded."""
+
+    kind = "progress_report_issued"
+    label = _("Progress report issued to scrutiny")
+    to_read = True
+    owed_by_partnership = False
+    year_order = 50
+
+    def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
+        reports = ProgressReport.objects.filter(
+            issued_at__date__gte=reports_new_since(today)
+        ).select_related("partnership")
+        if partnership_ids is not None:
+            reports = reports.filter(partnership_id__in=partnership_ids)
+        reports = list(
+            reports.only(
+                "pk",
+                "year_start",
+                "quarter",
+                "issued_at",
+                "partnership_id",
+                "partnership__name",
+                "partnership__slug",
+            )
+        )
+        readers = _people(
+            ProgressReportPolicy.readers({report.partnership_id for report in reports})
+        )
+        return [
+            DueItem(
+                kind=self.kind,
+                key=f"progress_report:{report.pk}",
+                partnership_id=report.partnership_id,
+                partnership_name=report.partnership.name,
+                due_on=timezone.localdate(report.issued_at)
+                + timedelta(days=settings.CSP_NEW_REPORT_DAYS),
+                title=str(report),
+                url=reverse(
+                    "plans:progress_report",
+                    kwargs={
+                        "partnership_slug": report.partnership.slug,
+                        "report_id": report.pk,
+                    },
+                ),
+                recipients=frozenset(readers.get(report.partnership_id, ())),
+            )
+            for report in reports
         ]
