@@ -77,7 +77,7 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
             form.add_error("token", _("The security code is not right or has expired. Try again."))
             return self.form_invalid(form)
         otp_login(self.request, device)
-        return redirect(_safe_next(self.request, reverse("partnerships:choose")))
+        return redirect(_safe_next(self.request, reverse("reminders:your_work")))
 
     def get_context_data(self, **kwargs):
         kwargs["next"] = _safe_next(self.request, "")
@@ -150,7 +150,7 @@ class BackupCodesView(LoginRequiredMixin, View):
         return render(
             request,
             "accounts/backup_codes.html",
-            {"codes": codes, "next": _safe_next(request, reverse("partnerships:choose"))},
+            {"codes": codes, "next": _safe_next(request, reverse("reminders:your_work"))},
         )
 
     def post(self, request):

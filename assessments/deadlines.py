@@ -116,6 +116,7 @@ def contribution_items(requests: QuerySet) -> list[DueItem]:
 class ContributionCycle(Cycle):
     kind = "contribution_request"
     label = _("Contribution request")
+    year_order = 10
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         return contribution_items(contributions_awaiting(partnership_ids))
@@ -174,6 +175,7 @@ def sign_offs_due(partnership_ids: Collection[int] | None = None) -> list[DueIte
 class AssessmentSignOffCycle(Cycle):
     kind = "assessment_sign_off"
     label = _("Strategic assessment to sign off")
+    year_order = 20
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         return sign_offs_due(partnership_ids)

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "reminders.middleware.NotificationReadOnVisitMiddleware",
 ]
 
 ROOT_URLCONF = "csp_portal.urls"
@@ -150,7 +151,7 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "partnerships:choose"
+LOGIN_REDIRECT_URL = "reminders:your_work"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -378,6 +379,8 @@ CSP_PLAN_CONSULTATION_DAYS = int(os.environ.get("CSP_PLAN_CONSULTATION_DAYS", "2
 CSP_PLAN_SIGN_OFF_DAYS = int(os.environ.get("CSP_PLAN_SIGN_OFF_DAYS", "14"))
 # Days a PCC office has to read an answer to its report request, then close it or ask for more.
 CSP_PCC_ANSWER_REVIEW_DAYS = int(os.environ.get("CSP_PCC_ANSWER_REVIEW_DAYS", "14"))
+# A progress report issued to scrutiny and the PCC stays on their Your work, as new, this long.
+CSP_NEW_REPORT_DAYS = int(os.environ.get("CSP_NEW_REPORT_DAYS", "28"))
 # A form (or an API request with an Idempotency-Key) acted on is remembered this long: sent
 # again meanwhile, it changes nothing (csp_portal.submissions).
 CSP_SUBMISSION_TOKEN_HOURS = int(os.environ.get("CSP_SUBMISSION_TOKEN_HOURS", "24"))

@@ -133,6 +133,7 @@ def report_answer_items(requests: QuerySet[ReportRequest]) -> list[DueItem]:
 class ReportRequestCycle(Cycle):
     kind = "pcc_report_request"
     label = _("Report requested by the police and crime commissioner")
+    year_order = 60
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         return report_request_items(requests_awaiting(partnership_ids))
@@ -143,6 +144,7 @@ class ReportAnswerCycle(Cycle):
     kind = "pcc_report_answer"
     label = _("Answer to a report request, for the police and crime commissioner's office")
     owed_by_partnership = False
+    year_order = 70
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         return report_answer_items(answers_awaiting(partnership_ids))

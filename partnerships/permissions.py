@@ -47,6 +47,8 @@ class Perm(StrEnum):
     VIEW_PROGRESS_REPORTS = "view_progress_reports"
     # Asking for a plan PDF to be made writes a row and queues a render: not for read-only roles.
     MAKE_PLAN_DOCUMENTS = "make_plan_documents"
+    # The cycle view: where the partnership is in its year, what is late and who owes it.
+    VIEW_CYCLE = "view_cycle"
 
 
 # Everyone sees approved assessments; drafts only those who write or approve them.
@@ -78,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ANSWER_REPORT_REQUESTS,
             Perm.VIEW_PROGRESS_REPORTS,
             Perm.MAKE_PLAN_DOCUMENTS,
+            Perm.VIEW_CYCLE,
         }
     ),
     Role.STRATEGY_MEMBER: frozenset(
@@ -96,6 +99,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_REPORT_REQUESTS,
             Perm.VIEW_PROGRESS_REPORTS,
             Perm.MAKE_PLAN_DOCUMENTS,
+            Perm.VIEW_CYCLE,
         }
     ),
     Role.CONTRIBUTOR: frozenset(

@@ -6,6 +6,7 @@ app_name = "partnerships"
 
 tenant_patterns = [
     path("", views.PartnershipHomeView.as_view(), name="home"),
+    path("about/", views.PartnershipAboutView.as_view(), name="about"),
     path("people/", views.PeopleView.as_view(), name="people"),
     path("people/invite/", views.InviteView.as_view(), name="invite"),
     path("people/<int:membership_id>/", views.MembershipEditView.as_view(), name="membership_edit"),
@@ -31,7 +32,7 @@ tenant_patterns = [
 ]
 
 urlpatterns = [
-    path("", views.choose_partnership, name="choose"),
+    path("partnerships/", views.choose_partnership, name="choose"),
     # The link in an invitation email: under /account/, where a person's own pages are.
     path(
         "account/invitations/<str:token>/",

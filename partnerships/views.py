@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from accounts.models import User, canonical_email
 from accounts.selectors import account_exists
@@ -24,10 +24,8 @@ from .tenancy import SESSION_KEY, ConfirmServiceView, PartnershipViewMixin, Serv
 
 @login_required
 def choose_partnership(request):
-    """Where people land after signing in: their partnership, or a choice when they have several."""
+    """The partnerships a person serves, to choose the one to work in ("Change partnership")."""
     memberships = list(selectors.memberships_of_user(user=request.user))
-    if len(memberships) == 1 and "switch" not in request.GET:
-        return redirect("partnerships:home", partnership_slug=memberships[0].partnership.slug)
     current = request.session.get(SESSION_KEY)
     return render(
         request,
@@ -36,8 +34,20 @@ def choose_partnership(request):
     )
 
 
-class PartnershipHomeView(PartnershipViewMixin, TemplateView):
-    template_name = "partnerships/home.html"
+class PartnershipHomeView(PartnershipViewMixin, RedirectView):
+    """A partnership's home is its members' Your work in that partnership (the reminders app's
+    page, reached by name: it reads the deadline registry, which sits above this app)."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get_redirect_url(self, *args, **kwargs):
+        return f"{reverse('reminders:your_work')}?partnership={self.partnership.slug}"
+
+
+class PartnershipAboutView(PartnershipViewMixin, TemplateView):
+    """About this partnership: its codes, area, seats, invited partners and people."""
+
+    template_name = "partnerships/about.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -114,7 +124,7 @@ class MembershipEditView(ServiceFormView):
     def get_success_url(self):
         # A coordinator who changes their own role may no longer see the people page.
         name = (
-            "partnerships:home" if self.target.pk == self.membership.pk else "partnerships:people"
+            "partnerships:about" if self.target.pk == self.membership.pk else "partnerships:people"
         )
         return reverse(name, kwargs={"partnership_slug": self.partnership.slug})
 
@@ -182,7 +192,7 @@ class PartnerOrganisationAddView(ServiceFormView):
         )
 
     def get_success_url(self):
-        return reverse("partnerships:home", kwargs={"partnership_slug": self.partnership.slug})
+        return reverse("partnerships:about", kwargs={"partnership_slug": self.partnership.slug})
 
 
 class PartnerOrganisationRemoveView(ConfirmServiceView):
@@ -204,7 +214,7 @@ class PartnerOrganisationRemoveView(ConfirmServiceView):
         messages.success(self.request, _("%(name)s removed.") % {"name": target.organisation})
 
     def get_success_url(self):
-        return reverse("partnerships:home", kwargs={"partnership_slug": self.partnership.slug})
+        return reverse("partnerships:about", kwargs={"partnership_slug": self.partnership.slug})
 
 
 class IdentityView(ServiceFormView):

@@ -48,11 +48,12 @@ from .models import (
     PlanAction,
     PlanComment,
     PlanStatus,
+    ProgressReport,
     ProgressUpdate,
     Quarter,
     SignOff,
 )
-from .policies import ActionPolicy, PlanPolicy, required_seats_by_partnership
+from .policies import ActionPolicy, PlanPolicy, ProgressReportPolicy, required_seats_by_partnership
 
 
 def local_today() -> date:
@@ -378,6 +379,8 @@ def _people(memberships) -> dict[int, set[int]]:
 class PlanRefreshCycle(Cycle):
     kind = "plan_refresh"
     label = _("Annual refresh of the partnership plan")
+    watched_by_force_area = True
+    year_order = 30
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         refreshes = refreshes_due(partnership_ids=partnership_ids)
@@ -408,6 +411,7 @@ class PlanRefreshCycle(Cycle):
 class ProgressUpdateCycle(Cycle):
     kind = "progress_update"
     label = _("Quarterly progress update and measure actuals")
+    year_order = 40
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         updates = all_progress_due(today=today, partnership_ids=partnership_ids)
@@ -600,3 +604,64 @@ class PlanConsultationCycle(Cycle):
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         return consultation_items(_in_consultation(partnership_ids), today=today)
+
+
+# Reports issued to scrutiny and the PCC -----------------------------------------------------------
+
+
+def reports_new_since(today: date) -> date:
+    """Reports issued on or after this day are still new on Your work."""
+    return today - timedelta(days=settings.CSP_NEW_REPORT_DAYS)
+
+
+@register
+class IssuedReportCycle(Cycle):
+    """A progress report newly issued: for the scrutiny committee and the PCC office to read, for
+    ``CSP_NEW_REPORT_DAYS`` from its issue. Read, not done: never reminded."""
+
+    kind = "progress_report_issued"
+    label = _("Progress report issued to scrutiny")
+    to_read = True
+    owed_by_partnership = False
+    year_order = 50
+
+    def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
+        reports = ProgressReport.objects.filter(
+            issued_at__date__gte=reports_new_since(today)
+        ).select_related("partnership")
+        if partnership_ids is not None:
+            reports = reports.filter(partnership_id__in=partnership_ids)
+        reports = list(
+            reports.only(
+                "pk",
+                "year_start",
+                "quarter",
+                "issued_at",
+                "partnership_id",
+                "partnership__name",
+                "partnership__slug",
+            )
+        )
+        readers = _people(
+            ProgressReportPolicy.readers({report.partnership_id for report in reports})
+        )
+        return [
+            DueItem(
+                kind=self.kind,
+                key=f"progress_report:{report.pk}",
+                partnership_id=report.partnership_id,
+                partnership_name=report.partnership.name,
+                due_on=timezone.localdate(report.issued_at)
+                + timedelta(days=settings.CSP_NEW_REPORT_DAYS),
+                title=str(report),
+                url=reverse(
+                    "plans:progress_report",
+                    kwargs={
+                        "partnership_slug": report.partnership.slug,
+                        "report_id": report.pk,
+                    },
+                ),
+                recipients=frozenset(readers.get(report.partnership_id, ())),
+            )
+            for report in reports
+        ]

@@ -314,6 +314,16 @@ class _ProgressReportPolicy(Policy):
             obj is None or obj.partnership_id == membership.partnership_id
         )
 
+    @staticmethod
+    def readers(partnership_ids: Collection[int]) -> QuerySet[Membership]:
+        """Who an issued report is for: the active members who hold the partnership to account
+        (they read issued reports and never the dashboard), told of each new one on Your work."""
+        return Membership.objects.filter(
+            partnership_id__in=partnership_ids,
+            role__in=roles_with(Perm.VIEW_PROGRESS_REPORTS) - roles_with(Perm.VIEW_PLAN_PROGRESS),
+            user__is_active=True,
+        )
+
 
 ProgressReportPolicy = _ProgressReportPolicy()
 

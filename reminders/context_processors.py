@@ -8,4 +8,7 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    counted = getattr(request, "unread_notifications", None)
+    if counted is not None:  # counted already, as the page was opened (reminders.middleware)
+        return {"unread_notifications": counted}
     return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user=user))}

@@ -56,6 +56,15 @@ class Cycle:
     # Items the partnership itself owes, which its coordinators' weekly digest of what is overdue
     # lists. Not so an item owed to the partnership from outside (a PCC office to read an answer).
     owed_by_partnership = True
+    # Items to read, not to do (a progress report newly issued to scrutiny): listed on Your work
+    # and the cycle view, never reminded by the sweep. Their due date is the last day they count
+    # as new.
+    to_read = False
+    # Items the PCC office of the partnership's force area watches on Your work, though it does
+    # not owe them (the annual refresh of a plan in its area).
+    watched_by_force_area = False
+    # Where the cycle sits in the partnership's year, for the cycle view's order.
+    year_order = 100
 
     def due(
         self, *, today: date, partnership_ids: Collection[int] | None = None
@@ -76,8 +85,13 @@ def register(cls: type[Cycle]) -> type[Cycle]:
     return cls
 
 
-def cycles() -> list[Cycle]:
-    return list(_CYCLES.values())
+def cycles(*, to_read: bool | None = False) -> list[Cycle]:
+    """The registered cycles in the order of the year: those that remind (the default), those
+    to read (``to_read=True``), or all (``None``)."""
+    return sorted(
+        (cycle for cycle in _CYCLES.values() if to_read is None or cycle.to_read == to_read),
+        key=lambda cycle: (cycle.year_order, cycle.kind),
+    )
 
 
 def cycle_for(kind: str) -> Cycle | None:
@@ -90,10 +104,17 @@ def label_for(kind: str) -> str:
 
 
 def due_items(
-    *, today: date, partnership_ids: Collection[int] | None = None, kinds: Iterable[str] = ()
+    *,
+    today: date,
+    partnership_ids: Collection[int] | None = None,
+    kinds: Iterable[str] = (),
+    to_read: bool | None = False,
 ) -> list[DueItem]:
-    """What every registered cycle (or the ``kinds`` asked for) has due."""
-    wanted = [_CYCLES[kind] for kind in kinds if kind in _CYCLES] if kinds else cycles()
+    """What every registered cycle (or the ``kinds`` asked for) has due. The sweep and the send
+    check read the cycles that remind; Your work and the cycle view ask for all (``None``)."""
+    wanted = (
+        [_CYCLES[kind] for kind in kinds if kind in _CYCLES] if kinds else cycles(to_read=to_read)
+    )
     return [
         item for cycle in wanted for item in cycle.due(today=today, partnership_ids=partnership_ids)
     ]

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,6 +11,7 @@ from csp_portal.queue import enqueue_on_commit
 
 from .cycles import NEW, DueItem
 from .models import EmailPreference, Frequency, Notification
+from .selectors import notifications_of, unread_count
 from .sweep import announcement_rows, insert_rows
 
 
@@ -41,6 +43,22 @@ def notification_mark_read(*, acting_user: User, notification: Notification) -> 
             read_at=notification.read_at
         )
     return notification
+
+
+def notifications_read_on_visit(*, acting_user: User, path: str, full_path: str) -> int:
+    """The person opened ``path``: their unread notifications whose link is that page (with or
+    without its query) are read now. Returns how many remain unread. One query when nothing is
+    unread; a write only when something is."""
+    unread = unread_count(user=acting_user)
+    if not unread:
+        return 0
+    read = (
+        notifications_of(user=acting_user)
+        .filter(read_at__isnull=True)
+        .filter(Q(url__in={path, full_path}) | Q(url__startswith=f"{path}?"))
+        .update(read_at=timezone.now())
+    )
+    return unread - read
 
 
 def notifications_mark_all_read(*, acting_user: User) -> int:

@@ -127,9 +127,9 @@ def weekly_digests(
                 due_on=monday,
                 title=ngettext("%(count)s item overdue", "%(count)s items overdue", len(late))
                 % {"count": len(late)},
-                url=reverse(
-                    "partnerships:home", kwargs={"partnership_slug": slugs[partnership_id]}
-                ),
+                # The cycle view, showing only what is overdue: the items this digest lists.
+                url=reverse("reminders:cycle", kwargs={"partnership_slug": slugs[partnership_id]})
+                + "?status=overdue",
                 recipients=frozenset(coordinators[partnership_id]),
                 details=tuple(
                     {

@@ -1,6 +1,7 @@
-"""A person's own notifications and how they want them emailed. Per person, not per
-partnership, so these live outside /p/<partnership>/: every lookup is narrowed to the signed-in
-person, and another person's notification is simply not found."""
+"""A person's own notifications and how they want them emailed, and their Your work: per person,
+not per partnership, so these live outside /p/<partnership>/ (every lookup is narrowed to the
+signed-in person, and another person's notification is simply not found). The cycle view is a
+partnership's, under /p/<partnership>/cycle/."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,9 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from partnerships.permissions import Perm, membership_can
+from partnerships.tenancy import PartnershipViewMixin
 
 from . import selectors, services
-from .cycles import label_for
+from .cycles import cycles, label_for
 from .forms import EmailPreferenceForm
 from .outbox import status_text
 
@@ -84,3 +89,48 @@ def email_settings(request):
         return redirect("reminders:list")
     status = 400 if form.errors else 200
     return render(request, "reminders/settings.html", {"form": form}, status=status)
+
+
+@login_required
+def your_work(request):
+    """The home page: what is the person's to do, in every partnership they serve, or in one
+    (``?partnership=<slug>``, where a partnership's own home leads)."""
+    today = selectors.work_day()
+    work = selectors.your_work(
+        user=request.user,
+        today=today,
+        partnership_slug=request.GET.get("partnership", ""),
+        page_number=request.GET.get("page"),
+    )
+    if work.membership is not None:
+        # The partnership bar and its links show the partnership chosen.
+        request.membership = work.membership
+    links = [
+        (membership, membership_can(membership, Perm.VIEW_CYCLE)) for membership in work.memberships
+    ]
+    return render(
+        request,
+        "reminders/your_work.html",
+        {"work": work, "today": today, "partnership_links": links},
+    )
+
+
+class CycleView(PartnershipViewMixin, TemplateView):
+    """The partnership's year on one page: each cycle's open items, what is late, who owes it,
+    each item one click away. ``?kind=`` shows one cycle in full (paged), ``?status=overdue``
+    only what is late (where the coordinators' weekly digest leads)."""
+
+    permission_required = Perm.VIEW_CYCLE
+    template_name = "reminders/cycle.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kind = self.request.GET.get("kind", "")
+        context["year"] = selectors.partnership_cycle(
+            membership=self.membership,
+            today=selectors.work_day(),
+            kind=kind if kind in {cycle.kind for cycle in cycles(to_read=None)} else "",
+            only_overdue=self.request.GET.get("status") == "overdue",
+            page_number=self.request.GET.get("page"),
+        )
+        return context

@@ -23,6 +23,7 @@ class ReviewClockCycle(Cycle):
     kind = "dhr_clock"
     label = _("Domestic homicide review")
     need_to_know = True
+    year_order = 80
 
     def due(
         self, *, today: date, partnership_ids: Collection[int] | None = None

@@ -26,6 +26,7 @@ from .test_isolation import OBJECT_ARGUMENTS, TENANT_URLS, _argument, _snapshot,
 # the walk's assessment, which is open for contributions) and shows no form that posts.
 READ_PAGES = {
     "partnerships:home",
+    "partnerships:about",
     "assessments:list",
     "assessments:detail",
     "assessments:pdf",

@@ -17,8 +17,8 @@ from csp_portal.workflow import locked, locked_rows, transition
 from partnerships.models import Membership, Partnership, Seat
 from reminders.services import notifications_announce
 
-from ..documents import summary_snapshot
 from ..deadlines import consultation_items, sign_off_items
+from ..documents import summary_snapshot
 from ..models import (
     PLAN_TRANSITIONS,
     ApprovalRule,

@@ -78,8 +78,11 @@ def test_coordinator_signs_in_with_a_backup_code_and_sees_the_seats(
     assert visitor.path.startswith("/account/two-factor/?")
     pass_two_factor(visitor, code)
 
-    assert visitor.path == "/p/trafford/"
-    assert visitor.heading() == "Trafford"
+    assert visitor.path == "/"
+    assert visitor.heading() == "Your work"
+    visitor.click_link("About this partnership Trafford")
+    assert visitor.path == "/p/trafford/about/"
+    assert visitor.heading() == "About this partnership"
     assert _partnership_bar(visitor) == "Trafford"
     seats = {row[0]: row[1] for row in _table_rows(visitor, "statutory-seats")}
     assert seats == {
@@ -114,8 +117,8 @@ def test_coordinator_without_two_factor_sets_up_an_authenticator(visitor, coordi
     assert len(set(codes)) == 10
     visitor.click_link("I have saved my codes – continue")
 
-    assert visitor.path == "/p/trafford/"
-    assert _partnership_bar(visitor) == "Trafford"
+    assert visitor.path == "/"
+    assert visitor.heading() == "Your work"
     assert coordinator.totpdevice_set.filter(confirmed=True).count() == 1
 
 
@@ -126,18 +129,18 @@ def test_member_of_two_partnerships_switches_between_them(visitor, partnership):
     member(cardiff, Role.CONTRIBUTOR, user=analyst)
 
     sign_in(visitor, "analyst@police.example.org", DEFAULT_PASSWORD)
-    assert visitor.heading() == "Your partnerships"
-    choices = visitor.page.get_by_test_id("partnership-list")
-    assert sorted(choices.get_by_role("link").all_inner_texts()) == ["Cardiff", "Trafford"]
-
+    assert visitor.heading() == "Your work"
+    choices = visitor.page.get_by_test_id("your-partnerships")
     visitor.click_link("Trafford", within=choices)
-    assert visitor.path == "/p/trafford/"
+    assert visitor.path == "/?partnership=trafford"
     assert _partnership_bar(visitor) == "Trafford"
 
     visitor.click_link("Change partnership")
     assert visitor.heading() == "Your partnerships"
-    visitor.click_link("Cardiff", within=visitor.page.get_by_test_id("partnership-list"))
-    assert visitor.path == "/p/cardiff/"
+    choices = visitor.page.get_by_test_id("partnership-list")
+    assert sorted(choices.get_by_role("link").all_inner_texts()) == ["Cardiff", "Trafford"]
+    visitor.click_link("Cardiff", within=choices)
+    assert visitor.path == "/?partnership=cardiff"
     assert _partnership_bar(visitor) == "Cardiff"
 
     # A partnership they do not belong to does not exist, as far as they can tell.
@@ -200,7 +203,7 @@ def test_coordinator_invites_someone_who_accepts(new_visitor, partnership, coord
     nia.fill("New password confirmation", NEW_PASSWORD)
     nia.click_button("Create account and accept")
 
-    assert nia.path == "/p/trafford/"
+    assert nia.path == "/?partnership=trafford"
     assert "You are now a member of Trafford." in _success_banner(nia)
     assert _partnership_bar(nia) == "Trafford"
     assert nia.page.locator(".app-partnership-bar").get_by_text("Partner contributor").is_visible()
@@ -216,7 +219,7 @@ def test_coordinator_removes_a_member(new_visitor, partnership, coordinator):
     member(partnership, Role.CONTRIBUTOR, email="pat@fire.example.org", full_name="Pat Partner")
     pat = new_visitor()
     sign_in(pat, "pat@fire.example.org", DEFAULT_PASSWORD)
-    assert pat.path == "/p/trafford/"
+    assert pat.path == "/?partnership=trafford"
 
     cora = new_visitor()
     _signed_in_coordinator(cora, coordinator)

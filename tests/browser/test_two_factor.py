@@ -58,7 +58,7 @@ def test_a_coordinator_verifies_before_replacing_the_authenticator_and_is_emaile
     assert email.to == [coordinator.email]
     assert email.subject == "Your CSP Portal two-factor authentication was changed"
     visitor.click_link("I have saved my codes – continue")
-    assert visitor.path == "/p/trafford/"
+    assert visitor.path == "/"
 
     visitor.open("/account/")  # where the next change would start
     visitor.click_link("New authenticator app")

@@ -87,7 +87,7 @@ def test_a_second_run_prints_the_codes_still_unused_and_they_work(client, capsys
         "/account/sign-in/", {"username": "coordinator@trafford.example", "password": DEMO_PASSWORD}
     )
     client.post("/account/two-factor/", {"token": code})
-    assert client.get("/p/trafford/").status_code == 200
+    assert client.get("/p/trafford/about/").status_code == 200
 
 
 def test_the_demo_shows_the_assessment_cycle_and_its_evidence():

@@ -19,12 +19,12 @@ def url(name, partnership, **kwargs):
     return reverse(f"partnerships:{name}", kwargs={"partnership_slug": partnership.slug, **kwargs})
 
 
-def test_home_lists_the_statutory_seats_and_flags_empty_ones(db):
+def test_about_lists_the_statutory_seats_and_flags_empty_ones(db):
     partnership = PartnershipFactory(name="Cwm Taf", slug="cwm-taf", nation=Nation.WALES)
     PartnerOrganisation.objects.filter(partnership=partnership, seat=Seat.PROBATION).delete()
     client = signed_in(member(partnership, Role.SCRUTINY))
 
-    page = client.get(url("home", partnership)).content.decode()
+    page = client.get(url("about", partnership)).content.decode()
 
     assert "Cwm Taf Police" in page
     assert "Local health board" in page  # the health seat is named for Wales
@@ -37,11 +37,11 @@ def test_home_lists_the_statutory_seats_and_flags_empty_ones(db):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.COORDINATOR, {"home": 200, "people": 200, "invite": 200, "audit_log": 200}),
-        (Role.STRATEGY_MEMBER, {"home": 200, "people": 200, "invite": 404, "audit_log": 404}),
-        (Role.CONTRIBUTOR, {"home": 200, "people": 200, "invite": 404, "audit_log": 404}),
-        (Role.SCRUTINY, {"home": 200, "people": 404, "invite": 404, "audit_log": 404}),
-        (Role.PCC_OFFICE, {"home": 200, "people": 404, "invite": 404, "audit_log": 404}),
+        (Role.COORDINATOR, {"about": 200, "people": 200, "invite": 200, "audit_log": 200}),
+        (Role.STRATEGY_MEMBER, {"about": 200, "people": 200, "invite": 404, "audit_log": 404}),
+        (Role.CONTRIBUTOR, {"about": 200, "people": 200, "invite": 404, "audit_log": 404}),
+        (Role.SCRUTINY, {"about": 200, "people": 404, "invite": 404, "audit_log": 404}),
+        (Role.PCC_OFFICE, {"about": 200, "people": 404, "invite": 404, "audit_log": 404}),
     ],
 )
 def test_what_each_role_may_open(partnership, coordinator, role, expected):
@@ -172,15 +172,17 @@ def test_the_wrong_kind_of_organisation_in_a_seat_is_a_field_error(partnership, 
     ).exists()
 
 
-def test_a_person_with_two_partnerships_chooses_and_one_with_one_goes_straight_in(
+def test_a_partnerships_home_is_your_work_there_and_people_of_two_partnerships_can_choose(
     partnership, other_partnership
 ):
     analyst = member(partnership, Role.CONTRIBUTOR)
-    single = signed_in(member(partnership, Role.CONTRIBUTOR))
-    assert single.get("/")["Location"] == url("home", partnership)
+    client = signed_in(analyst)
+    response = client.get(url("home", partnership))
+    assert response["Location"] == f"{reverse('reminders:your_work')}?partnership=trafford"
+    assert client.post(url("home", partnership)).status_code == 405
 
     member(other_partnership, Role.CONTRIBUTOR, user=analyst)
-    page = signed_in(analyst).get("/").content.decode()
+    page = client.get(reverse("partnerships:choose")).content.decode()
     assert "Trafford" in page and "Cardiff" in page
 
 
@@ -206,7 +208,7 @@ def test_the_audit_log_rejects_an_impossible_date_range(partnership, coordinator
     assert "The end date must be the same as or after the start date" in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["home", "people", "audit_log"])
+@pytest.mark.parametrize("name", ["about", "people", "audit_log"])
 def test_pages_run_a_fixed_number_of_queries_however_many_people(
     partnership, coordinator_client, name
 ):
@@ -234,6 +236,6 @@ def test_a_coordinator_who_steps_down_lands_on_a_page_they_can_still_see(
         follow=True,
     )
 
-    assert response.redirect_chain[-1][0] == url("home", partnership)
+    assert response.redirect_chain[-1][0] == url("about", partnership)
     assert response.status_code == 200
     assert Membership.objects.get(pk=own.pk).role == Role.SCRUTINY

@@ -1,0 +1,255 @@
+"""Your work (the home page) and the cycle view read the deadline registry the sweep reads: each
+person sees what is theirs to do, grouped by when it is due and linked to the item; each role
+sees what it watches beside that; the cycle view shows a partnership's year, what is late and
+who owes it. Nothing of a DHR reaches anyone without access to it. Opening an item marks the
+notifications about it read."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from partnerships.models import Role, Seat
+from reminders import selectors
+from reminders.models import Notification
+from reminders.outbox import outbox_send
+from reminders.sweep import reminders_sweep
+from tests.conftest import signed_in
+from tests.factories import PartnershipFactory, member, organisation_in
+
+from .conftest import TODAY, days, request_to
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("reminders:your_work")
+
+
+def cycle_url(partnership, query=""):
+    return reverse("reminders:cycle", kwargs={"partnership_slug": partnership.slug}) + query
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    monkeypatch.setattr(selectors, "work_day", lambda: TODAY)
+    return TODAY
+
+
+def section(page: str, name: str) -> str:
+    """The HTML of one list of Your work or the cycle view (empty when it is not there)."""
+    found = re.search(rf'data-testid="{name}".*?</(ul|section)>', page, re.S)
+    return found.group(0) if found else ""
+
+
+TITLE = re.compile(r'<a class="govuk-link govuk-!-font-weight-bold" href="[^"]*">([^<]*)</a>')
+
+
+def titles(html: str) -> list[str]:
+    return TITLE.findall(html)
+
+
+def test_each_person_sees_their_own_items_grouped_by_when_they_fall_due(requests, people):
+    police = signed_in(people["police"]).get(HOME).content.decode()
+    fire = signed_in(people["fire"]).get(HOME).content.decode()
+    coordinator = signed_in(people["coordinator"]).get(HOME).content.decode()
+
+    assert titles(section(police, "work-soon")) == ["Violence data (Trafford Police)"]
+    assert f'href="/p/trafford/contributions/{requests["police"].pk}/"' in police
+    assert "Deliberate fires" not in police  # the fire service's, not theirs
+    assert titles(section(fire, "work-overdue")) == ["Deliberate fires (Trafford Fire and rescue)"]
+    assert "was due 18 Sep 2027, 2 days overdue" in fire
+    # The coordinator (of the council) owes the council's request, due in 20 days: later.
+    assert titles(section(coordinator, "work-later")) == ["ASB cases (Trafford Local authority)"]
+
+
+def test_a_coordinator_sees_what_is_overdue_in_their_partnership_and_who_owes_it(requests, people):
+    page = signed_in(people["coordinator"]).get(HOME).content.decode()
+    overseen = section(page, "work-overseen")
+    assert titles(overseen) == ["Deliberate fires (Trafford Fire and rescue)"]
+    assert f"Owed by {people['fire'].full_name}" in overseen
+    assert "Violence data" not in overseen  # not late yet
+    # Nobody else sees what others owe.
+    assert "work-overseen" not in signed_in(people["police"]).get(HOME).content.decode()
+
+
+def test_nothing_to_do_says_so_plainly(requests, people):
+    page = signed_in(people["scrutiny"]).get(HOME).content.decode()
+    assert "You have nothing to do at the moment." in page
+    assert "Violence data" not in page and "Deliberate fires" not in page
+
+
+def test_a_partnership_of_ones_own_narrows_it_and_another_is_not_found(
+    requests, people, other_partnership_with_request
+):
+    other, officer = other_partnership_with_request
+    member(other, Role.CONTRIBUTOR, seat=Seat.POLICE, user=people["police"])
+    client = signed_in(people["police"])
+
+    everywhere = client.get(HOME).content.decode()
+    assert "Salford data" in everywhere and "Violence data" in everywhere
+    trafford = client.get(HOME, {"partnership": "trafford"}).content.decode()
+    assert "Violence data" in trafford and "Salford data" not in trafford
+    assert client.get(HOME, {"partnership": "nowhere"}).status_code == 404
+    assert signed_in(officer).get(HOME, {"partnership": "trafford"}).status_code == 404
+    # A partnership's own home leads there.
+    assert client.get("/p/trafford/")["Location"] == f"{HOME}?partnership=trafford"
+
+
+def test_a_pcc_office_watches_refreshes_and_scrutiny_reads_new_reports(
+    plan_in_force, partnership, coordinator, people
+):
+    from plans.models import ProgressReport, Quarter
+    from plans.services.reports import progress_report_issue
+
+    pcc = member(partnership, Role.PCC_OFFICE, seat=Seat.POLICE, email="pcc@x.org")
+    report = progress_report_issue(
+        acting_user=coordinator, plan=plan_in_force, quarter=Quarter(TODAY.year, 1), today=TODAY
+    )
+    ProgressReport.objects.filter(pk=report.pk).update(issued_at=TODAY - timedelta(days=3))
+
+    watched = section(signed_in(pcc).get(HOME).content.decode(), "work-watched")
+    assert titles(watched) == ["Partnership plan revised and approved for 2028/29"]
+    councillor = signed_in(people["scrutiny"]).get(HOME).content.decode()
+    to_read = section(councillor, "work-to-read")
+    assert titles(to_read) == [str(report)]
+    assert reverse("plans:progress_report", args=["trafford", report.pk]) in to_read
+    assert "work-watched" not in councillor
+    # Four weeks on, the report is no longer new.
+    ProgressReport.objects.filter(pk=report.pk).update(issued_at=TODAY - timedelta(days=40))
+    assert "work-to-read" not in signed_in(people["scrutiny"]).get(HOME).content.decode()
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_your_work_and_the_cycle_view_run_a_fixed_number_of_queries(
+    requests, people, partnership, open_assessment
+):
+    coordinator = people["coordinator"]
+    client = signed_in(coordinator)
+    few = (_queries(client, HOME), _queries(client, cycle_url(partnership)))
+
+    # Five times the items, in three more partnerships the coordinator also runs.
+    for number in range(3):
+        other = PartnershipFactory(name=f"Other {number}", slug=f"other-{number}")
+        member(other, Role.COORDINATOR, user=coordinator, seat=Seat.LOCAL_AUTHORITY)
+        member(other, Role.CONTRIBUTOR, seat=Seat.POLICE)
+        from assessments.services import assessments as assessment_services
+
+        assessment = assessment_services.assessment_start(
+            acting_user=coordinator, partnership=other, year_start=TODAY.year + 1
+        )
+        assessment_services.assessment_open_contributions(
+            acting_user=coordinator, assessment=assessment
+        )
+        for seat in (Seat.POLICE, Seat.LOCAL_AUTHORITY):
+            request_to(
+                assessment, coordinator, organisation_in(other, seat), due=days(-3), title="Late"
+            )
+    for number in range(4):
+        request_to(
+            open_assessment,
+            coordinator,
+            organisation_in(partnership, Seat.PROBATION),
+            due=days(number - 2),
+            title=f"Probation {number}",
+        )
+
+    # Unread notifications cost one write on the page that reads them: not what is measured here.
+    Notification.objects.all().delete()
+    many = (_queries(client, HOME), _queries(client, cycle_url(partnership)))
+    assert many == few
+    assert few[0] <= 30 and few[1] <= 30
+
+
+def test_the_cycle_view_shows_the_year_what_is_late_and_who_owes_it(
+    requests, plan_in_force, people, partnership
+):
+    page = signed_in(people["coordinator"]).get(cycle_url(partnership)).content.decode()
+
+    contributions = section(page, "cycle-contribution_request")
+    assert "1 overdue" in contributions
+    assert titles(contributions)[0] == "Deliberate fires (Trafford Fire and rescue)"
+    first_row = contributions.split("</li>")[0]
+    assert "Owed by " in first_row and people["fire"].full_name in first_row
+    assert 'govuk-tag--red">Overdue' in contributions  # by colour and in words
+    assert 'govuk-tag--yellow">Due soon' in contributions
+    refresh = section(page, "cycle-plan_refresh")
+    assert 'govuk-tag--green">On track' in refresh
+    assert "Nothing open." in section(page, "cycle-dhr_clock")
+
+    late = signed_in(people["coordinator"]).get(cycle_url(partnership, "?status=overdue"))
+    late = late.content.decode()
+    assert sorted(titles(late)) == [
+        "2027/28 Q1 update: Patrol hotspots",  # the police's update for last quarter
+        "Deliberate fires (Trafford Fire and rescue)",
+    ]
+    assert "Violence data" not in late
+    # Strategy members read it too; contributors, scrutiny and PCC offices do not.
+    assert signed_in(people["chief"]).get(cycle_url(partnership)).status_code == 200
+    for name in ("police", "scrutiny"):
+        assert signed_in(people[name]).get(cycle_url(partnership)).status_code == 404
+
+
+def test_the_weekly_digest_links_to_the_overdue_items_of_the_cycle_view(
+    requests, people, partnership
+):
+    reminders_sweep(today=TODAY + timedelta(days=(7 - TODAY.weekday()) % 7))
+    digest = Notification.objects.get(kind="weekly_digest", user=people["coordinator"])
+    assert digest.url == cycle_url(partnership, "?status=overdue")
+    page = signed_in(people["coordinator"]).get(digest.url).content.decode()
+    assert "Deliberate fires" in page
+
+
+def test_opening_the_item_marks_its_notification_read_and_costs_nothing_without_unread(
+    requests, people
+):
+    reminders_sweep(today=TODAY)
+    outbox_send(today=TODAY)
+    police = people["police"]
+    notification = Notification.objects.get(user=police)
+    client = signed_in(police)
+
+    client.get("/account/")
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    page = client.get(notification.url).content.decode()
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert (
+        'data-testid="notifications-link"' in page
+        and "unread" not in page.split('data-testid="notifications-link"')[1].split("</a>")[0]
+    )
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/account/")
+    assert not [query for query in captured if query["sql"].startswith('UPDATE "reminders')]
+
+
+def test_nothing_of_a_review_reaches_anyone_without_access(partnership, coordinator, people):
+    from tests.reviews.conftest import notify
+
+    review = notify(partnership, coordinator)
+    reminders_sweep(today=TODAY)
+    other_coordinator = member(partnership, Role.COORDINATOR, email="second@x.org")
+    chief = people["chief"]
+
+    with_access = signed_in(coordinator).get(HOME).content.decode()
+    assert review.reference in with_access
+    for person in (other_coordinator, chief):
+        client = signed_in(person)
+        pages = [client.get(HOME), client.get(reverse("reminders:list"))]
+        pages.append(client.get(cycle_url(partnership)))
+        for response in pages:
+            text = response.content.decode()
+            assert review.reference not in text and review.victim_pseudonym not in text
+        cycle = pages[2].content.decode()
+        assert "deadlines are running on reviews you do not have access to" in cycle or (
+            "deadline is running on reviews you do not have access to" in cycle
+        )
+        assert not Notification.objects.filter(user=person, kind="dhr_clock").exists()
