@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from .kept import restore_into
 from .text import PlainTextFormMixin
 
 
@@ -24,6 +25,12 @@ class GovukFormMixin(PlainTextFormMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                # Autosaved as it is written (csp_portal.kept, static/js/kept-text.mjs).
+                field.widget.attrs.setdefault("data-autosave", "true")
+        # What was typed before the session expired, or an autosaved draft, goes back in.
+        restore_into(self)
         self.build_helper()
 
     def build_helper(self) -> None:
