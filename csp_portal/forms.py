@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from .kept import restore_into
+from .richtext import is_markdown
 from .text import PlainTextFormMixin
 
 
@@ -47,6 +48,17 @@ class GovukFormMixin(PlainTextFormMixin):
                 data_prevent_double_click="true",
             )
         )
+        if any(is_markdown(field) for field in self.fields.values()):
+            # csp_portal.views.MarkdownPreviewMixin answers it: the text as it will read.
+            self.helper.add_input(
+                Submit(
+                    "preview",
+                    _("Preview"),
+                    css_class="govuk-button--secondary",
+                    data_module="govuk-button",
+                    data_prevent_double_click="true",
+                )
+            )
 
 
 class ConfirmForm(GovukFormMixin, forms.Form):

@@ -18,6 +18,7 @@ audited until they save the form, which is audited by the service it calls.
 import base64
 import json
 import re
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -204,6 +205,20 @@ def kept_form_data() -> QueryDict | None:
     part of its form by hand (a formset); None when nothing was kept for it."""
     current = _current.get()
     return current.kept if current is not None else None
+
+
+@contextmanager
+def showing_typed(data: QueryDict):
+    """Forms made inside show ``data`` as typed, unchecked (a preview of what was typed)."""
+    current = _current.get()
+    if current is None:
+        yield
+        return
+    before, current.kept = current.kept, data
+    try:
+        yield
+    finally:
+        current.kept = before
 
 
 def restored_drafts(request) -> list[Draft]:

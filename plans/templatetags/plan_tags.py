@@ -1,6 +1,6 @@
 from django import template
 
-from plans import richtext
+from csp_portal import richtext
 
 register = template.Library()
 
