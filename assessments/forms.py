@@ -360,7 +360,7 @@ def figures_from_csv(upload) -> list[tuple[str, Decimal, str]]:
         if line_errors:
             errors.append(
                 _("Line %(line)s: %(problems)s")
-                % {"line": number, "problems": "; ".join(line_errors)}
+                % {"line": number, "problems": "; ".join(map(str, line_errors))}
             )
         else:
             rows.append((label, value, unit))
