@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -315,7 +315,13 @@ class KeepAliveView(View):
         if not request.user.is_authenticated:
             return HttpResponse(status=401)
         if request.headers.get("Accept", "").startswith("application/json"):
-            return HttpResponse(status=204)
+            # The times the warning counts from next, as the server has them now.
+            return JsonResponse(
+                {
+                    "session_seconds": settings.SESSION_COOKIE_AGE,
+                    "warning_seconds": settings.CSP_TIMEOUT_WARNING_SECONDS,
+                }
+            )
         return redirect(_safe_next(request, reverse("partnerships:choose")))
 
 

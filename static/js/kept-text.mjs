@@ -16,8 +16,8 @@ function csrfToken (root) {
 
 function timeoutWarning (dialog) {
   if (typeof dialog.showModal !== 'function') return
-  const sessionSeconds = Number(dialog.dataset.sessionSeconds)
-  const warningSeconds = Math.min(Number(dialog.dataset.warningSeconds), sessionSeconds)
+  let sessionSeconds = Number(dialog.dataset.sessionSeconds)
+  let warningSeconds = Math.min(Number(dialog.dataset.warningSeconds), sessionSeconds)
   const form = dialog.querySelector('[data-keep-alive]')
   const countdown = dialog.querySelector('[data-countdown]')
   const announcement = dialog.querySelector('[data-announcement]')
@@ -83,6 +83,11 @@ function timeoutWarning (dialog) {
       credentials: 'same-origin'
     })
     if (response.status === 401) return signedOut()
+    if (response.ok) {
+      const times = await response.json()
+      sessionSeconds = times.session_seconds
+      warningSeconds = Math.min(times.warning_seconds, sessionSeconds)
+    }
     if (dialog.open) dialog.close()
     start()
   }

@@ -113,7 +113,7 @@ def test_stay_signed_in_answers_and_the_warning_is_on_signed_in_pages(draft_plan
     page = client.get(section_url(draft_plan)).content.decode()
     assert 'data-module="app-timeout-warning"' in page and 'data-session-seconds="1800"' in page
     stay = client.post(reverse("accounts:keep_alive"), HTTP_ACCEPT="application/json")
-    assert stay.status_code == 204
+    assert stay.json() == {"session_seconds": 1800, "warning_seconds": 120}
     assert Client().post(reverse("accounts:keep_alive")).status_code == 401
 
 
