@@ -12,6 +12,9 @@ urlpatterns = [
     path("two-factor/set-up/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
     path("two-factor/backup-codes/", views.BackupCodesView.as_view(), name="backup_codes"),
     path("", views.AccountView.as_view(), name="account"),
+    path("keep-alive/", views.KeepAliveView.as_view(), name="keep_alive"),
+    path("drafts/", views.TextDraftView.as_view(), name="text_draft"),
+    path("drafts/discard/", views.TextDraftDiscardView.as_view(), name="text_draft_discard"),
     path("api-tokens/", views.ApiTokensView.as_view(), name="api_tokens"),
     path("api-tokens/new/", views.ApiTokenCreateView.as_view(), name="api_token_create"),
     path(

@@ -1,4 +1,5 @@
 import base64
+import re
 from datetime import timedelta
 from io import BytesIO
 from urllib.parse import urlencode
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -21,6 +23,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 
 from csp_portal.forms import ConfirmForm
+from csp_portal.kept import DRAFT_MAX_CHARS, text_draft_save, text_drafts_discard
 from csp_portal.views import SubmitOnceMixin
 
 from . import forms
@@ -299,3 +302,67 @@ class ApiTokenRevokeView(LoginRequiredMixin, FormView):
         api_token_revoke(acting_user=self.request.user, token=self.token)
         messages.success(self.request, _("%(name)s has been revoked.") % {"name": self.token.name})
         return redirect("accounts:api_tokens")
+
+
+class KeepAliveView(View):
+    """ "Stay signed in" in the timeout warning: any request made while signed in starts the idle
+    time again (SESSION_SAVE_EVERY_REQUEST), so this only answers. Signed out, 401, never a
+    redirect to sign in (which would be kept as a form: csp_portal.kept)."""
+
+    http_method_names = ["post", "options"]
+
+    def post(self, request):
+        if not request.user.is_authenticated:
+            return HttpResponse(status=401)
+        if request.headers.get("Accept", "").startswith("application/json"):
+            # The times the warning counts from next, as the server has them now.
+            return JsonResponse(
+                {
+                    "session_seconds": settings.SESSION_COOKIE_AGE,
+                    "warning_seconds": settings.CSP_TIMEOUT_WARNING_SECONDS,
+                }
+            )
+        return redirect(_safe_next(request, reverse("partnerships:choose")))
+
+
+_DRAFT_FIELD = re.compile(r"^[\w-]{1,100}$")
+
+
+class TextDraftView(View):
+    """Autosave of long text (static/js/kept-text.mjs): the latest text of one field of one page,
+    for the person writing it only. 204 when kept, 400 for what is not a draft, 401 signed out."""
+
+    http_method_names = ["post", "options"]
+
+    def post(self, request):
+        if not request.user.is_authenticated or not request.user.is_verified():
+            return HttpResponse(status=401)
+        path = request.POST.get("path", "")
+        field_name = request.POST.get("field", "")
+        text = request.POST.get("text", "")
+        if (
+            not path.startswith("/")
+            or path.startswith("//")
+            or len(path) > 500
+            or not _DRAFT_FIELD.match(field_name)
+            or len(text) > DRAFT_MAX_CHARS
+        ):
+            return HttpResponse(status=400)
+        text_draft_save(user_id=request.user.pk, path=path, field_name=field_name, text=text)
+        return HttpResponse(status=204)
+
+
+class TextDraftDiscardView(LoginRequiredMixin, View):
+    """ "Discard" on the banner of a page whose text was restored from a draft: back to the
+    saved text (works without JavaScript)."""
+
+    http_method_names = ["post", "options"]
+
+    def post(self, request):
+        path = _safe_next(request, "")
+        if not path.startswith("/") or path.startswith("//"):
+            return HttpResponse(status=400)
+        path = path.split("?")[0].split("#")[0]
+        text_drafts_discard(user_id=request.user.pk, path=path)
+        messages.success(request, _("The unsaved text has been discarded."))
+        return redirect(path)

@@ -1,3 +1,7 @@
+import csv
+import re
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -6,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from authorities.models import Organisation
 from csp_portal.forms import GovukDateField, GovukFormMixin
-from csp_portal.text import PlainTextFormMixin
+from csp_portal.text import PlainTextFormMixin, PlainTextValidator
 from csp_portal.uploads import allowed_extensions_text
 from partnerships.models import Partnership
 from recorded_crime.offences import OFFENCE_GROUPS
@@ -200,21 +204,63 @@ class ContributionAnswerForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Leave a blank line between paragraphs."),
     )
+    figures_csv = forms.FileField(
+        label=_("Upload figures from a CSV file"),
+        required=False,
+        help_text=_(
+            "One figure per line: what it measures, the value, and the unit if it has one. "
+            "A header line is skipped. The file replaces the figures below."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+# How many figure rows a contribution holds (Trafford has 21 wards; a district may have more).
+FIGURES_MAX = 100
+# Rows shown empty below the figures, and added by "Add 10 more rows" without JavaScript.
+FIGURES_EXTRA = 3
+FIGURES_MORE = 10
+_THOUSANDS = re.compile(r"(?<=\d)[,\s\u00a0\u202f](?=\d{3}(\D|$))")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def figure_number(text: str) -> Decimal | None:
+    """A number as people type or copy it: "1,204", "1 204", "12.5", "-3"; None if it is not one."""
+    text = _THOUSANDS.sub("", (text or "").strip())
+    if not _NUMBER.match(text):
+        return None
+    return Decimal(text)
+
+
+class FigureValueField(forms.DecimalField):
+    """A figure's value: thousands separators, as a spreadsheet copies them, are allowed."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            number = figure_number(value)
+            if number is None:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = str(number)
+        return super().to_python(value)
+
+
+_VALUE_ERRORS = {
+    "invalid": _("Enter the value as a number, like 1204 or 12.5"),
+    "max_digits": _("Enter a value with at most 12 digits before the decimal point"),
+    "max_decimal_places": _("Enter a value with at most 2 decimal places"),
+    "max_whole_digits": _("Enter a value with at most 12 digits before the decimal point"),
+}
 
 
 class FigureForm(PlainTextFormMixin, forms.Form):
     label = forms.CharField(label=_("What it measures"), max_length=200, required=False)
-    value = forms.DecimalField(
+    value = FigureValueField(
         label=_("Value"),
         required=False,
         max_digits=14,
         decimal_places=2,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
-        error_messages={
-            "invalid": _("Enter the value as a number, like 1204 or 12.5"),
-            "max_digits": _("Enter a value with at most 12 digits before the decimal point"),
-            "max_decimal_places": _("Enter a value with at most 2 decimal places"),
-        },
+        error_messages=_VALUE_ERRORS,
     )
     unit = forms.CharField(
         label=_("Unit (optional)"),
@@ -233,7 +279,105 @@ class FigureForm(PlainTextFormMixin, forms.Form):
         return cleaned
 
 
-FigureFormSet = forms.formset_factory(FigureForm, extra=3, max_num=30, absolute_max=30)
+FigureFormSet = forms.formset_factory(
+    FigureForm, extra=FIGURES_EXTRA, max_num=FIGURES_MAX, absolute_max=FIGURES_MAX
+)
+
+
+def figure_formset(rows: list[dict], *, extra: int = FIGURES_EXTRA):
+    """An unbound grid showing ``rows`` (as typed or saved) with ``extra`` empty rows below."""
+    extra = max(0, min(extra, FIGURES_MAX - len(rows)))
+    formset_class = forms.formset_factory(
+        FigureForm, extra=extra, max_num=FIGURES_MAX, absolute_max=FIGURES_MAX
+    )
+    return formset_class(initial=rows[:FIGURES_MAX], prefix="figures")
+
+
+def posted_figure_rows(data, prefix: str = "figures") -> list[dict]:
+    """The grid's rows as sent, for showing them again (nothing is checked or saved)."""
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", "0")), FIGURES_MAX)
+    except ValueError:
+        return []
+    rows = [
+        {name: data.get(f"{prefix}-{index}-{name}", "") for name in ("label", "value", "unit")}
+        for index in range(total)
+    ]
+    return [row for row in rows if any(value.strip() for value in row.values())]
+
+
+FIGURES_CSV_MAX_BYTES = 1_000_000
+
+
+def figures_from_csv(upload) -> list[tuple[str, Decimal, str]]:
+    """The figures of a CSV file (what it measures, value, unit), all or none: a
+    ValidationError lists every line that is wrong, by its line number. A first line that is
+    not figures (a header such as "Ward,Incidents") is skipped."""
+    if upload.size > FIGURES_CSV_MAX_BYTES:
+        raise forms.ValidationError(
+            _("The file must be smaller than %(size)s")
+            % {"size": filesizeformat(FIGURES_CSV_MAX_BYTES)}
+        )
+    raw = upload.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    lines = text.splitlines()
+    sample = "\n".join(lines[:5])
+    delimiter = "\t" if "\t" in sample else (";" if sample.count(";") > sample.count(",") else ",")
+    rows, errors, seen_first = [], [], False
+    label_rule = PlainTextValidator(label=_("What it measures"))
+    for number, cells in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
+        cells = [cell.strip() for cell in cells]
+        if not any(cells):
+            continue
+        if not rows and not errors and not seen_first:
+            seen_first = True
+            # A header line ("Ward,Incidents"): its value column has no number in it.
+            if not re.search(r"\d", cells[1] if len(cells) > 1 else ""):
+                continue
+        line_errors = []
+        label = cells[0] if cells else ""
+        value_text = cells[1] if len(cells) > 1 else ""
+        unit = cells[2] if len(cells) > 2 else ""
+        if not label:
+            line_errors.append(_("say what the figure measures"))
+        elif len(label) > 200:
+            line_errors.append(_("what it measures must be 200 characters or fewer"))
+        else:
+            try:
+                label_rule(label)
+            except forms.ValidationError:
+                line_errors.append(_("what it measures must not contain control characters"))
+        value = figure_number(value_text)
+        if not value_text:
+            line_errors.append(_("enter the value"))
+        elif value is None:
+            line_errors.append(_("enter the value as a number, like 1204 or 12.5"))
+        elif value.as_tuple().exponent < -2:
+            line_errors.append(_("enter a value with at most 2 decimal places"))
+        elif abs(value) >= Decimal(10) ** 12:
+            line_errors.append(_("enter a value with at most 12 digits before the decimal point"))
+        if len(unit) > 40:
+            line_errors.append(_("the unit must be 40 characters or fewer"))
+        if line_errors:
+            errors.append(
+                _("Line %(line)s: %(problems)s")
+                % {"line": number, "problems": "; ".join(map(str, line_errors))}
+            )
+        else:
+            rows.append((label, value, unit))
+    if not errors and not rows:
+        errors.append(_("The file has no figures in it"))
+    if not errors and len(rows) > FIGURES_MAX:
+        errors.append(
+            _("The file has %(count)s figures; a contribution can have at most %(max)s")
+            % {"count": len(rows), "max": FIGURES_MAX}
+        )
+    if errors:
+        raise forms.ValidationError(errors)
+    return rows
 
 
 class CommentForm(GovukFormMixin, forms.Form):

@@ -175,3 +175,30 @@ def my_request_counts(requests: QuerySet[ContributionRequest]) -> dict[str, int]
 
 def can_answer(*, user: User, contribution: ContributionRequest) -> bool:
     return ContributionPolicy.can_answer(user, contribution)
+
+
+def contribution_copy_sources(
+    *, user: User, contribution: ContributionRequest
+) -> QuerySet[ContributionRequest]:
+    """Other requests to the same organisation that ``user`` answers (in any of their
+    partnerships) and that have an answer or figures to copy: "copy my answer from …"."""
+    return (
+        ContributionPolicy.answerable(user)
+        .filter(organisation_id=contribution.organisation_id)
+        .exclude(pk=contribution.pk)
+        .exclude(status=ContributionStatus.WITHDRAWN)
+        .filter(Q(answer__gt="") | Q(figures__isnull=False))
+        .distinct()
+        .select_related("partnership", "assessment")
+        .order_by("-updated_at", "pk")
+    )
+
+
+def contribution_copy_source_for(
+    *, user: User, contribution: ContributionRequest, source_id: int
+) -> ContributionRequest:
+    """One of those, or Http404: a request the person may not answer is not found."""
+    try:
+        return contribution_copy_sources(user=user, contribution=contribution).get(pk=source_id)
+    except ContributionRequest.DoesNotExist:
+        raise Http404 from None

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from .kept import restore_into
+from .richtext import is_markdown
 from .text import PlainTextFormMixin
 
 
@@ -24,6 +26,12 @@ class GovukFormMixin(PlainTextFormMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                # Autosaved as it is written (csp_portal.kept, static/js/kept-text.mjs).
+                field.widget.attrs.setdefault("data-autosave", "true")
+        # What was typed before the session expired, or an autosaved draft, goes back in.
+        restore_into(self)
         self.build_helper()
 
     def build_helper(self) -> None:
@@ -40,6 +48,17 @@ class GovukFormMixin(PlainTextFormMixin):
                 data_prevent_double_click="true",
             )
         )
+        if any(is_markdown(field) for field in self.fields.values()):
+            # csp_portal.views.MarkdownPreviewMixin answers it: the text as it will read.
+            self.helper.add_input(
+                Submit(
+                    "preview",
+                    _("Preview"),
+                    css_class="govuk-button--secondary",
+                    data_module="govuk-button",
+                    data_prevent_double_click="true",
+                )
+            )
 
 
 class ConfirmForm(GovukFormMixin, forms.Form):

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "csp_portal.kept.KeepTypedTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "reminders.middleware.NotificationReadOnVisitMiddleware",
@@ -180,6 +181,12 @@ SESSION_ENGINE = "csp_portal.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The timeout warning (csp_portal.kept) opens this long before the session would expire.
+CSP_TIMEOUT_WARNING_SECONDS = int(os.environ.get("CSP_TIMEOUT_WARNING_SECONDS", "120"))
+# What someone typed into a form that arrived after their session expired is kept (encrypted)
+# this long for them to sign in again; autosaved drafts of long text are kept this long.
+CSP_KEPT_FORM_MINUTES = int(os.environ.get("CSP_KEPT_FORM_MINUTES", "120"))
+CSP_TEXT_DRAFT_DAYS = int(os.environ.get("CSP_TEXT_DRAFT_DAYS", "14"))
 
 # Lockout after repeated failures (accounts/lockout.py says why it works this way): an account
 # at one address is locked after CSP_LOGIN_FAILURE_LIMIT failures; an account is locked
@@ -442,6 +449,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "csp-portal-expire-submissions": {
         "task": "csp_portal.tasks.expire_submissions",
+        "schedule": timedelta(hours=1),
+    },
+    "csp-portal-expire-kept-text": {
+        "task": "csp_portal.tasks.expire_kept_text",
         "schedule": timedelta(hours=1),
     },
 }

@@ -9,3 +9,11 @@ def expire_submissions() -> int:
     from .submissions import submissions_expire
 
     return submissions_expire()
+
+
+@shared_task(acks_late=True)
+def expire_kept_text() -> int:
+    """Hourly (beat): forget forms kept over an expired session, and old drafts."""
+    from .kept import kept_text_expire
+
+    return kept_text_expire()

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from . import richtext
+from .kept import showing_typed
 from .submissions import (
     TOKEN_FIELD,
     AlreadySubmitted,
@@ -77,3 +79,34 @@ class SubmitOnceMixin:
             self.request, _("You sent this form more than once. It has been acted on once.")
         )
         return redirect(url or self.request.get_full_path())
+
+
+PREVIEW_FIELD = "preview"
+
+
+class MarkdownPreviewMixin:
+    """For a form view whose form has Markdown fields (csp_portal.richtext): its "Preview"
+    button shows the form again as typed, with each Markdown field as it will read above it.
+    Nothing is checked or saved; it works without JavaScript."""
+
+    previewing = False
+
+    def post(self, request, *args, **kwargs):
+        if PREVIEW_FIELD not in request.POST:
+            return super().post(request, *args, **kwargs)
+        self.previewing = True
+        with showing_typed(request.POST):
+            form = self.get_form()
+        form.markdown_previews = [
+            (field.label, richtext.render(request.POST.get(form.add_prefix(name), "")))
+            for name, field in form.fields.items()
+            if richtext.is_markdown(field)
+        ]
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.previewing:
+            kwargs.pop("data", None)
+            kwargs.pop("files", None)
+        return kwargs

@@ -64,6 +64,55 @@ PRIORITIES = [
 ]
 
 
+# Trafford's 21 wards, with fictional counts of anti-social behaviour cases.
+TRAFFORD_WARDS = [
+    "Altrincham",
+    "Ashton upon Mersey",
+    "Bowdon",
+    "Broadheath",
+    "Brooklands",
+    "Bucklow-St Martins",
+    "Davyhulme",
+    "Flixton",
+    "Gorse Hill and Cornbrook",
+    "Hale",
+    "Hale Barns and Timperley South",
+    "Longford",
+    "Lostock and Barton",
+    "Manor",
+    "Old Trafford",
+    "Sale Central",
+    "Sale Moor",
+    "Stretford and Humphrey Park",
+    "Timperley Central",
+    "Timperley North",
+    "Urmston",
+]
+ASB_CASES_BY_WARD = [
+    212,
+    88,
+    31,
+    97,
+    64,
+    143,
+    120,
+    71,
+    186,
+    45,
+    52,
+    168,
+    109,
+    77,
+    231,
+    134,
+    92,
+    175,
+    58,
+    49,
+    101,
+]
+
+
 def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
     trafford = partnerships["E22000107"]
     if StrategicAssessment.objects.filter(partnership=trafford).exists():
@@ -125,8 +174,11 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
         acting_user=council_officer,
         contribution=requests[council],
         revision=1,
-        answer="Draft: ASB case numbers by ward to follow.",
-        figures=[],
+        answer="Draft: ASB cases opened in 2025/26, by ward (pasted from the case system).",
+        figures=[
+            (f"ASB cases: {ward}", cases, "cases")
+            for ward, cases in zip(TRAFFORD_WARDS, ASB_CASES_BY_WARD, strict=True)
+        ],
     )
     # A late request, so the dashboards have something overdue to show. The service refuses a
     # due date in the past, so the demo moves it after sending.
@@ -148,7 +200,7 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
         south_wales_police = partnership.partner_organisations.get(
             organisation__name="South Wales Police"
         ).organisation
-        _request(
+        request = _request(
             assessment,
             welsh_coordinator,
             south_wales_police,
@@ -156,6 +208,23 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
             questions="What do calls for service show?",
             due_in_days=28,
         )
+        analyst = User.objects.filter(email="analyst@southwales.example").first()
+        if code == "W14000015" and analyst is not None:
+            # The force's analyst answers Cardiff first; in Cwm Taf's request they are offered
+            # "Copy my answer from Cardiff's request".
+            contribution_services.contribution_save(
+                acting_user=analyst,
+                contribution=request,
+                revision=request.revision,
+                answer=(
+                    "Calls for service about violence peak between 22:00 and 04:00 on Fridays "
+                    "and Saturdays, across the force area."
+                ),
+                figures=[
+                    ("Calls for service, 22:00 to 04:00, Friday and Saturday", 3120, "calls"),
+                    ("Violence with injury in the night-time economy", 847, "offences"),
+                ],
+            )
 
 
 def _person(partnership: Partnership, role: str) -> User | None:

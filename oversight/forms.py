@@ -4,6 +4,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from csp_portal.forms import GovukDateField, GovukFormMixin
+from csp_portal.richtext import MARKDOWN_HINT, markdown_textarea
 from csp_portal.text import PlainTextFormMixin
 from csp_portal.uploads import allowed_extensions_text
 from partnerships.models import Partnership
@@ -20,11 +21,6 @@ from .services.priorities import DESCRIPTION_MAX_LENGTH
 from .services.report_requests import DOCUMENTS_PER_ANSWER
 
 PCC_TITLE_MAX_LENGTH = PoliceAndCrimePlanPriority._meta.get_field("title").max_length
-
-_MARKDOWN_HINT = _(
-    "You can use Markdown: a blank line starts a paragraph, * starts a list item, "
-    "**bold**, [a link](https://example.org)."
-)
 
 
 class PccPriorityForm(GovukFormMixin, forms.Form):
@@ -79,8 +75,8 @@ class ReportRequestForm(GovukFormMixin, forms.Form):
     body = forms.CharField(
         label=_("What the report should cover"),
         max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_MARKDOWN_HINT,
+        widget=markdown_textarea(rows=8),
+        help_text=MARKDOWN_HINT,
         error_messages={
             "required": _("Say what the report should cover"),
             "max_length": too_long(_("The text"), TEXT_MAX_LENGTH),
@@ -116,8 +112,8 @@ class AnswerForm(GovukFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Your answer"),
         max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_MARKDOWN_HINT,
+        widget=markdown_textarea(rows=10),
+        help_text=MARKDOWN_HINT,
         error_messages={
             "required": _("Enter your answer"),
             "max_length": too_long(_("The text"), TEXT_MAX_LENGTH),
@@ -146,8 +142,8 @@ class AskMoreForm(GovukFormMixin, forms.Form):
     body = forms.CharField(
         label=_("What more you need"),
         max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_MARKDOWN_HINT,
+        widget=markdown_textarea(rows=6),
+        help_text=MARKDOWN_HINT,
         error_messages={
             "required": _("Say what more you need"),
             "max_length": too_long(_("The text"), TEXT_MAX_LENGTH),

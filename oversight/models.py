@@ -129,7 +129,7 @@ class ReportRequestEntry(models.Model):
         ReportRequest, on_delete=models.CASCADE, related_name="entries"
     )
     kind = models.CharField(max_length=16, choices=EntryKind.choices)
-    # Markdown, shown sanitised (plans.richtext). Whether it is required, and how long it may
+    # Markdown, shown sanitised (csp_portal.richtext). Whether it is required, and how long it may
     # be, depends on the kind of entry (clean).
     body = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     due_date = models.DateField(null=True, blank=True)

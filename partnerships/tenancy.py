@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView
 
 from csp_portal.forms import ConfirmForm
-from csp_portal.views import SubmitOnceMixin
+from csp_portal.views import MarkdownPreviewMixin, SubmitOnceMixin
 
 from .models import Membership, Partnership
 from .permissions import Perm, membership_can
@@ -54,7 +54,7 @@ class PartnershipViewMixin(LoginRequiredMixin):
         return super().get_context_data(**kwargs)
 
 
-class ServiceFormView(SubmitOnceMixin, PartnershipViewMixin, FormView):
+class ServiceFormView(MarkdownPreviewMixin, SubmitOnceMixin, PartnershipViewMixin, FormView):
     """A form whose valid submission calls one service; a ValidationError goes back on the form.
     A service that makes something is given ``submission=self.submission``: the form is then
     acted on once, however often it is sent (csp_portal.views.SubmitOnceMixin)."""

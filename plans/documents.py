@@ -4,7 +4,7 @@ layout of ``documents/base.html``.
 Everything a document shows is worked out here from a plan loaded by
 ``plans.selectors.documents.plan_for_rendering`` (or ``plans.selectors.published_plan``), so that
 the templates only lay it out and rendering makes no query per row. Section text is Markdown and
-reaches the templates only through ``plans.richtext`` (the ``markdown`` filter).
+reaches the templates only through ``csp_portal.richtext`` (the ``markdown`` filter).
 """
 
 from __future__ import annotations

@@ -236,7 +236,7 @@ class PlanSectionKind(models.TextChoices):
 
 
 class PlanSection(models.Model):
-    """Text written in Markdown; the page and the PDF show it sanitised (see plans.richtext)."""
+    """Text written in Markdown; the page and the PDF show it sanitised (csp_portal.richtext)."""
 
     plan = models.ForeignKey(PartnershipPlan, on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField(_("section"), max_length=32, choices=PlanSectionKind.choices)

@@ -248,6 +248,8 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
     "kind": lambda p: "plan",  # see KIND_BY_URL
     "priority_id": lambda p: _assessment(p).priorities.get().pk,
     "contribution_id": lambda p: _assessment(p).contribution_requests.get().pk,
+    # "Copy my answer from …": B's request, as the source as well as the target.
+    "source_id": lambda p: _assessment(p).contribution_requests.get().pk,
     "document_id": lambda p: _assessment(p).contribution_requests.get().documents.get().pk,
     "plan_id": lambda p: _plan(p).pk,
     "plan_priority_id": lambda p: _plan(p).priorities.first().pk,

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -195,6 +195,39 @@ def contribution_save(
             action="contribution.save",
             target=contribution,
             changes={"status": [contribution.status, contribution.status], **changes},
+        )
+    return contribution
+
+
+def contribution_answer_copy(
+    *, acting_user: User, contribution: ContributionRequest, source: ContributionRequest
+) -> ContributionRequest:
+    """ "Copy my answer from another partnership's request": the answer and figures of
+    ``source`` (a request to the same organisation that ``acting_user`` also answers) replace
+    this draft's. Asked of the policy for both: a request they may not answer is not theirs to
+    copy from (PermissionDenied, which the page answers with 404)."""
+    with transaction.atomic():
+        contribution = _require(acting_user, ContributionVerb.ANSWER, contribution)
+        if not (
+            ContributionPolicy.can_answer(acting_user, source)
+            and source.organisation_id == contribution.organisation_id
+            and source.pk != contribution.pk
+        ):
+            raise PermissionDenied
+        figures = [(f.label, f.value, f.unit) for f in source.figures.all()]
+        contribution = contribution_save(
+            acting_user=acting_user,
+            contribution=contribution,
+            revision=contribution.revision,
+            answer=source.answer,
+            figures=figures,
+        )
+        audit_record(
+            acting_user=acting_user,
+            partnership=contribution.partnership,
+            action="contribution.copy",
+            target=contribution,
+            changes={"copied_from": [None, f"{source.partnership.name}: {source.title}"]},
         )
     return contribution
 

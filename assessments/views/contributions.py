@@ -4,7 +4,7 @@ withdraws it; "Requests to you" lists a person's requests across their partnersh
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from csp_portal.downloads import private_attachment
+from csp_portal.kept import kept_form_data
 from csp_portal.views import MY_LIST_PAGE_SIZE
 from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
@@ -98,49 +99,49 @@ class ContributionDetailView(ContributionMixin, PartnershipViewMixin, TemplateVi
         may = ContributionPolicy.may(self.membership, contribution)
         context.update(contribution=contribution, may=may)
         if may[ContributionVerb.ANSWER]:
-            context.setdefault(
-                "form",
-                kwargs.get("form")
-                or forms.ContributionAnswerForm(
+            if kwargs.get("form") is None:
+                context["form"] = forms.ContributionAnswerForm(
                     initial={"revision": contribution.revision, "answer": contribution.answer}
-                ),
-            )
-            context.setdefault(
-                "figures",
-                kwargs.get("figures")
-                or forms.FigureFormSet(
-                    initial=[
+                )
+            if kwargs.get("figures") is None:
+                # What was typed before the session expired, else what is saved.
+                kept = kept_form_data()
+                rows = (
+                    forms.posted_figure_rows(kept)
+                    if kept is not None
+                    else [
                         {"label": f.label, "value": f.value, "unit": f.unit}
                         for f in contribution.figures.all()
-                    ],
-                    prefix="figures",
-                ),
+                    ]
+                )
+                context["figures"] = forms.figure_formset(rows)
+            context["figures_max"] = forms.FIGURES_MAX
+            context["copy_sources"] = selectors.contribution_copy_sources(
+                user=self.request.user, contribution=contribution
             )
         return context
 
     def post(self, request, *args, **kwargs):
         if not self.answers():
             raise Http404
-        form = forms.ContributionAnswerForm(request.POST)
+        action = request.POST.get("action")
+        form = forms.ContributionAnswerForm(request.POST, request.FILES)
+        if action == "more_rows":
+            # Without JavaScript: the same form with ten more empty rows; nothing is saved.
+            rows = forms.posted_figure_rows(request.POST)
+            figures = forms.figure_formset(rows, extra=forms.FIGURES_MORE)
+            return self.render_to_response(self.get_context_data(form=form, figures=figures))
         figures = forms.FigureFormSet(request.POST, prefix="figures")
+        if action == "upload":
+            return self.upload(form, figures)
         if form.is_valid() and figures.is_valid():
             rows = [
                 (row["label"], row["value"], row.get("unit", ""))
                 for row in figures.cleaned_data
                 if row.get("label")
             ]
-            try:
-                contribution_services.contribution_save(
-                    acting_user=request.user,
-                    contribution=self.contribution,
-                    revision=form.cleaned_data["revision"],
-                    answer=form.cleaned_data["answer"],
-                    figures=rows,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                if request.POST.get("action") == "submit":
+            if self.save(form, rows):
+                if action == "submit":
                     return redirect(
                         reverse(
                             "assessments:contribution_submit",
@@ -154,6 +155,92 @@ class ContributionDetailView(ContributionMixin, PartnershipViewMixin, TemplateVi
                 return redirect(self.get_success_url())
         context = self.get_context_data(form=form, figures=figures)
         return self.render_to_response(context, status=400)
+
+    def upload(self, form, figures):
+        """A CSV file of figures replaces the grid's, all or none, and the answer is saved
+        with them; a file with any wrong line changes nothing and says which lines."""
+        upload = self.request.FILES.get("figures_csv")
+        rows = None
+        if form.is_valid():
+            if upload is None:
+                form.add_error("figures_csv", _("Select a CSV file of figures"))
+            else:
+                try:
+                    rows = forms.figures_from_csv(upload)
+                except ValidationError as error:
+                    form.add_error("figures_csv", error)
+        if rows is not None and self.save(form, rows):
+            messages.success(
+                self.request,
+                _("%(count)s figures uploaded from %(name)s, and the draft saved.")
+                % {"count": len(rows), "name": upload.name},
+            )
+            return redirect(self.get_success_url())
+        shown = forms.figure_formset(forms.posted_figure_rows(self.request.POST))
+        return self.render_to_response(self.get_context_data(form=form, figures=shown), status=400)
+
+    def save(self, form, rows) -> bool:
+        try:
+            contribution_services.contribution_save(
+                acting_user=self.request.user,
+                contribution=self.contribution,
+                revision=form.cleaned_data["revision"],
+                answer=form.cleaned_data["answer"],
+                figures=rows,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return False
+        return True
+
+
+class ContributionCopyView(ContributionMixin, ConfirmServiceView):
+    """ "Copy my answer from <partnership>'s request": only from a request the person answers
+    for the same organisation (any other is not found)."""
+
+    template_name = "assessments/transition.html"
+    submit_label = _("Copy the answer")
+    submit_classes = ""
+    heading = _("Copy your answer from %(name)s?")
+
+    answer_required = True
+
+    @property
+    def source(self):
+        if not hasattr(self, "_source"):
+            self._source = selectors.contribution_copy_source_for(
+                user=self.request.user,
+                contribution=self.contribution,
+                source_id=self.kwargs["source_id"],
+            )
+        return self._source
+
+    def check_object_access(self):
+        super().check_object_access()
+        self.source  # noqa: B018 (404 before anything else for a request not theirs)
+
+    def target_name(self):
+        return _("%(partnership)s’s request “%(title)s”") % {
+            "partnership": self.source.partnership.name,
+            "title": self.source.title,
+        }
+
+    def get_context_data(self, **kwargs):
+        kwargs["explanation"] = _(
+            "Its answer and its %(count)s figures will replace the answer and figures saved "
+            "here, as a draft. You can change them before you submit."
+        ) % {"count": self.source.figures.count()}
+        kwargs["back_url"] = contribution_url(self.contribution)
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        try:
+            contribution_services.contribution_answer_copy(
+                acting_user=self.request.user, contribution=self.contribution, source=self.source
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        messages.success(self.request, _("Answer copied. It has not been sent yet."))
 
 
 class ContributionSubmitView(ContributionMixin, ConfirmServiceView):
@@ -313,6 +400,11 @@ def my_requests(request):
 contribution_patterns = [
     path("", ContributionDetailView.as_view(), name="contribution"),
     path("submit/", ContributionSubmitView.as_view(), name="contribution_submit"),
+    path(
+        "copy-from/<int:source_id>/",
+        ContributionCopyView.as_view(),
+        name="contribution_copy",
+    ),
     path("accept/", ContributionAcceptView.as_view(), name="contribution_accept"),
     path("return/", ContributionReturnView.as_view(), name="contribution_return"),
     path("withdraw/", ContributionWithdrawView.as_view(), name="contribution_withdraw"),

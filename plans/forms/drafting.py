@@ -3,11 +3,13 @@ limited to this partnership (never trust an id from the client); the services ch
 
 from django import forms
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import PriorityTheme
 from authorities.models import Organisation
 from csp_portal.forms import GovukDateField, GovukFormMixin
+from csp_portal.richtext import MARKDOWN_HINT, markdown_textarea
 from csp_portal.text import PlainTextFormMixin
 from partnerships.models import Seat
 
@@ -20,11 +22,6 @@ from ..models import (
     PoliceAndCrimePlanPriority,
 )
 from ..series import series_choices
-
-MARKDOWN_HINT = _(
-    "Leave a blank line between paragraphs. Start a line with - for a bullet point, "
-    "and put **two stars** around words to make them bold."
-)
 
 
 class _RevisionMixin:
@@ -71,7 +68,7 @@ class PlanSectionForm(GovukFormMixin, _RevisionMixin, forms.Form):
         label=_("Text"),
         required=False,
         max_length=50_000,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        widget=markdown_textarea(rows=14),
         help_text=MARKDOWN_HINT,
     )
 
@@ -122,15 +119,20 @@ class PlanPriorityForm(GovukFormMixin, _RevisionMixin, forms.Form):
     rationale = forms.CharField(
         label=_("Why it is a priority"),
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=markdown_textarea(rows=4),
+        help_text=MARKDOWN_HINT,
         error_messages={"required": _("Say why this is a priority")},
     )
     objectives = forms.CharField(
         label=_("Objectives"),
         required=False,
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("What the partnership means to achieve for this priority over the plan."),
+        widget=markdown_textarea(rows=4),
+        help_text=format_lazy(
+            "{} {}",
+            _("What the partnership means to achieve for this priority over the plan."),
+            MARKDOWN_HINT,
+        ),
     )
     pcc_priorities = forms.ModelMultipleChoiceField(
         label=_("Police and crime plan priorities it serves"),

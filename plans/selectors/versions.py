@@ -1,63 +1,95 @@
 """What changed between two versions of a plan: each version written out as headed blocks of
-lines, compared line by line with difflib."""
+lines, compared line by line with difflib. Text written in Markdown is compared as it reads
+(a paragraph or a list item a line, bold as bold: csp_portal.richtext.blocks), never as its
+source, so a comparison never shows ``**also**``."""
 
 import difflib
 from dataclasses import dataclass
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from csp_portal.richtext import Block, blocks
 
 from ..models import PartnershipPlan, PlanSectionKind
 
 
-def outline(plan: PartnershipPlan) -> dict[str, list[str]]:
+def _plain(text: str) -> Block:
+    return Block(text, escape(text))
+
+
+def _labelled(label: str, source: str) -> list[Block]:
+    """A Markdown field under a label: "Why: " before its first block."""
+    found = blocks(source)
+    if not found:
+        return [_plain(f"{label}: –")]
+    first = found[0]
+    return [
+        Block(f"{label}: {first.text}", SafeString(f"{escape(label)}: {first.html}")),
+        *found[1:],
+    ]
+
+
+def outline(plan: PartnershipPlan) -> dict[str, list[Block]]:
     """The plan's content as {heading: lines}, in document order (uses prefetched rows)."""
     order = {kind: index for index, kind in enumerate(PlanSectionKind.values)}
-    blocks: dict[str, list[str]] = {}
+    outlined: dict[str, list[Block]] = {}
     for section in sorted(plan.sections.all(), key=lambda s: order[s.kind]):
-        lines = section.body.splitlines()
+        lines = blocks(section.body)
         if section.kind == PlanSectionKind.INFORMATION_SHARING:
-            lines += [
-                _("Protocol: %(title)s") % {"title": section.protocol_title},
-                _("Signatories: %(names)s") % {"names": ", ".join(section.signatories)},
-                _("Review date: %(date)s")
-                % {
-                    "date": section.protocol_review_date.isoformat()
-                    if section.protocol_review_date
-                    else "–"
-                },
-            ]
-        blocks[str(section.get_kind_display())] = [line for line in lines if line.strip()]
+            lines += map(
+                _plain,
+                [
+                    _("Protocol: %(title)s") % {"title": section.protocol_title},
+                    _("Signatories: %(names)s") % {"names": ", ".join(section.signatories)},
+                    _("Review date: %(date)s")
+                    % {
+                        "date": section.protocol_review_date.isoformat()
+                        if section.protocol_review_date
+                        else "–"
+                    },
+                ],
+            )
+        outlined[str(section.get_kind_display())] = lines
     for priority in plan.priorities.all():
         lines = [
-            _("Why: %(text)s") % {"text": priority.rationale},
-            _("Objectives: %(text)s") % {"text": priority.objectives or "–"},
-            _("Police and crime plan: %(titles)s")
-            % {"titles": ", ".join(p.title for p in priority.pcc_priorities.all()) or "–"},
+            *_labelled(_("Why"), priority.rationale),
+            *_labelled(_("Objectives"), priority.objectives),
+            _plain(
+                _("Police and crime plan: %(titles)s")
+                % {"titles": ", ".join(p.title for p in priority.pcc_priorities.all()) or "–"}
+            ),
         ]
         for action in priority.actions.all():
             lines.append(
-                _("Action: %(what)s – led by %(lead)s, %(start)s to %(due)s")
-                % {
-                    "what": action.description,
-                    "lead": action.lead_organisation.name,
-                    "start": action.start_date.isoformat(),
-                    "due": action.due_date.isoformat(),
-                }
+                _plain(
+                    _("Action: %(what)s – led by %(lead)s, %(start)s to %(due)s")
+                    % {
+                        "what": action.description,
+                        "lead": action.lead_organisation.name,
+                        "start": action.start_date.isoformat(),
+                        "due": action.due_date.isoformat(),
+                    }
+                )
             )
             lines += [
-                _("Measure: %(name)s, baseline %(baseline)s, target %(target)s")
-                % {"name": m.name, "baseline": m.baseline, "target": m.target}
+                _plain(
+                    _("Measure: %(name)s, baseline %(baseline)s, target %(target)s")
+                    % {"name": m.name, "baseline": m.baseline, "target": m.target}
+                )
                 for m in action.measures.all()
             ]
         heading = _("Priority: %(theme)s") % {"theme": priority.get_theme_display()}
-        blocks[heading] = lines
-    return blocks
+        outlined[heading] = lines
+    return outlined
 
 
 @dataclass(frozen=True)
 class Line:
     change: str  # "same", "added" or "removed"
     text: str
+    html: SafeString  # the line as it reads, cleaned (csp_portal.richtext)
 
 
 @dataclass(frozen=True)
@@ -76,12 +108,14 @@ def compare(older: PartnershipPlan, newer: PartnershipPlan) -> list[BlockChange]
     changes = []
     for heading in headings:
         old, new = before.get(heading, []), after.get(heading, [])
+        old_text, new_text = [b.text for b in old], [b.text for b in new]
         lines = []
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new).get_opcodes():
+        matcher = difflib.SequenceMatcher(a=old_text, b=new_text)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
-                lines += [Line("same", text) for text in old[i1:i2]]
+                lines += [Line("same", b.text, b.html) for b in old[i1:i2]]
                 continue
-            lines += [Line("removed", text) for text in old[i1:i2]]
-            lines += [Line("added", text) for text in new[j1:j2]]
+            lines += [Line("removed", b.text, b.html) for b in old[i1:i2]]
+            lines += [Line("added", b.text, b.html) for b in new[j1:j2]]
         changes.append(BlockChange(heading, lines))
     return changes

@@ -3,7 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.formats import number_format
 
-from plans import richtext
+from csp_portal import richtext
 
 register = template.Library()
 

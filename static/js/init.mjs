@@ -1,3 +1,5 @@
 import { initAll } from './govuk-frontend.min.js'
+import './kept-text.mjs'
+import './figures.mjs'
 
 initAll()
