@@ -15,6 +15,7 @@ from audit.selectors import audit_actions_for_partnership, audit_events_for_part
 from csp_portal.site import site_url
 
 from . import forms, selectors, services
+from .navigation import switch_url
 from .permissions import Perm
 from .policies import MembershipPolicy
 from .tenancy import SESSION_KEY, ConfirmServiceView, PartnershipViewMixin, ServiceFormView
@@ -27,6 +28,11 @@ def choose_partnership(request):
     if len(memberships) == 1 and "switch" not in request.GET:
         return redirect("partnerships:home", partnership_slug=memberships[0].partnership.slug)
     current = request.session.get(SESSION_KEY)
+    # The switcher keeps you on the same kind of page (the partnership plan, the people ...)
+    # where your role there shows it, and takes you to the partnership's home where it does not.
+    page = request.GET.get("page", "partnerships:home")
+    for membership in memberships:
+        membership.switch_url = switch_url(page, membership)
     return render(
         request,
         "partnerships/choose.html",
