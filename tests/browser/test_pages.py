@@ -37,6 +37,7 @@ def test_coordinator_pages(visitor, partnership, coordinator):
     sign_in(visitor, coordinator.email, DEFAULT_PASSWORD)
     pass_two_factor(visitor, code)
 
+    visitor.click_link("People", within=visitor.page.get_by_role("navigation", name="Menu"))
     visitor.click_link("Audit log")
     assert visitor.heading() == "Audit log"
     visitor.open("/p/trafford/audit/?date_from=2026-05-01&date_to=2026-04-01")
@@ -54,7 +55,7 @@ def test_coordinator_pages(visitor, partnership, coordinator):
     assert Membership.objects.get(pk=membership.pk).role == Role.SCRUTINY
     assert AuditEvent.objects.filter(action="membership.update").count() == 1
 
-    visitor.click_link("Your account")
+    visitor.click_link("Account")
     assert visitor.heading() == "Your account"
     visitor.click_link("Change password")
     visitor.click_button("Change password")
