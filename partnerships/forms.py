@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import CanonicalEmailField
 from audit.models import ACTION_LABELS
 from authorities.models import Organisation
-from csp_portal.forms import GovukFormMixin
+from csp_portal.forms import GovukDateField, GovukFormMixin
 from csp_portal.text import PlainTextFormMixin
 
 from .models import Partnership, Role, Seat
@@ -97,13 +97,9 @@ class PartnerOrganisationForm(GovukFormMixin, forms.Form):
 
 class AuditFilterForm(PlainTextFormMixin, forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
-    who = forms.CharField(label=_("Who (email contains)"), required=False, max_length=254)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    who = forms.CharField(label=_("Who (name or email)"), required=False, max_length=254)
+    date_from = GovukDateField(label=_("From"), required=False)
+    date_to = GovukDateField(label=_("To"), required=False)
 
     def __init__(self, *args, actions: list[str], **kwargs):
         super().__init__(*args, **kwargs)

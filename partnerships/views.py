@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from accounts.models import User, canonical_email
 from accounts.selectors import account_exists
+from audit.presentation import changes_in_words
 from audit.selectors import audit_actions_for_partnership, audit_events_for_partnership
 from csp_portal.site import site_url
 
@@ -233,6 +234,8 @@ class AuditLogView(PartnershipViewMixin, TemplateView):
             date_to=filters.get("date_to"),
         )
         page = Paginator(events, self.paginate_by).get_page(self.request.GET.get("page"))
+        for event in page.object_list:
+            event.changes_in_words = changes_in_words(event.changes)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(form=form, page=page, filter_query=query.urlencode())
