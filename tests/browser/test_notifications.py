@@ -58,7 +58,7 @@ def analyst(partnership, coordinator):
 
 def _menu(visitor: Visitor):
     """Notifications and signing out, beside the partnership's name at the top of each page."""
-    return visitor.page.get_by_role("list", name="Your account")
+    return visitor.page.locator(".app-partnership-bar__account")
 
 
 def test_a_partner_reads_notifications_and_chooses_a_daily_digest(visitor, analyst):
