@@ -3,6 +3,7 @@ limited to this partnership (never trust an id from the client); the services ch
 
 from django import forms
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import PriorityTheme
@@ -229,9 +230,13 @@ class PlanActionForm(GovukFormMixin, _RevisionMixin, forms.Form):
         self.fields["lead_organisation"].queryset = seated
         self.fields["supporting_organisations"].queryset = seated
         for name in ("start_date", "due_date"):
-            self.fields[name].help_text = _("Between %(start)s and %(end)s") % {
-                "start": plan.starts_on.strftime("%-d %m %Y"),
-                "end": plan.ends_on.strftime("%-d %m %Y"),
+            # GOV.UK date input hints: the numbers as typed, no leading zeros.
+            self.fields[name].help_text = _(
+                "Between %(start)s and %(end)s, for example, %(example)s"
+            ) % {
+                "start": date_format(plan.starts_on, "j F Y"),
+                "end": date_format(plan.ends_on, "j F Y"),
+                "example": f"{plan.starts_on.day} {plan.starts_on.month} {plan.starts_on.year}",
             }
 
 
