@@ -57,6 +57,10 @@ class PlanStartForm(GovukFormMixin, forms.Form):
             self.submit_label = submit_label
         super().__init__(*args, **kwargs)
         self.fields["assessment"].queryset = assessments
+        # The only possible assessment is chosen already (it can still be unchosen and refused).
+        only = list(assessments[:2])
+        if len(only) == 1:
+            self.initial.setdefault("assessment", only[0].pk)
         self.fields["assessment"].label_from_instance = lambda a: (
             _("Strategic assessment %(year)s, version %(version)s")
             % {"year": a.year_label, "version": a.version}
