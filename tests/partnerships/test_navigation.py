@@ -113,3 +113,10 @@ def test_a_platform_administrator_sees_national_data(db):
     admin = UserFactory(is_staff=True)
     page = signed_in(admin).get("/national-data/recorded-crime/").content.decode()
     assert _menu(page) == ["National data", "Account"]
+
+
+def test_the_invitation_says_what_each_role_can_do(partnership, coordinator):
+    page = signed_in(coordinator).get("/p/trafford/people/invite/").content.decode()
+    assert "Answers their organisation&#x27;s contribution requests" in page
+    assert "Changes nothing." in page
+    assert page.count('class="govuk-hint govuk-radios__hint"') == len(Role.choices)
