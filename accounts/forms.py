@@ -35,7 +35,8 @@ class LoginForm(GovukFormMixin, auth_forms.AuthenticationForm):
 
 
 class TokenForm(GovukFormMixin, forms.Form):
-    """A six-digit code from an authenticator app, or a backup code."""
+    """A six-digit code from an authenticator app, or a backup code: one text field for both, so
+    a phone offers letters as well as digits (backup codes have letters)."""
 
     submit_label = _("Continue")
     token = forms.CharField(
@@ -43,7 +44,12 @@ class TokenForm(GovukFormMixin, forms.Form):
         max_length=16,
         help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
         ),
         error_messages={"required": _("Enter your security code")},
     )

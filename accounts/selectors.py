@@ -1,8 +1,10 @@
+import math
 from collections.abc import Callable
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django_otp import user_has_device
+from django.utils import timezone
+from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticToken
 
 from .models import ApiToken, User, canonical_email
@@ -31,6 +33,27 @@ def user_requires_two_factor(user: User) -> bool:
 
 def user_has_two_factor(user: User) -> bool:
     return user_has_device(user, confirmed=True)
+
+
+def two_factor_pending(user: User) -> bool:
+    """Signed in with a password, and still to pass (or set up) two-factor authentication: the
+    pages show no account navigation until they have."""
+    if not user.is_authenticated or user.is_verified():
+        return False
+    return user_has_two_factor(user) or user_requires_two_factor(user)
+
+
+def two_factor_wait_seconds(user: User) -> int:
+    """How long, in whole seconds, before a code can be checked again after wrong ones (django-otp
+    throttles each device, doubling the wait after each failure); 0 when one can be checked now.
+    A code entered while a device is throttled is never checked, so it must not be called wrong."""
+    now = timezone.now()
+    wait = 0.0
+    for device in devices_for_user(user, confirmed=True):
+        allowed, details = device.verify_is_allowed()
+        if not allowed and details and details.get("locked_until"):
+            wait = max(wait, (details["locked_until"] - now).total_seconds())
+    return math.ceil(wait)
 
 
 def account_exists(*, email: str) -> bool:

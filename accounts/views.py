@@ -17,6 +17,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView
 from django_otp import login as otp_login
@@ -32,6 +33,7 @@ from .selectors import (
     api_token_of,
     api_tokens_of,
     memberships_of,
+    two_factor_wait_seconds,
     user_has_two_factor,
 )
 from .services import (
@@ -75,6 +77,21 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
     template_name = "accounts/two_factor_verify.html"
 
     def form_valid(self, form):
+        wait = two_factor_wait_seconds(self.request.user)
+        if wait:
+            # The code was not checked at all, so it is not called wrong.
+            form.add_error(
+                "token",
+                ngettext(
+                    "You have entered too many codes that were not right. Wait %(seconds)s "
+                    "second, then enter your code again.",
+                    "You have entered too many codes that were not right. Wait %(seconds)s "
+                    "seconds, then enter your code again.",
+                    wait,
+                )
+                % {"seconds": wait},
+            )
+            return self.form_invalid(form)
         device = match_token(self.request.user, form.cleaned_data["token"])
         if device is None:
             form.add_error("token", _("The security code is not right or has expired. Try again."))

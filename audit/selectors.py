@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import AuditEvent
 from .need_to_know import visible_to
@@ -32,7 +32,9 @@ def audit_events_for_partnership(
     if action:
         events = events.filter(action=action)
     if actor_email:
-        events = events.filter(actor_label__icontains=actor_email)
+        events = events.filter(
+            Q(actor_label__icontains=actor_email) | Q(actor__full_name__icontains=actor_email)
+        )
     if date_from:
         events = events.filter(occurred_at__date__gte=date_from)
     if date_to:

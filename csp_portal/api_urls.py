@@ -6,6 +6,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from assessments import api as assessments_api
+from csp_portal.api_reference import api_reference
 from partnerships import api as partnerships_api
 from plans import api as plans_api
 
@@ -26,6 +27,7 @@ REDOC_POLICY = {
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("reference/", api_reference, name="reference"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path(
         "redoc/",

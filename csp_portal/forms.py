@@ -8,6 +8,7 @@ from crispy_forms_gds.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .kept import restore_into
@@ -92,6 +93,27 @@ class GovukDateField(DateInputField):
             field.validators = [
                 RegexValidator(r"^[0-9]+$", _("Enter the %(part)s as a number") % {"part": part})
             ]
+        # The GOV.UK date input accepts a month's name or its first three letters ("April",
+        # "apr") as well as its number.
+        self.fields[1].validators = []
+
+    @staticmethod
+    def month_number(text: str) -> int | None:
+        text = text.strip().lower()
+        if text.isdigit():
+            return int(text)
+        for number in range(1, 13):
+            name = date(2000, number, 1)
+            names = {
+                date_format(name, "F").lower(),
+                date_format(name, "N").lower().rstrip("."),
+                date_format(name, "b").lower(),
+                name.strftime("%B").lower(),
+                name.strftime("%b").lower(),
+            }
+            if text.rstrip(".") in names:
+                return number
+        return None
 
     def compress(self, data_list):
         day, month, year = data_list
@@ -99,7 +121,12 @@ class GovukDateField(DateInputField):
             return None
         if len(year) != 4:
             raise ValidationError(_("Enter the year as 4 numbers, like 2027"), code="invalid")
+        month_number = self.month_number(month)
+        if month_number is None:
+            raise ValidationError(
+                _("Enter the month as a number or a name, like 4 or April"), code="invalid"
+            )
         try:
-            return date(day=int(day), month=int(month), year=int(year))
+            return date(day=int(day), month=month_number, year=int(year))
         except ValueError:
             raise ValidationError(_("Enter a real date"), code="invalid") from None

@@ -1,13 +1,53 @@
+from django.http import Http404
+
+from accounts.selectors import two_factor_pending
+
+from .navigation import navigation, switch_target
 from .permissions import ROLE_PERMISSIONS
+from .selectors import membership_for
+from .tenancy import SESSION_KEY
+
+
+def _navigation_membership(request):
+    """The partnership the page is about; on a person's own pages across partnerships (requests
+    to them, their actions, the force area, their account) the one they were last working in, so
+    that the navigation keeps its shape."""
+    membership = getattr(request, "membership", None)
+    if membership is not None:
+        return membership
+    slug = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    if not slug:
+        return None
+    try:
+        return membership_for(user=request.user, partnership_slug=slug)
+    except Http404:  # they have left it since
+        return None
 
 
 def current_partnership(request):
-    """The partnership the page is about, and what the current member may do there."""
-    membership = getattr(request, "membership", None)
-    if membership is None:
+    """The partnership the page is about, what the current member may do there, and the service
+    navigation (none until the person has passed two-factor authentication)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
-    return {
-        "current_partnership": membership.partnership,
-        "current_membership": membership,
-        "can": {perm.value: True for perm in ROLE_PERMISSIONS[membership.role]},
-    }
+    if two_factor_pending(user):
+        return {"two_factor_pending": True}
+    context = {}
+    membership = getattr(request, "membership", None)
+    if membership is not None:
+        context.update(
+            current_partnership=membership.partnership,
+            current_membership=membership,
+            can={perm.value: True for perm in ROLE_PERMISSIONS[membership.role]},
+        )
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else ""
+    navigation_membership = _navigation_membership(request)
+    context.update(
+        navigation(
+            user=user, membership=navigation_membership, path=request.path, view_name=view_name
+        ),
+        navigation_partnership=navigation_membership.partnership if navigation_membership else None,
+        switch_page=switch_target(view_name),
+    )
+    return context

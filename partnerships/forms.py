@@ -1,3 +1,4 @@
+from crispy_forms_gds.choices import Choice
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
@@ -5,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import CanonicalEmailField
 from audit.models import ACTION_LABELS
 from authorities.models import Organisation
-from csp_portal.forms import GovukFormMixin
+from csp_portal.forms import GovukDateField, GovukFormMixin
 from csp_portal.text import PlainTextFormMixin
 
 from .models import Partnership, Role, Seat
@@ -18,6 +19,35 @@ class _OrganisationChoiceMixin:
         self.fields["organisation"].queryset = Organisation.objects.filter(
             partner_seats__partnership=partnership
         ).order_by("name")
+
+
+# What each role may do here, beside its radio button, so whoever invites knows what they give.
+ROLE_HINTS = {
+    Role.COORDINATOR: _(
+        "Runs the partnership here: invites people, starts the assessment and the plan, asks "
+        "partners for contributions, publishes the plan and reads the audit log. Needs "
+        "two-factor authentication."
+    ),
+    Role.STRATEGY_MEMBER: _(
+        "Reads drafts, approves the strategic assessment and signs off the plan for their "
+        "organisation's seat."
+    ),
+    Role.CONTRIBUTOR: _(
+        "Answers their organisation's contribution requests and reports progress on the actions "
+        "their organisation leads."
+    ),
+    Role.SCRUTINY: _(
+        "Reads the approved assessment, the approved and published plan and issued progress "
+        "reports. Changes nothing."
+    ),
+    Role.PCC_OFFICE: _(
+        "Reads the plans of the force area's partnerships, keeps the police and crime plan "
+        "priorities and asks the partnership for reports."
+    ),
+}
+ROLE_CHOICES_WITH_HINTS = [
+    Choice(value, label, hint=ROLE_HINTS[value]) for value, label in Role.choices
+]
 
 
 class InvitationForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):
@@ -39,7 +69,7 @@ class InvitationForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):
     )
     role = forms.ChoiceField(
         label=_("Role"),
-        choices=Role.choices,
+        choices=ROLE_CHOICES_WITH_HINTS,
         widget=forms.RadioSelect,
         error_messages={"required": _("Select the person's role")},
     )
@@ -140,13 +170,9 @@ class IdentityForm(GovukFormMixin, forms.Form):
 
 class AuditFilterForm(PlainTextFormMixin, forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
-    who = forms.CharField(label=_("Who (email contains)"), required=False, max_length=254)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    who = forms.CharField(label=_("Who (name or email)"), required=False, max_length=254)
+    date_from = GovukDateField(label=_("From"), required=False)
+    date_to = GovukDateField(label=_("To"), required=False)
 
     def __init__(self, *args, actions: list[str], **kwargs):
         super().__init__(*args, **kwargs)

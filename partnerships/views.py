@@ -12,11 +12,13 @@ from django.views.generic import RedirectView, TemplateView
 
 from accounts.models import User, canonical_email
 from accounts.selectors import account_exists
+from audit.presentation import changes_in_words
 from audit.selectors import audit_actions_for_partnership, audit_events_for_partnership
 from csp_portal.downloads import private_image
 from csp_portal.site import site_url
 
 from . import forms, selectors, services
+from .navigation import switch_url
 from .permissions import Perm
 from .policies import IdentityPolicy, MembershipPolicy
 from .tenancy import SESSION_KEY, ConfirmServiceView, PartnershipViewMixin, ServiceFormView
@@ -27,6 +29,11 @@ def choose_partnership(request):
     """The partnerships a person serves, to choose the one to work in ("Change partnership")."""
     memberships = list(selectors.memberships_of_user(user=request.user))
     current = request.session.get(SESSION_KEY)
+    # The switcher keeps you on the same kind of page (the partnership plan, the people ...)
+    # where your role there shows it, and takes you to the partnership's home where it does not.
+    page = request.GET.get("page", "partnerships:home")
+    for membership in memberships:
+        membership.switch_url = switch_url(page, membership)
     return render(
         request,
         "partnerships/choose.html",
@@ -290,6 +297,8 @@ class AuditLogView(PartnershipViewMixin, TemplateView):
             date_to=filters.get("date_to"),
         )
         page = Paginator(events, self.paginate_by).get_page(self.request.GET.get("page"))
+        for event in page.object_list:
+            event.changes_in_words = changes_in_words(event.changes)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(form=form, page=page, filter_query=query.urlencode())

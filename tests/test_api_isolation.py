@@ -33,7 +33,7 @@ from .factories import (
 from .test_isolation import OBJECT_ARGUMENTS, _assessment, _converters, _plan, _snapshot, walked
 
 # Routes that serve no partnership's data: the schema and the pages that display it.
-NOT_TENANT_DATA = {"api:schema", "api:docs", "api:redoc"}
+NOT_TENANT_DATA = {"api:schema", "api:reference", "api:docs", "api:redoc"}
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # A body each write would accept, so that only the lookup can refuse it.
 WRITE_BODIES = {

@@ -3,6 +3,7 @@ limited to this partnership (never trust an id from the client); the services ch
 
 from django import forms
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,10 @@ class PlanStartForm(GovukFormMixin, forms.Form):
             self.submit_label = submit_label
         super().__init__(*args, **kwargs)
         self.fields["assessment"].queryset = assessments
+        # The only possible assessment is chosen already (it can still be unchosen and refused).
+        only = list(assessments[:2])
+        if len(only) == 1:
+            self.initial.setdefault("assessment", only[0].pk)
         self.fields["assessment"].label_from_instance = lambda a: (
             _("Strategic assessment %(year)s, version %(version)s")
             % {"year": a.year_label, "version": a.version}
@@ -232,9 +237,13 @@ class PlanActionForm(GovukFormMixin, _RevisionMixin, forms.Form):
         self.fields["lead_organisation"].queryset = seated
         self.fields["supporting_organisations"].queryset = seated
         for name in ("start_date", "due_date"):
-            self.fields[name].help_text = _("Between %(start)s and %(end)s") % {
-                "start": plan.starts_on.strftime("%-d %m %Y"),
-                "end": plan.ends_on.strftime("%-d %m %Y"),
+            # GOV.UK date input hints: the numbers as typed, no leading zeros.
+            self.fields[name].help_text = _(
+                "Between %(start)s and %(end)s, for example, %(example)s"
+            ) % {
+                "start": date_format(plan.starts_on, "j F Y"),
+                "end": date_format(plan.ends_on, "j F Y"),
+                "example": f"{plan.starts_on.day} {plan.starts_on.month} {plan.starts_on.year}",
             }
 
 

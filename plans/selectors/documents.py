@@ -155,8 +155,12 @@ def public_partnership(*, slug: str) -> Partnership | None:
     return Partnership.objects.filter(slug=slug).first()
 
 
-def partnerships_with_published_plan() -> QuerySet[Partnership]:
+def partnerships_with_published_plan(*, search: str = "") -> QuerySet[Partnership]:
+    """Partnerships with a published plan, by name; those whose name contains ``search``."""
     published = PartnershipPlan.objects.filter(
         partnership=OuterRef("pk"), status=PlanStatus.PUBLISHED
     )
-    return Partnership.objects.filter(Exists(published)).order_by("name")
+    partnerships = Partnership.objects.filter(Exists(published))
+    if search:
+        partnerships = partnerships.filter(name__icontains=search)
+    return partnerships.order_by("name")

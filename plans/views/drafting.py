@@ -340,7 +340,11 @@ class CompareView(PlanMixin, PartnershipViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         others = [p for p in selectors.versions_of(membership=self.membership) if p != self.plan]
-        form = forms.CompareForm(self.request.GET or None, versions=others)
+        data = self.request.GET or None
+        if data is None and len(others) == 1:
+            # One other version: nothing to choose, so the comparison is shown straight away.
+            data = {"other": str(others[0].pk)}
+        form = forms.CompareForm(data, versions=others)
         context.update(form=form, others=others)
         if form.is_valid():
             other_id = form.cleaned_data["other"]

@@ -6,6 +6,9 @@ published plan both answer the same 404 page. The PDF is made by a worker, like 
 document, never by the web process for an anonymous visitor: see ``PublicSummaryPdfView``.
 """
 
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -46,8 +49,18 @@ def _published_plan_or_404(slug: str) -> PartnershipPlan:
 class PublicIndexView(TemplateView):
     template_name = "plans/public/index.html"
 
+    paginate_by = 50
+
     def get_context_data(self, **kwargs):
-        kwargs["partnerships"] = partnerships_with_published_plan()
+        search = self.request.GET.get("q", "").strip()[:100]
+        partnerships = partnerships_with_published_plan(search=search)
+        page = Paginator(partnerships, self.paginate_by).get_page(self.request.GET.get("page"))
+        kwargs.update(
+            partnerships=page.object_list,
+            page=page,
+            search=search,
+            search_query=urlencode({"q": search}) if search else "",
+        )
         return super().get_context_data(**kwargs)
 
 

@@ -99,3 +99,15 @@ def test_the_docs_load_their_assets_from_this_server(client):
         page = client.get(path).content.decode()
         assert "/static/drf_spectacular_sidecar/" in page, path
         assert "cdn" not in page.lower(), path
+
+
+def test_the_reference_page_lists_every_operation_in_the_service_layout(client):
+    page = client.get("/api/v1/reference/").content.decode()
+    assert '<html lang="en"' in page and '<main class="govuk-main-wrapper"' in page
+    assert "/api/v1/p/{partnership_slug}/contribution-requests/{contribution_id}/draft/" in page
+    assert 'id="' in page and '<strong class="govuk-tag govuk-tag--grey">PUT</strong>' in page
+    assert 'href="/api/v1/schema/?format=json"' in page
+    assert client.get("/api/v1/schema/?format=json")["Content-Type"].startswith(
+        "application/vnd.oai.openapi+json"
+    )
+    assert "swagger" not in page.lower()

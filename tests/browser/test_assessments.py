@@ -56,7 +56,7 @@ def test_the_assessment_from_first_draft_to_approval(new_visitor, partnership, c
     # The coordinator starts the assessment and sees the police figures already there.
     visitor = new_visitor()
     _sign_in(visitor, coordinator)
-    visitor.click_link("Strategic assessments", within=_menu(visitor))
+    visitor.click_link("Assessment", within=_menu(visitor))
     visitor.page.get_by_label("2027/28").check()
     visitor.click_button("Start the assessment")
     assert visitor.heading() == "Strategic assessment 2027/28"
@@ -106,7 +106,9 @@ def test_the_assessment_from_first_draft_to_approval(new_visitor, partnership, c
     # The analyst finds the request in their own list, answers it and submits.
     partner = new_visitor()
     _sign_in(partner, analyst)
-    partner.click_link("Requests to you", within=_menu(partner))
+    partner.click_link(
+        "Requests to you", within=partner.page.get_by_role("navigation", name="Your work")
+    )
     partner.click_link("Violence in the night-time economy")
     partner.fill("Your answer", "Calls rose on Friday and Saturday nights.")
     partner.fill("What it measures (figure 1)", "Calls for service, 22:00 to 04:00")
@@ -136,7 +138,7 @@ def test_the_assessment_from_first_draft_to_approval(new_visitor, partnership, c
     # A strategy group member approves it.
     approver = new_visitor()
     _sign_in(approver, chief)
-    approver.click_link("Strategic assessments", within=_menu(approver))
+    approver.click_link("Assessment", within=_menu(approver))
     approver.click_link("2027/28")
     approver.click_link("Approve")
     approver.fill("Approval note (optional)", "Agreed at the strategy group.")

@@ -57,7 +57,8 @@ def analyst(partnership, coordinator):
 
 
 def _menu(visitor: Visitor):
-    return visitor.page.get_by_role("navigation", name="Menu")
+    """Notifications and signing out, beside the partnership's name at the top of each page."""
+    return visitor.page.locator(".app-partnership-bar__account")
 
 
 def test_a_partner_reads_notifications_and_chooses_a_daily_digest(visitor, analyst):

@@ -106,6 +106,7 @@ def test_the_pcc_journey(new_visitor, trafford, bolton, pcc, coordinator, force_
     sign_in(answer, coordinator.email, DEFAULT_PASSWORD)
     pass_two_factor(answer, code)
     answer.open("/p/trafford/")
+    answer.click_link("Reports", within=answer.page.get_by_role("navigation", name="Menu"))
     answer.click_link("Report requests")
     answer.click_link("Knife crime in Stretford")
     answer.click_link("Answer the request")

@@ -37,9 +37,13 @@ def test_coordinator_pages(visitor, partnership, coordinator):
     sign_in(visitor, coordinator.email, DEFAULT_PASSWORD)
     pass_two_factor(visitor, code)
 
+    visitor.click_link("People", within=visitor.page.get_by_role("navigation", name="Menu"))
     visitor.click_link("Audit log")
     assert visitor.heading() == "Audit log"
-    visitor.open("/p/trafford/audit/?date_from=2026-05-01&date_to=2026-04-01")
+    visitor.open(
+        "/p/trafford/audit/?date_from_0=1&date_from_1=5&date_from_2=2026"
+        "&date_to_0=1&date_to_1=4&date_to_2=2026"
+    )
     assert "The end date must be the same as or after the start date" in visitor.page.content()
 
     visitor.open("/p/trafford/organisations/add/")
@@ -54,7 +58,7 @@ def test_coordinator_pages(visitor, partnership, coordinator):
     assert Membership.objects.get(pk=membership.pk).role == Role.SCRUTINY
     assert AuditEvent.objects.filter(action="membership.update").count() == 1
 
-    visitor.click_link("Your account")
+    visitor.click_link("Account")
     assert visitor.heading() == "Your account"
     visitor.click_link("Change password")
     visitor.click_button("Change password")

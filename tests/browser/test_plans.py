@@ -23,7 +23,7 @@ def test_the_coordinator_drafts_the_plan(new_visitor, partnership, coordinator):
     approved_assessment(partnership, coordinator)
     visitor = new_visitor()
     _sign_in(visitor, coordinator)
-    visitor.click_link("Partnership plan", within=_menu(visitor))
+    visitor.click_link("Plan", within=_menu(visitor))
     visitor.page.get_by_label("Strategic assessment 2027/28, version 1").check()
     visitor.click_button("Start the plan")
     assert visitor.heading() == "Partnership plan 2027 to 2030"

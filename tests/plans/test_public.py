@@ -284,3 +284,15 @@ def test_the_summary_page_reads_a_fixed_number_of_queries(
     # number; then the summary PDF's state.
     with django_assert_max_num_queries(12):
         assert client.get(summary_url(published.partnership)).status_code == 200
+
+
+def test_the_index_searches_by_name_in_pages(client, published, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        found = client.get(reverse("plans:public_index"), {"q": "traff"}).text
+    assert summary_url(published.partnership) in found
+    assert "1 partnership matches “traff”." in found
+    missing = client.get(reverse("plans:public_index"), {"q": "Nowhere"}).text
+    assert summary_url(published.partnership) not in missing
+    assert "No partnership with a published plan has that in its name." in missing
+    second_page = client.get(reverse("plans:public_index"), {"page": "2"}).text
+    assert summary_url(published.partnership) in second_page  # past the end: the last page

@@ -218,3 +218,39 @@ def test_compare_shows_what_changed(published_plan, coordinator, partnership, si
         '<ins><span class="govuk-visually-hidden">Added: </span>Action: Patrol hotspots and parks'
         in page
     )
+
+
+def test_compare_with_one_other_version_shows_the_changes_straight_away(
+    published_plan, coordinator, partnership
+):
+    from plans.services import drafting
+
+    from .conftest import approved_assessment
+
+    refresh = drafting.plan_refresh(
+        acting_user=coordinator,
+        plan=published_plan,
+        assessment=approved_assessment(partnership, coordinator, year=YEAR + 1),
+    )
+    client = signed_in(coordinator)
+    page = client.get(url("compare", refresh)).content.decode()
+    assert f"Changes from version {published_plan.version} to version {refresh.version}" in page
+
+
+def test_the_refresh_and_the_start_choose_the_only_approved_assessment(published_plan, coordinator):
+    page = signed_in(coordinator).get(url("refresh", published_plan)).content.decode()
+    radio = page.split('name="assessment"', 1)[1].split(">", 1)[0]
+    assert "checked" in radio
+
+
+def test_an_approved_assessment_without_requests_does_not_say_yet(partnership, coordinator):
+    from .conftest import approved_assessment
+
+    assessment = approved_assessment(partnership, coordinator, year=YEAR + 3)
+    page = (
+        signed_in(coordinator)
+        .get(f"/p/{partnership.slug}/assessments/{assessment.pk}/")
+        .content.decode()
+    )
+    assert "No contributions were requested for this assessment." in page
+    assert "requested yet" not in page

@@ -1,0 +1,211 @@
+"""The service navigation: at most seven sections, each with its own sub-navigation, the same on
+every page a member of a partnership sees, their own cross-partnership pages ("Requests to you",
+"Your actions", "Force area", notifications, their account) included.
+
+Sections and links are data: a label, a URL name and the role permission that shows it. A page
+belongs to the section whose ``pages`` name its view (an exact name before a whole namespace), so
+a new page under ``plans:`` is in "Plan" without anyone listing it. Only URL names appear here, as
+strings: the apps above this one are not imported.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership
+from .permissions import Perm, membership_can
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url_name: str
+    perm: Perm | None = None
+    # A page of the person's own, across partnerships: its URL takes no partnership.
+    site: bool = False
+    staff: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    links: tuple[Link, ...]
+    # Beginnings of view names ("plans:reports", or a whole namespace "plans:") of its pages.
+    pages: tuple[str, ...] = ()
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "work",
+        _("Your work"),
+        (
+            Link(_("Your work"), "reminders:your_work", None, True),
+            Link(_("The partnership's year"), "reminders:cycle", Perm.VIEW_CYCLE),
+            Link(_("Requests to you"), "assessments:my_requests", Perm.ANSWER_CONTRIBUTIONS, True),
+            Link(_("Your actions"), "plans:my_actions", Perm.REPORT_PLAN_PROGRESS, True),
+            Link(_("Force area"), "oversight:force_area", Perm.VIEW_FORCE_AREA, True),
+        ),
+        (
+            "reminders:your_work",
+            "reminders:cycle",
+            "partnerships:home",
+            "partnerships:choose",
+            "assessments:my_requests",
+            "plans:my_actions",
+            "oversight:force_area",
+            "reminders:list",
+        ),
+    ),
+    Section(
+        "assessment",
+        _("Assessment"),
+        (Link(_("Strategic assessments"), "assessments:list", Perm.VIEW_ASSESSMENTS),),
+        ("assessments:",),
+    ),
+    Section(
+        "plan",
+        _("Plan"),
+        (
+            Link(_("Partnership plan"), "plans:list", Perm.VIEW_PLANS),
+            Link(
+                _("Police and crime plan"), "oversight:pcc_priorities", Perm.MANAGE_PCC_PRIORITIES
+            ),
+            Link(_("Sign-off rule"), "plans:approval_rule", Perm.MANAGE_PLANS),
+        ),
+        ("plans:", "oversight:pcc_priorit"),
+    ),
+    Section(
+        "reviews",
+        _("Reviews"),
+        (Link(_("Domestic homicide reviews"), "reviews:list", Perm.VIEW_PARTNERSHIP),),
+        ("reviews:",),
+    ),
+    Section(
+        "reports",
+        _("Reports"),
+        (
+            Link(_("Progress reports"), "plans:reports", Perm.VIEW_PROGRESS_REPORTS),
+            Link(_("Report requests"), "oversight:report_requests", Perm.VIEW_REPORT_REQUESTS),
+            Link(_("Combinations"), "oversight:combinations", Perm.APPROVE_COMBINATIONS),
+        ),
+        ("plans:reports", "plans:progress_report", "oversight:report_", "oversight:combination"),
+    ),
+    Section(
+        "people",
+        _("People"),
+        (
+            Link(_("People"), "partnerships:people", Perm.VIEW_PEOPLE),
+            Link(_("About this partnership"), "partnerships:about", Perm.VIEW_PARTNERSHIP),
+            Link(_("Audit log"), "partnerships:audit_log", Perm.VIEW_AUDIT),
+        ),
+        ("partnerships:",),
+    ),
+    # Platform administrators' national reference data; they are seldom members of a partnership.
+    Section(
+        "national",
+        _("National data"),
+        (Link(_("National data"), "recorded_crime:releases", None, True, staff=True),),
+        ("recorded_crime:",),
+    ),
+    Section(
+        "account",
+        _("Account"),
+        (
+            Link(_("Your account"), "accounts:account", None, True),
+            Link(_("Notification emails"), "reminders:settings", None, True),
+            Link(_("API tokens"), "accounts:api_tokens", None, True),
+        ),
+        ("accounts:", "reminders:settings"),
+    ),
+)
+
+# What one role sees of them (tests/partnerships/test_navigation.py holds every role to it).
+MAX_SECTIONS = 7
+
+
+def section_of(view_name: str) -> Section | None:
+    """The section a page belongs to: the longest entry of any section's ``pages`` that its view
+    name starts with ("plans:reports" before "plans:")."""
+    best, best_length = None, -1
+    for section in SECTIONS:
+        for page in section.pages:
+            if view_name.startswith(page) and len(page) > best_length:
+                best, best_length = section, len(page)
+    return best
+
+
+def _shown(link: Link, membership: Membership | None, user) -> bool:
+    if link.staff:
+        return bool(user.is_staff)
+    if link.perm is None:
+        return True
+    return membership_can(membership, link.perm)
+
+
+def _url(link: Link, membership: Membership | None) -> str | None:
+    if link.site:
+        return reverse(link.url_name)
+    if membership is None:
+        return None
+    try:
+        return reverse(link.url_name, kwargs={"partnership_slug": membership.partnership.slug})
+    except NoReverseMatch:
+        return None
+
+
+def navigation(*, user, membership: Membership | None, path: str, view_name: str) -> dict:
+    """The sections this person sees, each with its first link's address, the current section,
+    and its sub-navigation (shown when it has more than one link)."""
+    current = section_of(view_name)
+    sections = []
+    sub = []
+    for section in SECTIONS:
+        links = []
+        for link in section.links:
+            if not _shown(link, membership, user):
+                continue
+            url = _url(link, membership)
+            if url is not None:
+                links.append({"label": link.label, "url": url, "current": url == path})
+        if not links:
+            continue
+        is_current = section is current
+        sections.append({"label": section.label, "url": links[0]["url"], "current": is_current})
+        if is_current:
+            sub = links
+    return {
+        "sections": sections,
+        "sub_navigation": sub if len(sub) > 1 else [],
+        "section_label": current.label if current else "",
+    }
+
+
+# Pages the partnership switcher keeps you on: every section's partnership pages that take no
+# record id, so the same kind of page exists in the partnership you switch to.
+SWITCHABLE = {
+    link.url_name: link for section in SECTIONS for link in section.links if not link.site
+}
+
+
+def switch_target(view_name: str) -> str:
+    """The page to ask the switcher for: this one if it is switchable, else its section's first."""
+    if view_name in SWITCHABLE:
+        return view_name
+    section = section_of(view_name)
+    # From a person's own pages across partnerships (Your work first), to that partnership's home.
+    if section is not None and not section.links[0].site:
+        for link in section.links:
+            if not link.site:
+                return link.url_name
+    return "partnerships:home"
+
+
+def switch_url(page: str, membership: Membership) -> str:
+    """The same kind of page in ``membership``'s partnership, or its home when the role there does
+    not see it."""
+    link = SWITCHABLE.get(page)
+    if link is None or not membership_can(membership, link.perm or Perm.VIEW_PARTNERSHIP):
+        link = SWITCHABLE["partnerships:home"]
+    return reverse(link.url_name, kwargs={"partnership_slug": membership.partnership.slug})
