@@ -190,10 +190,11 @@ class _PlanPolicy(Policy):
 
     @staticmethod
     def commenters(partnership_ids: Collection[int]) -> QuerySet[Membership]:
-        """Who may comment on a version in consultation: the active members who may read it."""
+        """Who is asked to comment on a version in consultation: the active members who may
+        read it, less those who run the plan (it is theirs; they answer the comments)."""
         return Membership.objects.filter(
             partnership_id__in=partnership_ids,
-            role__in=roles_with(PLAN_VERB_PERMS[PlanVerb.COMMENT]),
+            role__in=roles_with(PLAN_VERB_PERMS[PlanVerb.COMMENT]) - roles_with(RUNS_THE_PLAN),
             user__is_active=True,
         )
 

@@ -33,7 +33,15 @@ from .documents import plan_document_request
 from .drafting import content_changed
 
 
-def _transition(plan: PartnershipPlan, to: str, *, acting_user: User, action: str, **fields):
+def _transition(
+    plan: PartnershipPlan,
+    to: str,
+    *,
+    acting_user: User,
+    action: str,
+    audit_changes: dict | None = None,
+    **fields,
+):
     """``transition`` with the plan's map. The cover, the marking and the sign-off block change
     with the status, so the content revision moves on too: documents are made again."""
     plan = transition(
@@ -42,7 +50,7 @@ def _transition(plan: PartnershipPlan, to: str, *, acting_user: User, action: st
         transitions=PLAN_TRANSITIONS,
         acting_user=acting_user,
         action=action,
-        audit_changes={},
+        audit_changes=audit_changes or {},
         content_revision=F("content_revision") + 1,
         **fields,
     )
@@ -98,6 +106,7 @@ def plan_open_consultation(
             PlanStatus.CONSULTATION,
             acting_user=acting_user,
             action="plan.consultation",
+            audit_changes={"consultation_closes_on": [None, closes_on.isoformat()]},
             consultation_closes_on=closes_on,
             consultation_closed_at=None,
         )

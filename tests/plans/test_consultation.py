@@ -320,8 +320,17 @@ def test_the_comments_and_the_sign_off_panel_run_a_fixed_number_of_queries(
     detail = reverse("plans:detail", args=[partnership.slug, consulting.pk])
 
     def counts():
-        return _queries(coordinator_client, comments_url(consulting)), _queries(
-            coordinator_client, detail
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from reminders.cycles import due_items
+
+        with CaptureQueriesContext(connection) as cycles:
+            due_items(today=timezone.localdate(), kinds=["plan_sign_off", "plan_consultation"])
+        return (
+            _queries(coordinator_client, comments_url(consulting)),
+            _queries(coordinator_client, detail),
+            len(cycles),
         )
 
     comment(consulting, police_officer)
