@@ -11,10 +11,17 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.models import ContributionRequest, SectionKind, StrategicAssessment
+from assessments.models import (
+    ContributionRequest,
+    EvidenceKind,
+    SectionKind,
+    StrategicAssessment,
+)
 from assessments.services import assessments as assessment_services
 from assessments.services import contributions as contribution_services
+from assessments.services.evidence import priority_evidence_cite
 from partnerships.models import Membership, Partnership, Role
+from recorded_crime.models import CrimeRelease
 
 SECTION_TEXT = {
     SectionKind.CRIME_LEVELS: (
@@ -125,6 +132,7 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
     )
 
     current = _written(trafford, coordinator, year_start=2026)
+    _cite_evidence(current, coordinator)
     assessment_services.assessment_submit_for_review(acting_user=coordinator, assessment=current)
     assessment_services.assessment_approve(
         acting_user=strategy.user,
@@ -232,6 +240,29 @@ def _person(partnership: Partnership, role: str) -> User | None:
         Membership.objects.filter(partnership=partnership, role=role).select_related("user").first()
     )
     return membership.user if membership else None
+
+
+CITED_OFFENCES = {
+    "vawdasv": "stalking_and_harassment",
+    "serious_violence": "violence_with_injury",
+    "anti_social_behaviour": "public_order_offences",
+}
+
+
+def _cite_evidence(assessment, coordinator: User) -> None:
+    """Each priority cites its offence group's figures in the imported release (when there is
+    one) and the consultation findings."""
+    for priority in assessment.priorities.all():
+        if CrimeRelease.objects.exists() and priority.theme in CITED_OFFENCES:
+            priority_evidence_cite(
+                acting_user=coordinator,
+                priority=priority,
+                kind=EvidenceKind.CRIME,
+                offence_key=CITED_OFFENCES[priority.theme],
+            )
+        priority_evidence_cite(
+            acting_user=coordinator, priority=priority, kind=EvidenceKind.CONSULTATION
+        )
 
 
 def _written(partnership: Partnership, coordinator: User, *, year_start: int):

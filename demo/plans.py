@@ -21,6 +21,7 @@ from plans.models import (
     PlanSectionKind,
     PoliceAndCrimePlanPriority,
 )
+from plans.series import RATE, crime_series
 from plans.services import approval, consultation, drafting
 from plans.services.documents import plan_document_request
 from plans.services.progress import action_progress_report
@@ -170,6 +171,17 @@ def seed_plans(*, partnerships: dict[str, Partnership]) -> None:
             target=Decimal(target),
             higher_is_better=higher,
         )
+        if theme == "serious_violence":
+            # Filled by each police recorded crime import of a period the plan covers.
+            drafting.measure_save(
+                acting_user=coordinator,
+                action=action,
+                name="Violence with injury per 1,000 residents",
+                baseline=Decimal("5.8"),
+                target=Decimal("5.0"),
+                higher_is_better=False,
+                series=crime_series("violence_with_injury", RATE),
+            )
     approval.approval_rule_update(
         acting_user=coordinator, partnership=trafford, seats=[Seat.POLICE, Seat.LOCAL_AUTHORITY]
     )
@@ -303,7 +315,7 @@ def _report_progress(plan: PartnershipPlan) -> None:
                 quarter=quarter,
                 narrative=narrative,
                 status=status,
-                actuals={council.measures.get().pk: Decimal(violence)},
+                actuals={council.measures.get(series="").pk: Decimal(violence)},
             )
         if quarter in issued_for:
             progress_report_issue(

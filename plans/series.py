@@ -24,22 +24,25 @@ def parse(series: str) -> tuple[str, str, str] | None:
     return parts[0], parts[1], parts[2]
 
 
-SERIES_LABELS = {}
-for _group in OFFENCE_GROUPS:
-    SERIES_LABELS[crime_series(_group.key, COUNT)] = _(
-        "Police recorded crime: %(group)s, number of offences"
-    ) % {"group": _group.label}
-    SERIES_LABELS[crime_series(_group.key, RATE)] = _(
-        "Police recorded crime: %(group)s, offences per 1,000 residents"
-    ) % {"group": _group.label}
-
-
-def series_choices() -> list[tuple[str, str]]:
-    return [("", _("Not filled automatically: the lead organisation reports it"))] + [
-        (value, str(label)) for value, label in SERIES_LABELS.items()
-    ]
+_TEMPLATES = {
+    COUNT: _("Police recorded crime: %(group)s, number of offences"),
+    RATE: _("Police recorded crime: %(group)s, offences per 1,000 residents"),
+}
+# Series -> (kind, offence group); labels are made when asked, in the language of the request.
+SERIES_LABELS = {
+    crime_series(group.key, kind): (kind, group) for group in OFFENCE_GROUPS for kind in _TEMPLATES
+}
 
 
 def series_label(series: str) -> str:
-    label = SERIES_LABELS.get(series)
-    return str(label) if label else ""
+    found = SERIES_LABELS.get(series)
+    if not found:
+        return ""
+    kind, group = found
+    return str(_TEMPLATES[kind]) % {"group": group.label}
+
+
+def series_choices() -> list[tuple[str, str]]:
+    return [("", str(_("Not filled automatically: the lead organisation reports it")))] + [
+        (series, series_label(series)) for series in SERIES_LABELS
+    ]

@@ -134,6 +134,15 @@ def test_the_demo_has_a_published_plan_with_actions_for_each_partner():
         "declined",
     }
     assert set(refresh.sign_offs.values_list("seat", flat=True)) == {"police"}
+    # The evidence trail and a measure that fills itself.
+    from plans.evidence import plan_evidence
+
+    priorities = list(plan.priorities.all())
+    evidence = plan_evidence(plan, priorities)
+    titles = [item.title for items in evidence.values() for item in items]
+    assert "Police recorded crime: Violence with injury, year ending June 2025" in titles
+    assert "What the community said" in titles
+    assert plan.actions.filter(measures__series="crime:violence_with_injury:rate").exists()
 
 
 def test_the_demo_review_is_visible_only_to_its_coordinator():
