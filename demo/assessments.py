@@ -117,8 +117,11 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
         figures=[("Violence with injury offences", 1369, "offences")],
     )
     contribution_services.contribution_submit(acting_user=officer, contribution=requests[police])
-    contribution_services.contribution_accept(
-        acting_user=coordinator, contribution=requests[police]
+    # Returned for one more figure: on the police strategy member's Your work again.
+    contribution_services.contribution_return(
+        acting_user=coordinator,
+        contribution=requests[police],
+        comment="Please add the domestic abuse incidents for the year, as last year.",
     )
     council_officer = coordinator  # the coordinator also answers for the council
     contribution_services.contribution_save(
@@ -148,7 +151,7 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
         south_wales_police = partnership.partner_organisations.get(
             organisation__name="South Wales Police"
         ).organisation
-        _request(
+        violence = _request(
             assessment,
             welsh_coordinator,
             south_wales_police,
@@ -156,6 +159,24 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
             questions="What do calls for service show?",
             due_in_days=28,
         )
+        if code == "W14000015":
+            # Cardiff's is late: the analyst sees it overdue, the coordinator sees who owes it.
+            ContributionRequest.objects.filter(pk=violence.pk).update(
+                due_date=timezone.localdate() - timedelta(days=3)
+            )
+        else:
+            # Cwm Taf's coordinator answers for the council, due within a fortnight.
+            council = partnership.partner_organisations.get(
+                organisation__name="Rhondda Cynon Taf County Borough Council"
+            ).organisation
+            _request(
+                assessment,
+                welsh_coordinator,
+                council,
+                title="Anti-social behaviour and community cohesion",
+                questions="How many ASB cases did you open, by ward?",
+                due_in_days=10,
+            )
 
 
 def _person(partnership: Partnership, role: str) -> User | None:
