@@ -5,12 +5,13 @@ who owes it. Nothing of a DHR reaches anyone without access to it. Opening an it
 notifications about it read."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships.models import Role, Seat
 from reminders import selectors
@@ -35,6 +36,10 @@ def cycle_url(partnership, query=""):
 def today(monkeypatch):
     monkeypatch.setattr(selectors, "work_day", lambda: TODAY)
     return TODAY
+
+
+def _moment(day):
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def section(page: str, name: str) -> str:
@@ -102,7 +107,7 @@ def test_a_pcc_office_watches_refreshes_and_scrutiny_reads_new_reports(
     report = progress_report_issue(
         acting_user=coordinator, plan=plan_in_force, quarter=Quarter(TODAY.year, 1), today=TODAY
     )
-    ProgressReport.objects.filter(pk=report.pk).update(issued_at=TODAY - timedelta(days=3))
+    ProgressReport.objects.filter(pk=report.pk).update(issued_at=_moment(TODAY - timedelta(days=3)))
 
     watched = section(signed_in(pcc).get(HOME).content.decode(), "work-watched")
     assert titles(watched) == ["Partnership plan revised and approved for 2028/29"]
@@ -112,7 +117,8 @@ def test_a_pcc_office_watches_refreshes_and_scrutiny_reads_new_reports(
     assert reverse("plans:progress_report", args=["trafford", report.pk]) in to_read
     assert "work-watched" not in councillor
     # Four weeks on, the report is no longer new.
-    ProgressReport.objects.filter(pk=report.pk).update(issued_at=TODAY - timedelta(days=40))
+    issued = ProgressReport.objects.filter(pk=report.pk)
+    issued.update(issued_at=_moment(TODAY - timedelta(days=40)))
     assert "work-to-read" not in signed_in(people["scrutiny"]).get(HOME).content.decode()
 
 
