@@ -174,8 +174,11 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
         figures=[("Violence with injury offences", 1369, "offences")],
     )
     contribution_services.contribution_submit(acting_user=officer, contribution=requests[police])
-    contribution_services.contribution_accept(
-        acting_user=coordinator, contribution=requests[police]
+    # Returned for one more figure: on the police strategy member's Your work again.
+    contribution_services.contribution_return(
+        acting_user=coordinator,
+        contribution=requests[police],
+        comment="Please add the domestic abuse incidents for the year, as last year.",
     )
     council_officer = coordinator  # the coordinator also answers for the council
     contribution_services.contribution_save(
@@ -217,21 +220,39 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
             due_in_days=28,
         )
         analyst = User.objects.filter(email="analyst@southwales.example").first()
-        if code == "W14000015" and analyst is not None:
-            # The force's analyst answers Cardiff first; in Cwm Taf's request they are offered
-            # "Copy my answer from Cardiff's request".
-            contribution_services.contribution_save(
-                acting_user=analyst,
-                contribution=request,
-                revision=request.revision,
-                answer=(
-                    "Calls for service about violence peak between 22:00 and 04:00 on Fridays "
-                    "and Saturdays, across the force area."
-                ),
-                figures=[
-                    ("Calls for service, 22:00 to 04:00, Friday and Saturday", 3120, "calls"),
-                    ("Violence with injury in the night-time economy", 847, "offences"),
-                ],
+        if code == "W14000015":
+            if analyst is not None:
+                # The force's analyst drafts Cardiff's answer first; in Cwm Taf's request they
+                # are offered "Copy my answer from Cardiff's request".
+                contribution_services.contribution_save(
+                    acting_user=analyst,
+                    contribution=request,
+                    revision=request.revision,
+                    answer=(
+                        "Calls for service about violence peak between 22:00 and 04:00 on "
+                        "Fridays and Saturdays, across the force area."
+                    ),
+                    figures=[
+                        ("Calls for service, 22:00 to 04:00, Friday and Saturday", 3120, "calls"),
+                        ("Violence with injury in the night-time economy", 847, "offences"),
+                    ],
+                )
+            # Cardiff's is late: the analyst sees it overdue, the coordinator sees who owes it.
+            ContributionRequest.objects.filter(pk=request.pk).update(
+                due_date=timezone.localdate() - timedelta(days=3)
+            )
+        else:
+            # Cwm Taf's coordinator answers for the council, due within a fortnight.
+            council = partnership.partner_organisations.get(
+                organisation__name="Rhondda Cynon Taf County Borough Council"
+            ).organisation
+            _request(
+                assessment,
+                welsh_coordinator,
+                council,
+                title="Anti-social behaviour and community cohesion",
+                questions="How many ASB cases did you open, by ward?",
+                due_in_days=10,
             )
 
 

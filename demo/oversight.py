@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from oversight.models import ReportRequest
 from oversight.services.priorities import pcc_priority_add
-from oversight.services.report_requests import report_request_create
+from oversight.services.report_requests import report_request_answer, report_request_create
 from partnerships.models import Membership, Partnership, Role
 from plans.models import PoliceAndCrimePlanPriority
 
@@ -72,3 +72,26 @@ def seed_oversight(*, partnerships: dict[str, Partnership]) -> None:
             due_date=timezone.localdate() + timedelta(days=21),
             **TRAFFORD_REQUEST,
         )
+    if cardiff and not ReportRequest.objects.filter(partnership=cardiff.partnership).exists():
+        # Answered by Cardiff's coordinator: on the South Wales PCC office's Your work to read,
+        # then close or ask for more.
+        request = report_request_create(
+            acting_user=cardiff.user,
+            membership=cardiff,
+            due_date=timezone.localdate() + timedelta(days=14),
+            title="Serious violence duty: the strategy's first year",
+            body="What the partnership's serious violence strategy has achieved this year.",
+        )
+        coordinator = (
+            Membership.objects.select_related("user")
+            .filter(partnership=cardiff.partnership, role=Role.COORDINATOR)
+            .first()
+        )
+        if coordinator is not None:
+            report_request_answer(
+                acting_user=coordinator.user,
+                membership=coordinator,
+                report_request=request,
+                body="The strategy's first-year review went to the strategy group in June; "
+                "violence with injury in the city centre fell by a tenth.",
+            )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from partnerships.permissions import Perm, membership_can
-from partnerships.tenancy import PartnershipViewMixin
+from partnerships.tenancy import SESSION_KEY, PartnershipViewMixin
 
 from . import selectors, services
 from .cycles import cycles, label_for
@@ -102,9 +102,14 @@ def your_work(request):
         partnership_slug=request.GET.get("partnership", ""),
         page_number=request.GET.get("page"),
     )
-    if work.membership is not None:
-        # The partnership bar and its links show the partnership chosen.
-        request.membership = work.membership
+    # The partnership bar and the menu show the partnership chosen, else the one the person last
+    # worked in (or their only one), as every other page does.
+    current = work.membership or next(
+        (m for m in work.memberships if m.partnership.slug == request.session.get(SESSION_KEY)),
+        work.memberships[0] if len(work.memberships) == 1 else None,
+    )
+    if current is not None:
+        request.membership = current
     links = [
         (membership, membership_can(membership, Perm.VIEW_CYCLE)) for membership in work.memberships
     ]

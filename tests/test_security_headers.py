@@ -21,7 +21,7 @@ def responses(client, coordinator):
         client.get(reverse("accounts:login")),
         client.get(reverse("pages:accessibility")),
         client.get("/no-such-page/"),
-        signed_in(coordinator).get(reverse("partnerships:home", args=["trafford"])),
+        signed_in(coordinator).get(reverse("partnerships:about", args=["trafford"])),
         client.get("/api/v1/partnerships/"),
     ]
 

@@ -12,7 +12,7 @@ from tests.factories import DEFAULT_PASSWORD, member
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/account/sign-in/"
-HOME = "/p/trafford/"
+HOME = "/p/trafford/about/"
 
 # "director@example.org" as people and attackers spell it.
 SPELLINGS = [

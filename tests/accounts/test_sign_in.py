@@ -27,7 +27,7 @@ def test_a_contributor_signs_in_with_email_and_password(client, partnership):
     contributor = member(partnership, Role.CONTRIBUTOR)
     response = sign_in(client, contributor.email.upper())
     assert response.status_code == 302
-    assert client.get("/p/trafford/").status_code == 200
+    assert client.get("/p/trafford/about/").status_code == 200
 
 
 def test_a_wrong_password_says_so_and_signs_nobody_in(client, partnership):
@@ -35,7 +35,7 @@ def test_a_wrong_password_says_so_and_signs_nobody_in(client, partnership):
     response = sign_in(client, contributor.email, "wrong-password")
     assert response.status_code == 200
     assert "Enter a correct email address and password" in response.content.decode()
-    assert client.get("/p/trafford/").status_code == 302
+    assert client.get("/p/trafford/about/").status_code == 302
 
 
 def test_repeated_failures_lock_the_account_with_a_clear_message(client, partnership, settings):
@@ -50,7 +50,7 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client, partner
     assert "Sign-in is locked for now" in locked.content.decode()
     assert "Wait 15 minutes, then try again." in locked.content.decode()
     assert still_locked.status_code == 429
-    assert client.get("/p/trafford/").status_code == 302
+    assert client.get("/p/trafford/about/").status_code == 302
 
 
 def test_a_coordinator_without_two_factor_must_set_it_up_first(client, partnership, coordinator):
@@ -78,27 +78,29 @@ def test_a_coordinator_without_two_factor_must_set_it_up_first(client, partnersh
 def test_a_backup_code_passes_two_factor_once(client, partnership, coordinator):
     code, *_ = backup_codes_replace(acting_user=coordinator)
     sign_in(client, coordinator.email)
-    assert client.get("/p/trafford/")["Location"].startswith(reverse("accounts:two_factor_verify"))
+    assert client.get("/p/trafford/about/")["Location"].startswith(
+        reverse("accounts:two_factor_verify")
+    )
 
     assert client.post(reverse("accounts:two_factor_verify"), {"token": code}).status_code == 302
-    assert client.get("/p/trafford/").status_code == 200
+    assert client.get("/p/trafford/about/").status_code == 200
     assert not StaticToken.objects.filter(token=code).exists()
 
     client.post(reverse("accounts:logout"))
     sign_in(client, coordinator.email)
     reused = client.post(reverse("accounts:two_factor_verify"), {"token": code})
     assert "The security code is not right or has expired" in reused.content.decode()
-    assert client.get("/p/trafford/").status_code == 302
+    assert client.get("/p/trafford/about/").status_code == 302
 
 
 def test_a_session_ends_after_the_idle_time(client, partnership):
     contributor = member(partnership, Role.CONTRIBUTOR)
     sign_in(client, contributor.email)
-    assert client.get("/p/trafford/").status_code == 200
+    assert client.get("/p/trafford/about/").status_code == 200
 
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
 
-    response = client.get("/p/trafford/")
+    response = client.get("/p/trafford/about/")
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
 
@@ -108,7 +110,7 @@ def test_each_request_extends_the_idle_time(client, partnership, settings):
     sign_in(client, contributor.email)
     Session.objects.update(expire_date=timezone.now() + timedelta(seconds=5))
 
-    client.get("/p/trafford/")
+    client.get("/p/trafford/about/")
 
     remaining = Session.objects.get().expire_date - timezone.now()
     assert remaining > timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)

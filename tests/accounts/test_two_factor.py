@@ -123,7 +123,7 @@ def test_a_code_from_a_new_secret_does_not_verify_the_session_or_change_anything
 
     assert response["Location"].startswith(VERIFY)
     assert not is_verified(client)
-    assert client.get("/p/trafford/")["Location"].startswith(VERIFY)
+    assert client.get("/p/trafford/about/")["Location"].startswith(VERIFY)
     assert credentials(enrolled) == before
     assert AuditEvent.objects.count() == events
     assert mail.outbox == []
@@ -248,7 +248,7 @@ def test_a_verified_coordinator_replaces_the_authenticator_with_their_password_a
     ]
     assert not TOTPDevice.objects.filter(pk=old_device.pk).exists()
     assert not StaticToken.objects.filter(token__in=enrolled.codes).exists()
-    assert client.get("/p/trafford/").status_code == 200  # still verified, by the new device
+    assert client.get("/p/trafford/about/").status_code == 200  # still verified, by the new device
     event = AuditEvent.objects.get(action="two_factor.replace")
     assert (event.actor, event.partnership, event.object_id) == (enrolled, None, str(enrolled.pk))
     [email] = mail.outbox

@@ -219,7 +219,7 @@ def test_coordinator_removes_a_member(new_visitor, partnership, coordinator):
     member(partnership, Role.CONTRIBUTOR, email="pat@fire.example.org", full_name="Pat Partner")
     pat = new_visitor()
     sign_in(pat, "pat@fire.example.org", DEFAULT_PASSWORD)
-    assert pat.path == "/?partnership=trafford"
+    assert pat.path == "/"
 
     cora = new_visitor()
     _signed_in_coordinator(cora, coordinator)

@@ -17,8 +17,11 @@ def test_the_demo_gives_each_pcc_office_a_force_area_page(db):
     assert "Tackling violence against women and girls" in page
     greater_manchester = signed_in(User.objects.get(email="pcc@greatermanchester.example"))
     assert "Keeping people safe" in greater_manchester.get("/pcc/").content.decode()
-    request = ReportRequest.objects.get()
-    assert (request.partnership.name, request.status) == ("Trafford", "requested")
+    request = ReportRequest.objects.get(partnership__name="Trafford")
+    assert request.status == "requested"
+    # South Wales asked Cardiff, which answered: the office has an answer to read.
+    answered = ReportRequest.objects.get(partnership__name="Cardiff")
+    assert answered.status == "answered"
     assert (
         PoliceAndCrimePlanPriority.objects.filter(police_force_area__name="South Wales").count()
         == 4

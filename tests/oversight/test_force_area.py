@@ -97,9 +97,9 @@ def test_anyone_else_gets_404(partnership, role):
 
 
 def test_the_navigation_links_to_it_for_a_pcc_office(partnership, pcc):
-    page = signed_in(pcc).get("/p/trafford/").content.decode()
+    page = signed_in(pcc).get("/p/trafford/about/").content.decode()
     assert 'href="/pcc/"' in page
-    other = signed_in(member(partnership, Role.SCRUTINY)).get("/p/trafford/").content.decode()
+    other = signed_in(member(partnership, Role.SCRUTINY)).get("/p/trafford/about/").content.decode()
     assert 'href="/pcc/"' not in other
 
 

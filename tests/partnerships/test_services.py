@@ -276,5 +276,5 @@ def test_a_merged_partnership_points_at_the_one_it_joined(db):
 
     other_partnership.refresh_from_db()
     assert (other_partnership.status, other_partnership.merged_into) == ("merged", partnership)
-    page = signed_in(member(other_partnership, Role.SCRUTINY)).get("/p/sale/")
+    page = signed_in(member(other_partnership, Role.SCRUTINY)).get("/p/sale/about/")
     assert "This partnership has merged into Trafford." in page.content.decode()

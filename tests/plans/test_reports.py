@@ -388,10 +388,10 @@ def test_the_reports_page_lists_only_what_is_approved_or_issued(
 
 
 def test_the_navigation_links_the_reports_page(two_reports, partnership):
-    page = signed_in(member(partnership, Role.SCRUTINY)).get(f"/p/{partnership.slug}/").text
+    page = signed_in(member(partnership, Role.SCRUTINY)).get(f"/p/{partnership.slug}/about/").text
     assert f'href="{reports_url(partnership)}"' in page
     contributor = signed_in(member(partnership, Role.CONTRIBUTOR))
-    assert reports_url(partnership) not in contributor.get(f"/p/{partnership.slug}/").text
+    assert reports_url(partnership) not in contributor.get(f"/p/{partnership.slug}/about/").text
 
 
 def _count_queries(client, url) -> int:
