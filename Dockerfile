@@ -12,4 +12,6 @@ RUN DJANGO_SECRET_KEY=build-only-collectstatic python manage.py collectstatic --
 USER csp
 EXPOSE 8000
 # --timeout above the database's connect and statement timeouts (5 s, 30 s): see settings.py.
-CMD ["gunicorn", "csp_portal.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000"]
+# csp_portal/gunicorn.py: 3 workers, the heap frozen after fork, metrics across worker
+# processes, and no access log (paths hold tokens).
+CMD ["gunicorn", "csp_portal.wsgi:application", "--config", "python:csp_portal.gunicorn", "--bind", "0.0.0.0:8000"]

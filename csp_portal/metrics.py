@@ -62,8 +62,8 @@ class _ScrapeTimeGauges:
         for name, (documentation, read) in sorted(_gauges.items()):
             try:
                 value = float(read())
-            except Exception:  # a scrape that cannot read one backlog still shows the others
-                logger.exception("Metric %s could not be read", name)
+            except Exception as error:  # a scrape that cannot read one still shows the others
+                logger.warning("Metric %s could not be read (%s)", name, type(error).__name__)
                 continue
             yield GaugeMetricFamily(name, documentation, value=value)
 

@@ -69,3 +69,10 @@ def seed_reviews(*, partnerships: dict[str, Partnership]) -> None:
         started_on=date(2026, 9, 1),
         expected_restart=date(2027, 1, 15),
     )
+    # The family's solicitors have written about a claim: whatever the retention schedule says,
+    # nothing of the review is deleted (the coordinator's "What is kept" page says so).
+    lifecycle.review_legal_hold_set(
+        acting_user=coordinator,
+        review=review,
+        reason="Civil claim notified by the family's solicitors (demonstration)",
+    )

@@ -187,7 +187,12 @@ def test_other_errors_keep_their_traceback():
 
 
 def test_the_deployment_gives_pages_their_limits_and_workers_longer():
-    env = {"DJANGO_SECRET_KEY": "x" * 50, "POSTGRES_PASSWORD": "secret", "PATH": "/usr/bin:/bin"}
+    env = {
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "POSTGRES_PASSWORD": "secret",
+        "CSP_S3_SECRET_ACCESS_KEY": "store-secret",
+        "PATH": "/usr/bin:/bin",
+    }
     checked = subprocess.run(
         ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config"],
         capture_output=True,

@@ -27,7 +27,7 @@ def test_healthz_answers_without_a_session_a_database_or_the_https_redirect(sett
     assert response["Cache-Control"] == "no-store"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_readyz_names_each_component_and_says_ok(settings, media_root):
     media_root.mkdir(parents=True)
     response = Client().get("/readyz")
@@ -40,7 +40,7 @@ def test_readyz_names_each_component_and_says_ok(settings, media_root):
     }
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_readyz_is_503_naming_only_what_failed(settings, media_root, monkeypatch):
     media_root.mkdir(parents=True)
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there

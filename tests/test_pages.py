@@ -123,7 +123,12 @@ def test_every_user_facing_template_string_is_marked_for_translation():
 
 
 def test_docker_compose_defines_a_real_deployment():
-    env = {"DJANGO_SECRET_KEY": "x" * 50, "POSTGRES_PASSWORD": "secret", "PATH": "/usr/bin:/bin"}
+    env = {
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "POSTGRES_PASSWORD": "secret",
+        "CSP_S3_SECRET_ACCESS_KEY": "store-secret",
+        "PATH": "/usr/bin:/bin",
+    }
     checked = subprocess.run(
         ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config"],
         capture_output=True,
@@ -133,9 +138,18 @@ def test_docker_compose_defines_a_real_deployment():
     )
     assert checked.returncode == 0, checked.stderr
     services = yaml.safe_load(checked.stdout)["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
-    for name in ("web", "worker", "postgres", "redis"):
+    assert set(services) == {
+        "web", "worker", "beat", "postgres", "redis", "minio", "minio-bucket"
+    }  # fmt: skip
+    for name in ("web", "worker", "postgres", "redis", "minio"):
         assert services[name]["healthcheck"]["test"], name
+    # The load balancer's check: the database, Redis and the object store answer.
+    assert "/readyz" in " ".join(services["web"]["healthcheck"]["test"])
+    # Web and worker share the object store, not a volume.
+    for name in ("web", "worker"):
+        assert services[name]["environment"]["CSP_STORAGE"] == "s3"
+        assert services[name]["environment"]["CSP_S3_ENDPOINT_URL"] == "http://minio:9000"
+        assert not services[name].get("volumes"), name
     assert (
         "gunicorn" in " ".join(services["web"]["command"])
         if isinstance(services["web"]["command"], list)

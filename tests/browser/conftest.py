@@ -5,6 +5,7 @@ without it. Pages are reached only through ``Visitor``, which checks each one as
 """
 
 import hashlib
+import logging
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -12,6 +13,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
+
+from csp_portal.logs import JsonFormatter
 
 # Playwright's sync API runs an event loop in the main thread, where the test also reads the DB.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -240,3 +243,57 @@ def new_visitor(
 @pytest.fixture
 def visitor(new_visitor) -> Visitor:
     return new_visitor()
+
+
+class _JsonLines(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.INFO)
+        self.setFormatter(JsonFormatter())
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(self.format(record))
+
+
+def _what_must_not_be_logged() -> set[str]:
+    """Names, addresses and pseudonyms in the database now, and the tokens that were handed out
+    (API tokens by their prefix, invitation links, sign-in sessions)."""
+    from django.contrib.sessions.models import Session
+    from django.core import mail
+
+    from accounts.models import ApiToken, User
+    from reviews.models import DomesticHomicideReview
+
+    words = set()
+    for user in User.objects.all():
+        words |= {user.email, user.full_name}
+    for review in DomesticHomicideReview.objects.all():
+        words |= {review.victim_pseudonym, review.perpetrator_pseudonym, review.chair_name}
+    words |= set(ApiToken.objects.values_list("prefix", flat=True))
+    words |= set(Session.objects.values_list("session_key", flat=True))
+    for message in mail.outbox:
+        words |= set(re.findall(r"/account/invitations/([^/\s]+)/", message.body))
+    return {word for word in words if word and len(word) >= 4}
+
+
+@pytest.fixture
+def logs_hold_no_personal_data(live_server):
+    """Every log line written while the journey runs (web requests, tasks, emails), as JSON,
+    holds none of the people's names, addresses, pseudonyms or tokens."""
+    handler = _JsonLines()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    previous = root.level
+    root.setLevel(logging.INFO)
+    try:
+        yield handler.lines
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+    assert any('"logger": "csp_portal.requests"' in line for line in handler.lines), (
+        "the journey's requests were logged"
+    )
+    leaked = sorted(
+        word for word in _what_must_not_be_logged() if any(word in line for line in handler.lines)
+    )
+    assert leaked == [], f"logged: {leaked}"

@@ -11,7 +11,8 @@ from partnerships.models import Role, Seat
 from ..factories import DEFAULT_PASSWORD, PartnershipFactory, member
 from .conftest import sign_in
 
-pytestmark = pytest.mark.browser
+# Its log lines hold none of the names, pseudonyms or tokens (tests/browser/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("logs_hold_no_personal_data")]
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from ..factories import DEFAULT_PASSWORD, member
 from .conftest import Visitor, pass_two_factor, sign_in
 from .test_assessments import _menu, _sign_in
 
-pytestmark = pytest.mark.browser
+# Its log lines hold none of the names, pseudonyms or tokens (tests/browser/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("logs_hold_no_personal_data")]
 S = ReviewStatus
 
 
