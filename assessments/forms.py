@@ -293,12 +293,17 @@ def figure_formset(rows: list[dict], *, extra: int = FIGURES_EXTRA):
     return formset_class(initial=rows[:FIGURES_MAX], prefix="figures")
 
 
+def posted_figure_count(data, prefix: str = "figures") -> int:
+    """How many rows the grid had as sent, empty ones included."""
+    try:
+        return max(0, min(int(data.get(f"{prefix}-TOTAL_FORMS", "0")), FIGURES_MAX))
+    except ValueError:
+        return 0
+
+
 def posted_figure_rows(data, prefix: str = "figures") -> list[dict]:
     """The grid's rows as sent, for showing them again (nothing is checked or saved)."""
-    try:
-        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", "0")), FIGURES_MAX)
-    except ValueError:
-        return []
+    total = posted_figure_count(data, prefix)
     rows = [
         {name: data.get(f"{prefix}-{index}-{name}", "") for name in ("label", "value", "unit")}
         for index in range(total)

@@ -129,7 +129,10 @@ class ContributionDetailView(ContributionMixin, PartnershipViewMixin, TemplateVi
         if action == "more_rows":
             # Without JavaScript: the same form with ten more empty rows; nothing is saved.
             rows = forms.posted_figure_rows(request.POST)
-            figures = forms.figure_formset(rows, extra=forms.FIGURES_MORE)
+            shown = forms.posted_figure_count(request.POST)
+            figures = forms.figure_formset(
+                rows, extra=max(shown - len(rows), 0) + forms.FIGURES_MORE
+            )
             return self.render_to_response(self.get_context_data(form=form, figures=figures))
         figures = forms.FigureFormSet(request.POST, prefix="figures")
         if action == "upload":

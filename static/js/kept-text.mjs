@@ -19,6 +19,7 @@ function timeoutWarning (dialog) {
   let sessionSeconds = Number(dialog.dataset.sessionSeconds)
   let warningSeconds = Math.min(Number(dialog.dataset.warningSeconds), sessionSeconds)
   const form = dialog.querySelector('[data-keep-alive]')
+  const stayButton = dialog.querySelector('[data-stay]')
   const countdown = dialog.querySelector('[data-countdown]')
   const announcement = dialog.querySelector('[data-announcement]')
   const title = dialog.querySelector('#timeout-warning-title')
@@ -77,7 +78,7 @@ function timeoutWarning (dialog) {
 
   async function stay (event) {
     if (event) event.preventDefault()
-    const response = await fetch(form.action, {
+    const response = await fetch(form.dataset.keepAlive, {
       method: 'POST',
       headers: { 'X-CSRFToken': csrfToken(form), Accept: 'application/json' },
       credentials: 'same-origin'
@@ -92,7 +93,7 @@ function timeoutWarning (dialog) {
     start()
   }
 
-  form.addEventListener('submit', stay)
+  stayButton.addEventListener('click', stay)
   dialog.addEventListener('cancel', (event) => {
     event.preventDefault()
     stay()
