@@ -21,7 +21,7 @@ ROLES = [
     "partner@trafford.example",
     "pcc@greatermanchester.example",
 ]
-PAGES_PER_ROLE = 30
+PAGES_PER_ROLE = 12
 # Not pages to crawl: files, signing out, the admin and the API.
 SKIP = re.compile(
     r"^/(account/sign-out|admin|api|static|media)/|/(pdf|download|exports?)/|\.(pdf|csv|json)$"
@@ -30,10 +30,19 @@ SKIP = re.compile(
 OVERFLOW = """() => {
   const root = document.documentElement;
   if (root.scrollWidth <= root.clientWidth) return null;
-  const wide = [...document.querySelectorAll("body *")]
-    .filter((element) => element.getBoundingClientRect().right > root.clientWidth + 1)
-    .filter((element) => !element.closest(".app-table-scroll, .govuk-visually-hidden"))
-    .slice(0, 3)
+  const scrolls = (element) =>
+    ["auto", "scroll", "hidden"].includes(getComputedStyle(element).overflowX);
+  const clipped = (element) => {
+    for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (scrolls(up)) return true;
+    }
+    return false;
+  };
+  const beyond = [...document.querySelectorAll("body *")]
+    .filter((element) => element.getBoundingClientRect().right > root.clientWidth + 1);
+  const unclipped = beyond.filter((element) => !clipped(element));
+  const wide = (unclipped.length ? unclipped : beyond)
+    .slice(-3)
     .map((element) => `${element.tagName.toLowerCase()}.${String(element.className)}`);
   return `${root.scrollWidth}px wide: ${wide.join(", ")}`;
 }"""
@@ -59,7 +68,8 @@ def _crawl(page, base_url: str) -> dict[str, str]:
             if not url.startswith(base_url):
                 continue
             link = url[len(base_url) :] or "/"
-            if link not in seen and not SKIP.search(urlsplit(link).path):
+            # One page of each kind: sorted and paged versions of a list are left out.
+            if link not in seen and not urlsplit(link).query and not SKIP.search(link):
                 seen.add(link)
                 queue.append(link)
     return offenders
