@@ -2,12 +2,17 @@ import { initAll } from './govuk-frontend.min.js'
 
 initAll()
 
-// A table wider than the screen scrolls inside itself (static/css/app.css); here it also becomes
-// a labelled region a keyboard can focus and scroll, named after its caption.
+// A table wider than the screen scrolls inside itself (static/css/app.css); here it is also put
+// in a region a keyboard can focus and scroll, named after the table's caption. The table keeps
+// its own role.
 for (const table of document.querySelectorAll('.govuk-table')) {
   if (table.closest('.app-table-scroll') || table.scrollWidth <= table.clientWidth) continue
   const caption = table.querySelector('caption')
-  table.setAttribute('tabindex', '0')
-  table.setAttribute('role', 'region')
-  table.setAttribute('aria-label', (caption && caption.textContent.trim()) || document.title)
+  const region = document.createElement('div')
+  region.className = 'app-table-scroll'
+  region.setAttribute('tabindex', '0')
+  region.setAttribute('role', 'region')
+  region.setAttribute('aria-label', (caption && caption.textContent.trim()) || document.title)
+  table.parentNode.insertBefore(region, table)
+  region.appendChild(table)
 }
