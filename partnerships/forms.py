@@ -10,6 +10,7 @@ from csp_portal.forms import GovukDateField, GovukFormMixin
 from csp_portal.text import PlainTextFormMixin
 
 from .models import Partnership, Role, Seat
+from .permissions import ROLE_DESCRIPTIONS
 
 
 class _OrganisationChoiceMixin:
@@ -21,32 +22,9 @@ class _OrganisationChoiceMixin:
         ).order_by("name")
 
 
-# What each role may do here, beside its radio button, so whoever invites knows what they give.
-ROLE_HINTS = {
-    Role.COORDINATOR: _(
-        "Runs the partnership here: invites people, starts the assessment and the plan, asks "
-        "partners for contributions, publishes the plan and reads the audit log. Needs "
-        "two-factor authentication."
-    ),
-    Role.STRATEGY_MEMBER: _(
-        "Reads drafts, approves the strategic assessment and signs off the plan for their "
-        "organisation's seat."
-    ),
-    Role.CONTRIBUTOR: _(
-        "Answers their organisation's contribution requests and reports progress on the actions "
-        "their organisation leads."
-    ),
-    Role.SCRUTINY: _(
-        "Reads the approved assessment, the approved and published plan and issued progress "
-        "reports. Changes nothing."
-    ),
-    Role.PCC_OFFICE: _(
-        "Reads the plans of the force area's partnerships, keeps the police and crime plan "
-        "priorities and asks the partnership for reports."
-    ),
-}
+# What each role may do, beside its radio button, so whoever invites knows what they give.
 ROLE_CHOICES_WITH_HINTS = [
-    Choice(value, label, hint=ROLE_HINTS[value]) for value, label in Role.choices
+    Choice(value, label, hint=ROLE_DESCRIPTIONS[value]) for value, label in Role.choices
 ]
 
 

@@ -175,10 +175,11 @@ def navigation(*, user, membership: Membership | None, path: str, view_name: str
         sections.append({"label": section.label, "url": links[0]["url"], "current": is_current})
         if is_current:
             sub = links
+    # Names a page's own context is unlikely to use (a plan's page has its own "sections").
     return {
-        "sections": sections,
+        "navigation_sections": sections,
         "sub_navigation": sub if len(sub) > 1 else [],
-        "section_label": current.label if current else "",
+        "sub_navigation_label": current.label if current else "",
     }
 
 

@@ -6,6 +6,8 @@ the owning app's policy; this module covers what a role alone allows.
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import Membership, Role
 
 
@@ -127,6 +129,30 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
 }
 
+# What each role may do, in words, for the invitation form (partnerships/forms.py).
+ROLE_DESCRIPTIONS = {
+    Role.COORDINATOR: _(
+        "Runs the partnership here: invites people, starts the assessment and the plan, asks "
+        "partners for contributions, publishes the plan and reads the audit log. Needs "
+        "two-factor authentication."
+    ),
+    Role.STRATEGY_MEMBER: _(
+        "Reads drafts, approves the strategic assessment and signs off the plan for their "
+        "organisation's seat."
+    ),
+    Role.CONTRIBUTOR: _(
+        "Answers their organisation's contribution requests and reports progress on the actions "
+        "their organisation leads."
+    ),
+    Role.SCRUTINY: _(
+        "Reads the approved assessment, the approved and published plan and issued progress "
+        "reports. Changes nothing."
+    ),
+    Role.PCC_OFFICE: _(
+        "Reads the plans of the force area's partnerships, keeps the police and crime plan "
+        "priorities and asks the partnership for reports."
+    ),
+}
 # Roles whose holders must use two-factor authentication.
 MFA_ROLES = frozenset({Role.COORDINATOR})
 
