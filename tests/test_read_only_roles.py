@@ -26,6 +26,8 @@ from .test_isolation import OBJECT_ARGUMENTS, TENANT_URLS, _argument, _snapshot,
 # the walk's assessment, which is open for contributions) and shows no form that posts.
 READ_PAGES = {
     "partnerships:home",
+    # The partnership's logo (404 here: the walk's partnership has none).
+    "partnerships:logo",
     "assessments:list",
     "assessments:detail",
     "assessments:pdf",
