@@ -125,7 +125,7 @@ class IdentityForm(GovukFormMixin, forms.Form):
             "are not accepted."
         ),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
     )
     remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
     accent_colour = forms.CharField(

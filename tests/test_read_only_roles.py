@@ -27,6 +27,8 @@ from .test_isolation import OBJECT_ARGUMENTS, TENANT_URLS, _argument, _snapshot,
 READ_PAGES = {
     "partnerships:home",
     "partnerships:about",
+    # The partnership's logo (404 here: the walk's partnership has none).
+    "partnerships:logo",
     "assessments:list",
     "assessments:detail",
     "assessments:pdf",

@@ -183,7 +183,10 @@ def test_the_short_summary_has_no_cover_or_contents(summary_pdf, plan_pdf):
 
 
 def _page_statuses(html: str) -> list[str]:
-    return re.findall(r'<strong class="govuk-tag[^"]*">([^<]+)</strong>', html)
+    """The statuses in the actions tables (not the phase banner's tag)."""
+    return re.findall(
+        r'<td class="govuk-table__cell">\s*<strong class="govuk-tag[^"]*">([^<]+)</strong>', html
+    )
 
 
 def test_the_public_page_and_its_pdf_show_the_same_frozen_plan(built, summary_pdf):
