@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assessments', '0002_priority_evidence'),
-        ('plans', '0005_plan_document_heal'),
+        ('plans', '0007_plan_consultation_comments'),
         ('recorded_crime', '0002_population_and_similar_areas'),
     ]
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('authorities', '0001_initial'),
         ('partnerships', '0001_initial'),
-        ('plans', '0005_plan_document_heal'),
+        ('plans', '0006_published_summary_frozen'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
