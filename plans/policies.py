@@ -38,6 +38,7 @@ from .models import (
     ApprovalRule,
     PartnershipPlan,
     PlanAction,
+    PlanActionGroupObjectPermission,
     PlanComment,
     PlanStatus,
     ProgressReport,
@@ -235,6 +236,16 @@ class _ActionPolicy(Policy):
     @staticmethod
     def revoke(action: PlanAction, organisation: Organisation) -> None:
         remove_perm(REPORT_PROGRESS, organisation.group, action)
+
+    @staticmethod
+    def end_grants(plan: PartnershipPlan) -> int:
+        """End every grant to report on the actions of a version that is superseded: nobody
+        reports on it again, and every reporter's list would otherwise scan its grants for
+        ever (issue 17). Returns how many ended."""
+        deleted, _by_model = PlanActionGroupObjectPermission.objects.filter(
+            content_object__plan=plan
+        ).delete()
+        return deleted
 
     @staticmethod
     def reportable(user: User, queryset: QuerySet | None = None) -> QuerySet:

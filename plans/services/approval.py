@@ -27,7 +27,7 @@ from ..models import (
     PlanStatus,
     SignOff,
 )
-from ..policies import PlanPolicy, PlanVerb, required_seats, seat_of
+from ..policies import ActionPolicy, PlanPolicy, PlanVerb, required_seats, seat_of
 from ..selectors.documents import plan_for_rendering
 from .documents import plan_document_request
 from .drafting import content_changed
@@ -210,6 +210,7 @@ def plan_publish(*, acting_user: User, plan: PartnershipPlan) -> PartnershipPlan
                 action="plan.supersede",
                 superseded_at=now,
             )
+            ActionPolicy.end_grants(current)
         plan = _transition(
             plan,
             PlanStatus.PUBLISHED,

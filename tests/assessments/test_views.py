@@ -404,6 +404,7 @@ def test_the_assessment_page_runs_a_fixed_number_of_queries(
         return len(captured)
 
     send_request(open_assessment, coordinator, organisation_in(partnership, Seat.POLICE))
+    queries()  # the session's first request writes it; the ones within the minute do not
     small = queries()
     for seat in (Seat.LOCAL_AUTHORITY, Seat.HEALTH, Seat.PROBATION, Seat.FIRE_AND_RESCUE):
         for index in range(3):
@@ -448,6 +449,7 @@ def test_my_requests_runs_a_fixed_number_of_queries(police_officer, partnership,
     )
     police = organisation_in(partnership, Seat.POLICE)
     send_request(assessment, coordinator, police)
+    queries()  # the session's first request writes it; the ones within the minute do not
     small = queries()
     # The same force serves two more partnerships, each asking it several things.
     from partnerships.services import partner_organisation_add

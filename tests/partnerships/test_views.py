@@ -221,6 +221,7 @@ def test_pages_run_a_fixed_number_of_queries_however_many_people(
             assert coordinator_client.get(url(name, partnership)).status_code == 200
         return len(captured)
 
+    queries()  # the session's first request writes it; the ones within the minute do not
     few = queries()
     for number in range(30):
         member(partnership, Role.CONTRIBUTOR, email=f"many{number}@example.org")

@@ -290,6 +290,9 @@ def test_publishing_the_refresh_supersedes_the_published_plan(
     summary_lines = changes["Summary"].lines
     assert [(line.change, line.text) for line in summary_lines] == [("added", "Refreshed.")]
     assert AuditEvent.objects.filter(action="plan.supersede").count() == 1
+    # The superseded version's grants to report ended with it; the one in force keeps its own.
+    assert not ActionPolicy.can_report(police_officer, published_plan.actions.get())
+    assert ActionPolicy.can_report(police_officer, refresh.actions.get())
 
 
 def test_measures_record_baseline_and_target(plan_with_action):

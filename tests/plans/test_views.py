@@ -172,6 +172,7 @@ def test_the_plan_page_runs_a_fixed_number_of_queries(draft_plan, coordinator, p
         return len(captured)
 
     add_action(draft_plan, coordinator)
+    queries()  # the session's first request writes it; the ones within the minute do not
     small = queries()
     for priority in draft_plan.priorities.all():
         for index in range(4):

@@ -59,7 +59,8 @@ class Page:
 
 LAYOUT = Page("empty page (layout only)", "coordinator", "/benchmark/layout/")
 PAGES = [
-    Page("coordinator home", "coordinator", "/p/{slug}/"),
+    Page("Your work (coordinator)", "coordinator", "/"),
+    Page("Your work (analyst, 32 CSPs)", "analyst_london", "/"),
     Page("plan page", "coordinator", "/p/{slug}/plans/{plan}/"),
     Page("progress dashboard", "coordinator", "/p/{slug}/plans/{plan}/progress/"),
     Page("Requests to you (analyst, 32 CSPs)", "analyst_london", "/my-requests/"),
