@@ -97,7 +97,7 @@ SECTIONS: tuple[Section, ...] = (
         _("People"),
         (
             Link(_("People"), "partnerships:people", Perm.VIEW_PEOPLE),
-            Link(_("About this partnership"), "partnerships:about", Perm.VIEW_PARTNERSHIP),
+            Link(_("About this partnership"), "partnerships:about", Perm.VIEW_PEOPLE),
             Link(_("Audit log"), "partnerships:audit_log", Perm.VIEW_AUDIT),
         ),
         ("partnerships:",),
@@ -207,6 +207,7 @@ def switch_url(page: str, membership: Membership) -> str:
     """The same kind of page in ``membership``'s partnership, or its home when the role there does
     not see it."""
     link = SWITCHABLE.get(page)
-    if link is None or not membership_can(membership, link.perm or Perm.VIEW_PARTNERSHIP):
-        link = SWITCHABLE["partnerships:home"]
-    return reverse(link.url_name, kwargs={"partnership_slug": membership.partnership.slug})
+    url_name = "partnerships:home"  # that partnership's Your work
+    if link is not None and membership_can(membership, link.perm or Perm.VIEW_PARTNERSHIP):
+        url_name = link.url_name
+    return reverse(url_name, kwargs={"partnership_slug": membership.partnership.slug})

@@ -1,4 +1,5 @@
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -11,6 +12,7 @@ from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from accounts.middleware import SESSION_SAVED_KEY
 from partnerships.models import Role
 
 from .factories import PartnershipFactory, member
@@ -129,6 +131,11 @@ def signed_in(user, *, verified: bool = True) -> Client:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+    # As after a real sign-in, the session row was just written: the first request need not
+    # write it again (accounts.middleware.IdleTimeoutMiddleware writes it once a minute).
+    session = client.session
+    session[SESSION_SAVED_KEY] = int(time.time())
+    session.save()
     return client
 
 

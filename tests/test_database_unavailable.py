@@ -203,10 +203,13 @@ def test_the_deployment_gives_pages_their_limits_and_workers_longer():
     assert checked.returncode == 0, checked.stderr
     services = yaml.safe_load(checked.stdout)["services"]
     # gunicorn waits longer than the database's limits, so that a page answers 503 first.
-    assert "--timeout 60" in services["web"]["command"]
+    assert "--config python:csp_portal.gunicorn" in services["web"]["command"]
     assert "CSP_DB_STATEMENT_TIMEOUT=0 python manage.py migrate" in services["web"]["command"]
     assert "CSP_DB_STATEMENT_TIMEOUT" not in services["web"]["environment"]  # 30 s
     for name in ("worker", "beat"):
         assert services[name]["environment"]["CSP_DB_STATEMENT_TIMEOUT"] == "300"
         assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://")
-    assert '"--timeout", "60"' in (ROOT / "Dockerfile").read_text()
+    assert '"--config", "python:csp_portal.gunicorn"' in (ROOT / "Dockerfile").read_text()
+    from csp_portal import gunicorn
+
+    assert gunicorn.timeout == 60

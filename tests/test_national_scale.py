@@ -171,31 +171,31 @@ def test_the_layout_view_is_only_for_the_benchmark_and_staff(client, partnership
 
 def test_the_session_is_written_at_most_once_a_minute(partnership):
     client = signed_in(member(partnership, Role.CONTRIBUTOR))
-    client.get("/p/trafford/")  # the first response stamps the session and sets the cookie
+    client.get("/p/trafford/about/")  # the first response stamps the session and sets the cookie
     stored = Session.objects.get().expire_date
 
     with mock.patch("django.contrib.sessions.backends.db.SessionStore.save") as save:
-        client.get("/p/trafford/")
-        client.get("/p/trafford/")
+        client.get("/p/trafford/about/")
+        client.get("/p/trafford/about/")
     assert not save.called
 
     later = time.time() + 61
     with mock.patch("time.time", return_value=later):
-        assert client.get("/p/trafford/").status_code == 200
+        assert client.get("/p/trafford/about/").status_code == 200
     assert Session.objects.get().expire_date > stored
 
 
 def test_the_idle_time_is_enforced_to_the_second(partnership, settings):
     client = signed_in(member(partnership, Role.CONTRIBUTOR))
-    assert client.get("/p/trafford/").status_code == 200
+    assert client.get("/p/trafford/about/").status_code == 200
     assert ACTIVE_COOKIE in client.cookies
     idle = settings.SESSION_COOKIE_AGE
 
     # The session row would still live (its expiry has a minute's margin): the cookie decides.
     with mock.patch("time.time", return_value=time.time() + idle - 2):
-        assert client.get("/p/trafford/").status_code == 200
+        assert client.get("/p/trafford/about/").status_code == 200
     with mock.patch("time.time", return_value=time.time() + 2 * idle):
-        response = client.get("/p/trafford/")
+        response = client.get("/p/trafford/about/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
@@ -203,7 +203,7 @@ def test_the_idle_time_is_enforced_to_the_second(partnership, settings):
 def test_the_two_factor_check_costs_no_query_once_answered(partnership, django_assert_num_queries):
     client = signed_in(member(partnership, Role.CONTRIBUTOR), verified=False)
     client.get("/accessibility/")
-    client.get("/p/trafford/")  # answered: no authenticator, none needed
+    client.get("/p/trafford/about/")  # answered: no authenticator, none needed
     session = client.session
     assert session.get(TWO_FACTOR_NOT_NEEDED_KEY)  # loaded here, as SessionMiddleware would
     with django_assert_num_queries(0):

@@ -90,12 +90,12 @@ def metrics_text() -> str:
 def test_metrics_count_requests_by_view_status_latency_and_queries(settings, coordinator):
     settings.CSP_METRICS_TOKEN = TOKEN
     client = signed_in(coordinator)
-    view = 'view="partnerships:home"'
+    view = 'view="partnerships:about"'
     key = f'csp_http_requests_total{{method="GET",status="200",{view}}}'
     before = metrics_text()
     count_before = _metric(before, key) if key in before else 0.0
     slug = coordinator.memberships.get().partnership.slug
-    assert client.get(f"/p/{slug}/").status_code == 200
+    assert client.get(f"/p/{slug}/about/").status_code == 200
 
     after = metrics_text()
     assert _metric(after, key) == count_before + 1
@@ -109,12 +109,14 @@ def test_one_json_line_per_request_without_the_path_or_query(coordinator, caplog
     client = signed_in(coordinator)
     slug = coordinator.memberships.get().partnership.slug
     with caplog.at_level(logging.INFO, logger="csp_portal.requests"):
-        response = client.get(f"/p/{slug}/?secret-token=abc123", HTTP_X_REQUEST_ID="lb-0123456789")
+        response = client.get(
+            f"/p/{slug}/about/?secret-token=abc123", HTTP_X_REQUEST_ID="lb-0123456789"
+        )
     records = [r for r in caplog.records if r.name == "csp_portal.requests"]
     assert len(records) == 1
     line = json.loads(JsonFormatter().format(records[0]))
     assert line["request_id"] == "lb-0123456789" == response["X-Request-ID"]
-    assert line["view"] == "partnerships:home"
+    assert line["view"] == "partnerships:about"
     assert line["status"] == 200
     assert line["db_queries"] > 0
     assert "duration_ms" in line

@@ -410,13 +410,14 @@ assessment_patterns = [
 
 class CrimeProfileCsvView(PartnershipViewMixin, View):
     """One table of the partnership's crime profile as CSV (``?table=offences|rates|similar|
-    trend``): the numbers of the assessment pages' tables, for the analyst's own tools."""
+    trend``, the offences by default): the numbers of the assessment pages' tables, for the
+    analyst's own tools."""
 
     permission_required = Perm.VIEW_ASSESSMENTS
 
     def get(self, request, *args, **kwargs):
         profile = crime_profile(partnership=self.partnership)
-        table = profile_table(profile, request.GET.get("table", "")) if profile else None
+        table = profile_table(profile, request.GET.get("table", "offences")) if profile else None
         if table is None:
             raise Http404
         file_name, rows = table

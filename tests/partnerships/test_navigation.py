@@ -51,7 +51,7 @@ def test_every_role_sees_at_most_seven_sections_the_same_on_its_own_pages(
 ):
     user = member(partnership, role)
     client = signed_in(user)
-    home = client.get("/p/trafford/").content.decode()
+    home = client.get("/p/trafford/", follow=True).content.decode()
     assert _menu(home) == sections
     assert len(sections) <= MAX_SECTIONS
     own_pages = ["/notifications/", "/account/"]
@@ -68,7 +68,7 @@ def test_every_role_sees_at_most_seven_sections_the_same_on_its_own_pages(
 def test_the_current_section_shows_its_pages_and_marks_itself(partnership, coordinator):
     client = signed_in(coordinator)
     people = client.get("/p/trafford/audit/").content.decode()
-    assert _sub_navigation(people) == ["People", "Audit log"]
+    assert _sub_navigation(people) == ["People", "About this partnership", "Audit log"]
     assert 'aria-current="page">Audit log' in people
     assert re.search(r'aria-current="true"><strong[^>]*>People</strong>', people)
 
@@ -76,7 +76,12 @@ def test_the_current_section_shows_its_pages_and_marks_itself(partnership, coord
     assert _sub_navigation(reports) == ["Progress reports", "Report requests"]
 
     work = client.get("/my-requests/").content.decode()
-    assert _sub_navigation(work) == ["Your work", "Requests to you", "Your actions"]
+    assert _sub_navigation(work) == [
+        "Your work",
+        "The partnership&#x27;s year",
+        "Requests to you",
+        "Your actions",
+    ]
 
 
 def test_pages_belong_to_the_section_their_view_names_begin_with():
@@ -95,15 +100,15 @@ def test_the_switcher_keeps_the_kind_of_page_where_the_role_there_sees_it(
     member(other_partnership, Role.CONTRIBUTOR, user=coordinator)
     client = signed_in(coordinator)
     people = client.get("/p/trafford/people/").content.decode()
-    assert "/?switch=1&amp;page=partnerships%3Apeople" in people
+    assert "/partnerships/?switch=1&amp;page=partnerships%3Apeople" in people
 
-    choose = client.get("/?switch=1&page=plans:list").content.decode()
+    choose = client.get("/partnerships/?switch=1&page=plans:list").content.decode()
     assert 'href="/p/trafford/plans/"' in choose and 'href="/p/cardiff/plans/"' in choose
     # A contributor does not see the audit log: the switch goes to Cardiff's home instead.
-    choose = client.get("/?switch=1&page=partnerships:audit_log").content.decode()
+    choose = client.get("/partnerships/?switch=1&page=partnerships:audit_log").content.decode()
     assert 'href="/p/trafford/audit/"' in choose and 'href="/p/cardiff/"' in choose
     # Whatever else is asked for, the links go home.
-    choose = client.get("/?switch=1&page=admin:index").content.decode()
+    choose = client.get("/partnerships/?switch=1&page=admin:index").content.decode()
     assert 'href="/p/cardiff/"' in choose and "admin" not in choose.split("<main", 1)[1]
 
 
@@ -112,7 +117,8 @@ def test_a_platform_administrator_sees_national_data(db):
 
     admin = UserFactory(is_staff=True)
     page = signed_in(admin).get("/national-data/recorded-crime/").content.decode()
-    assert _menu(page) == ["National data", "Account"]
+    # Everyone has Your work (an administrator in no partnership sees it empty).
+    assert _menu(page) == ["Your work", "National data", "Account"]
 
 
 def test_the_invitation_says_what_each_role_can_do(partnership, coordinator):

@@ -11,6 +11,8 @@ from tests.test_operations import TOKEN, _metric, metrics_text
 
 def test_backlogs_are_read_when_scraped(settings, coordinator, published_plan):
     settings.CSP_METRICS_TOKEN = TOKEN
+    # Publishing the plan told its people (consultation, sign-off): only this one is left unsent.
+    Notification.objects.all().delete()
     Notification.objects.create(
         user=coordinator,
         partnership=published_plan.partnership,

@@ -74,6 +74,7 @@ def test_the_list_logs_one_read_per_review_shown_in_one_insert(partnership, coor
             assert client.get(list_url).status_code == 200
         return len(captured)
 
+    queries()  # the first visit to a partnership's page writes the session once
     few = queries()
     others = [notify(partnership, coordinator, f"Adult {letter}") for letter in "CDE"]
     hidden = notify(partnership, member(partnership, Role.COORDINATOR), "Adult F")
@@ -127,6 +128,7 @@ def test_the_audit_log_costs_the_same_however_many_review_events_it_hides(partne
             assert _audit_log(client, partnership).status_code == 200
         return len(captured)
 
+    queries()  # the first visit to a partnership's page writes the session once
     few = queries()
     for letter in "ABCDEFGH":
         notify(partnership, coordinator, f"Adult {letter}")
