@@ -135,5 +135,6 @@ def test_each_person_opens_the_top_item_of_their_work_does_it_and_it_leaves_the_
     assert runner.heading() == "The partnership's year"
     year = runner.page.get_by_test_id("cycle-contribution_request").inner_text()
     assert "Nothing open." in year  # the police answered
-    runner.click_link("About this partnership")
+    runner.click_link("CSP Portal")
+    runner.click_link("About this partnership Trafford")
     assert runner.heading() == "About this partnership"
