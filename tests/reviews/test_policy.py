@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.models import User
 from audit.models import AuditEvent
 from partnerships.models import Role, Seat
 from reminders.models import Notification
@@ -18,6 +19,7 @@ from reviews.models import (
     AccessLogEntry,
     AgencyRequest,
     ChronologyEntry,
+    DomesticHomicideReview,
     Recommendation,
     ReviewDocument,
     ReviewStatus,
@@ -25,9 +27,17 @@ from reviews.models import (
 from reviews.policies import ReviewPolicy, ReviewVerb
 from reviews.services import action_plan, evidence, lifecycle
 from tests.conftest import signed_in
-from tests.factories import member, organisation_in
+from tests.factories import PartnershipFactory, member, organisation_in
 
-from .builders import TODAY, author, pdf_upload, snapshot, url
+from .builders import (
+    TODAY,
+    ask,
+    author,
+    pdf_upload,
+    review_gathering_evidence,
+    snapshot,
+    url,
+)
 
 pytest_plugins = ["tests.reviews.builders"]
 
@@ -45,25 +55,56 @@ def _grant(review, granted_by, reason, role, seat, **fields):
     return user
 
 
-@pytest.fixture
-def cast(dhr, coordinator, police_chronology, council_chronology):
+def _cast(review, coordinator):
     """Everyone with a grant on a review gathering evidence, by why they hold it: the coordinator
     who recorded it, a named coordinator, the chair, a panel member, the police's agency author
     (asked for a chronology, as the council is) and the council's. Each has been reminded of the
     review's clock, so that a withdrawn reminder shows."""
+    for seat in (Seat.POLICE, Seat.LOCAL_AUTHORITY):
+        ask(review, coordinator, organisation_in(review.partnership, seat), "chronology", days=14)
     people = {
         "creator": coordinator,
         "coordinator": _grant(
-            dhr, coordinator, R.COORDINATOR, Role.COORDINATOR, Seat.LOCAL_AUTHORITY
+            review, coordinator, R.COORDINATOR, Role.COORDINATOR, Seat.LOCAL_AUTHORITY
         ),
-        "chair": _grant(dhr, coordinator, R.CHAIR, Role.CONTRIBUTOR, Seat.PROBATION),
-        "panel": _grant(dhr, coordinator, R.PANEL, Role.STRATEGY_MEMBER, Seat.HEALTH),
-        "author": author(dhr, coordinator, Seat.POLICE, full_name="Priya Constable"),
-        "other_author": author(dhr, coordinator, Seat.LOCAL_AUTHORITY),
+        "chair": _grant(review, coordinator, R.CHAIR, Role.CONTRIBUTOR, Seat.PROBATION),
+        "panel": _grant(review, coordinator, R.PANEL, Role.STRATEGY_MEMBER, Seat.HEALTH),
+        "author": author(review, coordinator, Seat.POLICE, full_name="Priya Constable"),
+        "other_author": author(review, coordinator, Seat.LOCAL_AUTHORITY),
     }
     reminders_sweep(today=TODAY + timedelta(days=400))
     assert Notification.objects.filter(kind="dhr_clock").values("user").distinct().count() == 6
     return people
+
+
+@pytest.fixture(scope="module")
+def _staged(module_data):
+    """The review and its cast, built once for the module (the matrices below try well over a
+    hundred cells on it, each in a savepoint that is rolled back after it). Its partnership is
+    not the ``partnership`` fixture's, which the other tests build for themselves."""
+
+    def make():
+        partnership = PartnershipFactory(name="Staged", slug="staged")
+        creator = member(partnership, Role.COORDINATOR)
+        review = review_gathering_evidence(partnership, creator)
+        return review.pk, {name: user.pk for name, user in _cast(review, creator).items()}
+
+    return module_data.build(make)
+
+
+@pytest.fixture
+def media_root(module_data):
+    return module_data.media_root
+
+
+@pytest.fixture
+def staged(_staged, db):
+    """The review and its cast as each test finds them: read afresh, with no cached state."""
+    review_pk, people = _staged
+    users = User.objects.in_bulk(people.values())
+    return DomesticHomicideReview.objects.get(pk=review_pk), {
+        name: users[pk] for name, pk in people.items()
+    }
 
 
 def _state(review) -> dict:
@@ -79,8 +120,6 @@ def _state(review) -> dict:
 
 
 def _holders(review):
-    from accounts.models import User
-
     return User.objects.filter(memberships__partnership=review.partnership).order_by("pk")
 
 
@@ -240,7 +279,8 @@ MATRIX = [
 @pytest.mark.parametrize(
     ("holder", "change", "via"), MATRIX, ids=["-".join(case) for case in MATRIX]
 )
-def test_each_grant_makes_only_its_own_changes(dhr, cast, holder, change, via):
+def test_each_grant_makes_only_its_own_changes(staged, holder, change, via):
+    dhr, cast = staged
     cast["newcomer"] = member(dhr.partnership, Role.CONTRIBUTOR, seat=Seat.FIRE_AND_RESCUE)
     user = cast[holder]
     service, happened = CHANGES[change]
@@ -300,7 +340,8 @@ READERS = {
 
 
 @pytest.mark.parametrize("holder", list(READERS))
-def test_each_grant_reads_only_its_own_pages_and_each_read_is_logged(dhr, cast, holder):
+def test_each_grant_reads_only_its_own_pages_and_each_read_is_logged(staged, holder):
+    dhr, cast = staged
     user = cast[holder]
     client = signed_in(user)
     for name, page_url in READS.items():
@@ -316,7 +357,8 @@ def test_each_grant_reads_only_its_own_pages_and_each_read_is_logged(dhr, cast, 
 
 
 @pytest.mark.parametrize("holder", ["panel", "author"])
-def test_the_review_page_offers_only_what_the_grant_allows(dhr, cast, holder):
+def test_the_review_page_offers_only_what_the_grant_allows(staged, holder):
+    dhr, cast = staged
     page = signed_in(cast[holder]).get(url("detail", dhr)).content.decode()
     for control in ("Start drafting", "Put on hold", "Manage access", "Add a recommendation"):
         assert control not in page
@@ -327,7 +369,8 @@ def test_the_review_page_offers_only_what_the_grant_allows(dhr, cast, holder):
     assert organisation_in(dhr.partnership, Seat.POLICE).name in page
 
 
-def test_those_who_run_the_review_see_its_controls(dhr, cast):
+def test_those_who_run_the_review_see_its_controls(staged):
+    dhr, cast = staged
     page = signed_in(cast["chair"]).get(url("detail", dhr)).content.decode()
     for control in ("Start drafting", "Put on hold", "Manage access", "Add a recommendation"):
         assert control in page

@@ -9,7 +9,7 @@ each says PYTEST_DONT_REWRITE.
 
 from .action_plan import action_line
 from .documents import attached_document, pdf_upload
-from .evidence import council_chronology, police_chronology, police_imr
+from .evidence import ask, council_chronology, police_chronology, police_imr
 from .reviews import (
     CHAIR_NAME,
     EVIDENCE_TO_PUBLISHED,
@@ -23,6 +23,7 @@ from .reviews import (
     dhr,
     police_author,
     police_org,
+    review_gathering_evidence,
     snapshot,
     url,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "TO_EVIDENCE",
     "action_line",
     "advance",
+    "ask",
     "attached_document",
     "author",
     "council_author",
@@ -46,6 +48,7 @@ __all__ = [
     "police_chronology",
     "police_imr",
     "police_org",
+    "review_gathering_evidence",
     "snapshot",
     "url",
 ]

@@ -14,7 +14,7 @@ from reviews.services import evidence
 from .reviews import TODAY
 
 
-def _ask(review, coordinator, organisation, kind, *, days):
+def ask(review, coordinator, organisation, kind, *, days):
     return evidence.agency_request_create(
         acting_user=coordinator,
         review=review,
@@ -26,14 +26,14 @@ def _ask(review, coordinator, organisation, kind, *, days):
 
 @pytest.fixture
 def police_chronology(dhr, coordinator, police_org):
-    return _ask(dhr, coordinator, police_org, AgencyRequestKind.CHRONOLOGY, days=14)
+    return ask(dhr, coordinator, police_org, AgencyRequestKind.CHRONOLOGY, days=14)
 
 
 @pytest.fixture
 def council_chronology(dhr, coordinator, council_org):
-    return _ask(dhr, coordinator, council_org, AgencyRequestKind.CHRONOLOGY, days=14)
+    return ask(dhr, coordinator, council_org, AgencyRequestKind.CHRONOLOGY, days=14)
 
 
 @pytest.fixture
 def police_imr(dhr, coordinator, police_org):
-    return _ask(dhr, coordinator, police_org, AgencyRequestKind.IMR, days=30)
+    return ask(dhr, coordinator, police_org, AgencyRequestKind.IMR, days=30)

@@ -108,8 +108,7 @@ def council_org(partnership):
     return organisation_in(partnership, Seat.LOCAL_AUTHORITY)
 
 
-@pytest.fixture
-def dhr(partnership, coordinator, police_org):
+def review_gathering_evidence(partnership, coordinator):
     """A review gathering evidence; only the coordinator who recorded it has access."""
     created = lifecycle.review_notify(
         acting_user=coordinator,
@@ -118,11 +117,17 @@ def dhr(partnership, coordinator, police_org):
         perpetrator_pseudonym="Sam",
         death_month=TODAY - timedelta(days=60),
         notified_on=TODAY - timedelta(days=40),
-        notified_by=police_org,
+        notified_by=organisation_in(partnership, Seat.POLICE),
         aged_16_or_over=True,
         relationship="intimate_partner",
     )
     return advance(created, coordinator, TO_EVIDENCE)
+
+
+@pytest.fixture
+def dhr(partnership, coordinator):
+    """A review gathering evidence; only the coordinator who recorded it has access."""
+    return review_gathering_evidence(partnership, coordinator)
 
 
 @pytest.fixture
