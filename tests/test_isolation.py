@@ -9,11 +9,14 @@ learns how to make a record of B for it.
 
 from collections.abc import Callable
 from contextlib import suppress
+from copy import deepcopy
 from datetime import date, timedelta
+from http.cookies import SimpleCookie
 
 import pytest
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partnerships.models import Invitation, Membership, PartnerOrganisation, Partnership, Role
@@ -350,6 +353,20 @@ def walked_partnerships(module_data):
     return module_data.build(make)
 
 
+@pytest.fixture(scope="module")
+def attackers(walked_partnerships, module_data) -> dict[str, SimpleCookie]:
+    """A member of A in each role, signed in once for the module: their session cookies."""
+    a, _b = walked_partnerships
+    return module_data.build(lambda: {role: signed_in(member(a, role)).cookies for role in Role})
+
+
+def client_of(cookies: SimpleCookie) -> Client:
+    """A client holding a copy of those session cookies, so no test sees another's cookies."""
+    client = Client()
+    client.cookies = deepcopy(cookies)
+    return client
+
+
 @pytest.fixture
 def media_root(module_data):
     return module_data.media_root
@@ -376,15 +393,14 @@ def test_the_snapshot_sees_a_write_that_leaves_every_count_alone(two_partnership
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize(("url_name", "arguments"), TENANT_URLS, ids=[n for n, _ in TENANT_URLS])
-def test_a_member_of_a_cannot_reach_b(two_partnerships, role, url_name, arguments):
+def test_a_member_of_a_cannot_reach_b(two_partnerships, attackers, role, url_name, arguments):
     a, b = two_partnerships
     unknown = set(arguments) - {"partnership_slug"} - set(OBJECT_ARGUMENTS)
     assert not unknown, f"Teach OBJECT_ARGUMENTS how to make a record of B for {unknown}"
     objects_of_b = {
         name: _argument(name, b, url_name) for name in arguments if name != "partnership_slug"
     }
-    attacker = member(a, role)
-    client = signed_in(attacker)
+    client = client_of(attackers[role])
     mail.outbox.clear()
     before = _snapshot()
 
