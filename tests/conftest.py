@@ -1,12 +1,14 @@
 import os
 import time
 from collections.abc import Callable, Iterator
+from importlib import import_module
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib import auth
 from django.db import transaction
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -123,19 +125,25 @@ def module_data(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterato
 
 
 def signed_in(user, *, verified: bool = True) -> Client:
-    """A client signed in as ``user``; ``verified`` also passes two-factor, as after a real code."""
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    """A client signed in as ``user``; ``verified`` also passes two-factor, as after a real code.
+
+    It holds the session a real sign-in leaves (the user, their backend and password hash, the
+    device that passed, and the time the session row was written, so that the first request need
+    not write it again: accounts.middleware.IdleTimeoutMiddleware writes it once a minute),
+    written in one go: ``Client.force_login`` would also run the sign-in signals (the lockout's
+    access log, last_login) and write the session three times, in every one of the suite's
+    thousands of sign-ins. tests/accounts sign in through the real pages."""
+    session = import_module(django_settings.SESSION_ENGINE).SessionStore()
+    session[auth.SESSION_KEY] = str(user.pk)
+    session[auth.BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()
     if verified:
         device, _ = StaticDevice.objects.get_or_create(user=user, name="Backup codes")
-        session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    # As after a real sign-in, the session row was just written: the first request need not
-    # write it again (accounts.middleware.IdleTimeoutMiddleware writes it once a minute).
-    session = client.session
     session[SESSION_SAVED_KEY] = int(time.time())
     session.save()
+    client = Client()
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = session.session_key
     return client
 
 
