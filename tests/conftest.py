@@ -29,6 +29,12 @@ def pytest_configure(config):
     names it test_<name>_gw<n>) and a Redis database of its own, the n-th after REDIS_URL's: a
     Celery worker puts back the unacknowledged tasks of every queue in its database, so the real
     workers of two test processes sharing one would take each other's tasks."""
+    # The test databases are thrown away: a commit need not wait for the disk (the browser
+    # journeys and real-worker tests commit thousands of times). Nothing else changes.
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if worker.startswith("gw") and django_settings.REDIS_URL:
         url = urlsplit(django_settings.REDIS_URL)
