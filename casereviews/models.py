@@ -170,7 +170,7 @@ class CaseReview(models.Model):
     )
     complaints_to = models.TextField(_("who the complaints were made to, and when"))
     # The threshold decision (s104(6)).
-    threshold_met = models.BooleanField(null=True)
+    threshold_met = models.BooleanField(null=True, blank=True)
     threshold_reasons = models.TextField(_("reasons"), blank=True)
     threshold_decided_at = models.DateTimeField(null=True, blank=True)
     # The review (s104(1)).
@@ -180,7 +180,7 @@ class CaseReview(models.Model):
     # The appeal the procedure sets (Schedule 4 para 3).
     appeal_received_on = models.DateField(_("date the appeal was received"), null=True, blank=True)
     appeal_grounds = models.TextField(_("grounds of the appeal"), blank=True)
-    appeal_upheld = models.BooleanField(null=True)
+    appeal_upheld = models.BooleanField(null=True, blank=True)
     appeal_reasons = models.TextField(_("the reviewer's reasons"), blank=True)
     appeal_decided_at = models.DateTimeField(null=True, blank=True)
 

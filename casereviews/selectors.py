@@ -4,8 +4,6 @@ granted (casereviews.policies); what everyone else sees are counts computed in t
 from django.db.models import (
     Case,
     Count,
-    Exists,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -115,21 +113,24 @@ def yearly_figures(*, partnership: Partnership) -> list[dict]:
     """What s104(10) has each relevant body publish, for each financial year (1 April) in which
     applications were received, newest first, in one query: applications, times the threshold
     was met and not met, reviews carried out, and reviews that made recommendations."""
-    made_recommendations = Exists(CaseRecommendation.objects.filter(case=OuterRef("pk")))
     year = ExtractYear("received_at")
+    reviewed = Q(concluded_at__isnull=False)
+
+    def cases(condition: Q | None = None):
+        # Distinct: the join to the recommendations repeats a case once per recommendation.
+        return Count("pk", filter=condition, distinct=True)
+
     return list(
         CaseReview.objects.filter(partnership=partnership)
         .annotate(month=ExtractMonth("received_at"))
         .annotate(year_start=Case(When(month__lt=4, then=year - 1), default=year))
         .values("year_start")
         .annotate(
-            applications=Count("pk"),
-            threshold_met=Count("pk", filter=Q(threshold_met=True)),
-            threshold_not_met=Count("pk", filter=Q(threshold_met=False)),
-            reviews=Count("pk", filter=Q(concluded_at__isnull=False)),
-            with_recommendations=Count(
-                "pk", filter=Q(concluded_at__isnull=False) & Q(made_recommendations)
-            ),
+            applications=cases(),
+            met=cases(Q(threshold_met=True)),
+            not_met=cases(Q(threshold_met=False)),
+            reviews=cases(reviewed),
+            with_recommendations=cases(reviewed & Q(recommendations__isnull=False)),
         )
         .order_by("-year_start")
     )
