@@ -196,7 +196,7 @@ class CaseReview(models.Model):
                 condition=(
                     Q(status=C.RECEIVED, threshold_met__isnull=True)
                     | Q(status=C.THRESHOLD_NOT_MET, threshold_met=False)
-                    | Q(status__in=list(THRESHOLD_MET_STATUSES), threshold_met=True)
+                    | Q(status__in=sorted(THRESHOLD_MET_STATUSES), threshold_met=True)
                     | Q(status__in=[C.APPEALED, C.APPEAL_DECIDED], threshold_met__isnull=False)
                 ),
                 name="case_review_threshold_matches_status",
