@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from csp_portal.forms import GovukDateField, GovukFormMixin
 
-from .models import GrantReason, ReviewProcedure
+from .models import PROCEDURE_FIELDS, GrantReason, ReviewProcedure
 
 HONEYPOT = "website"
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -20,6 +20,19 @@ def _text(label, required_message, *, rows=5, help_text="", max_length=10_000, r
         max_length=max_length,
         required=required,
         error_messages={"required": required_message},
+    )
+
+
+def _organisation(label, required_message):
+    """One of the partnership's organisations (the queryset is given by the view)."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=None,
+        empty_label=_("Choose an organisation"),
+        error_messages={
+            "required": required_message,
+            "invalid_choice": _("Choose an organisation that sits on this partnership"),
+        },
     )
 
 
@@ -114,17 +127,7 @@ class ProcedureForm(GovukFormMixin, forms.ModelForm):
 
     class Meta:
         model = ReviewProcedure
-        fields = [
-            "threshold_complaints",
-            "other_grounds",
-            "contact",
-            "contact_email",
-            "decision_days",
-            "review_days",
-            "appeal_reviewer",
-            "appeal_window_days",
-            "appeal_decision_days",
-        ]
+        fields = list(PROCEDURE_FIELDS)
         widgets = {
             "other_grounds": forms.Textarea(attrs={"rows": 4}),
             "contact": forms.Textarea(attrs={"rows": 3}),
@@ -170,15 +173,7 @@ class MeetingForm(GovukFormMixin, forms.Form):
 class ResponseForm(GovukFormMixin, forms.Form):
     submit_label = _("Save the response")
 
-    organisation = forms.ModelChoiceField(
-        label=_("Agency"),
-        queryset=None,
-        empty_label=_("Choose an organisation"),
-        error_messages={
-            "required": _("Select the agency"),
-            "invalid_choice": _("Choose an organisation that sits on this partnership"),
-        },
-    )
+    organisation = _organisation(_("Agency"), _("Select the agency"))
     response = _text(_("The agency's response"), _("Enter the agency's response"))
 
     def __init__(self, *args, organisations, **kwargs):
@@ -190,15 +185,7 @@ class RecommendationForm(GovukFormMixin, forms.Form):
     submit_label = _("Add the recommendation")
 
     recommendation = _text(_("Recommendation"), _("Enter the recommendation"), rows=3)
-    owner = forms.ModelChoiceField(
-        label=_("Owner"),
-        queryset=None,
-        empty_label=_("Choose an organisation"),
-        error_messages={
-            "required": _("Select the organisation that owns it"),
-            "invalid_choice": _("Choose an organisation that sits on this partnership"),
-        },
-    )
+    owner = _organisation(_("Owner"), _("Select the organisation that owns it"))
     due_date = GovukDateField(label=_("Due date"), help_text=_("For example, 14 6 2027"))
 
     def __init__(self, *args, organisations, **kwargs):

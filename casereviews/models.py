@@ -109,6 +109,20 @@ class ReviewProcedure(models.Model):
         return str(_("ASB case review procedure of %(name)s") % {"name": self.partnership.name})
 
 
+# What the coordinators edit of the procedure (the form, the service and its audit).
+PROCEDURE_FIELDS = (
+    "threshold_complaints",
+    "other_grounds",
+    "contact",
+    "contact_email",
+    "decision_days",
+    "review_days",
+    "appeal_reviewer",
+    "appeal_window_days",
+    "appeal_decision_days",
+)
+
+
 class CaseStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     THRESHOLD_NOT_MET = "threshold_not_met", _("Threshold not met")

@@ -29,6 +29,7 @@ from partnerships.models import Membership, PartnerOrganisation, Partnership
 
 from .models import (
     CASE_TRANSITIONS,
+    PROCEDURE_FIELDS,
     AgencyResponse,
     CaseAccessGrant,
     CaseLetter,
@@ -43,17 +44,6 @@ from .policies import CasePolicy, CaseVerb, case_runners
 
 V = CaseVerb
 RUNS = CaseAccessGrant.Reason.COORDINATOR
-PROCEDURE_FIELDS = (
-    "threshold_complaints",
-    "other_grounds",
-    "contact",
-    "contact_email",
-    "decision_days",
-    "review_days",
-    "appeal_reviewer",
-    "appeal_window_days",
-    "appeal_decision_days",
-)
 
 
 # The procedure -------------------------------------------------------------------------------

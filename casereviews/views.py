@@ -37,7 +37,7 @@ from .forms import (
     ResponseForm,
     ThresholdForm,
 )
-from .models import QUALIFYING_PERIOD_MONTHS, STATUTORY_MAX_COMPLAINTS
+from .models import PROCEDURE_FIELDS, QUALIFYING_PERIOD_MONTHS, STATUTORY_MAX_COMPLAINTS
 from .policies import CasePolicy, CaseVerb
 
 V = CaseVerb
@@ -180,7 +180,7 @@ class ProcedureView(ServiceFormView):
         return super().get_context_data(**kwargs)
 
     def perform(self, form):
-        fields = {name: form.cleaned_data[name] for name in services.PROCEDURE_FIELDS}
+        fields = {name: form.cleaned_data[name] for name in PROCEDURE_FIELDS}
         services.procedure_save(
             acting_user=self.request.user,
             partnership=self.partnership,
@@ -263,6 +263,19 @@ class CaseFormView(CaseMixin, ServiceFormView):
         return self.case_url()
 
 
+class CaseConfirmView(CaseFormView):
+    """An "are you sure" button, then the service."""
+
+    form_class = ConfirmForm
+    submit_label = ""
+    submit_classes = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(submit_label=self.submit_label, submit_classes=self.submit_classes)
+        return kwargs
+
+
 class OrganisationsMixin:
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -302,16 +315,11 @@ class RecommendationView(OrganisationsMixin, CaseFormView):
     service = services.recommendation_add
 
 
-class ConcludeView(CaseFormView):
+class ConcludeView(CaseConfirmView):
     verb = V.CONCLUDE
-    form_class = ConfirmForm
     heading = _("Tell the applicant the outcome")
+    submit_label = _("Send the outcome to the applicant")
     success_message = _("The applicant has been sent the outcome.")
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["submit_label"] = _("Send the outcome to the applicant")
-        return kwargs
 
     def perform(self, form):
         services.case_conclude(
@@ -334,10 +342,10 @@ class AppealDecisionView(CaseFormView):
     success_message = _("The appeal decision is recorded and the applicant has been told.")
 
 
-class RecommendationCompleteView(CaseFormView):
+class RecommendationCompleteView(CaseConfirmView):
     verb = V.RECORD_REVIEW
-    form_class = ConfirmForm
     heading = _("Mark the recommendation complete")
+    submit_label = _("Mark complete")
 
     def check_object_access(self):
         PartnershipViewMixin.check_object_access(self)
@@ -349,11 +357,6 @@ class RecommendationCompleteView(CaseFormView):
         return selectors.recommendation_of(
             case=self.case, recommendation_id=self.kwargs["case_recommendation_id"]
         )
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["submit_label"] = _("Mark complete")
-        return kwargs
 
     def get_context_data(self, **kwargs):
         kwargs["intro"] = self.recommendation.recommendation
@@ -398,24 +401,25 @@ class AccessView(CaseFormView):
         )
 
 
-class AccessRemoveView(AccessView):
-    form_class = ConfirmForm
-    template_name = "casereviews/form_page.html"
+class AccessRemoveView(CaseConfirmView):
+    verb = V.MANAGE_ACCESS
     heading = _("Remove access")
+    submit_label = _("Remove access")
+    submit_classes = "govuk-button--warning"
 
     @cached_property
     def grant(self):
         return selectors.grant_of(case=self.case, grant_id=self.kwargs["case_grant_id"])
 
-    def get_form_kwargs(self):
-        kwargs = super(AccessView, self).get_form_kwargs()
-        kwargs["submit_label"] = _("Remove access")
-        kwargs["submit_classes"] = "govuk-button--warning"
-        return kwargs
-
     def get_context_data(self, **kwargs):
         kwargs["intro"] = str(self.grant.user)
-        return super(AccessView, self).get_context_data(**kwargs)
+        return super().get_context_data(**kwargs)
+
+    def get_success_url(self):
+        return reverse(
+            "casereviews:access",
+            kwargs={"partnership_slug": self.partnership.slug, "case_id": self.case.pk},
+        )
 
     def perform(self, form):
         services.access_revoke(

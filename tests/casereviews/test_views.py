@@ -1,12 +1,15 @@
 """ASB case review pages through the test client: the public form without JavaScript, the public
 page's procedure and figures, need-to-know on the members' pages, and the list's query count."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from casereviews.models import CaseReadLog, CaseReview
 from partnerships.models import Role
@@ -163,3 +166,73 @@ def test_the_case_list_reads_in_a_fixed_number_of_queries(partnership, coordinat
         concluded(partnership, coordinator)
     assert queries() == few
     assert few <= 12
+
+
+def test_the_coordinator_runs_a_case_through_its_pages(
+    partnership, coordinator, procedure, django_capture_on_commit_callbacks
+):
+    from casereviews.models import CaseAccessGrant
+    from partnerships.models import Seat
+    from tests.factories import organisation_in
+
+    case = apply(partnership)
+    decide(case, coordinator)
+    client = signed_in(coordinator)
+    police = organisation_in(partnership, Seat.POLICE)
+
+    def url(name, *more):
+        return reverse(f"casereviews:{name}", args=[partnership.slug, case.pk, *more])
+
+    def post(name, data, *more):
+        response = client.post(url(name, *more), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    today = timezone.localdate()
+    day = {"day": today.day, "month": today.month, "year": today.year}
+    post(
+        "meeting",
+        {
+            **{f"meeting_date_{i}": v for i, v in enumerate(day.values())},
+            "findings": "Reports were handled apart.",
+        },
+    )
+    post("response", {"organisation": police.pk, "response": "Two visits."})
+    later = today + timedelta(days=30)
+    post(
+        "recommendation",
+        {
+            "recommendation": "A joint visit.",
+            "owner": police.pk,
+            "due_date_0": later.day,
+            "due_date_1": later.month,
+            "due_date_2": later.year,
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post("conclude", {})
+    assert "A joint visit." in mail.outbox[-1].body
+    recommendation = case.recommendations.get()
+    post("recommendation_complete", {}, recommendation.pk)
+    post(
+        "appeal",
+        {**{f"received_on_{i}": v for i, v in enumerate(day.values())}, "grounds": "Not heard."},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post("appeal_decision", {"upheld": "no", "reasons": "The review was thorough."})
+    assert "Your appeal is not upheld." in mail.outbox[-1].body
+
+    officer = member(partnership, Role.CONTRIBUTOR, full_name="Olu Officer")
+    from partnerships.models import Membership
+
+    officer_membership = Membership.objects.get(user=officer)
+    post("access", {"membership": officer_membership.pk, "reason": "agency"})
+    page = signed_in(officer).get(url("detail")).content.decode()
+    assert "Sam O&#x27;Neill" in page and "Record an appeal" not in page
+    grant = CaseAccessGrant.objects.get(user=officer)
+    post("access_remove", {}, grant.pk)
+    assert signed_in(officer).get(url("detail")).status_code == 404
+
+    case.refresh_from_db()
+    recommendation.refresh_from_db()
+    assert case.status == "appeal_decided" and recommendation.completed_on == today
+    assert case.letters.count() == 4
