@@ -11,7 +11,13 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from casereviews import services
 from casereviews.deadlines import CaseReviewCycle
-from casereviews.models import CaseAccessGrant, CaseLetter, CaseReview, CaseStatus
+from casereviews.models import (
+    CaseAccessGrant,
+    CaseLetter,
+    CaseReview,
+    CaseStatus,
+    ReviewProcedure,
+)
 from casereviews.selectors import yearly_figures
 from partnerships.models import Role
 from retention.selectors import KINDS
@@ -87,7 +93,7 @@ def test_applications_from_one_address_are_limited_per_hour(partnership, procedu
 
 
 def test_no_application_without_a_published_procedure(partnership):
-    with pytest.raises(Exception):  # noqa: B017 (the procedure does not exist)
+    with pytest.raises(ReviewProcedure.DoesNotExist):
         apply(partnership)
     assert CaseReview.objects.count() == 0
 
