@@ -6,6 +6,7 @@ names the case by its reference only."""
 from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -17,6 +18,8 @@ from .models import CaseRecommendation, CaseReview, CaseStatus
 from .policies import case_runner_ids
 
 S = CaseStatus
+# The steps that run on the procedure's clocks (the rest wait for nobody, or for the applicant).
+CLOCK_STATUSES = (S.RECEIVED, S.UNDER_REVIEW, S.APPEALED)
 
 
 def _url(case: CaseReview) -> str:
@@ -54,43 +57,46 @@ class CaseReviewCycle(Cycle):
     def due(
         self, *, today: date, partnership_ids: Collection[int] | None = None
     ) -> Iterable[DueItem]:
-        cases = CaseReview.objects.filter(
-            status__in=[S.RECEIVED, S.UNDER_REVIEW, S.APPEALED]
-        ).select_related("partnership__case_review_procedure")
-        recommendations = CaseRecommendation.objects.filter(
-            completed_on__isnull=True
-        ).select_related("case__partnership")
+        # One query while no case is open (two more when any is: the recommendations and the
+        # people running the cases).
+        open_recommendations = CaseRecommendation.objects.filter(completed_on__isnull=True)
+        cases = (
+            CaseReview.objects.filter(
+                Q(status__in=CLOCK_STATUSES)
+                | Exists(open_recommendations.filter(case=OuterRef("pk")))
+            )
+            .select_related("partnership__case_review_procedure")
+            .prefetch_related(
+                Prefetch("recommendations", open_recommendations, to_attr="open_recommendations")
+            )
+        )
         if partnership_ids is not None:
             cases = cases.filter(partnership_id__in=partnership_ids)
-            recommendations = recommendations.filter(case__partnership_id__in=partnership_ids)
-        cases, recommendations = list(cases), list(recommendations)
-        case_ids = {case.pk for case in cases} | {row.case_id for row in recommendations}
-        runners = case_runner_ids(case_ids)
+        cases = list(cases)
+        runners = case_runner_ids(case.pk for case in cases)
         for case in cases:
-            clock = _clock(case)
-            if clock is None:
-                continue
-            label, due_on = clock
-            yield DueItem(
-                kind=self.kind,
-                key=f"asb:{case.pk}:{case.status}",
-                partnership_id=case.partnership_id,
-                partnership_name=case.partnership.name,
-                due_on=due_on,
-                title=gettext("ASB case review %(reference)s: %(step)s")
-                % {"reference": case.reference, "step": label},
-                url=_url(case),
-                recipients=frozenset(runners[case.pk]),
-            )
-        for row in recommendations:
-            yield DueItem(
-                kind=self.kind,
-                key=f"asb:recommendation:{row.pk}",
-                partnership_id=row.case.partnership_id,
-                partnership_name=row.case.partnership.name,
-                due_on=row.due_date,
-                title=gettext("ASB case review %(reference)s: a recommendation falls due")
-                % {"reference": row.case.reference},
-                url=_url(row.case),
-                recipients=frozenset(runners[row.case_id]),
-            )
+            if clock := _clock(case):
+                label, due_on = clock
+                yield DueItem(
+                    kind=self.kind,
+                    key=f"asb:{case.pk}:{case.status}",
+                    partnership_id=case.partnership_id,
+                    partnership_name=case.partnership.name,
+                    due_on=due_on,
+                    title=gettext("ASB case review %(reference)s: %(step)s")
+                    % {"reference": case.reference, "step": label},
+                    url=_url(case),
+                    recipients=frozenset(runners[case.pk]),
+                )
+            for row in case.open_recommendations:
+                yield DueItem(
+                    kind=self.kind,
+                    key=f"asb:recommendation:{row.pk}",
+                    partnership_id=case.partnership_id,
+                    partnership_name=case.partnership.name,
+                    due_on=row.due_date,
+                    title=gettext("ASB case review %(reference)s: a recommendation falls due")
+                    % {"reference": case.reference},
+                    url=_url(case),
+                    recipients=frozenset(runners[case.pk]),
+                )

@@ -17,6 +17,7 @@ from partnerships.models import Membership, Partnership
 
 from .models import (
     CaseAccessGrant,
+    CaseReadLog,
     CaseRecommendation,
     CaseReview,
     CaseStatus,
@@ -150,3 +151,8 @@ def members_to_grant(*, case: CaseReview) -> QuerySet[Membership]:
         .select_related("user", "organisation")
         .order_by("user__full_name", "user__email")
     )
+
+
+def case_reads(*, case: CaseReview, limit: int = 50) -> list[CaseReadLog]:
+    """The latest reads of the case's personal data, for those who decide who has access."""
+    return list(case.read_log.all()[:limit])

@@ -383,6 +383,7 @@ class AccessView(CaseFormView):
 
     def get_context_data(self, **kwargs):
         kwargs["grants"] = selectors.case_detail(case=self.case).access_grants.all()
+        kwargs["reads"] = selectors.case_reads(case=self.case)
         return super().get_context_data(**kwargs)
 
     def perform(self, form):

@@ -228,6 +228,8 @@ def test_the_coordinator_runs_a_case_through_its_pages(
     post("access", {"membership": officer_membership.pk, "reason": "agency"})
     page = signed_in(officer).get(url("detail")).content.decode()
     assert "Sam O&#x27;Neill" in page and "Record an appeal" not in page
+    reads = client.get(url("access")).content.decode().split('data-testid="reads"')[1]
+    assert officer.email in reads
     grant = CaseAccessGrant.objects.get(user=officer)
     post("access_remove", {}, grant.pk)
     assert signed_in(officer).get(url("detail")).status_code == 404
@@ -236,3 +238,17 @@ def test_the_coordinator_runs_a_case_through_its_pages(
     recommendation.refresh_from_db()
     assert case.status == "appeal_decided" and recommendation.completed_on == today
     assert case.letters.count() == 4
+
+
+def test_someone_granted_a_case_must_pass_two_factor_before_reading_it(
+    partnership, coordinator, procedure
+):
+    from casereviews.models import CaseAccessGrant
+
+    case = apply(partnership)
+    officer = member(partnership, Role.CONTRIBUTOR)
+    CaseAccessGrant.objects.create(case=case, user=officer, reason="agency")
+    client = signed_in(officer, verified=False)
+    response = client.get(reverse("casereviews:detail", args=[partnership.slug, case.pk]))
+    assert response.status_code == 302 and "two-factor" in response["Location"]
+    assert not CaseReadLog.objects.exists()
