@@ -111,7 +111,10 @@ class ApplyView(PublicProcedureMixin, FormView):
             case = earlier.case
         except ValidationError as error:
             form.add_error(None, error)
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            limited = getattr(error, "code", None) == "rate_limited"
+            return self.render_to_response(
+                self.get_context_data(form=form), status=429 if limited else 400
+            )
         self.request.session[APPLIED_SESSION_KEY] = {
             "slug": self.procedure.partnership.slug,
             "reference": case.reference,
