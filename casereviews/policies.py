@@ -72,6 +72,11 @@ class _CasePolicy(Policy):
         return membership is not None and membership.role in HOLDING_ROLES
 
     @staticmethod
+    def role_can_hold(role: str | None) -> bool:
+        """Whether someone in ``role`` (None: no longer a member) may hold a case."""
+        return role in HOLDING_ROLES
+
+    @staticmethod
     def holding_members(partnership) -> QuerySet[Membership]:
         """The members who may be given a case: not scrutiny, not a PCC office."""
         return Membership.objects.filter(partnership=partnership, role__in=HOLDING_ROLES)

@@ -24,7 +24,8 @@ from csp_portal.logs import email_headers
 from csp_portal.mail import subject_line
 from csp_portal.queue import enqueue_on_commit, task_named
 from csp_portal.submissions import Submission, submission_claim
-from csp_portal.workflow import locked, transition
+from csp_portal.workflow import locked, locked_rows, transition
+from partnerships.hooks import MembershipChange
 from partnerships.models import Membership, PartnerOrganisation, Partnership
 
 from .models import (
@@ -480,6 +481,50 @@ def access_revoke(
         action="case_review.access_revoke",
         target=case,
         changes={"access": [email, None]},
+    )
+
+
+def case_access_follow_membership(*, acting_user: User | None, change: MembershipChange) -> None:
+    """Registered with ``partnerships.hooks``: leaving the partnership, or a role that may not
+    hold personal data (scrutiny, a PCC office), ends every grant the person held on its cases,
+    audited. A case left with nobody to run it passes to the partnership's coordinators, as a
+    new application does, so that none is orphaned."""
+    if CasePolicy.role_can_hold(change.role):
+        return
+    grants = CaseAccessGrant.objects.filter(
+        user=change.user, case__partnership=change.partnership
+    ).select_related("case")
+    ending = list(grants.order_by("case_id", "pk"))
+    if not ending:
+        return
+    cases = {
+        case.pk: case
+        for case in locked_rows(
+            CaseReview.objects.filter(pk__in={grant.case_id for grant in ending})
+        )
+    }
+    for grant in ending:
+        grant.delete()
+        audit_record(
+            acting_user=acting_user,
+            partnership=change.partnership,
+            action="case_review.access_end",
+            target=cases[grant.case_id],
+            changes={"access": [change.user.email, None]},
+        )
+    runners = [m for m in case_runners(change.partnership) if m.user_id != change.user.pk]
+    orphaned = [
+        case
+        for case in cases.values()
+        if not CaseAccessGrant.objects.filter(case=case, reason=RUNS).exists()
+    ]
+    CaseAccessGrant.objects.bulk_create(
+        (
+            CaseAccessGrant(case=case, user_id=runner.user_id, reason=RUNS)
+            for case in orphaned
+            for runner in runners
+        ),
+        ignore_conflicts=True,
     )
 
 

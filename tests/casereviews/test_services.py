@@ -19,7 +19,7 @@ from casereviews.models import (
     ReviewProcedure,
 )
 from casereviews.selectors import yearly_figures
-from partnerships.models import Role
+from partnerships.models import Membership, Role
 from retention.selectors import KINDS
 from tests.factories import member
 
@@ -234,3 +234,27 @@ def test_a_finished_case_goes_after_the_retention_period(partnership, coordinato
     CaseReview.objects.update(status_changed_at=timezone.now() - timedelta(days=7 * 365))
     due = KINDS["case_reviews"].due(now=timezone.now(), partnership=partnership)
     assert list(due) == [old]
+
+
+def test_grants_end_with_the_membership_and_no_case_is_left_unrun(
+    partnership, coordinator, procedure
+):
+    from partnerships.services import membership_remove, membership_update
+
+    case = apply(partnership)
+    officer = member(partnership, Role.CONTRIBUTOR)
+    CaseAccessGrant.objects.create(case=case, user=officer, reason="agency")
+    officer_membership = Membership.objects.get(user=officer)
+    membership_update(
+        acting_user=coordinator,
+        membership=officer_membership,
+        role=Role.SCRUTINY,
+        organisation=officer_membership.organisation,
+    )
+    assert not CaseAccessGrant.objects.filter(user=officer).exists()
+
+    # The only person running the case leaves: the coordinators there now take it on.
+    colleague = member(partnership, Role.COORDINATOR)
+    membership_remove(acting_user=colleague, membership=Membership.objects.get(user=coordinator))
+    assert list(case.access_grants.values_list("user", "reason")) == [(colleague.pk, "coordinator")]
+    assert AuditEvent.objects.filter(action="case_review.access_end").count() == 2
