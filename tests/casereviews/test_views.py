@@ -165,7 +165,7 @@ def test_the_case_list_reads_in_a_fixed_number_of_queries(partnership, coordinat
     for _ in range(5):
         concluded(partnership, coordinator)
     assert queries() == few
-    assert few <= 12
+    assert few <= 8
 
 
 def test_the_coordinator_runs_a_case_through_its_pages(
