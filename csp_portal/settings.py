@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "assessments",
     "plans",
     "reviews",
+    "casereviews",
     "reminders",
     "oversight",
     "retention",
@@ -409,6 +410,9 @@ CSP_RETENTION_DAYS = {
         "contribution_documents": 3 * 365,
         # From the review's last change of step: six years, the Limitation Act period.
         "review_documents": 6 * 365,
+        # An ASB case review (the applicant's details, the letters, the agencies' responses),
+        # from its last change of step once finished: six years, the same Limitation Act period.
+        "case_reviews": 6 * 365,
         # From when made, once sent or no longer due: a year.
         "notifications": 365,
         # From the change recorded: seven years.
@@ -421,6 +425,11 @@ CSP_RETENTION_DAYS = {
         "sessions": 0,
     }.items()
 }
+# The public ASB case review form: applications accepted from one address in an hour (the rest
+# are asked to wait), so that a script cannot flood a partnership's coordinators.
+CSP_CASE_REVIEW_APPLICATIONS_PER_HOUR = int(
+    os.environ.get("CSP_CASE_REVIEW_APPLICATIONS_PER_HOUR", "5")
+)
 CSP_RETENTION_RUN_AT = env_time("CSP_RETENTION_RUN_AT", "02:30")
 
 CELERY_BEAT_SCHEDULE: dict = {
@@ -446,6 +455,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "plans-heal-documents": {
         "task": "plans.tasks.heal_plan_documents",
         "schedule": timedelta(seconds=REMINDERS_FLUSH_SECONDS),
+    },
+    # Letters to ASB case review applicants whose task was lost (casereviews.services).
+    "casereviews-send-unsent-letters": {
+        "task": "casereviews.tasks.send_unsent_letters",
+        "schedule": timedelta(minutes=5),
     },
     "csp-portal-expire-submissions": {
         "task": "csp_portal.tasks.expire_submissions",

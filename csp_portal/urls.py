@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("plans.urls")),
     path("", include("reviews.urls")),
+    path("", include("casereviews.urls")),
     path("", include("reminders.urls")),
     path("", include("oversight.urls")),
     path("", include("retention.urls")),

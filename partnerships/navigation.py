@@ -79,8 +79,11 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "reviews",
         _("Reviews"),
-        (Link(_("Domestic homicide reviews"), "reviews:list", Perm.VIEW_PARTNERSHIP),),
-        ("reviews:",),
+        (
+            Link(_("Domestic homicide reviews"), "reviews:list", Perm.VIEW_PARTNERSHIP),
+            Link(_("ASB case reviews"), "casereviews:list", Perm.VIEW_CASE_REVIEWS),
+        ),
+        ("reviews:", "casereviews:"),
     ),
     Section(
         "reports",

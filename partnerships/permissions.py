@@ -51,10 +51,19 @@ class Perm(StrEnum):
     MAKE_PLAN_DOCUMENTS = "make_plan_documents"
     # The cycle view: where the partnership is in its year, what is late and who owes it.
     VIEW_CYCLE = "view_cycle"
+    # ASB case reviews (casereviews): the counts, for everyone; the published procedure, and
+    # giving access to cases, for coordinators. A case's own content needs a grant on it.
+    VIEW_CASE_REVIEWS = "view_case_reviews"
+    MANAGE_CASE_REVIEWS = "manage_case_reviews"
 
 
 # Everyone sees approved assessments; drafts only those who write or approve them.
-_EVERYONE = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_ASSESSMENTS, Perm.VIEW_PLANS}
+_EVERYONE = {
+    Perm.VIEW_PARTNERSHIP,
+    Perm.VIEW_ASSESSMENTS,
+    Perm.VIEW_PLANS,
+    Perm.VIEW_CASE_REVIEWS,
+}
 # Those who hold the partnership to account read its issued progress reports.
 _OVERSIGHT = {Perm.VIEW_PROGRESS_REPORTS}
 
@@ -83,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PROGRESS_REPORTS,
             Perm.MAKE_PLAN_DOCUMENTS,
             Perm.VIEW_CYCLE,
+            Perm.MANAGE_CASE_REVIEWS,
         }
     ),
     Role.STRATEGY_MEMBER: frozenset(

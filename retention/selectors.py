@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AccountEmail, ApiToken
 from assessments.models import ContributionDocument
 from audit.models import AuditEvent
+from casereviews.models import FINISHED_STATUSES, CaseReview
 from partnerships.models import Partnership
 from reminders.models import DeliveryStatus, Notification
 from reviews.models import DomesticHomicideReview, ReviewDocument, ReviewHold, ReviewStatus
@@ -70,6 +71,11 @@ def _review_documents(cutoff):
     )
 
 
+def _case_reviews(cutoff):
+    # The applicant's details go with the case: a finished case, unchanged this long.
+    return CaseReview.objects.filter(status__in=FINISHED_STATUSES, status_changed_at__lt=cutoff)
+
+
 def _notifications(cutoff):
     return Notification.objects.filter(created_at__lt=cutoff).exclude(
         status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]
@@ -113,6 +119,14 @@ SCHEDULE: list[Kind] = [
         "review__partnership",
         "review__status_changed_at",
         file_field="file",
+    ),
+    Kind(
+        "case_reviews",
+        _("ASB case reviews, with the applicant's details and the letters"),
+        _("from the case's last change of step, once finished"),
+        _case_reviews,
+        "partnership",
+        "status_changed_at",
     ),
     Kind(
         "notifications",

@@ -312,6 +312,7 @@ def test_every_api_body_refuses_control_characters_in_its_text():
 ACTS_WITHOUT_POLICY = {
     "audit_record": "writes the audit event of a service that has already asked",
     "access_follow_membership": "the membership hook: ends grants for whoever left, for no one",
+    "case_access_follow_membership": "the same for ASB case grants",
     "notification_mark_read": "one's own notifications, found through the user",
     "notifications_mark_all_read": "one's own notifications, found through the user",
     "notifications_read_on_visit": "one's own notifications, of the page one opened",

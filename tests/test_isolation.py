@@ -192,6 +192,20 @@ def _review(partnership):
     return review
 
 
+def _case_review(partnership):
+    """B's ASB case review, concluded with a recommendation, under B's published procedure
+    (made once)."""
+    from casereviews.models import CaseReview
+    from tests.casereviews.builders import concluded, publish_procedure
+
+    existing = CaseReview.objects.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
+    publish_procedure(partnership, coordinator.user)
+    return concluded(partnership, coordinator.user)
+
+
 def _report_request(partnership):
     """B's report request from B's PCC office, answered with a document, and a police and
     crime plan priority of B's force area (made once)."""
@@ -267,6 +281,9 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
     "recommendation_id": lambda p: _review(p).recommendations.get().pk,
     "review_document_id": lambda p: _review(p).documents.get().pk,
     "export": lambda p: "executive-summary",
+    "case_id": lambda p: _case_review(p).pk,
+    "case_recommendation_id": lambda p: _case_review(p).recommendations.get().pk,
+    "case_grant_id": lambda p: _case_review(p).access_grants.first().pk,
     "report_request_id": lambda p: _report_request(p).pk,
     "report_document_id": lambda p: (
         _report_request(p).entries.get(kind="answer").documents.get().pk

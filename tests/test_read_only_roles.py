@@ -42,6 +42,8 @@ READ_PAGES = {
     "plans:progress_report",
     "plans:progress_report_pdf",
     "reviews:list",
+    # ASB case reviews: the counts by status, naming nobody.
+    "casereviews:list",
     # DESIGN.md: scrutiny reads the PCC's report requests and the partnership's answers.
     "oversight:report_requests",
     "oversight:report_request",

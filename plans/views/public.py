@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.generic import TemplateView, View
 
+from casereviews.selectors import published_procedure
 from csp_portal.downloads import private_image
 from csp_portal.pdf import pdf_response
 from partnerships.selectors import partnership_identity, partnership_logo
@@ -79,6 +80,8 @@ class PublicSummaryView(TemplateView):
             state=state,
             pdf_url=_pdf_url(plan),
             identity=partnership_identity(partnership=plan.partnership),
+            # Its ASB case review procedure and yearly figures, once published (s104(2)(b)).
+            asb_case_reviews=published_procedure(slug=plan.partnership.slug) is not None,
         )
         return super().get_context_data(**kwargs)
 

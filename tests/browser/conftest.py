@@ -262,6 +262,7 @@ def _what_must_not_be_logged() -> set[str]:
     from django.core import mail
 
     from accounts.models import ApiToken, User
+    from casereviews.models import CaseReview
     from reviews.models import DomesticHomicideReview
 
     words = set()
@@ -269,6 +270,8 @@ def _what_must_not_be_logged() -> set[str]:
         words |= {user.email, user.full_name}
     for review in DomesticHomicideReview.objects.all():
         words |= {review.victim_pseudonym, review.perpetrator_pseudonym, review.chair_name}
+    for case in CaseReview.objects.all():
+        words |= {case.applicant_name, case.applicant_email, case.location}
     words |= set(ApiToken.objects.values_list("prefix", flat=True))
     words |= set(Session.objects.values_list("session_key", flat=True))
     for message in mail.outbox:

@@ -281,8 +281,8 @@ def test_the_summary_page_reads_a_fixed_number_of_queries(
     with django_capture_on_commit_callbacks(execute=True):
         client.get(summary_url(published.partnership))
     # Partnership, plan, and one query per kind of row it shows (prefetched), whatever their
-    # number; then the summary PDF's state.
-    with django_assert_max_num_queries(12):
+    # number; then the summary PDF's state, and whether an ASB case review procedure is published.
+    with django_assert_max_num_queries(13):
         assert client.get(summary_url(published.partnership)).status_code == 200
 
 
@@ -296,3 +296,14 @@ def test_the_index_searches_by_name_in_pages(client, published, django_assert_ma
     assert "No partnership with a published plan has that in its name." in missing
     second_page = client.get(reverse("plans:public_index"), {"page": "2"}).text
     assert summary_url(published.partnership) in second_page  # past the end: the last page
+
+
+def test_the_summary_leads_to_the_asb_case_review_procedure_once_published(
+    client, published, coordinator
+):
+    from tests.casereviews.builders import publish_procedure
+
+    procedure_url = reverse("casereviews:public", args=[published.partnership.slug])
+    assert procedure_url not in client.get(summary_url(published.partnership)).text
+    publish_procedure(published.partnership, coordinator)
+    assert procedure_url in client.get(summary_url(published.partnership)).text
