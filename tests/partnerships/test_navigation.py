@@ -124,5 +124,5 @@ def test_a_platform_administrator_sees_national_data(db):
 def test_the_invitation_says_what_each_role_can_do(partnership, coordinator):
     page = signed_in(coordinator).get("/p/trafford/people/invite/").content.decode()
     assert "Answers their organisation&#x27;s contribution requests" in page
-    assert "Changes nothing." in page
+    assert "Changes nothing else, but sends the committee" in page
     assert page.count('class="govuk-hint govuk-radios__hint"') == len(Role.choices)
