@@ -146,6 +146,7 @@ class InformationRequestWithdrawView(InformationRequestMixin, ServiceFormView):
     verb = V.WITHDRAW
     template_name = "scrutiny/form.html"
     form_class = ConfirmForm
+    form_needs_partnership = False
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
