@@ -73,7 +73,7 @@ def test_the_current_section_shows_its_pages_and_marks_itself(partnership, coord
     assert re.search(r'aria-current="true"><strong[^>]*>People</strong>', people)
 
     reports = client.get("/p/trafford/report-requests/").content.decode()
-    assert _sub_navigation(reports) == ["Progress reports", "Report requests"]
+    assert _sub_navigation(reports) == ["Progress reports", "Report requests", "Scrutiny"]
 
     work = client.get("/my-requests/").content.decode()
     assert _sub_navigation(work) == [
