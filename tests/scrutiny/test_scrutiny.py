@@ -340,15 +340,41 @@ def _some_of_everything(partnership, councillor, coordinator, number):
     )
 
 
-def test_the_index_runs_a_fixed_number_of_queries(partnership, councillor, coordinator):
+CYCLES = (
+    "scrutiny_information_request",
+    "scrutiny_information_answer",
+    "scrutiny_report_response",
+    "scrutiny_yearly_meeting",
+)
+
+
+def _cycle_queries() -> dict[str, int]:
+    counts = {}
+    for kind in CYCLES:
+        with CaptureQueriesContext(connection) as queries:
+            list(cycle_for(kind).due(today=TODAY))
+        counts[kind] = len(queries)
+    return counts
+
+
+def test_the_index_and_the_cycles_run_a_fixed_number_of_queries(
+    partnership, other_partnership, councillor, coordinator
+):
     client = signed_in(councillor)
     url = "/p/trafford/scrutiny/"
     _count(client, url)  # the first visit to a partnership's page writes the session once
     _some_of_everything(partnership, councillor, coordinator, 1)
-    small = _count(client, url)
+    small, small_cycles = _count(client, url), _cycle_queries()
     for number in range(2, 8):
         _some_of_everything(partnership, councillor, coordinator, number)
+    cardiff = (
+        member(other_partnership, Role.SCRUTINY),
+        member(other_partnership, Role.COORDINATOR),
+    )
+    _some_of_everything(other_partnership, *cardiff, 1)
     page = client.get(url).content.decode()
     assert "Report 7" in page and "Matter 7" in page
     assert _count(client, url) == small
     assert small <= 12
+    assert _cycle_queries() == small_cycles
+    assert max(small_cycles.values()) <= 3
