@@ -11,6 +11,7 @@ import pytest
 from accounts.services import backup_codes_replace
 from partnerships.models import Role
 from scrutiny.models import InformationRequest
+from scrutiny.services import committee
 
 from ..factories import DEFAULT_PASSWORD, PartnershipFactory, member
 from .conftest import Visitor, pass_two_factor, sign_in
@@ -66,3 +67,42 @@ def test_a_councillor_asks_for_information_and_reads_the_answer(new_visitor, db)
     assert "9 of them in Sale Moor" in asker.page.get_by_test_id("answer").inner_text()
     assert "Answered" in asker.page.get_by_test_id("information-request-summary").inner_text()
     assert asker.page.locator("main form").count() == 0
+
+    # The committee's other pages, for axe: a report with its recommendations and the response
+    # form, a call for action with its outcome form, a meeting, and the index listing them.
+    report = committee.committee_report_create(
+        acting_user=councillor,
+        partnership=partnership,
+        title="The night-time economy",
+        summary="The committee's review.",
+        made_on=date.today(),
+        recommendations=["Fund the street pastors"],
+    )
+    call = committee.call_for_action_record(
+        acting_user=councillor,
+        partnership=partnership,
+        matter="Off-road bikes on the towpath",
+        ward="Gorse Hill",
+        councillor="Cllr Sam Ali",
+        details="Most evenings.",
+        referred_on=date.today(),
+    )
+    meeting = committee.scrutiny_meeting_record(
+        acting_user=councillor,
+        partnership=partnership,
+        held_on=date.today(),
+        attended_by="Chair of the partnership",
+        asked="Why did burglary rise?",
+        answered="Two prolific offenders, since charged.",
+    )
+    answerer.open(f"/p/trafford/scrutiny/reports/{report.pk}/")
+    answerer.click_link("Respond to recommendation 1")
+    answerer.page.get_by_label("Partly accepted").check()
+    answerer.click_button("Send the response")
+    assert "Give the reasons" in answerer.page.locator(".govuk-error-summary").inner_text()
+    asker.open(f"/p/trafford/scrutiny/calls-for-action/{call.pk}/outcome/")
+    assert asker.heading() == "Record the outcome of “Off-road bikes on the towpath”"
+    asker.open(f"/p/trafford/scrutiny/meetings/{meeting.pk}/")
+    assert "Two prolific offenders" in asker.page.get_by_test_id("answered").inner_text()
+    asker.open("/p/trafford/scrutiny/")
+    assert "The night-time economy" in asker.page.get_by_test_id("committee-reports").inner_text()
