@@ -389,12 +389,13 @@ CSP_PLAN_SIGN_OFF_DAYS = int(os.environ.get("CSP_PLAN_SIGN_OFF_DAYS", "14"))
 CSP_PCC_ANSWER_REVIEW_DAYS = int(os.environ.get("CSP_PCC_ANSWER_REVIEW_DAYS", "14"))
 # A progress report issued to scrutiny and the PCC stays on their Your work, as new, this long.
 CSP_NEW_REPORT_DAYS = int(os.environ.get("CSP_NEW_REPORT_DAYS", "28"))
-# The crime and disorder committee (the scrutiny app). An information request is answered by the
-# date the committee sets in it (reg 4 of SI 2009/942 sets no period); its form proposes this
-# many days ahead, a local default. The responsible authorities respond in writing to the
-# committee's report or recommendations within this many days: 28 is reg 6 of SI 2009/942 as
-# the Home Office guidance reads it, not yet checked here against the regulation's own text, so
-# it stays a setting.
+# The crime and disorder committee (the scrutiny app; Police and Justice Act 2006 s19-20 and the
+# Crime and Disorder (Overview and Scrutiny) Regulations 2009, SI 2009/942). An information
+# request is answered by the date the committee sets in it; its form proposes this many days
+# ahead, a local default. The responsible authorities answer the committee's report or
+# recommendations in writing within CSP_SCRUTINY_RESPONSE_DAYS: 28 is the period the Home Office
+# guidance gives for SI 2009/942, not confirmed here against the regulations' own text (which was
+# not to hand), so both stay settings.
 CSP_SCRUTINY_INFORMATION_DAYS = int(os.environ.get("CSP_SCRUTINY_INFORMATION_DAYS", "28"))
 CSP_SCRUTINY_RESPONSE_DAYS = int(os.environ.get("CSP_SCRUTINY_RESPONSE_DAYS", "28"))
 # A form (or an API request with an Idempotency-Key) acted on is remembered this long: sent

@@ -3,14 +3,15 @@
 The rules:
 
 - An information request is due from the partnership's coordinators by the date the committee
-  set in it (reg 4 of SI 2009/942: "no later than the date indicated in the request"), while it
+  set in it (SI 2009/942 has the information provided by the date the request indicates), while it
   awaits an answer. Answering or withdrawing it ends it.
 - An answer is for the member who asked to read: told at once, and listed on their Your work as
   new for ``CSP_NEW_REPORT_DAYS`` (never reminded).
 - A committee report is due from the coordinators (answering for the responsible authorities)
   by its ``response_due`` until every recommendation has its written response.
-- The committee meets on the partnership at least once in every twelve months (reg 2): the next
-  meeting falls due, for the committee's members, twelve months after the last one recorded.
+- The committee meets on the partnership at least once in every twelve months (SI 2009/942):
+  the next meeting falls due, for the committee's members, twelve months after the last one
+  recorded.
 
 The reminders read this module through the cycles registered below.
 """

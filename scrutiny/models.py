@@ -46,8 +46,8 @@ INFORMATION_REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class InformationRequest(models.Model):
-    """A committee member's written request to the partnership for information (reg 4 of SI
-    2009/942): answered by the date it sets, with depersonalised information only."""
+    """A committee member's written request to the partnership for information (SI 2009/942):
+    answered by the date it sets, with depersonalised information only."""
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="scrutiny_information_requests"
@@ -63,7 +63,7 @@ class InformationRequest(models.Model):
     requested_by = _person()
     requested_by_name = models.CharField(max_length=NAME_MAX_LENGTH)
     answer = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
-    # The answerer declared that the answer identifies no one (reg 4: depersonalised).
+    # The answerer declared that the answer identifies no one (SI 2009/942: depersonalised).
     depersonalised = models.BooleanField(default=False)
     answered_by = _person()
     answered_by_name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
@@ -109,7 +109,7 @@ COMMITTEE_REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
 
 class CommitteeReport(models.Model):
     """A report of the committee to the responsible authorities (s19(1)(b) of the 2006 Act), with
-    its recommendations, each to be answered in writing by ``response_due`` (reg 6 of SI
+    its recommendations, each to be answered in writing by ``response_due`` (SI
     2009/942; the period is ``CSP_SCRUTINY_RESPONSE_DAYS``)."""
 
     partnership = models.ForeignKey(
@@ -274,7 +274,7 @@ class CallForAction(models.Model):
 
 
 class ScrutinyMeeting(models.Model):
-    """A meeting of the committee on the partnership's work (reg 2 of SI 2009/942: at least once
+    """A meeting of the committee on the partnership's work (SI 2009/942: at least once
     in every twelve months), with what the committee asked and what the partnership answered."""
 
     partnership = models.ForeignKey(

@@ -23,7 +23,7 @@ from ..policies import ScrutinyVerb as V
 # Information is asked for within a year; anything later is a typing mistake.
 LONGEST_NOTICE = timedelta(days=366)
 
-# What an answer to the committee must not hold (reg 4 of SI 2009/942: depersonalised): an email
+# What an answer to the committee must not hold (SI 2009/942: depersonalised): an email
 # address, or a title followed by a name ("Mrs Patel"). A rough net, with the answerer's
 # declaration behind it; it catches the common slips, not every name.
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
