@@ -145,6 +145,11 @@ PEOPLE = [
         (("W14000015", Role.COORDINATOR, "Cardiff Council"),),
     ),
     DemoPerson(
+        "scrutiny@cardiff.example",
+        "Councillor Elin Jenkins",
+        (("W14000015", Role.SCRUTINY, "Cardiff Council"),),
+    ),
+    DemoPerson(
         "coordinator@cwmtaf.example",
         "Owain Price",
         (("W14000023", Role.COORDINATOR, "Rhondda Cynon Taf County Borough Council"),),

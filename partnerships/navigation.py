@@ -91,9 +91,16 @@ SECTIONS: tuple[Section, ...] = (
         (
             Link(_("Progress reports"), "plans:reports", Perm.VIEW_PROGRESS_REPORTS),
             Link(_("Report requests"), "oversight:report_requests", Perm.VIEW_REPORT_REQUESTS),
+            Link(_("Scrutiny"), "scrutiny:index", Perm.VIEW_SCRUTINY),
             Link(_("Combinations"), "oversight:combinations", Perm.APPROVE_COMBINATIONS),
         ),
-        ("plans:reports", "plans:progress_report", "oversight:report_", "oversight:combination"),
+        (
+            "plans:reports",
+            "plans:progress_report",
+            "oversight:report_",
+            "oversight:combination",
+            "scrutiny:",
+        ),
     ),
     Section(
         "people",

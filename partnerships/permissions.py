@@ -55,6 +55,12 @@ class Perm(StrEnum):
     # giving access to cases, for coordinators. A case's own content needs a grant on it.
     VIEW_CASE_REVIEWS = "view_case_reviews"
     MANAGE_CASE_REVIEWS = "manage_case_reviews"
+    # The crime and disorder committee's work with the partnership (the scrutiny app): reading it,
+    # the committee's own steps (information requests, reports, calls for action, meetings), and
+    # the partnership's answers.
+    VIEW_SCRUTINY = "view_scrutiny"
+    SCRUTINISE = "scrutinise"
+    ANSWER_SCRUTINY = "answer_scrutiny"
 
 
 # Everyone sees approved assessments; drafts only those who write or approve them.
@@ -93,6 +99,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MAKE_PLAN_DOCUMENTS,
             Perm.VIEW_CYCLE,
             Perm.MANAGE_CASE_REVIEWS,
+            Perm.VIEW_SCRUTINY,
+            Perm.ANSWER_SCRUTINY,
         }
     ),
     Role.STRATEGY_MEMBER: frozenset(
@@ -112,6 +120,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PROGRESS_REPORTS,
             Perm.MAKE_PLAN_DOCUMENTS,
             Perm.VIEW_CYCLE,
+            Perm.VIEW_SCRUTINY,
         }
     ),
     Role.CONTRIBUTOR: frozenset(
@@ -124,8 +133,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MAKE_PLAN_DOCUMENTS,
         }
     ),
-    # Read-only: what is approved or published, the issued progress reports, report requests.
-    Role.SCRUTINY: frozenset(_EVERYONE | _OVERSIGHT | {Perm.VIEW_REPORT_REQUESTS}),
+    # Read-only: what is approved or published, the issued progress reports, report requests;
+    # they write only the committee's own steps of the scrutiny app.
+    Role.SCRUTINY: frozenset(
+        _EVERYONE | _OVERSIGHT | {Perm.VIEW_REPORT_REQUESTS, Perm.VIEW_SCRUTINY, Perm.SCRUTINISE}
+    ),
     Role.PCC_OFFICE: frozenset(
         _EVERYONE
         | _OVERSIGHT
@@ -156,7 +168,8 @@ ROLE_DESCRIPTIONS = {
     ),
     Role.SCRUTINY: _(
         "Reads the approved assessment, the approved and published plan and issued progress "
-        "reports. Changes nothing."
+        "reports. Changes nothing else, but sends the committee's information requests, reports "
+        "and recommendations, and records its calls for action and meetings."
     ),
     Role.PCC_OFFICE: _(
         "Reads the plans of the force area's partnerships, keeps the police and crime plan "

@@ -253,6 +253,52 @@ def _pcc_priority_id(partnership) -> int:
     ).pk
 
 
+def _scrutiny(partnership):
+    """B's committee work: an information request awaiting its answer, a report with a
+    recommendation awaiting its response, a call for action being considered and a meeting
+    (made once)."""
+    from scrutiny.models import CommitteeReport
+    from scrutiny.services import committee, information
+
+    existing = CommitteeReport.objects.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    councillor = member(partnership, Role.SCRUTINY)
+    today = date.today()
+    information.information_request_create(
+        acting_user=councillor,
+        partnership=partnership,
+        title="B's request",
+        question="B",
+        due_date=today + timedelta(days=14),
+    )
+    committee.call_for_action_record(
+        acting_user=councillor,
+        partnership=partnership,
+        matter="B's matter",
+        ward="B",
+        councillor="B",
+        details="B",
+        referred_on=today,
+    )
+    committee.scrutiny_meeting_record(
+        acting_user=councillor,
+        partnership=partnership,
+        held_on=today,
+        attended_by="B",
+        asked="B",
+        answered="B",
+    )
+    return committee.committee_report_create(
+        acting_user=councillor,
+        partnership=partnership,
+        title="B's report",
+        summary="B",
+        made_on=today,
+        recommendations=["B's recommendation"],
+    )
+
+
 # Values for ``kind``, which names a section or a document rather than a record.
 KIND_BY_URL = {"plans:section_edit": "summary", "assessments:section_edit": "changes"}
 
@@ -289,6 +335,13 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
         _report_request(p).entries.get(kind="answer").documents.get().pk
     ),
     "pcc_priority_id": _pcc_priority_id,
+    "committee_report_id": lambda p: _scrutiny(p).pk,
+    "scrutiny_recommendation_id": lambda p: _scrutiny(p).recommendations.get().pk,
+    "information_request_id": lambda p: (
+        _scrutiny(p).partnership.scrutiny_information_requests.get().pk
+    ),
+    "call_for_action_id": lambda p: _scrutiny(p).partnership.scrutiny_calls_for_action.get().pk,
+    "scrutiny_meeting_id": lambda p: _scrutiny(p).partnership.scrutiny_meetings.get().pk,
 }
 
 

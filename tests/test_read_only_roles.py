@@ -1,4 +1,5 @@
-"""Scrutiny writes nothing, proved for every URL the project registers.
+"""Scrutiny writes nothing but the committee's own steps, proved for every URL the project
+registers.
 
 A member of the Crime and Disorder Overview and Scrutiny Committee walks every URL pattern that
 takes a ``partnership_slug``, on their OWN partnership, with its records made by
@@ -8,6 +9,10 @@ writes from anyone); every GET answers 404 unless the URL is one of the read pag
 API read), and a read page must offer no form that writes. Nothing changes and no
 email goes. A new URL is covered as soon as it is registered: it is a write URL until it is added
 to ``READ_PAGES``.
+
+The one exception is ``SCRUTINY_ACTIONS``, the crime and disorder committee's own steps (the
+scrutiny app): each shows its form, and what it writes stays in the committee's records, their
+audit and their notifications.
 """
 
 import re
@@ -48,14 +53,33 @@ READ_PAGES = {
     "oversight:report_requests",
     "oversight:report_request",
     "oversight:report_document",
+    # The committee's work with the partnership (the scrutiny app).
+    "scrutiny:index",
+    "scrutiny:information_request",
+    "scrutiny:committee_report",
+    "scrutiny:call_for_action",
+    "scrutiny:meeting",
 }
+# What scrutiny may do, and nothing else: the committee's steps under the Police and Justice Act
+# 2006 s19-20 and SI 2009/942. The walk's records are in a state that lets each be taken.
+SCRUTINY_ACTIONS = {
+    "scrutiny:information_request_new",
+    "scrutiny:information_request_withdraw",
+    "scrutiny:committee_report_new",
+    "scrutiny:call_for_action_new",
+    "scrutiny:call_for_action_conclude",
+    "scrutiny:meeting_new",
+}
+# The tables those steps may write: the committee's records, their audit, their notifications
+# and the forms' one-time tokens.
+SCRUTINY_WRITES = ("scrutiny_", "audit_", "reminders_", "csp_portal_submission")
 WRITE_METHODS = ("post",)
 API_WRITE_METHODS = ("post", "put", "patch", "delete")
 POSTING_FORM = re.compile(r"<form[^>]*method=\"post\"", re.IGNORECASE)
 
 
 def test_every_read_page_is_a_registered_url():
-    assert {name for name, _arguments in TENANT_URLS} >= READ_PAGES
+    assert {name for name, _arguments in TENANT_URLS} >= READ_PAGES | SCRUTINY_ACTIONS
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +130,16 @@ def test_scrutiny_cannot_write_anywhere_in_their_own_partnership(
     is_api = url.startswith("/api/")
     mail.outbox.clear()
     before = _snapshot()
+
+    if url_name in SCRUTINY_ACTIONS:
+        page = client.get(url)
+        assert page.status_code == 200, f"GET {url}: the committee's step is not offered"
+        assert POSTING_FORM.search(page.content.decode())
+        response = client.post(url, {"submit": "1"})
+        assert response.status_code in {302, 400}, f"POST {url}"
+        written = {table for table, n in _snapshot().items() if before.get(table) != n}
+        assert all(table.startswith(SCRUTINY_WRITES) for table in written), written
+        return
 
     for method in API_WRITE_METHODS if is_api else WRITE_METHODS:
         response = getattr(client, method)(

@@ -26,6 +26,7 @@ def _counts():
             "plans",
             "reviews",
             "oversight",
+            "scrutiny",
         }
     }
 

@@ -73,7 +73,7 @@ def test_the_current_section_shows_its_pages_and_marks_itself(partnership, coord
     assert re.search(r'aria-current="true"><strong[^>]*>People</strong>', people)
 
     reports = client.get("/p/trafford/report-requests/").content.decode()
-    assert _sub_navigation(reports) == ["Progress reports", "Report requests"]
+    assert _sub_navigation(reports) == ["Progress reports", "Report requests", "Scrutiny"]
 
     work = client.get("/my-requests/").content.decode()
     assert _sub_navigation(work) == [
@@ -124,5 +124,5 @@ def test_a_platform_administrator_sees_national_data(db):
 def test_the_invitation_says_what_each_role_can_do(partnership, coordinator):
     page = signed_in(coordinator).get("/p/trafford/people/invite/").content.decode()
     assert "Answers their organisation&#x27;s contribution requests" in page
-    assert "Changes nothing." in page
+    assert "Changes nothing else, but sends the committee" in page
     assert page.count('class="govuk-hint govuk-radios__hint"') == len(Role.choices)

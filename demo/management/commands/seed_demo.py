@@ -8,6 +8,7 @@ from demo.partnerships import DEMO_PASSWORD, seed_demo
 from demo.plans import seed_plans
 from demo.recorded_crime import load_demo_population, load_demo_release
 from demo.reviews import seed_reviews
+from demo.scrutiny import seed_scrutiny
 from partnerships.models import Partnership
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             seed_plans(partnerships=partnerships)
             seed_oversight(partnerships=partnerships)
             seed_casereviews(partnerships=partnerships)
+            seed_scrutiny(partnerships=partnerships)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Every demo login uses the password:")
         )
