@@ -28,11 +28,11 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from accounts.models import User
 from authorities.models import Organisation
 from csp_portal.policies import Policy
+from partnerships.consultation import COMMENT_TRANSITIONS
 from partnerships.models import Membership, PartnerOrganisation, Partnership, Seat
 from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
 
 from .models import (
-    COMMENT_TRANSITIONS,
     ISSUED_PLAN_STATUSES,
     PLAN_TRANSITIONS,
     ApprovalRule,

@@ -6,8 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from csp_portal.forms import GovukDateField, GovukFormMixin
+from partnerships.consultation import CommentStatus
+from partnerships.consultation_forms import CommentResponseForm as SharedResponseForm
+from partnerships.consultation_forms import comment_body_field
 
-from ..models import COMMENT_MAX_LENGTH, CommentStatus, PartnershipPlan
+from ..models import PartnershipPlan
 
 WHOLE_PLAN = "plan"
 
@@ -38,16 +41,7 @@ class CommentForm(GovukFormMixin, forms.Form):
             "invalid_choice": _("Choose a part of this plan"),
         },
     )
-    body = forms.CharField(
-        label=_("Your comment"),
-        help_text=_("Plain text, up to %(max)s characters.") % {"max": COMMENT_MAX_LENGTH},
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=COMMENT_MAX_LENGTH,
-        error_messages={
-            "required": _("Enter your comment"),
-            "max_length": _("Keep your comment to %(limit_value)d characters or fewer"),
-        },
-    )
+    body = comment_body_field()
 
     def __init__(self, *args, plan: PartnershipPlan, sections, priorities, actions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,36 +65,9 @@ class CommentForm(GovukFormMixin, forms.Form):
         return self.parts[self.cleaned_data["part"]]
 
 
-class CommentResponseForm(GovukFormMixin, forms.Form):
-    submit_label = _("Save response")
-
-    outcome = forms.ChoiceField(
-        label=_("Your response"),
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choose whether you answer, accept or decline the comment"),
-            "invalid_choice": _("Choose whether you answer, accept or decline the comment"),
-        },
-    )
-    response = forms.CharField(
-        label=_("What you say to the commenter"),
-        help_text=_("They read this beside their comment. Up to %(max)s characters.")
-        % {"max": COMMENT_MAX_LENGTH},
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=COMMENT_MAX_LENGTH,
-        error_messages={
-            "required": _("Enter your response"),
-            "max_length": _("Keep your response to %(limit_value)d characters or fewer"),
-        },
-    )
-
-    def __init__(self, *args, outcomes, **kwargs):
-        super().__init__(*args, **kwargs)
-        labels = {
-            CommentStatus.ANSWERED: _("Answer it (no change to the plan)"),
-            CommentStatus.ACCEPTED: _("Accept it (the plan changes)"),
-            CommentStatus.DECLINED: _("Decline it"),
-        }
-        self.fields["outcome"].choices = [
-            (status, labels[status]) for status in CommentStatus.values if status in outcomes
-        ]
+class CommentResponseForm(SharedResponseForm):
+    outcome_labels = {
+        CommentStatus.ANSWERED: _("Answer it (no change to the plan)"),
+        CommentStatus.ACCEPTED: _("Accept it (the plan changes)"),
+        CommentStatus.DECLINED: _("Decline it"),
+    }

@@ -8,10 +8,10 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.consultation import COMMENT_TRANSITIONS
 from partnerships.permissions import Perm
 
 from ..forms import consultation as forms
-from ..models import COMMENT_TRANSITIONS
 from ..policies import CommentPolicy, CommentVerb, PlanPolicy, PlanVerb
 from ..selectors import consultation as selectors
 from ..services import approval, consultation
@@ -24,6 +24,17 @@ COMMENTS_PER_PAGE = 50
 def comments_url(plan) -> str:
     return reverse(
         "plans:comments", kwargs={"partnership_slug": plan.partnership.slug, "plan_id": plan.pk}
+    )
+
+
+def respond_url(comment) -> str:
+    return reverse(
+        "plans:comment_respond",
+        kwargs={
+            "partnership_slug": comment.plan.partnership.slug,
+            "plan_id": comment.plan_id,
+            "comment_id": comment.pk,
+        },
     )
 
 
@@ -71,7 +82,8 @@ class CommentsView(PlanMixin, PlanFormView):
         rows = []
         for comment in page.object_list:
             comment.plan = self.plan
-            rows.append((comment, CommentPolicy.can(self.membership, CommentVerb.RESPOND, comment)))
+            may_respond = CommentPolicy.can(self.membership, CommentVerb.RESPOND, comment)
+            rows.append((comment, may_respond and respond_url(comment)))
         kwargs.update(
             page=page,
             rows=rows,
@@ -97,7 +109,7 @@ class CommentsView(PlanMixin, PlanFormView):
 
 class CommentRespondView(PlanMixin, PlanFormView):
     permission_required = Perm.MANAGE_PLANS
-    template_name = "plans/comment_respond.html"
+    template_name = "consultation/comment_respond.html"
     form_class = forms.CommentResponseForm
     success_message = _("Response saved.")
 
@@ -118,6 +130,7 @@ class CommentRespondView(PlanMixin, PlanFormView):
             comment=self.target,
             not_now=CommentPolicy.not_now(self.membership, CommentVerb.RESPOND, self.target),
             cancel_url=comments_url(self.plan),
+            caption=str(self.plan),
         )
         return super().get_context_data(**kwargs)
 

@@ -1,0 +1,56 @@
+"""The forms every consultation shares: a comment's text, and the coordinator's response to it
+(the outcomes offered are those the comment's status still allows)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from csp_portal.forms import GovukFormMixin
+
+from .consultation import COMMENT_MAX_LENGTH, CommentStatus
+
+
+def comment_body_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Your comment"),
+        help_text=_("Plain text, up to %(max)s characters.") % {"max": COMMENT_MAX_LENGTH},
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages={
+            "required": _("Enter your comment"),
+            "max_length": _("Keep your comment to %(limit_value)d characters or fewer"),
+        },
+    )
+
+
+class CommentResponseForm(GovukFormMixin, forms.Form):
+    submit_label = _("Save response")
+
+    outcome = forms.ChoiceField(
+        label=_("Your response"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose whether you answer, accept or decline the comment"),
+            "invalid_choice": _("Choose whether you answer, accept or decline the comment"),
+        },
+    )
+    response = forms.CharField(
+        label=_("What you say to the commenter"),
+        help_text=_("They read this beside their comment. Up to %(max)s characters.")
+        % {"max": COMMENT_MAX_LENGTH},
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages={
+            "required": _("Enter your response"),
+            "max_length": _("Keep your response to %(limit_value)d characters or fewer"),
+        },
+    )
+    # The document's own words for what accepting a comment means ("the plan changes").
+    outcome_labels: dict = {}
+
+    def __init__(self, *args, outcomes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [
+            (status, self.outcome_labels[status])
+            for status in CommentStatus.values
+            if status in outcomes
+        ]
