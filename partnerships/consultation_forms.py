@@ -22,6 +22,42 @@ def comment_body_field() -> forms.CharField:
     )
 
 
+WHOLE = "whole"
+
+
+class CommentForm(GovukFormMixin, forms.Form):
+    """A comment on a document as a whole or on one of its parts, chosen from the document's own
+    rows (never trust an id from the client). ``groups`` is a list of (heading, prefix, rows,
+    label of a row)."""
+
+    submit_label = _("Send comment")
+
+    part = forms.ChoiceField(
+        label=_("What is your comment about?"),
+        error_messages={
+            "required": _("Choose what your comment is about"),
+        },
+    )
+    body = comment_body_field()
+
+    def __init__(self, *args, whole_label, groups, invalid_part, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].error_messages["invalid_choice"] = invalid_part
+        self.parts = {WHOLE: None}
+        choices = [(WHOLE, whole_label)]
+        for heading, prefix, rows, label in groups:
+            options = []
+            for row in rows:
+                self.parts[f"{prefix}-{row.pk}"] = row
+                options.append((f"{prefix}-{row.pk}", label(row)))
+            if options:
+                choices.append((heading, options))
+        self.fields["part"].choices = choices
+
+    def clean_part(self):
+        return self.parts[self.cleaned_data["part"]]
+
+
 class CommentResponseForm(GovukFormMixin, forms.Form):
     submit_label = _("Save response")
 

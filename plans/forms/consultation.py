@@ -7,12 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from csp_portal.forms import GovukDateField, GovukFormMixin
 from partnerships.consultation import CommentStatus
+from partnerships.consultation_forms import CommentForm as SharedCommentForm
 from partnerships.consultation_forms import CommentResponseForm as SharedResponseForm
-from partnerships.consultation_forms import comment_body_field
 
 from ..models import PartnershipPlan
-
-WHOLE_PLAN = "plan"
 
 
 class ConsultationOpenForm(GovukFormMixin, forms.Form):
@@ -31,38 +29,19 @@ class ConsultationOpenForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CommentForm(GovukFormMixin, forms.Form):
-    submit_label = _("Send comment")
-
-    part = forms.ChoiceField(
-        label=_("What is your comment about?"),
-        error_messages={
-            "required": _("Choose what your comment is about"),
-            "invalid_choice": _("Choose a part of this plan"),
-        },
-    )
-    body = comment_body_field()
-
+class CommentForm(SharedCommentForm):
     def __init__(self, *args, plan: PartnershipPlan, sections, priorities, actions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.parts = {WHOLE_PLAN: None}
-        choices = [(WHOLE_PLAN, _("The plan as a whole"))]
-        groups = [
-            (_("Sections"), "section", sections, lambda s: s.get_kind_display()),
-            (_("Priorities"), "priority", priorities, lambda p: p.get_theme_display()),
-            (_("Actions"), "action", actions, lambda a: a.description[:80]),
-        ]
-        for heading, prefix, rows, label in groups:
-            options = []
-            for row in rows:
-                self.parts[f"{prefix}-{row.pk}"] = row
-                options.append((f"{prefix}-{row.pk}", label(row)))
-            if options:
-                choices.append((heading, options))
-        self.fields["part"].choices = choices
-
-    def clean_part(self):
-        return self.parts[self.cleaned_data["part"]]
+        super().__init__(
+            *args,
+            whole_label=_("The plan as a whole"),
+            groups=[
+                (_("Sections"), "section", sections, lambda s: s.get_kind_display()),
+                (_("Priorities"), "priority", priorities, lambda p: p.get_theme_display()),
+                (_("Actions"), "action", actions, lambda a: a.description[:80]),
+            ],
+            invalid_part=_("Choose a part of this plan"),
+            **kwargs,
+        )
 
 
 class CommentResponseForm(SharedResponseForm):

@@ -2,13 +2,13 @@
 coordinator's response to each, and closing it early."""
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.consultation import COMMENT_TRANSITIONS
+from partnerships.consultation_views import comment_page
 from partnerships.permissions import Perm
 
 from ..forms import consultation as forms
@@ -17,8 +17,6 @@ from ..selectors import consultation as selectors
 from ..services import approval, consultation
 from .approval import PlanTransitionView
 from .drafting import PlanFormView, PlanMixin
-
-COMMENTS_PER_PAGE = 50
 
 
 def comments_url(plan) -> str:
@@ -76,14 +74,14 @@ class CommentsView(PlanMixin, PlanFormView):
         return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        page = Paginator(
-            selectors.plan_comments(membership=self.membership, plan=self.plan), COMMENTS_PER_PAGE
-        ).get_page(self.request.GET.get("page"))
-        rows = []
-        for comment in page.object_list:
-            comment.plan = self.plan
-            may_respond = CommentPolicy.can(self.membership, CommentVerb.RESPOND, comment)
-            rows.append((comment, may_respond and respond_url(comment)))
+        page, rows = comment_page(
+            self.request,
+            selectors.plan_comments(membership=self.membership, plan=self.plan),
+            document_field="plan",
+            document=self.plan,
+            may_respond=lambda c: CommentPolicy.can(self.membership, CommentVerb.RESPOND, c),
+            respond_url=respond_url,
+        )
         kwargs.update(
             page=page,
             rows=rows,
