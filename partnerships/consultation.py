@@ -44,6 +44,8 @@ COMMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     CommentStatus.DECLINED: frozenset(),
 }
 COMMENT_MAX_LENGTH = 2000
+# The key of "the document as a whole" among the parts a comment may be about.
+WHOLE_DOCUMENT = "whole"
 
 
 class ConsultationComment(models.Model):

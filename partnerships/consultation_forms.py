@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from csp_portal.forms import GovukFormMixin
 
-from .consultation import COMMENT_MAX_LENGTH, CommentStatus
+from .consultation import COMMENT_MAX_LENGTH, WHOLE_DOCUMENT, CommentStatus
 
 
 def comment_body_field() -> forms.CharField:
@@ -22,7 +22,19 @@ def comment_body_field() -> forms.CharField:
     )
 
 
-WHOLE = "whole"
+def document_parts(whole_label, groups) -> tuple[dict, list]:
+    """The parts a comment may be about, by their key ("whole", "section-12"), and the grouped
+    choices naming them: the form's and the API's one list."""
+    parts = {WHOLE_DOCUMENT: None}
+    choices = [(WHOLE_DOCUMENT, whole_label)]
+    for heading, prefix, rows, label in groups:
+        options = []
+        for row in rows:
+            parts[f"{prefix}-{row.pk}"] = row
+            options.append((f"{prefix}-{row.pk}", label(row)))
+        if options:
+            choices.append((heading, options))
+    return parts, choices
 
 
 class CommentForm(GovukFormMixin, forms.Form):
@@ -43,16 +55,7 @@ class CommentForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, whole_label, groups, invalid_part, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["part"].error_messages["invalid_choice"] = invalid_part
-        self.parts = {WHOLE: None}
-        choices = [(WHOLE, whole_label)]
-        for heading, prefix, rows, label in groups:
-            options = []
-            for row in rows:
-                self.parts[f"{prefix}-{row.pk}"] = row
-                options.append((f"{prefix}-{row.pk}", label(row)))
-            if options:
-                choices.append((heading, options))
-        self.fields["part"].choices = choices
+        self.parts, self.fields["part"].choices = document_parts(whole_label, groups)
 
     def clean_part(self):
         return self.parts[self.cleaned_data["part"]]

@@ -305,7 +305,12 @@ IN_REVIEW = {
     "assessment_id": lambda p: _assessment_in_review(p).pk,
     "comment_id": lambda p: _assessment_in_review(p).comments.get().pk,
 }
-IN_REVIEW_URLS = {"assessments:comments", "assessments:comment_respond"}
+IN_REVIEW_URLS = {
+    "assessments:comments",
+    "assessments:comment_respond",
+    "api:assessment_comments",
+    "api:assessment_comment_response",
+}
 
 
 def _argument(name: str, partnership, url_name: str):
