@@ -49,6 +49,7 @@ from .models import (
     PlanComment,
     PlanStatus,
     ProgressReport,
+    ProgressReportRead,
     ProgressUpdate,
     Quarter,
     SignOff,
@@ -645,6 +646,16 @@ class IssuedReportCycle(Cycle):
         readers = _people(
             ProgressReportPolicy.readers({report.partnership_id for report in reports})
         )
+        # Each reader's own: a report they have opened is no longer new to them.
+        opened = (
+            set(
+                ProgressReportRead.objects.filter(report__in=reports).values_list(
+                    "report_id", "user_id"
+                )
+            )
+            if reports
+            else set()
+        )
         return [
             DueItem(
                 kind=self.kind,
@@ -661,7 +672,11 @@ class IssuedReportCycle(Cycle):
                         "report_id": report.pk,
                     },
                 ),
-                recipients=frozenset(readers.get(report.partnership_id, ())),
+                recipients=frozenset(
+                    user_id
+                    for user_id in readers.get(report.partnership_id, ())
+                    if (report.pk, user_id) not in opened
+                ),
             )
             for report in reports
         ]

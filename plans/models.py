@@ -597,6 +597,21 @@ class SignOff(models.Model):
         return f"{self.name} ({self.get_seat_display()})"
 
 
+class ProgressReportRead(models.Model):
+    """One person has opened an issued progress report, so it is no longer new to them on Your
+    work (each reader's own: the committee's other members still see it)."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("report", "user", name="progress_report_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.user_id})"
+
+
 class PlanComment(ConsultationComment):
     """A member's comment on a plan version in consultation, on the plan as a whole or on one
     section, priority or action of it, and the coordinator's response: the version's

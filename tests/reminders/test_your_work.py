@@ -122,6 +122,41 @@ def test_a_pcc_office_watches_refreshes_and_scrutiny_reads_new_reports(
     assert "work-to-read" not in signed_in(people["scrutiny"]).get(HOME).content.decode()
 
 
+def test_opening_a_new_report_reads_it_for_that_person_only(
+    plan_in_force, partnership, coordinator, people, monkeypatch
+):
+    from plans import deadlines
+    from plans.models import ProgressReport, ProgressReportRead, Quarter
+    from plans.services.reports import progress_report_issue
+
+    monkeypatch.setattr(deadlines, "local_today", lambda: TODAY)
+    colleague = member(partnership, Role.SCRUTINY, email="cllr2@x.org")
+    pcc = member(partnership, Role.PCC_OFFICE, seat=Seat.POLICE, email="pcc@x.org")
+    report = progress_report_issue(
+        acting_user=coordinator, plan=plan_in_force, quarter=Quarter(TODAY.year, 1), today=TODAY
+    )
+    ProgressReport.objects.filter(pk=report.pk).update(issued_at=_moment(TODAY - timedelta(days=3)))
+    councillor = signed_in(people["scrutiny"])
+    page = reverse("plans:progress_report", args=["trafford", report.pk])
+    _queries(councillor, HOME)  # the first visit writes the session once
+    unread = _queries(councillor, HOME)
+
+    assert councillor.get(page).status_code == 200
+    assert councillor.get(page).status_code == 200  # opened twice, read once
+    assert "work-to-read" not in councillor.get(HOME).content.decode()
+    assert _queries(councillor, HOME) == unread
+    # The committee's other member and the PCC office have not read it yet.
+    for other in (colleague, pcc):
+        assert titles(section(signed_in(other).get(HOME).content.decode(), "work-to-read")) == [
+            str(report)
+        ]
+    # The coordinator, who issued it, reads it without it being anyone's to read.
+    assert signed_in(coordinator).get(page).status_code == 200
+    assert list(ProgressReportRead.objects.values_list("user_id", flat=True)) == [
+        people["scrutiny"].pk
+    ]
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
