@@ -235,6 +235,47 @@ def test_the_cycle_view_shows_the_year_what_is_late_and_who_owes_it(
         assert signed_in(people[name]).get(cycle_url(partnership)).status_code == 404
 
 
+def test_each_cycle_says_where_its_workflow_stands_one_click_from_the_place_to_act(
+    requests, plan_in_force, people, partnership, coordinator
+):
+    from plans.policies import required_seats
+    from plans.services import approval, drafting
+    from tests.plans.conftest import sign_off_by_every_seat
+
+    refresh = drafting.plan_refresh(
+        acting_user=coordinator, plan=plan_in_force, assessment=plan_in_force.assessment
+    )
+    approval.plan_open_consultation(acting_user=coordinator, plan=refresh, closes_on=days(30))
+    required = len(required_seats(partnership))
+    sign_off_by_every_seat(refresh, {Seat.POLICE: people["chief"]})
+    page = signed_in(people["coordinator"]).get(cycle_url(partnership)).content.decode()
+
+    def lines(kind):
+        found = re.search(rf'data-testid="workflow-{kind}">(.*?)</div>', page, re.S)
+        return re.findall(
+            r'<a class="govuk-link" href="([^"]*)">([^<]*)</a>', found[1] if found else ""
+        )
+
+    plan_page = reverse("plans:detail", args=["trafford", refresh.pk])
+    assert lines("plan_sign_off") == [
+        (
+            plan_page,
+            f"Partnership plan {refresh.period_label}, version 2: in consultation until "
+            f"{days(30):%-d %B %Y}, 1 of {required} seats signed",
+        )
+    ]
+    assert lines("plan_consultation") == [
+        (
+            reverse("plans:comments", args=["trafford", refresh.pk]),
+            f"Consultation on the {refresh.period_label} plan: 0 comments, 0 awaiting a response",
+        )
+    ]
+    ((url, text),) = lines("contribution_request")
+    assert text.endswith(": 0 of 3 requests handed in") and url.endswith("#contributions")
+    assert "open for contributions since" in lines("assessment_sign_off")[0][1]
+    assert lines("dhr_clock") == []
+
+
 def test_the_weekly_digest_links_to_the_overdue_items_of_the_cycle_view(
     requests, people, partnership
 ):
