@@ -68,7 +68,8 @@ class CommentsAPIView(PartnershipAPIMixin, generics.ListCreateAPIView):
     """A document's comments (GET) and a new one (POST). Subclasses define ``comment_model``,
     ``get_document``, ``comments``, ``parts`` and ``add``."""
 
-    serializer_class = CommentSerializer
+    # What a POST reads; what every answer shows is a CommentSerializer.
+    serializer_class = CommentInputSerializer
     comment_model = None
 
     def get_document(self):
@@ -87,6 +88,11 @@ class CommentsAPIView(PartnershipAPIMixin, generics.ListCreateAPIView):
         if getattr(self, "swagger_fake_view", False):  # the schema asks, with no caller
             return self.comment_model.objects.none()
         return self.comments(self.get_document())
+
+    @extend_schema(responses=CommentSerializer(many=True))
+    def get(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(CommentSerializer(page, many=True).data)
 
     @extend_schema(
         parameters=[IDEMPOTENCY],
