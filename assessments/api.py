@@ -1,5 +1,6 @@
 """Contribution requests through the API: the "Requests to you" list, one request, saving a
-draft answer with its figures, and submitting it. The same selectors and services as the pages."""
+draft answer with its figures, and submitting it; and the comments on an assessment in review.
+The same selectors and services as the pages."""
 
 import django_filters
 from django.http import Http404
@@ -11,11 +12,18 @@ from rest_framework.response import Response
 from accounts.authentication import api_partnership_ids
 from csp_portal.api import StrictSerializer
 from partnerships.api import PartnershipAPIMixin
+from partnerships.consultation_api import CommentResponseAPIView, CommentsAPIView
 from partnerships.permissions import Perm
 
-from . import selectors
-from .models import ContributionRequest, ContributionStatus
-from .policies import ContributionPolicy, ContributionVerb
+from . import forms, selectors
+from .models import (
+    AssessmentComment,
+    ContributionRequest,
+    ContributionStatus,
+    StrategicAssessment,
+)
+from .policies import AssessmentPolicy, AssessmentVerb, ContributionPolicy, ContributionVerb
+from .services import consultation
 from .services import contributions as contribution_services
 
 
@@ -215,3 +223,73 @@ class ContributionSubmitAPIView(ContributionAPIMixin, generics.GenericAPIView):
             acting_user=request.user, contribution=contribution
         )
         return self.detail(contribution)
+
+
+# Comments in review ---------------------------------------------------------------------------
+
+
+class AssessmentCommentsMixin:
+    permission_required = Perm.VIEW_ASSESSMENT_DRAFTS
+
+    def get_assessment(self) -> StrategicAssessment:
+        assessment = selectors.assessment_for(
+            membership=self.membership, assessment_id=self.kwargs["assessment_id"]
+        )
+        if not AssessmentPolicy.allows(self.membership, AssessmentVerb.READ_COMMENTS, assessment):
+            raise Http404
+        return assessment
+
+
+@extend_schema(
+    summary="An assessment's comments in review",
+    description="GET lists the comments on a strategic assessment version you may read, oldest "
+    "first, with the coordinator's response to each. POST adds yours while it is in review.",
+)
+class AssessmentCommentsAPIView(AssessmentCommentsMixin, CommentsAPIView):
+    comment_model = AssessmentComment
+
+    def get_document(self):
+        return self.get_assessment()
+
+    def comments(self, assessment):
+        return selectors.assessment_comments(membership=self.membership, assessment=assessment)
+
+    def parts(self, assessment) -> dict:
+        return forms.ReviewCommentForm(
+            sections=assessment.sections.all(), priorities=assessment.priorities.all()
+        ).parts
+
+    def add(self, assessment, *, part, body, submission):
+        return consultation.assessment_comment_add(
+            acting_user=self.request.user,
+            assessment=assessment,
+            body=body,
+            part=part,
+            submission=submission,
+        )
+
+
+@extend_schema(
+    summary="Respond to a comment on an assessment in review",
+    description="The coordinator answers, accepts or declines a comment, with words the "
+    "commenter reads, until the assessment is approved.",
+)
+class AssessmentCommentResponseAPIView(AssessmentCommentsMixin, CommentResponseAPIView):
+    def get_comment(self):
+        assessment = self.get_assessment()
+        comment = selectors.assessment_comment_for(
+            membership=self.membership,
+            assessment=assessment,
+            comment_id=self.kwargs["comment_id"],
+        )
+        comment.assessment = assessment
+        return comment
+
+    def respond(self, comment, *, outcome, response, submission):
+        return consultation.assessment_comment_respond(
+            acting_user=self.request.user,
+            comment=comment,
+            outcome=outcome,
+            response=response,
+            submission=submission,
+        )

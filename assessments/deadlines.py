@@ -22,14 +22,23 @@ from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reminders.cycles import Cycle, DueItem, register
+from partnerships.consultation import comment_counts
+from reminders.cycles import Cycle, DueItem, WorkflowLine, register
 
-from .models import AWAITING_ANSWER, AssessmentStatus, ContributionRequest, StrategicAssessment
+from .models import (
+    AWAITING_ANSWER,
+    AssessmentStatus,
+    ContributionRequest,
+    ContributionStatus,
+    StrategicAssessment,
+)
 from .policies import AssessmentPolicy, ContributionPolicy
 
 
@@ -121,6 +130,24 @@ class ContributionCycle(Cycle):
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         return contribution_items(contributions_awaiting(partnership_ids))
 
+    def workflow_lines(self, *, partnership_id: int, today: date) -> list[WorkflowLine]:
+        assessment = current_assessment(partnership_id)
+        if assessment is None or assessment.status != AssessmentStatus.CONTRIBUTIONS_OPEN:
+            return []
+        statuses = list(
+            assessment.contribution_requests.exclude(
+                status=ContributionStatus.WITHDRAWN
+            ).values_list("status", flat=True)
+        )
+        text = gettext(
+            "Contributions to the %(year)s assessment: %(answered)s of %(total)s requests handed in"
+        ) % {
+            "year": assessment.year_label,
+            "answered": sum(1 for status in statuses if status not in AWAITING_ANSWER),
+            "total": len(statuses),
+        }
+        return [WorkflowLine(text, _assessment_url(assessment) + "#contributions")]
+
 
 # Sign-off of the assessment ---------------------------------------------------------------------
 
@@ -179,3 +206,63 @@ class AssessmentSignOffCycle(Cycle):
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         return sign_offs_due(partnership_ids)
+
+    def workflow_lines(self, *, partnership_id: int, today: date) -> list[WorkflowLine]:
+        assessment = current_assessment(partnership_id)
+        if assessment is None:
+            return []
+        lines = [WorkflowLine(assessment_standing(assessment), _assessment_url(assessment))]
+        if assessment.status == AssessmentStatus.IN_REVIEW:
+            counts = comment_counts(assessment.comments.all())
+            lines.append(
+                WorkflowLine(
+                    gettext("Comments in review: %(total)s, %(open)s awaiting a response")
+                    % {"total": counts["total"], "open": counts["open"]},
+                    reverse(
+                        "assessments:comments",
+                        kwargs={
+                            "partnership_slug": assessment.partnership.slug,
+                            "assessment_id": assessment.pk,
+                        },
+                    ),
+                )
+            )
+        return lines
+
+
+def _assessment_url(assessment: StrategicAssessment) -> str:
+    return reverse(
+        "assessments:detail",
+        kwargs={"partnership_slug": assessment.partnership.slug, "assessment_id": assessment.pk},
+    )
+
+
+def current_assessment(partnership_id: int) -> StrategicAssessment | None:
+    """The version being worked on, else the newest approved one (one query)."""
+    return (
+        StrategicAssessment.objects.filter(partnership_id=partnership_id)
+        .select_related("partnership")
+        .order_by(
+            Case(When(status=AssessmentStatus.APPROVED, then=1), default=0),
+            "-year_start",
+            "-version",
+        )
+        .first()
+    )
+
+
+def assessment_standing(assessment: StrategicAssessment) -> str:
+    words = {
+        "assessment": str(assessment),
+        "date": date_format(timezone.localdate(assessment.status_changed_at), "j F Y"),
+    }
+    if assessment.status == AssessmentStatus.IN_REVIEW:
+        words["due"] = date_format(sign_off_due_on(assessment), "j F Y")
+        return gettext("%(assessment)s: with the strategy group since %(date)s, due by %(due)s") % (
+            words
+        )
+    if assessment.status == AssessmentStatus.APPROVED:
+        return gettext("%(assessment)s: approved on %(date)s") % words
+    if assessment.status == AssessmentStatus.CONTRIBUTIONS_OPEN:
+        return gettext("%(assessment)s: open for contributions since %(date)s") % words
+    return gettext("%(assessment)s: draft") % words

@@ -5,6 +5,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from csp_portal.pdf import LONG, pdf_response, render_pdf
+from partnerships.consultation import comment_counts
 from partnerships.identity import document_identity
 from recorded_crime.selectors import crime_profile
 
@@ -52,6 +53,7 @@ def assessment_pdf(assessment: StrategicAssessment) -> bytes:
             "crime_profile": crime_profile(partnership=assessment.partnership),
             "crime_kind": SectionKind.CRIME_LEVELS,
             "community_kind": SectionKind.COMMUNITY,
+            "consultation": comment_counts(assessment.comments.all()),
         },
     )
 

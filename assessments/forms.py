@@ -12,6 +12,9 @@ from authorities.models import Organisation
 from csp_portal.forms import GovukDateField, GovukFormMixin
 from csp_portal.text import PlainTextFormMixin, PlainTextValidator
 from csp_portal.uploads import allowed_extensions_text
+from partnerships.consultation import CommentStatus
+from partnerships.consultation_forms import CommentForm as SharedCommentForm
+from partnerships.consultation_forms import CommentResponseForm as SharedResponseForm
 from partnerships.models import Partnership
 from recorded_crime.offences import OFFENCE_GROUPS
 
@@ -478,3 +481,32 @@ class PriorityEvidenceForm(GovukFormMixin, forms.Form):
         if kind == EvidenceKind.CONTRIBUTION and not cleaned.get("contribution"):
             self.add_error("contribution", _("Choose the contribution you cite"))
         return cleaned
+
+
+class ReviewCommentForm(SharedCommentForm):
+    """A comment on the assessment in review, on the whole or one section or priority of it."""
+
+    def __init__(self, *args, sections, priorities, **kwargs):
+        super().__init__(
+            *args,
+            whole_label=_("The assessment as a whole"),
+            groups=[
+                (_("Sections"), "section", sections, lambda s: s.get_kind_display()),
+                (
+                    _("Recommended priorities"),
+                    "priority",
+                    priorities,
+                    lambda p: p.get_theme_display(),
+                ),
+            ],
+            invalid_part=_("Choose a part of this assessment"),
+            **kwargs,
+        )
+
+
+class ReviewCommentResponseForm(SharedResponseForm):
+    outcome_labels = {
+        CommentStatus.ANSWERED: _("Answer it (no change to the assessment)"),
+        CommentStatus.ACCEPTED: _("Accept it (the assessment changes)"),
+        CommentStatus.DECLINED: _("Decline it"),
+    }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from authorities.models import Organisation
+from partnerships.consultation import CommentStatus, ConsultationComment
 from partnerships.models import Partnership
 
 
@@ -486,3 +487,44 @@ class PriorityEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.priority}: {self.get_kind_display()}"
+
+
+class AssessmentComment(ConsultationComment):
+    """A member's comment on an assessment version in review, on the whole or on one section or
+    recommended priority of it, and the coordinator's response: the version's consultation log,
+    kept with it once it is approved."""
+
+    assessment = models.ForeignKey(
+        StrategicAssessment, on_delete=models.CASCADE, related_name="comments"
+    )
+    # Denormalised from the assessment so that every tenant query filters one indexed column.
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="assessment_comments"
+    )
+    section = models.ForeignKey(
+        AssessmentSection,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    priority = models.ForeignKey(
+        RecommendedPriority,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+
+    class Meta(ConsultationComment.Meta):
+        indexes = [models.Index(fields=["partnership", "assessment", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CommentStatus.values),
+                name="assessment_comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(response=""),
+                name="assessment_comment_response_with_status",
+            ),
+        ]

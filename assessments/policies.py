@@ -17,7 +17,8 @@ once its assessment is approved, except that a request still waiting may be with
     AssessmentPolicy.may(membership, assessment)            every verb, now (templates: buttons)
     AssessmentPolicy.require_user(user, partnership, verb, assessment)   every service
 
-and the same of ``ContributionPolicy`` for a contribution request.
+and the same of ``ContributionPolicy`` for a contribution request, and of
+``AssessmentCommentPolicy`` for a comment made while the assessment was in review.
 """
 
 from collections.abc import Collection
@@ -29,11 +30,13 @@ from guardian.shortcuts import assign_perm, get_objects_for_user
 
 from accounts.models import User
 from csp_portal.policies import Policy
+from partnerships.consultation import COMMENT_TRANSITIONS
 from partnerships.models import Membership
 from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
 
 from .models import (
     CONTRIBUTION_TRANSITIONS,
+    AssessmentComment,
     AssessmentStatus,
     ContributionRequest,
     ContributionStatus,
@@ -65,6 +68,8 @@ class AssessmentVerb(StrEnum):
     RETURN = "return"
     APPROVE = "approve"
     NEW_VERSION = "new_version"
+    READ_COMMENTS = "read_comments"  # the consultation log of its review
+    COMMENT = "comment"  # on the version in review, until the review closes
 
 
 A = AssessmentVerb
@@ -80,6 +85,9 @@ ASSESSMENT_VERB_PERMS: dict[AssessmentVerb, Perm] = {
     A.RETURN: Perm.APPROVE_ASSESSMENTS,
     A.APPROVE: Perm.APPROVE_ASSESSMENTS,
     A.NEW_VERSION: Perm.MANAGE_ASSESSMENTS,
+    # Everyone who may read the version in review may comment on it.
+    A.READ_COMMENTS: Perm.VIEW_ASSESSMENT_DRAFTS,
+    A.COMMENT: Perm.VIEW_ASSESSMENT_DRAFTS,
 }
 
 # The status each workflow verb moves the assessment from, and to (a move ASSESSMENT_TRANSITIONS
@@ -138,6 +146,8 @@ class _AssessmentPolicy(Policy):
             )
         if verb == A.REQUEST_CONTRIBUTIONS and obj.status != S.CONTRIBUTIONS_OPEN:
             return _("Open the assessment for contributions before sending requests.")
+        if verb == A.COMMENT and obj.status != S.IN_REVIEW:
+            return _("This assessment is not in review, so it takes no comments.")
         if verb == A.NEW_VERSION:
             if not obj.is_approved:
                 return _("Only an approved assessment can be started again.")
@@ -281,3 +291,49 @@ class _ContributionPolicy(Policy):
 
 
 ContributionPolicy = _ContributionPolicy()
+
+
+# Comments made while the assessment is in review ----------------------------------------------
+
+
+class AssessmentCommentVerb(StrEnum):
+    RESPOND = "respond"  # answer, accept or decline a comment made in review
+
+
+class _AssessmentCommentPolicy(Policy):
+    """The review's comments are read by those who may read the version in review (the
+    document's sign-off part counts them for everyone else); the coordinator responds until
+    the version is approved, when its log is kept as it stands."""
+
+    verbs = AssessmentCommentVerb
+
+    def visible(self, membership: Membership | None) -> QuerySet[AssessmentComment]:
+        if not membership_can(membership, ASSESSMENT_VERB_PERMS[A.READ_COMMENTS]):
+            return AssessmentComment.objects.none()
+        return AssessmentComment.objects.filter(
+            partnership_id=membership.partnership_id,
+            assessment__in=AssessmentPolicy.visible(membership),
+        )
+
+    def allows(
+        self, membership: Membership | None, verb: AssessmentCommentVerb, obj: Model | None
+    ) -> bool:
+        return (
+            membership_can(membership, Perm.MANAGE_ASSESSMENTS)
+            and obj is not None
+            and obj.partnership_id == membership.partnership_id
+        )
+
+    def not_now(
+        self, membership: Membership | None, verb: AssessmentCommentVerb, obj: Model | None
+    ) -> str:
+        if obj.assessment.is_approved:
+            return _("This assessment is approved: its consultation log is kept as it stood.")
+        if not COMMENT_TRANSITIONS[obj.status]:
+            return _("This comment has already been %(status)s.") % {
+                "status": obj.get_status_display().lower()
+            }
+        return ""
+
+
+AssessmentCommentPolicy = _AssessmentCommentPolicy()

@@ -10,17 +10,19 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from partnerships.consultation import comment_counts
 from partnerships.models import Membership, PartnerOrganisation, Partnership
 
 from .models import (
     AWAITING_ANSWER,
+    AssessmentComment,
     AssessmentStatus,
     ContributionDocument,
     ContributionRequest,
     ContributionStatus,
     StrategicAssessment,
 )
-from .policies import AssessmentPolicy, ContributionPolicy
+from .policies import AssessmentCommentPolicy, AssessmentPolicy, ContributionPolicy
 
 
 def assessments_visible(*, membership: Membership) -> QuerySet[StrategicAssessment]:
@@ -202,3 +204,30 @@ def contribution_copy_source_for(
         return contribution_copy_sources(user=user, contribution=contribution).get(pk=source_id)
     except ContributionRequest.DoesNotExist:
         raise Http404 from None
+
+
+def assessment_comments(*, membership: Membership, assessment: StrategicAssessment):
+    """The version's review comments, oldest first (names are copied onto each: no joins)."""
+    return (
+        AssessmentCommentPolicy.visible(membership)
+        .filter(assessment=assessment)
+        .order_by("created_at", "pk")
+    )
+
+
+def assessment_comment_for(
+    *, membership: Membership, assessment: StrategicAssessment, comment_id: int
+) -> AssessmentComment:
+    try:
+        return (
+            assessment_comments(membership=membership, assessment=assessment)
+            .select_related("partnership")
+            .get(pk=comment_id)
+        )
+    except AssessmentComment.DoesNotExist:
+        raise Http404 from None
+
+
+def assessment_comment_counts(*, assessment: StrategicAssessment) -> dict:
+    """How the version's review comments ended: the sign-off part of its document."""
+    return comment_counts(AssessmentComment.objects.filter(assessment=assessment))

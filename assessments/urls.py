@@ -3,13 +3,14 @@
 
 from django.urls import include, path
 
-from .views import assessments, contributions
+from .views import assessments, consultation, contributions
 
 app_name = "assessments"
 
 tenant_patterns = [
     *assessments.tenant_patterns,
     *contributions.tenant_patterns,
+    *consultation.tenant_patterns,
 ]
 
 urlpatterns = [

@@ -71,6 +71,27 @@ urlpatterns = [
         plans_api.ActionProgressAPIView.as_view(),
         name="action_progress",
     ),
+    path(
+        "p/<slug:partnership_slug>/assessments/<int:assessment_id>/comments/",
+        assessments_api.AssessmentCommentsAPIView.as_view(),
+        name="assessment_comments",
+    ),
+    path(
+        "p/<slug:partnership_slug>/assessments/<int:assessment_id>/comments/<int:comment_id>/"
+        "response/",
+        assessments_api.AssessmentCommentResponseAPIView.as_view(),
+        name="assessment_comment_response",
+    ),
+    path(
+        "p/<slug:partnership_slug>/plans/<int:plan_id>/comments/",
+        plans_api.PlanCommentsAPIView.as_view(),
+        name="plan_comments",
+    ),
+    path(
+        "p/<slug:partnership_slug>/plans/<int:plan_id>/comments/<int:comment_id>/response/",
+        plans_api.PlanCommentResponseAPIView.as_view(),
+        name="plan_comment_response",
+    ),
     path("plans/", plans_api.PublishedPlansView.as_view(), name="published_plans"),
     path(
         "p/<slug:partnership_slug>/plans/<int:plan_id>/",

@@ -1,6 +1,6 @@
 """Plans through the API: the actions the caller's organisation leads ("Your actions"), one
-action's progress, posting a quarter's progress with measure actuals, and published plans (read
-only). The same selectors and services as the pages."""
+action's progress, posting a quarter's progress with measure actuals, published plans (read
+only), and a version's consultation comments. The same selectors and services as the pages."""
 
 import contextlib
 
@@ -16,14 +16,18 @@ from accounts.authentication import api_partnership_ids
 from csp_portal.api import StrictSerializer, idempotent_submission
 from csp_portal.submissions import IDEMPOTENCY_HEADER, AlreadySubmitted
 from partnerships.api import PartnershipAPIMixin
+from partnerships.consultation_api import CommentResponseAPIView, CommentsAPIView
 from partnerships.permissions import Perm
 from partnerships.selectors import memberships_of_user
 
 from . import deadlines
 from . import selectors as plan_selectors
-from .models import ActionStatus, PartnershipPlan, PlanAction, Quarter
-from .policies import ActionPolicy, ActionVerb
+from .forms import consultation as consultation_forms
+from .models import ActionStatus, PartnershipPlan, PlanAction, PlanComment, Quarter
+from .policies import ActionPolicy, ActionVerb, PlanPolicy, PlanVerb
+from .selectors import consultation as consultation_selectors
 from .selectors import progress as selectors
+from .services import consultation
 from .services.progress import action_progress_report
 
 
@@ -356,4 +360,67 @@ class PublishedPlanDetailAPIView(PartnershipAPIMixin, generics.RetrieveAPIView):
     def get_object(self):
         return plan_selectors.published_plan_for(
             membership=self.membership, plan_id=self.kwargs["plan_id"]
+        )
+
+
+# Consultation ---------------------------------------------------------------------------------
+
+
+class PlanCommentsMixin:
+    permission_required = Perm.VIEW_PLAN_CONSULTATION
+
+    def get_plan(self) -> PartnershipPlan:
+        plan = plan_selectors.plan_for(membership=self.membership, plan_id=self.kwargs["plan_id"])
+        # A version never consulted on has no log to show.
+        if not PlanPolicy.can(self.membership, PlanVerb.READ_COMMENTS, plan):
+            raise Http404
+        return plan
+
+
+@extend_schema(
+    summary="A plan's consultation comments",
+    description="GET lists the comments on a plan version you may read, oldest first, with the "
+    "coordinator's response to each. POST adds yours while the version is open for comments.",
+)
+class PlanCommentsAPIView(PlanCommentsMixin, CommentsAPIView):
+    comment_model = PlanComment
+
+    def get_document(self):
+        return self.get_plan()
+
+    def comments(self, plan):
+        return consultation_selectors.plan_comments(membership=self.membership, plan=plan)
+
+    def parts(self, plan) -> dict:
+        return consultation_forms.CommentForm(
+            plan=plan, **consultation_selectors.comment_parts(plan=plan)
+        ).parts
+
+    def add(self, plan, *, part, body, submission):
+        return consultation.plan_comment_add(
+            acting_user=self.request.user, plan=plan, body=body, part=part, submission=submission
+        )
+
+
+@extend_schema(
+    summary="Respond to a plan consultation comment",
+    description="The coordinator answers, accepts or declines a comment, with words the "
+    "commenter reads, while the version can still change.",
+)
+class PlanCommentResponseAPIView(PlanCommentsMixin, CommentResponseAPIView):
+    def get_comment(self):
+        plan = self.get_plan()
+        comment = consultation_selectors.comment_for(
+            membership=self.membership, plan=plan, comment_id=self.kwargs["comment_id"]
+        )
+        comment.plan = plan
+        return comment
+
+    def respond(self, comment, *, outcome, response, submission):
+        return consultation.plan_comment_respond(
+            acting_user=self.request.user,
+            comment=comment,
+            outcome=outcome,
+            response=response,
+            submission=submission,
         )

@@ -31,14 +31,16 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assessments.models import financial_year_label
+from partnerships.consultation import comment_counts
 from partnerships.models import PartnerOrganisation, Seat
-from reminders.cycles import Cycle, DueItem, register
+from reminders.cycles import Cycle, DueItem, WorkflowLine, register
 
 from .models import (
     ISSUED_PLAN_STATUSES,
@@ -49,6 +51,7 @@ from .models import (
     PlanComment,
     PlanStatus,
     ProgressReport,
+    ProgressReportRead,
     ProgressUpdate,
     Quarter,
     SignOff,
@@ -562,6 +565,61 @@ class PlanSignOffCycle(Cycle):
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         return sign_off_items(_in_consultation(partnership_ids))
 
+    def workflow_lines(self, *, partnership_id: int, today: date) -> list[WorkflowLine]:
+        plan = current_plan(partnership_id)
+        return [WorkflowLine(plan_standing(plan, today=today), _plan_url(plan))] if plan else []
+
+
+def current_plan(partnership_id: int) -> PartnershipPlan | None:
+    """The version being worked on (a draft or one in consultation), else the newest issued one:
+    where the partnership's plan stands (one query)."""
+    versions = list(
+        PartnershipPlan.objects.filter(partnership_id=partnership_id)
+        .exclude(status=PlanStatus.SUPERSEDED)
+        .select_related("partnership")
+        .order_by("-period_start", "-version")
+    )
+    working = [plan for plan in versions if plan.is_editable]
+    return (working or versions or [None])[0]
+
+
+def plan_standing(plan: PartnershipPlan, *, today: date) -> str:
+    """One line on the version: its status, its dates and, in consultation, the seats signed
+    (two queries then, none otherwise)."""
+    name = str(plan)
+    if plan.status == PlanStatus.CONSULTATION:
+        required = required_seats_by_partnership({plan.partnership_id})[plan.partnership_id]
+        signed = SignOff.objects.filter(plan=plan, seat__in=required).count()
+        words = {
+            "plan": name,
+            "date": date_format(consultation_closes_on(plan), "j F Y"),
+            "signed": signed,
+            "required": len(required),
+        }
+        if plan.takes_comments_on(today):
+            return (
+                gettext(
+                    "%(plan)s: in consultation until %(date)s, %(signed)s of %(required)s "
+                    "seats signed"
+                )
+                % words
+            )
+        return (
+            gettext("%(plan)s: consultation closed, %(signed)s of %(required)s seats signed")
+            % words
+        )
+    if plan.status == PlanStatus.DRAFT:
+        return gettext("%(plan)s: draft, not yet open for consultation") % {"plan": name}
+    if plan.status == PlanStatus.APPROVED:
+        return gettext("%(plan)s: approved on %(date)s, not yet published") % {
+            "plan": name,
+            "date": date_format(timezone.localdate(plan.approved_at), "j F Y"),
+        }
+    return gettext("%(plan)s: published on %(date)s") % {
+        "plan": name,
+        "date": date_format(timezone.localdate(plan.published_at), "j F Y"),
+    }
+
 
 def consultation_items(plans: Iterable[PartnershipPlan], *, today: date) -> list[DueItem]:
     """Each version taking comments, due by its closing date from those who may comment and
@@ -605,6 +663,16 @@ class PlanConsultationCycle(Cycle):
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         return consultation_items(_in_consultation(partnership_ids), today=today)
 
+    def workflow_lines(self, *, partnership_id: int, today: date) -> list[WorkflowLine]:
+        plan = _in_consultation([partnership_id]).first()
+        if plan is None:
+            return []
+        counts = comment_counts(PlanComment.objects.filter(plan=plan))
+        text = gettext(
+            "Consultation on the %(period)s plan: %(total)s comments, %(open)s awaiting a response"
+        ) % {"period": plan.period_label, "total": counts["total"], "open": counts["open"]}
+        return [WorkflowLine(text, _plan_url(plan, "plans:comments"))]
+
 
 # Reports issued to scrutiny and the PCC -----------------------------------------------------------
 
@@ -624,6 +692,25 @@ class IssuedReportCycle(Cycle):
     to_read = True
     owed_by_partnership = False
     year_order = 50
+
+    def workflow_lines(self, *, partnership_id: int, today: date) -> list[WorkflowLine]:
+        latest = (
+            ProgressReport.objects.filter(partnership_id=partnership_id)
+            .select_related("partnership")
+            .order_by("-year_start", "-quarter")
+            .first()
+        )
+        if latest is None:
+            return []
+        text = gettext("Latest progress report: %(report)s, issued on %(date)s") % {
+            "report": latest.period,
+            "date": date_format(timezone.localdate(latest.issued_at), "j F Y"),
+        }
+        url = reverse(
+            "plans:progress_report",
+            kwargs={"partnership_slug": latest.partnership.slug, "report_id": latest.pk},
+        )
+        return [WorkflowLine(text, url)]
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         reports = ProgressReport.objects.filter(
@@ -645,6 +732,16 @@ class IssuedReportCycle(Cycle):
         readers = _people(
             ProgressReportPolicy.readers({report.partnership_id for report in reports})
         )
+        # Each reader's own: a report they have opened is no longer new to them.
+        opened = (
+            set(
+                ProgressReportRead.objects.filter(report__in=reports).values_list(
+                    "report_id", "user_id"
+                )
+            )
+            if reports
+            else set()
+        )
         return [
             DueItem(
                 kind=self.kind,
@@ -661,7 +758,11 @@ class IssuedReportCycle(Cycle):
                         "report_id": report.pk,
                     },
                 ),
-                recipients=frozenset(readers.get(report.partnership_id, ())),
+                recipients=frozenset(
+                    user_id
+                    for user_id in readers.get(report.partnership_id, ())
+                    if (report.pk, user_id) not in opened
+                ),
             )
             for report in reports
         ]

@@ -12,6 +12,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from assessments.models import PriorityTheme, StrategicAssessment, financial_year_label
 from authorities.models import Organisation, PoliceForceArea
+from partnerships.consultation import CommentStatus, ConsultationComment
 from partnerships.models import Partnership, Seat
 
 PLAN_YEARS = 3
@@ -596,26 +597,22 @@ class SignOff(models.Model):
         return f"{self.name} ({self.get_seat_display()})"
 
 
-class CommentStatus(models.TextChoices):
-    OPEN = "open", _("Awaiting a response")
-    ANSWERED = "answered", _("Answered")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+class ProgressReportRead(models.Model):
+    """One person has opened an issued progress report, so it is no longer new to them on Your
+    work (each reader's own: the committee's other members still see it)."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("report", "user", name="progress_report_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.user_id})"
 
 
-COMMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    CommentStatus.OPEN: frozenset(
-        {CommentStatus.ANSWERED, CommentStatus.ACCEPTED, CommentStatus.DECLINED}
-    ),
-    # An answer may still end in the change being made, or not.
-    CommentStatus.ANSWERED: frozenset({CommentStatus.ACCEPTED, CommentStatus.DECLINED}),
-    CommentStatus.ACCEPTED: frozenset(),
-    CommentStatus.DECLINED: frozenset(),
-}
-COMMENT_MAX_LENGTH = 2000
-
-
-class PlanComment(models.Model):
+class PlanComment(ConsultationComment):
     """A member's comment on a plan version in consultation, on the plan as a whole or on one
     section, priority or action of it, and the coordinator's response: the version's
     consultation log, frozen with it once it is approved."""
@@ -634,30 +631,8 @@ class PlanComment(models.Model):
     action = models.ForeignKey(
         PlanAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
     )
-    # What it was about, in words, as it stood: the part may be removed later.
-    about = models.CharField(_("about"), max_length=200)
-    body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    author_name = models.CharField(max_length=150)
-    organisation = models.ForeignKey(
-        Organisation, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    organisation_name = models.CharField(max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=CommentStatus.choices, default=CommentStatus.OPEN
-    )
-    status_changed_at = models.DateTimeField(default=timezone.now)
-    response = models.TextField(_("response"), max_length=COMMENT_MAX_LENGTH, blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    responded_by_name = models.CharField(max_length=150, blank=True)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(ConsultationComment.Meta):
         indexes = [models.Index(fields=["partnership", "plan", "status"])]
         constraints = [
             models.CheckConstraint(
@@ -668,12 +643,6 @@ class PlanComment(models.Model):
                 name="plan_comment_response_with_status",
             ),
         ]
-
-    def __str__(self) -> str:
-        return _("Comment by %(name)s on %(about)s") % {
-            "name": self.author_name,
-            "about": self.about,
-        }
 
 
 class DocumentKind(models.TextChoices):

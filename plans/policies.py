@@ -28,11 +28,11 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from accounts.models import User
 from authorities.models import Organisation
 from csp_portal.policies import Policy
+from partnerships.consultation import COMMENT_TRANSITIONS
 from partnerships.models import Membership, PartnerOrganisation, Partnership, Seat
 from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
 
 from .models import (
-    COMMENT_TRANSITIONS,
     ISSUED_PLAN_STATUSES,
     PLAN_TRANSITIONS,
     ApprovalRule,
@@ -55,6 +55,7 @@ REPORTING_ROLES = roles_with(Perm.REPORT_PLAN_PROGRESS)
 # The role that runs the plan reports on every action and issues the progress reports.
 RUNS_THE_PLAN = Perm.MANAGE_PLANS
 ISSUES_PROGRESS_REPORTS = RUNS_THE_PLAN
+REPORT_READING_ROLES = roles_with(Perm.VIEW_PROGRESS_REPORTS) - roles_with(Perm.VIEW_PLAN_PROGRESS)
 
 
 def visible_statuses(membership: Membership | None) -> frozenset[str]:
@@ -332,9 +333,14 @@ class _ProgressReportPolicy(Policy):
         (they read issued reports and never the dashboard), told of each new one on Your work."""
         return Membership.objects.filter(
             partnership_id__in=partnership_ids,
-            role__in=roles_with(Perm.VIEW_PROGRESS_REPORTS) - roles_with(Perm.VIEW_PLAN_PROGRESS),
+            role__in=REPORT_READING_ROLES,
             user__is_active=True,
         )
+
+    @staticmethod
+    def is_reader(membership: Membership | None) -> bool:
+        """Whether a new report is on this member's Your work until they open it."""
+        return membership is not None and membership.role in REPORT_READING_ROLES
 
 
 ProgressReportPolicy = _ProgressReportPolicy()

@@ -45,6 +45,15 @@ class DueItem:
         return self.due_on < today
 
 
+@dataclass(frozen=True)
+class WorkflowLine:
+    """Where one workflow of a partnership stands now, in a line ("Partnership plan 2027-30: in
+    consultation until 12 January 2028, 3 of 5 seats signed"), and the page to act on it."""
+
+    text: str
+    url: str
+
+
 class Cycle:
     """One kind of deadline. Subclasses set ``kind`` and ``label`` and implement ``due``."""
 
@@ -72,6 +81,12 @@ class Cycle:
         """Every item not yet done, overdue or not, with whom it is due from. ``partnership_ids``
         narrows it to those partnerships (the send-time check and the digests ask that)."""
         raise NotImplementedError
+
+    def workflow_lines(self, *, partnership_id: int, today: date) -> list[WorkflowLine]:
+        """Where the cycle's workflow stands in one partnership, for the top of its part of the
+        cycle view, in a fixed number of queries. Nothing of a need-to-know record: the cycle
+        view shows every member who reads it the same lines."""
+        return []
 
 
 _CYCLES: dict[str, Cycle] = {}

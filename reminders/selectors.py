@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from partnerships.models import Membership, Partnership
 
-from .cycles import Cycle, DueItem, cycle_for, cycles, due_items
+from .cycles import Cycle, DueItem, WorkflowLine, cycle_for, cycles, due_items
 from .models import VISIBLE_STATUSES, EmailPreference, Frequency, Notification
 from .policies import WorkPolicy
 
@@ -249,6 +249,8 @@ class CycleSection:
 
     cycle: Cycle
     rows: list[WorkRow]
+    # Where the cycle's workflow stands, each line linking to where to act on it.
+    workflow: list[WorkflowLine]
     # Items shown on this page or a link away, by standing (need-to-know ones included).
     total: int
     overdue: int
@@ -324,6 +326,9 @@ def partnership_cycle(
             CycleSection(
                 cycle=cycle,
                 rows=[_row(item, today, names) for item in chosen[cycle.kind]],
+                workflow=cycle.workflow_lines(
+                    partnership_id=membership.partnership_id, today=today
+                ),
                 total=len(every),
                 overdue=sum(1 for item in every if item.is_overdue(today) and not cycle.to_read),
                 hidden=len(hidden),

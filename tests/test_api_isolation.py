@@ -30,7 +30,15 @@ from .factories import (
     member,
     organisation_in,
 )
-from .test_isolation import OBJECT_ARGUMENTS, _assessment, _converters, _plan, _snapshot, walked
+from .test_isolation import (
+    OBJECT_ARGUMENTS,
+    _argument,
+    _assessment,
+    _converters,
+    _plan,
+    _snapshot,
+    walked,
+)
 
 # Routes that serve no partnership's data: the schema and the pages that display it.
 NOT_TENANT_DATA = {"api:schema", "api:reference", "api:docs", "api:redoc"}
@@ -44,6 +52,10 @@ WRITE_BODIES = {
         "status": "complete",
         "narrative": "By A",
     },
+    "api:plan_comments": {"part": "whole", "body": "By A"},
+    "api:assessment_comments": {"part": "whole", "body": "By A"},
+    "api:plan_comment_response": {"outcome": "answered", "response": "By A"},
+    "api:assessment_comment_response": {"outcome": "answered", "response": "By A"},
 }
 # The list routes, and which of B's records they would show were isolation broken.
 LIST_DATA = {"api:contribution_requests": _assessment}
@@ -78,6 +90,8 @@ def test_the_walk_finds_every_api_route():
         "api:action_progress",
         "api:published_plans",
         "api:published_plan",
+        "api:plan_comments",
+        "api:assessment_comments",
     } <= names
 
 
@@ -145,7 +159,7 @@ def test_a_token_of_a_cannot_reach_b(client, two_partnerships, role, url_name, a
     unknown = set(arguments) - {"partnership_slug"} - set(OBJECT_ARGUMENTS)
     assert not unknown, f"Teach OBJECT_ARGUMENTS how to make a record of B for {unknown}"
     objects_of_b = {
-        name: OBJECT_ARGUMENTS[name](b) for name in arguments if name != "partnership_slug"
+        name: _argument(name, b, url_name) for name in arguments if name != "partnership_slug"
     }
     if not arguments:
         LIST_DATA.get(url_name, _plan)(b)

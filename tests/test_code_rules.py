@@ -316,6 +316,7 @@ ACTS_WITHOUT_POLICY = {
     "notification_mark_read": "one's own notifications, found through the user",
     "notifications_mark_all_read": "one's own notifications, found through the user",
     "notifications_read_on_visit": "one's own notifications, of the page one opened",
+    "progress_report_read": "one's own read mark, of a report the view found among one's own",
     "email_preference_update": "one's own email preference",
     "two_factor_begin": "one's own authenticator, behind the two-factor checks of accounts",
     "two_factor_confirm": "one's own authenticator, behind the two-factor checks of accounts",

@@ -90,6 +90,34 @@ def _assessment(partnership):
     return assessment
 
 
+REVIEW_YEAR = OPEN_ASSESSMENT_YEAR + 1
+
+
+def _assessment_in_review(partnership):
+    """B's next assessment, in review, with a comment in its log (made once)."""
+    from assessments.models import StrategicAssessment
+    from assessments.services import assessments as assessment_services
+    from assessments.services import consultation
+    from tests.assessments.conftest import complete
+
+    existing = StrategicAssessment.objects.filter(
+        partnership=partnership, year_start=REVIEW_YEAR
+    ).first()
+    if existing:
+        return existing
+    user = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first().user
+    assessment = assessment_services.assessment_start(
+        acting_user=user, partnership=partnership, year_start=REVIEW_YEAR
+    )
+    assessment_services.assessment_open_contributions(acting_user=user, assessment=assessment)
+    complete(assessment, user)
+    assessment = assessment_services.assessment_submit_for_review(
+        acting_user=user, assessment=assessment
+    )
+    consultation.assessment_comment_add(acting_user=user, assessment=assessment, body="B's")
+    return assessment
+
+
 def _plan(partnership):
     """B's published plan with an action and a measure (made once)."""
     from plans.models import PartnershipPlan
@@ -345,9 +373,24 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
 }
 
 
+# The review's comment pages are walked on B's assessment in review and its comment.
+IN_REVIEW = {
+    "assessment_id": lambda p: _assessment_in_review(p).pk,
+    "comment_id": lambda p: _assessment_in_review(p).comments.get().pk,
+}
+IN_REVIEW_URLS = {
+    "assessments:comments",
+    "assessments:comment_respond",
+    "api:assessment_comments",
+    "api:assessment_comment_response",
+}
+
+
 def _argument(name: str, partnership, url_name: str):
     if name == "kind" and url_name in KIND_BY_URL:
         return KIND_BY_URL[url_name]
+    if url_name in IN_REVIEW_URLS and name in IN_REVIEW:
+        return IN_REVIEW[name](partnership)
     return OBJECT_ARGUMENTS[name](partnership)
 
 
@@ -403,7 +446,7 @@ def _snapshot() -> dict[str, int]:
 
 def walked(partnership):
     """``partnership`` with every record that OBJECT_ARGUMENTS can name."""
-    for make in OBJECT_ARGUMENTS.values():
+    for make in [*OBJECT_ARGUMENTS.values(), *IN_REVIEW.values()]:
         make(partnership)
     return partnership
 

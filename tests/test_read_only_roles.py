@@ -73,6 +73,9 @@ SCRUTINY_ACTIONS = {
 # The tables those steps may write: the committee's records, their audit, their notifications
 # and the forms' one-time tokens.
 SCRUTINY_WRITES = ("scrutiny_", "audit_", "reminders_", "csp_portal_submission")
+# The one write a read makes: opening a new progress report records that this person has read
+# it (their own Your work, nobody else's), as opening an item reads its notifications.
+READ_MARKS = {"plans:progress_report": "plans_progressreportread"}
 WRITE_METHODS = ("post",)
 API_WRITE_METHODS = ("post", "put", "patch", "delete")
 POSTING_FORM = re.compile(r"<form[^>]*method=\"post\"", re.IGNORECASE)
@@ -159,5 +162,11 @@ def test_scrutiny_cannot_write_anywhere_in_their_own_partnership(
     else:
         assert response.status_code in {404, 405}, f"GET {url}"
 
-    assert _snapshot() == before
+    after = _snapshot()
+    if url_name in READ_MARKS:
+        from plans.models import ProgressReportRead
+
+        assert after.pop(READ_MARKS[url_name]) - before.pop(READ_MARKS[url_name], 0) == 1
+        assert list(ProgressReportRead.objects.values_list("user_id", flat=True)) == [councillor.pk]
+    assert after == before
     assert mail.outbox == []

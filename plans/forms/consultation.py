@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from csp_portal.forms import GovukDateField, GovukFormMixin
+from partnerships.consultation import CommentStatus
+from partnerships.consultation_forms import CommentForm as SharedCommentForm
+from partnerships.consultation_forms import CommentResponseForm as SharedResponseForm
 
-from ..models import COMMENT_MAX_LENGTH, CommentStatus, PartnershipPlan
-
-WHOLE_PLAN = "plan"
+from ..models import PartnershipPlan
 
 
 class ConsultationOpenForm(GovukFormMixin, forms.Form):
@@ -28,79 +29,24 @@ class ConsultationOpenForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CommentForm(GovukFormMixin, forms.Form):
-    submit_label = _("Send comment")
-
-    part = forms.ChoiceField(
-        label=_("What is your comment about?"),
-        error_messages={
-            "required": _("Choose what your comment is about"),
-            "invalid_choice": _("Choose a part of this plan"),
-        },
-    )
-    body = forms.CharField(
-        label=_("Your comment"),
-        help_text=_("Plain text, up to %(max)s characters.") % {"max": COMMENT_MAX_LENGTH},
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=COMMENT_MAX_LENGTH,
-        error_messages={
-            "required": _("Enter your comment"),
-            "max_length": _("Keep your comment to %(limit_value)d characters or fewer"),
-        },
-    )
-
+class CommentForm(SharedCommentForm):
     def __init__(self, *args, plan: PartnershipPlan, sections, priorities, actions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.parts = {WHOLE_PLAN: None}
-        choices = [(WHOLE_PLAN, _("The plan as a whole"))]
-        groups = [
-            (_("Sections"), "section", sections, lambda s: s.get_kind_display()),
-            (_("Priorities"), "priority", priorities, lambda p: p.get_theme_display()),
-            (_("Actions"), "action", actions, lambda a: a.description[:80]),
-        ]
-        for heading, prefix, rows, label in groups:
-            options = []
-            for row in rows:
-                self.parts[f"{prefix}-{row.pk}"] = row
-                options.append((f"{prefix}-{row.pk}", label(row)))
-            if options:
-                choices.append((heading, options))
-        self.fields["part"].choices = choices
-
-    def clean_part(self):
-        return self.parts[self.cleaned_data["part"]]
+        super().__init__(
+            *args,
+            whole_label=_("The plan as a whole"),
+            groups=[
+                (_("Sections"), "section", sections, lambda s: s.get_kind_display()),
+                (_("Priorities"), "priority", priorities, lambda p: p.get_theme_display()),
+                (_("Actions"), "action", actions, lambda a: a.description[:80]),
+            ],
+            invalid_part=_("Choose a part of this plan"),
+            **kwargs,
+        )
 
 
-class CommentResponseForm(GovukFormMixin, forms.Form):
-    submit_label = _("Save response")
-
-    outcome = forms.ChoiceField(
-        label=_("Your response"),
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choose whether you answer, accept or decline the comment"),
-            "invalid_choice": _("Choose whether you answer, accept or decline the comment"),
-        },
-    )
-    response = forms.CharField(
-        label=_("What you say to the commenter"),
-        help_text=_("They read this beside their comment. Up to %(max)s characters.")
-        % {"max": COMMENT_MAX_LENGTH},
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=COMMENT_MAX_LENGTH,
-        error_messages={
-            "required": _("Enter your response"),
-            "max_length": _("Keep your response to %(limit_value)d characters or fewer"),
-        },
-    )
-
-    def __init__(self, *args, outcomes, **kwargs):
-        super().__init__(*args, **kwargs)
-        labels = {
-            CommentStatus.ANSWERED: _("Answer it (no change to the plan)"),
-            CommentStatus.ACCEPTED: _("Accept it (the plan changes)"),
-            CommentStatus.DECLINED: _("Decline it"),
-        }
-        self.fields["outcome"].choices = [
-            (status, labels[status]) for status in CommentStatus.values if status in outcomes
-        ]
+class CommentResponseForm(SharedResponseForm):
+    outcome_labels = {
+        CommentStatus.ANSWERED: _("Answer it (no change to the plan)"),
+        CommentStatus.ACCEPTED: _("Accept it (the plan changes)"),
+        CommentStatus.DECLINED: _("Decline it"),
+    }

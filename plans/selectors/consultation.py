@@ -3,10 +3,11 @@ the parts a comment may be about, and the seats still to sign off."""
 
 from django.http import Http404
 
+from partnerships.consultation import comment_counts as counts_of
 from partnerships.models import Membership
 
 from ..deadlines import SeatWaiting, seats_waiting
-from ..models import CommentStatus, PartnershipPlan, PlanComment
+from ..models import PartnershipPlan, PlanComment
 from ..policies import CommentPolicy
 
 
@@ -28,16 +29,8 @@ def comment_for(*, membership: Membership, plan: PartnershipPlan, comment_id: in
 
 def comment_counts(*, plan: PartnershipPlan) -> dict:
     """How many comments the version had, from how many organisations, and how each ended: the
-    governance section of its document (two queries' worth in one)."""
-    rows = list(PlanComment.objects.filter(plan=plan).values_list("status", "organisation_name"))
-    counts = {status: 0 for status in CommentStatus.values}
-    for status, _organisation in rows:
-        counts[status] += 1
-    return {
-        "total": len(rows),
-        "organisations": len({organisation for _status, organisation in rows}),
-        **counts,
-    }
+    governance section of its document."""
+    return counts_of(PlanComment.objects.filter(plan=plan))
 
 
 def comment_parts(*, plan: PartnershipPlan) -> dict:

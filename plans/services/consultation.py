@@ -7,13 +7,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.services import audit_record
 from csp_portal.submissions import Submission, submission_claim
-from csp_portal.workflow import locked, transition
+from csp_portal.workflow import locked
+from partnerships.consultation import comment_create, comment_response
 
 from ..models import (
-    COMMENT_MAX_LENGTH,
-    COMMENT_TRANSITIONS,
     PartnershipPlan,
     PlanAction,
     PlanComment,
@@ -24,18 +22,6 @@ from ..policies import CommentPolicy, CommentVerb, PlanPolicy, PlanVerb
 from .drafting import content_changed
 
 Part = PlanSection | PlanPriority | PlanAction | None
-
-
-def _text(value: str, field: str, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: _("Enter your comment")}, code="required")
-    if len(value) > COMMENT_MAX_LENGTH:
-        raise ValidationError(
-            {field: _("Keep it to %(max)s characters or fewer") % {"max": COMMENT_MAX_LENGTH}},
-            code="max_length",
-        )
-    return value
 
 
 def about_of(plan: PartnershipPlan, part: Part) -> str:
@@ -64,28 +50,20 @@ def plan_comment_add(
         member = PlanPolicy.require_user(acting_user, plan.partnership, PlanVerb.COMMENT, plan)
         if part is not None and part.plan_id != plan.pk:
             raise ValidationError({"part": _("Choose a part of this plan")}, code="invalid")
-        body = _text(body, "body")
-        comment = PlanComment.objects.create(
+        comment = comment_create(
+            PlanComment,
+            acting_user=acting_user,
+            member=member,
+            about=about_of(plan, part),
+            body=body,
+            audit_action="plan.comment",
             plan=plan,
             partnership=plan.partnership,
             section=part if isinstance(part, PlanSection) else None,
             priority=part if isinstance(part, PlanPriority) else None,
             action=part if isinstance(part, PlanAction) else None,
-            about=about_of(plan, part)[:200],
-            body=body,
-            author=acting_user,
-            author_name=acting_user.full_name,
-            organisation=member.organisation,
-            organisation_name=member.organisation.name,
         )
         content_changed(plan)
-        audit_record(
-            acting_user=acting_user,
-            partnership=plan.partnership,
-            action="plan.comment",
-            target=comment,
-            changes={"about": [None, comment.about], "length": [None, len(body)]},
-        )
     return comment
 
 
@@ -105,22 +83,12 @@ def plan_comment_respond(
         comment = locked(comment, related=["partnership"])
         comment.plan = plan
         CommentPolicy.require_user(acting_user, comment.partnership, CommentVerb.RESPOND, comment)
-        if outcome not in COMMENT_TRANSITIONS[comment.status]:
-            raise ValidationError(
-                {"outcome": _("Choose whether you answer, accept or decline the comment")},
-                code="invalid",
-            )
-        response = _text(response, "response")
-        comment = transition(
+        comment = comment_response(
             comment,
-            outcome,
-            transitions=COMMENT_TRANSITIONS,
             acting_user=acting_user,
-            action="plan.comment_respond",
-            audit_changes={"response": [None, len(response)]},
+            outcome=outcome,
             response=response,
-            responded_by=acting_user,
-            responded_by_name=acting_user.full_name,
+            audit_action="plan.comment_respond",
         )
         content_changed(comment.plan)
     return comment

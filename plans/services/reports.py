@@ -4,18 +4,19 @@ per quarter, and never change afterwards."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
 from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked
-from partnerships.models import Partnership
+from partnerships.models import Membership, Partnership
 
 from .. import deadlines
-from ..models import PartnershipPlan, ProgressReport, Quarter
+from ..models import PartnershipPlan, ProgressReport, ProgressReportRead, Quarter
 from ..policies import ProgressReportPolicy, ReportVerb
 from ..selectors.progress import progress_dashboard
 from ..selectors.reports import issuable_quarters, latest_report, snapshot
@@ -86,3 +87,21 @@ def progress_report_issue(
             changes={"quarter": [None, str(quarter)], "plan": [None, str(plan)]},
         )
     return report
+
+
+def progress_report_read(
+    *, acting_user: User, membership: Membership, report: ProgressReport, today: date
+) -> None:
+    """The member opened the report: while it is new, it leaves their Your work. Reading changes
+    nothing of the partnership's, so it is not audited; it is written once (a second opening
+    conflicts and writes nothing) and only for those it is new to."""
+    if report.partnership_id != membership.partnership_id:
+        raise PermissionDenied
+    issued_on = timezone.localdate(report.issued_at)
+    if issued_on < deadlines.reports_new_since(today) or not ProgressReportPolicy.is_reader(
+        membership
+    ):
+        return
+    ProgressReportRead.objects.bulk_create(
+        [ProgressReportRead(report=report, user=acting_user)], ignore_conflicts=True
+    )

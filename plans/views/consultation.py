@@ -1,24 +1,19 @@
 """Pages of a plan's consultation: the comments (read, and written while it is open), the
 coordinator's response to each, and closing it early."""
 
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import path, reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.consultation_views import CommentLogMixin, CommentRespondMixin
 from partnerships.permissions import Perm
 
 from ..forms import consultation as forms
-from ..models import COMMENT_TRANSITIONS
 from ..policies import CommentPolicy, CommentVerb, PlanPolicy, PlanVerb
 from ..selectors import consultation as selectors
 from ..services import approval, consultation
 from .approval import PlanTransitionView
 from .drafting import PlanFormView, PlanMixin
-
-COMMENTS_PER_PAGE = 50
 
 
 def comments_url(plan) -> str:
@@ -27,21 +22,32 @@ def comments_url(plan) -> str:
     )
 
 
-class CommentsView(PlanMixin, PlanFormView):
+def respond_url(comment) -> str:
+    return reverse(
+        "plans:comment_respond",
+        kwargs={
+            "partnership_slug": comment.plan.partnership.slug,
+            "plan_id": comment.plan_id,
+            "comment_id": comment.pk,
+        },
+    )
+
+
+class CommentsView(CommentLogMixin, PlanMixin, PlanFormView):
     """The consultation log of a version, and the form to add to it while it is open."""
 
     permission_required = Perm.VIEW_PLAN_CONSULTATION
     template_name = "plans/comments.html"
     form_class = forms.CommentForm
+    document_policy, comment_verb = PlanPolicy, PlanVerb.COMMENT
+    comment_policy, respond_verb = CommentPolicy, CommentVerb.RESPOND
+    document_field = "plan"
+    refusal = _("You cannot comment on this plan.")
 
     def check_object_access(self):
         # A version never consulted on has no log to show.
         if not PlanPolicy.can(self.membership, PlanVerb.READ_COMMENTS, self.plan):
             raise Http404
-
-    @cached_property
-    def may(self):
-        return PlanPolicy.may(self.membership, self.plan)
 
     def get_form_kwargs(self):
         return {
@@ -50,35 +56,17 @@ class CommentsView(PlanMixin, PlanFormView):
             **selectors.comment_parts(plan=self.plan),
         }
 
-    def post(self, request, *args, **kwargs):
-        if not self.may["comment"]:
-            # The form is not offered once consultation closes; a late post is told why.
-            form = self.get_form()
-            form.is_valid()
-            return self.refused(
-                form,
-                ValidationError(
-                    PlanPolicy.not_now(self.membership, PlanVerb.COMMENT, self.plan)
-                    or _("You cannot comment on this plan.")
-                ),
-            )
-        return super().post(request, *args, **kwargs)
+    def comments(self):
+        return selectors.plan_comments(membership=self.membership, plan=self.plan)
 
-    def get_context_data(self, **kwargs):
-        page = Paginator(
-            selectors.plan_comments(membership=self.membership, plan=self.plan), COMMENTS_PER_PAGE
-        ).get_page(self.request.GET.get("page"))
-        rows = []
-        for comment in page.object_list:
-            comment.plan = self.plan
-            rows.append((comment, CommentPolicy.can(self.membership, CommentVerb.RESPOND, comment)))
-        kwargs.update(
-            page=page,
-            rows=rows,
-            may=self.may,
-            counts=selectors.comment_counts(plan=self.plan),
-        )
-        return super().get_context_data(**kwargs)
+    def counts(self) -> dict:
+        return selectors.comment_counts(plan=self.plan)
+
+    def respond_url(self, comment) -> str:
+        return respond_url(comment)
+
+    def comments_url(self) -> str:
+        return comments_url(self.plan)
 
     def perform(self, form):
         consultation.plan_comment_add(
@@ -89,37 +77,20 @@ class CommentsView(PlanMixin, PlanFormView):
             submission=self.submission,
         )
 
-    def get_success_url(self):
-        return comments_url(self.plan) + "#comments"
 
-    success_message = _("Your comment has been sent. The coordinator will respond to it.")
-
-
-class CommentRespondView(PlanMixin, PlanFormView):
+class CommentRespondView(CommentRespondMixin, PlanMixin, PlanFormView):
     permission_required = Perm.MANAGE_PLANS
-    template_name = "plans/comment_respond.html"
     form_class = forms.CommentResponseForm
-    success_message = _("Response saved.")
+    comment_policy, respond_verb = CommentPolicy, CommentVerb.RESPOND
+    document_field = "plan"
 
     def get_target(self):
         return selectors.comment_for(
             membership=self.membership, plan=self.plan, comment_id=self.kwargs["comment_id"]
         )
 
-    def check_object_access(self):
-        if not CommentPolicy.allows(self.membership, CommentVerb.RESPOND, self.target):
-            raise Http404
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "outcomes": COMMENT_TRANSITIONS[self.target.status]}
-
-    def get_context_data(self, **kwargs):
-        kwargs.update(
-            comment=self.target,
-            not_now=CommentPolicy.not_now(self.membership, CommentVerb.RESPOND, self.target),
-            cancel_url=comments_url(self.plan),
-        )
-        return super().get_context_data(**kwargs)
+    def comments_url(self) -> str:
+        return comments_url(self.plan)
 
     def perform(self, form):
         consultation.plan_comment_respond(
@@ -129,9 +100,6 @@ class CommentRespondView(PlanMixin, PlanFormView):
             response=form.cleaned_data["response"],
             submission=self.submission,
         )
-
-    def get_success_url(self):
-        return comments_url(self.plan) + f"#comment-{self.target.pk}"
 
 
 class CloseConsultationView(PlanTransitionView):

@@ -18,7 +18,7 @@ from ..documents import progress_report_chart, progress_report_filename, progres
 from ..forms.reports import ProgressReportIssueForm
 from ..policies import ISSUES_PROGRESS_REPORTS, ProgressReportPolicy
 from ..selectors import reports as selectors
-from ..services.reports import progress_report_issue
+from ..services.reports import progress_report_issue, progress_report_read
 
 
 def report_url(report) -> str:
@@ -111,6 +111,16 @@ class ProgressReportMixin(PartnershipViewMixin):
 
 class ProgressReportView(ProgressReportMixin, TemplateView):
     template_name = "plans/reports/report.html"
+
+    def get(self, request, *args, **kwargs):
+        # Opening the report is reading it: it is no longer new to this person on Your work.
+        progress_report_read(
+            acting_user=request.user,
+            membership=self.membership,
+            report=self.report,
+            today=deadlines.local_today(),
+        )
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -142,3 +142,51 @@ def test_the_seats_are_asked_at_once_and_the_last_is_chased_until_it_signs(
     reminders_sweep(today=later)
     outbox_send(today=later)
     assert not [m for m in mail.outbox if set(m.to) & {s.email for s in signers.values()}]
+
+
+@pytest.mark.parametrize("java_script_enabled", [True], ids=["js"])
+def test_a_partner_comments_on_the_assessment_in_review_and_the_coordinator_answers(
+    new_visitor, partnership, coordinator
+):
+    from assessments.models import AssessmentComment, SectionKind
+    from assessments.services import assessments as assessment_services
+
+    from ..assessments.conftest import complete
+
+    assessment = assessment_services.assessment_start(
+        acting_user=coordinator, partnership=partnership, year_start=2031
+    )
+    assessment_services.assessment_open_contributions(
+        acting_user=coordinator, assessment=assessment
+    )
+    complete(assessment, coordinator)
+    assessment_services.assessment_submit_for_review(acting_user=coordinator, assessment=assessment)
+    chief = member(partnership, Role.STRATEGY_MEMBER, seat=Seat.POLICE, full_name="Cal Chief")
+
+    visitor = new_visitor()
+    _sign_in(visitor, chief)
+    visitor.open(f"/p/{partnership.slug}/assessments/{assessment.pk}/")
+    visitor.click_link("Comment on this assessment")
+    assert visitor.heading() == "Comments in review"
+    visitor.page.get_by_label("What is your comment about?").select_option(
+        label=str(SectionKind.SERIOUS_VIOLENCE.label)
+    )
+    visitor.fill("Your comment", "Add the knife crime figures for the town centre.")
+    visitor.click_button("Send comment")
+    assert "Awaiting a response" in visitor.page.get_by_test_id("comment").inner_text()
+
+    lead = new_visitor()
+    _sign_in(lead, coordinator)
+    lead.open(f"/p/{partnership.slug}/assessments/{assessment.pk}/comments/")
+    lead.click_link("Respond to the comment by Cal Chief")
+    lead.page.get_by_label("Answer it (no change to the assessment)").check()
+    lead.fill("What you say to the commenter", "They are in the crime levels section.")
+    lead.click_button("Save response")
+    assert "1 answered" in lead.page.get_by_test_id("comment-counts").inner_text()
+
+    visitor.open(f"/p/{partnership.slug}/assessments/{assessment.pk}/comments/")
+    assert (
+        "in the crime levels section"
+        in visitor.page.get_by_test_id("comment-response").inner_text()
+    )
+    assert AssessmentComment.objects.get().status == "answered"

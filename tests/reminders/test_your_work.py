@@ -122,6 +122,41 @@ def test_a_pcc_office_watches_refreshes_and_scrutiny_reads_new_reports(
     assert "work-to-read" not in signed_in(people["scrutiny"]).get(HOME).content.decode()
 
 
+def test_opening_a_new_report_reads_it_for_that_person_only(
+    plan_in_force, partnership, coordinator, people, monkeypatch
+):
+    from plans import deadlines
+    from plans.models import ProgressReport, ProgressReportRead, Quarter
+    from plans.services.reports import progress_report_issue
+
+    monkeypatch.setattr(deadlines, "local_today", lambda: TODAY)
+    colleague = member(partnership, Role.SCRUTINY, email="cllr2@x.org")
+    pcc = member(partnership, Role.PCC_OFFICE, seat=Seat.POLICE, email="pcc@x.org")
+    report = progress_report_issue(
+        acting_user=coordinator, plan=plan_in_force, quarter=Quarter(TODAY.year, 1), today=TODAY
+    )
+    ProgressReport.objects.filter(pk=report.pk).update(issued_at=_moment(TODAY - timedelta(days=3)))
+    councillor = signed_in(people["scrutiny"])
+    page = reverse("plans:progress_report", args=["trafford", report.pk])
+    _queries(councillor, HOME)  # the first visit writes the session once
+    unread = _queries(councillor, HOME)
+
+    assert councillor.get(page).status_code == 200
+    assert councillor.get(page).status_code == 200  # opened twice, read once
+    assert "work-to-read" not in councillor.get(HOME).content.decode()
+    assert _queries(councillor, HOME) == unread
+    # The committee's other member and the PCC office have not read it yet.
+    for other in (colleague, pcc):
+        assert titles(section(signed_in(other).get(HOME).content.decode(), "work-to-read")) == [
+            str(report)
+        ]
+    # The coordinator, who issued it, reads it without it being anyone's to read.
+    assert signed_in(coordinator).get(page).status_code == 200
+    assert list(ProgressReportRead.objects.values_list("user_id", flat=True)) == [
+        people["scrutiny"].pk
+    ]
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
@@ -198,6 +233,47 @@ def test_the_cycle_view_shows_the_year_what_is_late_and_who_owes_it(
     assert signed_in(people["chief"]).get(cycle_url(partnership)).status_code == 200
     for name in ("police", "scrutiny"):
         assert signed_in(people[name]).get(cycle_url(partnership)).status_code == 404
+
+
+def test_each_cycle_says_where_its_workflow_stands_one_click_from_the_place_to_act(
+    requests, plan_in_force, people, partnership, coordinator
+):
+    from plans.policies import required_seats
+    from plans.services import approval, drafting
+    from tests.plans.conftest import sign_off_by_every_seat
+
+    refresh = drafting.plan_refresh(
+        acting_user=coordinator, plan=plan_in_force, assessment=plan_in_force.assessment
+    )
+    approval.plan_open_consultation(acting_user=coordinator, plan=refresh, closes_on=days(30))
+    required = len(required_seats(partnership))
+    sign_off_by_every_seat(refresh, {Seat.POLICE: people["chief"]})
+    page = signed_in(people["coordinator"]).get(cycle_url(partnership)).content.decode()
+
+    def lines(kind):
+        found = re.search(rf'data-testid="workflow-{kind}">(.*?)</div>', page, re.S)
+        return re.findall(
+            r'<a class="govuk-link" href="([^"]*)">([^<]*)</a>', found[1] if found else ""
+        )
+
+    plan_page = reverse("plans:detail", args=["trafford", refresh.pk])
+    assert lines("plan_sign_off") == [
+        (
+            plan_page,
+            f"Partnership plan {refresh.period_label}, version 2: in consultation until "
+            f"{days(30):%-d %B %Y}, 1 of {required} seats signed",
+        )
+    ]
+    assert lines("plan_consultation") == [
+        (
+            reverse("plans:comments", args=["trafford", refresh.pk]),
+            f"Consultation on the {refresh.period_label} plan: 0 comments, 0 awaiting a response",
+        )
+    ]
+    ((url, text),) = lines("contribution_request")
+    assert text.endswith(": 0 of 3 requests handed in") and url.endswith("#contributions")
+    assert "open for contributions since" in lines("assessment_sign_off")[0][1]
+    assert lines("dhr_clock") == []
 
 
 def test_the_weekly_digest_links_to_the_overdue_items_of_the_cycle_view(
