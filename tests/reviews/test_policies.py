@@ -8,13 +8,30 @@ is in each case exactly what the service allows."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.models import User
 from partnerships.models import Membership, Role, Seat
-from reviews.models import AccessGrant, AgencyRequest, Recommendation, ReviewDocument, ReviewStatus
+from reviews.models import (
+    AccessGrant,
+    AgencyRequest,
+    DomesticHomicideReview,
+    Recommendation,
+    ReviewDocument,
+    ReviewStatus,
+)
 from reviews.policies import ReviewPolicy, ReviewVerb
 from reviews.services import action_plan, evidence, lifecycle
-from tests.factories import member
+from tests.factories import PartnershipFactory, member, organisation_in
 
-from .builders import TODAY, advance, author, pdf_upload, snapshot
+from .builders import (
+    TODAY,
+    add_line,
+    advance,
+    ask,
+    author,
+    pdf_upload,
+    review_gathering_evidence,
+    snapshot,
+)
 
 pytest_plugins = ["tests.reviews.builders"]
 
@@ -99,22 +116,50 @@ MATRIX = [
 ]
 
 
-@pytest.fixture
-def case(dhr, coordinator, police_imr, action_line):
+@pytest.fixture(scope="module")
+def _staged(module_data):
     """The review gathering evidence, its police IMR request and a line of its action plan, and
-    everyone of the matrix: those who hold a grant on it, and a coordinator who does not."""
-    people = {
-        "creator": coordinator,
-        "chair": member(dhr.partnership, Role.CONTRIBUTOR, seat=Seat.PROBATION),
-        "panel": member(dhr.partnership, Role.STRATEGY_MEMBER, seat=Seat.HEALTH),
-        "author": author(dhr, coordinator, Seat.POLICE),
-        "coordinator_without_grant": member(dhr.partnership, Role.COORDINATOR),
+    everyone of the matrix: those who hold a grant on it, and a coordinator who does not. Built
+    once for the module, in a partnership of its own; each cell runs in a savepoint."""
+
+    def make():
+        partnership = PartnershipFactory(name="Staged", slug="staged")
+        creator = member(partnership, Role.COORDINATOR)
+        review = review_gathering_evidence(partnership, creator)
+        imr = ask(review, creator, organisation_in(partnership, Seat.POLICE), "imr", days=30)
+        line = add_line(review, creator)
+        people = {
+            "creator": creator,
+            "chair": member(partnership, Role.CONTRIBUTOR, seat=Seat.PROBATION),
+            "panel": member(partnership, Role.STRATEGY_MEMBER, seat=Seat.HEALTH),
+            "author": author(review, creator, Seat.POLICE),
+            "coordinator_without_grant": member(partnership, Role.COORDINATOR),
+        }
+        for name, reason in (("chair", R.CHAIR), ("panel", R.PANEL)):
+            lifecycle.access_grant(
+                acting_user=creator, review=review, user=people[name], reason=reason
+            )
+        return review.pk, {name: user.pk for name, user in people.items()}, imr.pk, line.pk
+
+    return module_data.build(make)
+
+
+@pytest.fixture
+def media_root(module_data):
+    return module_data.media_root
+
+
+@pytest.fixture
+def case(_staged, db):
+    """The staged case as each test finds it: read afresh."""
+    review_pk, people, imr_pk, line_pk = _staged
+    users = User.objects.in_bulk(people.values())
+    return {
+        "review": DomesticHomicideReview.objects.get(pk=review_pk),
+        "people": {name: users[pk] for name, pk in people.items()},
+        "imr": AgencyRequest.objects.get(pk=imr_pk),
+        "line": Recommendation.objects.get(pk=line_pk),
     }
-    for name, reason in (("chair", R.CHAIR), ("panel", R.PANEL)):
-        lifecycle.access_grant(
-            acting_user=coordinator, review=dhr, user=people[name], reason=reason
-        )
-    return {"review": dhr, "people": people, "imr": police_imr, "line": action_line}
 
 
 def _move_to(review, coordinator, status):
@@ -131,9 +176,9 @@ def _move_to(review, coordinator, status):
     MATRIX,
     ids=["-".join(str(part) for part in row) for row in MATRIX],
 )
-def test_each_service_does_only_what_the_policy_offers(case, coordinator, holder, status, change):
+def test_each_service_does_only_what_the_policy_offers(case, holder, status, change):
     review = case["review"]
-    _move_to(review, coordinator, status)
+    _move_to(review, case["people"]["creator"], status)
     user = case["people"][holder]
     service, verb, record, happened = CHANGES[change]
     membership = Membership.objects.get(user=user, partnership=review.partnership)

@@ -7,7 +7,7 @@ before pytest loads the package as a plugin, they are left unrewritten (they hav
 each says PYTEST_DONT_REWRITE.
 """
 
-from .action_plan import action_line
+from .action_plan import action_line, add_line
 from .documents import attached_document, pdf_upload
 from .evidence import ask, council_chronology, police_chronology, police_imr
 from .reviews import (
@@ -35,6 +35,7 @@ __all__ = [
     "TODAY",
     "TO_EVIDENCE",
     "action_line",
+    "add_line",
     "advance",
     "ask",
     "attached_document",
