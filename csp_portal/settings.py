@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "reminders",
     "oversight",
     "retention",
+    "national",
     "pages",
     "demo",
 ]

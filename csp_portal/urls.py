@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("oversight.urls")),
     path("", include("retention.urls")),
+    path("", include("national.urls")),
     path("national-data/recorded-crime/", include("recorded_crime.urls")),
     path("account/", include("accounts.urls")),
     path("", include("pages.urls")),

@@ -8,6 +8,7 @@ a new page under ``plans:`` is in "Plan" without anyone listing it. Only URL nam
 strings: the apps above this one are not imported.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -25,6 +26,10 @@ class Link:
     # A page of the person's own, across partnerships: its URL takes no partnership.
     site: bool = False
     staff: bool = False
+    # Shown to people a registered audience rule names (``register_audience``), such as national
+    # oversight officers, who hold no membership: asked only of someone with none, so a member's
+    # page pays no query for it.
+    audience: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,8 +111,11 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "national",
         _("National data"),
-        (Link(_("National data"), "recorded_crime:releases", None, True, staff=True),),
-        ("recorded_crime:",),
+        (
+            Link(_("National data"), "recorded_crime:releases", None, True, staff=True),
+            Link(_("National picture"), "national:compliance", None, True, audience="national"),
+        ),
+        ("recorded_crime:", "national:"),
     ),
     Section(
         "account",
@@ -136,7 +144,18 @@ def section_of(view_name: str) -> Section | None:
     return best
 
 
+# Audience name -> rule(user), filled by the apps above this one in their AppConfig.ready.
+_AUDIENCES: dict[str, Callable[[object], bool]] = {}
+
+
+def register_audience(name: str, rule: Callable[[object], bool]) -> None:
+    _AUDIENCES[name] = rule
+
+
 def _shown(link: Link, membership: Membership | None, user) -> bool:
+    if link.audience:
+        rule = _AUDIENCES.get(link.audience)
+        return membership is None and rule is not None and rule(user)
     if link.staff:
         return bool(user.is_staff)
     if link.perm is None:
