@@ -5,10 +5,13 @@ import csv
 from collections.abc import Iterable
 
 from django.http import HttpResponse
+from django.urls import reverse
 
+from csp_portal.site import site_url
 from reviews.models import ReviewStatus
 
-from .selectors import ComplianceRow
+from .selectors.compliance import ComplianceRow
+from .selectors.register import RegisterEntry
 
 
 def _iso(value) -> str | None:
@@ -37,6 +40,32 @@ def compliance_record(row: ComplianceRow) -> dict:
         "pcc_report_requests_open": row.requests_open,
         "pcc_report_requests_overdue": row.requests_overdue,
         "late_on": list(row.late_on),
+    }
+
+
+def register_record(entry: RegisterEntry) -> dict:
+    partnership = entry.partnership
+    successor = entry.successor
+    return {
+        "partnership": partnership.name,
+        "slug": partnership.slug,
+        "ons_code": partnership.ons_code,
+        "ons_edition": partnership.ons_edition,
+        "nation": partnership.nation,
+        "police_force_area": partnership.police_force_area.name,
+        "police_force_area_code": partnership.police_force_area.code,
+        "districts": [district.name for district in partnership.districts.all()],
+        "district_codes": [district.code for district in partnership.districts.all()],
+        "responsible_authorities": [seat.organisation.name for seat in entry.statutory],
+        "invited_partners": [seat.organisation.name for seat in entry.invited],
+        "contact": partnership.contact_address,
+        "plan_summary_url": (
+            site_url(reverse("plans:public_summary", kwargs={"slug": partnership.slug}))
+            if partnership.has_published_plan
+            else None
+        ),
+        "last_assessment_approved_on": _iso(entry.last_assessment_on),
+        "merged_into": successor.slug if successor else None,
     }
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from authorities.models import Nation
 from csp_portal.text import PlainTextFormMixin
 
-from .selectors import SORT_KEYS
+from .selectors.compliance import SORT_KEYS
 
 
 class ComplianceFilterForm(PlainTextFormMixin, forms.Form):

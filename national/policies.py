@@ -68,5 +68,10 @@ class _NationalOversightPolicy:
             return partnerships.filter(police_force_area_id=grant.police_force_area_id)
         return partnerships
 
+    @staticmethod
+    def public_partnerships() -> QuerySet[Partnership]:
+        """The counts anyone may download as open data: every active partnership's."""
+        return Partnership.objects.filter(status=PartnershipStatus.ACTIVE)
+
 
 NationalOversightPolicy = _NationalOversightPolicy()

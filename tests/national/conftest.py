@@ -9,6 +9,7 @@ from oversight.services import report_requests
 from partnerships.models import Role
 from partnerships.selectors import membership_for
 from tests.factories import (
+    DistrictFactory,
     OrganisationFactory,
     PartnershipFactory,
     PoliceForceAreaFactory,
@@ -38,7 +39,12 @@ def duties():
     salford = PartnershipFactory(name="Salford", slug="salford", police_force_area=manchester)
     trafford = PartnershipFactory(name="Trafford", slug="trafford", police_force_area=manchester)
     torfaen = PartnershipFactory(
-        name="Torfaen", slug="torfaen", nation=Nation.WALES, police_force_area=gwent, seats=False
+        name="Torfaen",
+        slug="torfaen",
+        nation=Nation.WALES,
+        police_force_area=gwent,
+        seats=False,
+        districts=[DistrictFactory(name="Pontypool", code="W06000020")],
     )
     for partnership in (salford, trafford):
         coordinator = member(partnership, Role.COORDINATOR)
