@@ -111,11 +111,15 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "national",
         _("National data"),
-        (
-            Link(_("National data"), "recorded_crime:releases", None, True, staff=True),
-            Link(_("National picture"), "national:compliance", None, True, audience="national"),
-        ),
-        ("recorded_crime:", "national:"),
+        (Link(_("National data"), "recorded_crime:releases", None, True, staff=True),),
+        ("recorded_crime:",),
+    ),
+    # National oversight officers' counts across partnerships; they hold no membership.
+    Section(
+        "national_picture",
+        _("National picture"),
+        (Link(_("National picture"), "national:compliance", None, True, audience="national"),),
+        ("national:compliance",),
     ),
     Section(
         "account",

@@ -145,3 +145,9 @@ def test_a_fixed_number_of_queries_at_one_and_at_many_partnerships(db):
     print("national compliance queries", small, large)
     assert large == small
     assert large <= 25
+
+
+def test_the_navigation_leads_a_national_officer_to_it_and_nobody_else(data):
+    assert 'href="/national/"' in signed_in(data["officer"]).get("/").content.decode()
+    coordinator = data["salford"].memberships.get(role=Role.COORDINATOR).user
+    assert 'href="/national/"' not in signed_in(coordinator).get("/").content.decode()

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from demo.assessments import seed_assessments
+from demo.national_oversight import seed_national_oversight
 from demo.oversight import seed_oversight
 from demo.partnerships import DEMO_PASSWORD, seed_demo
 from demo.plans import seed_plans
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             seed_reviews(partnerships=partnerships)
             seed_plans(partnerships=partnerships)
             seed_oversight(partnerships=partnerships)
+            logins.append(seed_national_oversight())
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Every demo login uses the password:")
         )
