@@ -3,6 +3,8 @@ with two factors, filters the compliance view and downloads its CSV (JavaScript 
 the public finds their partnership by a place name and opens its plan summary (JavaScript on,
 and off: the register is plain links and a GET form)."""
 
+from pathlib import Path
+
 import pytest
 
 from accounts.services import backup_codes_replace
@@ -37,7 +39,7 @@ def test_a_national_officer_filters_the_compliance_view_and_downloads_it(visitor
 
     with visitor.page.expect_download() as download:
         visitor.page.get_by_test_id("csv").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("partnership,slug,ons_code")
     assert [line.split(",")[0] for line in text.splitlines()[1:]] == ["Salford"]
 
