@@ -2,8 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from authorities.models import Nation
+from csp_portal.forms import GovukFormMixin
 from csp_portal.text import PlainTextFormMixin
 
+from .models import CHARACTERISTICS
 from .selectors.compliance import SORT_KEYS
 
 
@@ -39,3 +41,16 @@ class ComplianceFilterForm(PlainTextFormMixin, forms.Form):
             "late": self.cleaned_data["late"],
             "sort": self.cleaned_data["sort"] or "name",
         }
+
+
+class ReviewLearningForm(GovukFormMixin, forms.Form):
+    """What the published review found, yes or no for each characteristic of the national counts
+    (the Home Office library's): ticked boxes are yes."""
+
+    submit_label = _("Save what the review found")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in CHARACTERISTICS.items():
+            self.fields[name] = forms.BooleanField(label=label, required=False)
+        self.build_helper()

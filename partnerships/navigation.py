@@ -85,7 +85,7 @@ SECTIONS: tuple[Section, ...] = (
         "reviews",
         _("Reviews"),
         (Link(_("Domestic homicide reviews"), "reviews:list", Perm.VIEW_PARTNERSHIP),),
-        ("reviews:",),
+        ("reviews:", "national:review_learning"),
     ),
     Section(
         "reports",
@@ -119,7 +119,7 @@ SECTIONS: tuple[Section, ...] = (
         "national_picture",
         _("National picture"),
         (Link(_("National picture"), "national:compliance", None, True, audience="national"),),
-        ("national:compliance",),
+        ("national:compliance", "national:learning"),
     ),
     Section(
         "account",

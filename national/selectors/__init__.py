@@ -9,6 +9,7 @@ from .compliance import (
     filtered_compliance,
     force_areas_of,
 )
+from .learning import learning_counts, learning_of
 from .register import (
     last_updated,
     published_priorities,
@@ -25,6 +26,8 @@ __all__ = [
     "filtered_compliance",
     "force_areas_of",
     "last_updated",
+    "learning_counts",
+    "learning_of",
     "published_priorities",
     "register_entry",
     "register_records",

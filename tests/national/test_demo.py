@@ -16,3 +16,5 @@ def test_the_demo_has_a_national_officer_and_a_contact_on_the_register(db, clien
     page = signed_in(officer).get("/national/").content.decode()
     assert "Trafford" in page and "Cardiff" in page
     assert "csp@trafford.example" in client.get("/partnerships/trafford/").content.decode()
+    learning = signed_in(officer).get("/national/dhr-learning/").content.decode()
+    assert "647 published reviews" in learning
