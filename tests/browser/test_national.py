@@ -18,6 +18,13 @@ from .conftest import pass_two_factor, sign_in
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def _no_documents(monkeypatch):
+    """The journeys never open a PDF: the plan documents that publishing and the summary page
+    queue are not made (each takes WeasyPrint seconds in the test's process)."""
+    monkeypatch.setattr("plans.services.documents.enqueue_on_commit", lambda *args: None)
+
+
 @pytest.mark.parametrize("java_script_enabled", [True], ids=["js"])
 def test_a_national_officer_filters_the_compliance_view_and_downloads_it(visitor, db):
     data = duties()

@@ -65,6 +65,7 @@ def test_the_admin_grants_through_the_service_and_its_action_ends(db):
     administrator = UserFactory(is_staff=True, is_superuser=True)
     person = UserFactory()
     client = signed_in(administrator)
+    assert client.get("/admin/national/nationaloversightgrant/add/").status_code == 200
     response = client.post(
         "/admin/national/nationaloversightgrant/add/",
         {"user": person.pk, "body": "home_office", "scope": "all", "nation": ""},
