@@ -426,8 +426,9 @@ def test_someone_signed_out_is_sent_to_sign_in_and_sees_nothing(
 
 
 @pytest.fixture(scope="module")
-def national_officer(module_data):
-    """A national oversight officer who sees every partnership's counts (issue 19), once."""
+def national_client(module_data):
+    """A national oversight officer who sees every partnership's counts (issue 19), signed in
+    with two factors once for the module."""
 
     def make():
         from national.services import national_grant_create
@@ -437,14 +438,14 @@ def national_officer(module_data):
         national_grant_create(
             acting_user=UserFactory(is_staff=True), user=officer, body="home_office", scope="all"
         )
-        return officer
+        return signed_in(officer)
 
     return module_data.build(make)
 
 
 @pytest.mark.parametrize(("url_name", "arguments"), TENANT_URLS, ids=[n for n, _ in TENANT_URLS])
 def test_a_national_oversight_officer_reaches_no_partnership_content(
-    two_partnerships, national_officer, url_name, arguments
+    two_partnerships, national_client, url_name, arguments
 ):
     """Counts and dates on their own page, and not one page of any partnership: 404 for every
     URL of B, by GET and by POST, and nothing changes."""
@@ -452,7 +453,7 @@ def test_a_national_oversight_officer_reaches_no_partnership_content(
     kwargs = {
         name: _argument(name, b, url_name) for name in arguments if name != "partnership_slug"
     }
-    client = signed_in(national_officer)
+    client = national_client
     mail.outbox.clear()
     before = _snapshot()
     url = reverse(url_name, kwargs={"partnership_slug": b.slug, **kwargs})
