@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from partnerships.models import Partnership, PartnershipStatus
 
@@ -51,10 +52,13 @@ class _NationalOversightPolicy:
         return user.national_oversight_grants.filter(ended_at__isnull=True).exists()
 
     def require_viewer(self, user: User | None) -> NationalOversightGrant:
-        """The open grant of a person who has passed two-factor authentication in this session;
-        ``PermissionDenied`` for anyone else (the page answers 404, or sends them to verify)."""
+        """The open grant of a person who has passed two-factor authentication in this session.
+        ``Http404`` for anyone without an open grant; ``PermissionDenied`` for a holder who has
+        not passed two-factor authentication yet (the page sends them to it)."""
         grant = self.open_grant(user)
-        if grant is None or not user.is_verified():
+        if grant is None:
+            raise Http404
+        if not user.is_verified():
             raise PermissionDenied
         return grant
 

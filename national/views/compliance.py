@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +27,6 @@ class NationalViewMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if NationalOversightPolicy.open_grant(request.user) is None:
-            raise Http404
         try:
             self.grant = NationalOversightPolicy.require_viewer(request.user)
         except PermissionDenied:
