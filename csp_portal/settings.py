@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "oversight",
     "scrutiny",
     "retention",
+    "national",
     "pages",
     "demo",
 ]

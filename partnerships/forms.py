@@ -138,6 +138,16 @@ class IdentityForm(GovukFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"spellcheck": "false", "class": "govuk-input--width-10"}),
     )
+    contact_address = forms.CharField(
+        label=_("How the public can contact the partnership"),
+        help_text=_(
+            "Shown on the partnership's page of the public register: an email address, a postal "
+            "address or a web page. Not a person's own details."
+        ),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)

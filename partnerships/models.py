@@ -60,6 +60,8 @@ class Partnership(models.Model):
     logo = models.FileField(_("logo"), upload_to=_logo_path, max_length=200, blank=True)
     logo_content_type = models.CharField(max_length=20, blank=True)
     accent_colour = models.CharField(_("accent colour"), max_length=7, blank=True)
+    # How the public reaches the partnership, on its page of the public register (national/).
+    contact_address = models.TextField(_("public contact address"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["name"]

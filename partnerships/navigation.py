@@ -8,6 +8,7 @@ a new page under ``plans:`` is in "Plan" without anyone listing it. Only URL nam
 strings: the apps above this one are not imported.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -25,6 +26,10 @@ class Link:
     # A page of the person's own, across partnerships: its URL takes no partnership.
     site: bool = False
     staff: bool = False
+    # Shown to people a registered audience rule names (``register_audience``), such as national
+    # oversight officers, who hold no membership: asked only of someone with none, so a member's
+    # page pays no query for it.
+    audience: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ SECTIONS: tuple[Section, ...] = (
             Link(_("Domestic homicide reviews"), "reviews:list", Perm.VIEW_PARTNERSHIP),
             Link(_("ASB case reviews"), "casereviews:list", Perm.VIEW_CASE_REVIEWS),
         ),
-        ("reviews:", "casereviews:"),
+        ("reviews:", "casereviews:", "national:review_learning"),
     ),
     Section(
         "reports",
@@ -119,6 +124,13 @@ SECTIONS: tuple[Section, ...] = (
         (Link(_("National data"), "recorded_crime:releases", None, True, staff=True),),
         ("recorded_crime:",),
     ),
+    # National oversight officers' counts across partnerships; they hold no membership.
+    Section(
+        "national_picture",
+        _("National picture"),
+        (Link(_("National picture"), "national:compliance", None, True, audience="national"),),
+        ("national:compliance", "national:learning"),
+    ),
     Section(
         "account",
         _("Account"),
@@ -146,7 +158,18 @@ def section_of(view_name: str) -> Section | None:
     return best
 
 
+# Audience name -> rule(user), filled by the apps above this one in their AppConfig.ready.
+_AUDIENCES: dict[str, Callable[[object], bool]] = {}
+
+
+def register_audience(name: str, rule: Callable[[object], bool]) -> None:
+    _AUDIENCES[name] = rule
+
+
 def _shown(link: Link, membership: Membership | None, user) -> bool:
+    if link.audience:
+        rule = _AUDIENCES.get(link.audience)
+        return membership is None and rule is not None and rule(user)
     if link.staff:
         return bool(user.is_staff)
     if link.perm is None:

@@ -568,8 +568,10 @@ def partnership_identity_update(
     accent_colour: str,
     logo: UploadedFile | None = None,
     remove_logo: bool = False,
+    contact_address: str | None = None,
 ) -> Partnership:
-    """Set the public name, accent colour and (a new, or no) logo. The logo and the colour are
+    """Set the public name, accent colour, public contact address (None leaves it as it is) and
+    (a new, or no) logo. The logo and the colour are
     checked before anything changes (partnerships/identity.py); a replaced logo's file is removed
     once the change has committed, so a failure leaves the old one in place."""
     colour = checked_accent_colour(accent_colour)
@@ -581,8 +583,11 @@ def partnership_identity_update(
             "public_name": partnership.public_name,
             "accent_colour": partnership.accent_colour,
             "logo": partnership.logo.name,
+            "contact_address": partnership.contact_address,
         }
         old_file = partnership.logo.name
+        if contact_address is not None:
+            partnership.contact_address = contact_address.strip()
         partnership.public_name = public_name.strip()
         partnership.accent_colour = colour
         if new_logo is not None:
@@ -596,7 +601,13 @@ def partnership_identity_update(
         try:
             partnership.full_clean(validate_unique=False, validate_constraints=False)
             partnership.save(
-                update_fields=["public_name", "accent_colour", "logo", "logo_content_type"]
+                update_fields=[
+                    "public_name",
+                    "accent_colour",
+                    "logo",
+                    "logo_content_type",
+                    "contact_address",
+                ]
             )
         except Exception:
             if new_logo is not None:
@@ -606,6 +617,7 @@ def partnership_identity_update(
             "public_name": partnership.public_name,
             "accent_colour": partnership.accent_colour,
             "logo": partnership.logo.name,
+            "contact_address": partnership.contact_address,
         }
         changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
         if changes:

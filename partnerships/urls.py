@@ -32,7 +32,8 @@ tenant_patterns = [
 ]
 
 urlpatterns = [
-    path("partnerships/", views.choose_partnership, name="choose"),
+    # The chooser of a signed-in person's partnerships; /partnerships/ is the public register.
+    path("account/partnerships/", views.choose_partnership, name="choose"),
     # The link in an invitation email: under /account/, where a person's own pages are.
     path(
         "account/invitations/<str:token>/",

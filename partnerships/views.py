@@ -236,6 +236,7 @@ class IdentityView(ServiceFormView):
         return {
             "public_name": self.partnership.public_name,
             "accent_colour": self.partnership.accent_colour,
+            "contact_address": self.partnership.contact_address,
         }
 
     def get_context_data(self, **kwargs):
@@ -250,6 +251,7 @@ class IdentityView(ServiceFormView):
             accent_colour=form.cleaned_data["accent_colour"],
             logo=form.cleaned_data.get("logo") or None,
             remove_logo=form.cleaned_data.get("remove_logo", False),
+            contact_address=form.cleaned_data["contact_address"],
         )
 
     def refused(self, form, error: ValidationError):

@@ -77,10 +77,13 @@ class PartnershipFactory(factory.Factory):
     ons_edition = "2023"
 
     @classmethod
-    def _create(cls, model_class, seats=True, police_force_area=None, **kwargs):
+    def _create(cls, model_class, seats=True, police_force_area=None, districts=None, **kwargs):
         pfa = police_force_area or PoliceForceAreaFactory()
         partnership = partnership_create(
-            acting_user=None, police_force_area=pfa, districts=[DistrictFactory()], **kwargs
+            acting_user=None,
+            police_force_area=pfa,
+            districts=districts or [DistrictFactory()],
+            **kwargs,
         )
         if seats:
             for seat, kind in STATUTORY_KINDS.items():

@@ -76,6 +76,7 @@ MAKES_SOMETHING = re.compile(
 )
 # ... is acted on once per form or API request, unless it cannot make a second anything:
 ONCE_BY_ITSELF = {
+    "review_learning_record": "one row per review, set to what the form says: sent twice, same row",
     "plan_document_request": "reuses the document of the plan's state (get_or_create)",
     "published_summary_request": "the public's plan_document_request, signed out",
     "contribution_save": "edits the one draft under its revision: a resend is refused as stale",

@@ -552,3 +552,46 @@ def test_someone_signed_out_is_sent_to_sign_in_and_sees_nothing(
             assert response["Location"].startswith(reverse("accounts:login"))
         assert b"Partnership B" not in response.content
     assert _snapshot() == before
+
+
+@pytest.fixture(scope="module")
+def national_client(module_data):
+    """A national oversight officer who sees every partnership's counts (issue 19), signed in
+    with two factors once for the module."""
+
+    def make():
+        from national.services import national_grant_create
+        from tests.factories import UserFactory
+
+        officer = UserFactory(email="national@example.org")
+        national_grant_create(
+            acting_user=UserFactory(is_staff=True), user=officer, body="home_office", scope="all"
+        )
+        return signed_in(officer)
+
+    return module_data.build(make)
+
+
+@pytest.mark.parametrize(("url_name", "arguments"), TENANT_URLS, ids=[n for n, _ in TENANT_URLS])
+def test_a_national_oversight_officer_reaches_no_partnership_content(
+    two_partnerships, national_client, url_name, arguments
+):
+    """Counts and dates on their own page, and not one page of any partnership: 404 for every
+    URL of B, by GET and by POST, and nothing changes."""
+    _a, b = two_partnerships
+    kwargs = {
+        name: _argument(name, b, url_name) for name in arguments if name != "partnership_slug"
+    }
+    client = national_client
+    mail.outbox.clear()
+    before = _snapshot()
+    url = reverse(url_name, kwargs={"partnership_slug": b.slug, **kwargs})
+    for method in (client.get, client.post):
+        response = method(url, {"role": Role.COORDINATOR, "submit": "1"})
+        allowed = {404, 405} if method == client.post or url.startswith("/api/") else {404}
+        if url.startswith("/api/"):
+            allowed |= {401, 403}
+        assert response.status_code in allowed, f"{method.__name__.upper()} {url}"
+        assert b"Partnership B" not in response.content
+    assert _snapshot() == before
+    assert mail.outbox == []

@@ -100,15 +100,17 @@ def test_the_switcher_keeps_the_kind_of_page_where_the_role_there_sees_it(
     member(other_partnership, Role.CONTRIBUTOR, user=coordinator)
     client = signed_in(coordinator)
     people = client.get("/p/trafford/people/").content.decode()
-    assert "/partnerships/?switch=1&amp;page=partnerships%3Apeople" in people
+    assert "/account/partnerships/?switch=1&amp;page=partnerships%3Apeople" in people
 
-    choose = client.get("/partnerships/?switch=1&page=plans:list").content.decode()
+    choose = client.get("/account/partnerships/?switch=1&page=plans:list").content.decode()
     assert 'href="/p/trafford/plans/"' in choose and 'href="/p/cardiff/plans/"' in choose
     # A contributor does not see the audit log: the switch goes to Cardiff's home instead.
-    choose = client.get("/partnerships/?switch=1&page=partnerships:audit_log").content.decode()
+    choose = client.get(
+        "/account/partnerships/?switch=1&page=partnerships:audit_log"
+    ).content.decode()
     assert 'href="/p/trafford/audit/"' in choose and 'href="/p/cardiff/"' in choose
     # Whatever else is asked for, the links go home.
-    choose = client.get("/partnerships/?switch=1&page=admin:index").content.decode()
+    choose = client.get("/account/partnerships/?switch=1&page=admin:index").content.decode()
     assert 'href="/p/cardiff/"' in choose and "admin" not in choose.split("<main", 1)[1]
 
 
