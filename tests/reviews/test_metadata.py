@@ -11,35 +11,71 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
 from audit.models import AuditEvent
 from partnerships.models import Membership, Role, Seat
 from reminders.models import Notification
 from reminders.sweep import reminders_sweep
-from reviews.models import AccessGrant, AccessLogEntry, ReviewUserObjectPermission
+from reviews.models import (
+    AccessGrant,
+    AccessLogEntry,
+    DomesticHomicideReview,
+    ReviewUserObjectPermission,
+)
 from reviews.policies import ReviewPolicy
 from reviews.services import lifecycle
 from tests.conftest import signed_in
-from tests.factories import UserFactory, member
+from tests.factories import PartnershipFactory, UserFactory, member, organisation_in
 
-from .builders import TODAY, author
+from .builders import (
+    TODAY,
+    add_line,
+    ask,
+    attach_document,
+    author,
+    review_gathering_evidence,
+)
 from .conftest import notify
 from .test_views import REVIEW_URLS, _arguments
 
 pytest_plugins = ["tests.reviews.builders"]
 
 
+@pytest.fixture(scope="module")
+def _full_review(module_data):
+    """A review with a record behind every one of its pages (a chronology and an IMR asked of
+    the police, a line of the action plan, a document), the coordinator who recorded it and the
+    police's agency author: built once for the module, in a partnership of its own."""
+
+    def make():
+        partnership = PartnershipFactory(name="Staged", slug="staged")
+        coordinator = member(partnership, Role.COORDINATOR)
+        review = review_gathering_evidence(partnership, coordinator)
+        police = organisation_in(partnership, Seat.POLICE)
+        ask(review, coordinator, police, "chronology", days=14)
+        ask(review, coordinator, police, "imr", days=30)
+        add_line(review, coordinator)
+        attach_document(review, coordinator)
+        police_author = author(review, coordinator, Seat.POLICE, full_name="Priya Constable")
+        return review.pk, coordinator.pk, police_author.pk
+
+    return module_data.build(make)
+
+
 @pytest.fixture
-def full_review(dhr, police_chronology, police_imr, action_line, attached_document):
-    return dhr
+def media_root(module_data):
+    return module_data.media_root
 
 
 @pytest.mark.parametrize(("name", "arguments"), REVIEW_URLS, ids=[n for n, _ in REVIEW_URLS])
-def test_every_page_showing_the_review_logs_the_read(
-    full_review, coordinator, police_author, name, arguments
-):
+def test_every_page_showing_the_review_logs_the_read(_full_review, db, name, arguments):
     """Each review page, opened by someone who may open it, shows the reference or pseudonym
     and logs exactly one read."""
-    review = full_review
+    review_pk, coordinator_pk, police_author_pk = _full_review
+    review = DomesticHomicideReview.objects.get(pk=review_pk)
+    coordinator, police_author = (
+        User.objects.get(pk=pk) for pk in (coordinator_pk, police_author_pk)
+    )
     kwargs = _arguments(review, arguments)
     # The pages that answer a request are the police author's; the rest, the coordinator's.
     answering = name in {
@@ -185,15 +221,20 @@ def test_the_migration_marks_old_review_events_and_ends_grants_of_former_members
     )
     migration.forwards(apps, None)
 
-    assert set(AccessGrant.objects.values_list("user__email", flat=True)) == {coordinator.email}
-    assert not ReviewUserObjectPermission.objects.exclude(user=coordinator).exists()
+    # (The module's other review, _full_review's, is in a partnership of its own.)
+    grants = AccessGrant.objects.filter(review=dhr)
+    assert set(grants.values_list("user__email", flat=True)) == {coordinator.email}
+    permissions = ReviewUserObjectPermission.objects.filter(content_object=dhr)
+    assert not permissions.exclude(user=coordinator).exists()
     assert not Notification.objects.filter(user__in=[gone, councillor]).exists()
-    ended = AuditEvent.objects.filter(action="review.access_end")
+    ended = AuditEvent.objects.filter(partnership=partnership, action="review.access_end")
     assert sorted(e.changes["access"][0] for e in ended) == [
         "councillor@example.org (author)",
         "gone@example.org (author)",
     ]
-    marked = AuditEvent.objects.filter(object_type="reviews.domestichomicidereview")
+    marked = AuditEvent.objects.filter(
+        partnership=partnership, object_type="reviews.domestichomicidereview"
+    )
     assert {(e.need_to_know, e.need_to_know_id) for e in marked} == {
         ("reviews.domestichomicidereview", dhr.pk)
     }

@@ -8,7 +8,7 @@ each says PYTEST_DONT_REWRITE.
 """
 
 from .action_plan import action_line, add_line
-from .documents import attached_document, pdf_upload
+from .documents import attach_document, attached_document, pdf_upload
 from .evidence import ask, council_chronology, police_chronology, police_imr
 from .reviews import (
     CHAIR_NAME,
@@ -38,6 +38,7 @@ __all__ = [
     "add_line",
     "advance",
     "ask",
+    "attach_document",
     "attached_document",
     "author",
     "council_author",

@@ -14,11 +14,15 @@ def pdf_upload(name="report.pdf", body=b"%PDF-1.7 a report"):
     return SimpleUploadedFile(name, body, "application/pdf")
 
 
-@pytest.fixture
-def attached_document(dhr, coordinator):
+def attach_document(review, coordinator):
     return evidence.review_document_upload(
         acting_user=coordinator,
-        review=dhr,
+        review=review,
         kind="terms_of_reference",
         upload=pdf_upload("Terms of reference.pdf"),
     )
+
+
+@pytest.fixture
+def attached_document(dhr, coordinator):
+    return attach_document(dhr, coordinator)
