@@ -9,7 +9,9 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.models import User
 from audit.models import AuditEvent
+from authorities.models import OrganisationKind
 from oversight.models import CombinationApproval, ReportRequest, ReportRequestEntry
 from oversight.policies import (
     TARGET_STATUS,
@@ -19,13 +21,19 @@ from oversight.policies import (
     ReportRequestVerb,
 )
 from oversight.services import combinations, priorities, report_requests
-from partnerships.models import Membership, Role
+from partnerships.models import Membership, Partnership, Role
 from partnerships.selectors import membership_for
 from plans.models import PoliceAndCrimePlanPriority
 from reminders.models import Notification
-from tests.factories import member
+from tests.factories import (
+    OrganisationFactory,
+    PartnershipFactory,
+    PoliceForceAreaFactory,
+    UserFactory,
+    member,
+)
 
-from .conftest import pcc_membership
+from .conftest import pcc_member, pcc_membership
 
 V = ReportRequestVerb
 STATUSES = ["requested", "answered", "closed", "withdrawn"]
@@ -58,9 +66,68 @@ def _state():
     )
 
 
+@pytest.fixture(scope="module")
+def _world(module_data):
+    """The force area's two partnerships, the PCC office serving both, Trafford's coordinator
+    and the force area's police and crime plan priorities: built once for the module (each
+    test runs in a savepoint). The fixtures below read them afresh for each test."""
+
+    def make():
+        force_area = PoliceForceAreaFactory(name="Greater Manchester")
+        office = OrganisationFactory(name="Greater Manchester PCC", kind=OrganisationKind.PCC)
+        trafford = PartnershipFactory(
+            name="Trafford", slug="trafford", police_force_area=force_area
+        )
+        bolton = PartnershipFactory(name="Bolton", slug="bolton", police_force_area=force_area)
+        pcc = pcc_member(trafford, office, UserFactory(email="pcc@gm.example"))
+        pcc_member(bolton, office, pcc)
+        coordinator = member(trafford, Role.COORDINATOR, email="coordinator@trafford.example")
+        priorities = [
+            PoliceAndCrimePlanPriority.objects.create(
+                police_force_area=force_area, title=title, position=index
+            )
+            for index, title in enumerate(
+                ["Keeping people safe", "Reducing harm", "Strengthening communities"], start=1
+            )
+        ]
+        return {
+            "partnership": trafford.pk,
+            "bolton": bolton.pk,
+            "pcc": pcc.pk,
+            "coordinator": coordinator.pk,
+            "pcc_priorities": [priority.pk for priority in priorities],
+        }
+
+    return module_data.build(make)
+
+
 @pytest.fixture
-def coordinator(partnership):
-    return member(partnership, Role.COORDINATOR, email="coordinator@trafford.example")
+def partnership(_world, db):
+    return Partnership.objects.get(pk=_world["partnership"])
+
+
+@pytest.fixture
+def bolton(_world, db):
+    return Partnership.objects.get(pk=_world["bolton"])
+
+
+@pytest.fixture
+def pcc(_world, db):
+    return User.objects.get(pk=_world["pcc"])
+
+
+@pytest.fixture
+def coordinator(_world, db):
+    return User.objects.get(pk=_world["coordinator"])
+
+
+@pytest.fixture
+def pcc_priorities(_world, db):
+    return list(
+        PoliceAndCrimePlanPriority.objects.filter(pk__in=_world["pcc_priorities"]).order_by(
+            "position"
+        )
+    )
 
 
 def _acting(role, partnership, pcc, coordinator):
