@@ -1,4 +1,7 @@
+import fcntl
 import os
+import re
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from importlib import import_module
@@ -41,6 +44,61 @@ def pytest_configure(config):
         database = (int(url.path.strip("/") or 0) + int(worker[2:])) % REDIS_DATABASES
         redis_url = urlunsplit(url._replace(path=f"/{database}"))
         django_settings.REDIS_URL = django_settings.CELERY_BROKER_URL = redis_url
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """The test database, as pytest-django makes it, except under pytest-xdist with
+    --create-db (make test): there the first process to get here migrates one template database
+    for the run, and every process copies it (CREATE DATABASE ... TEMPLATE), rather than each
+    running every migration itself at the same time on two cores."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    run = getattr(request.config, "workerinput", {}).get("testrunuid")
+    if not (run and django_db_createdb and django_db_use_migrations):
+        with django_db_blocker.unblock():
+            made = setup_databases(
+                verbosity=request.config.option.verbose,
+                interactive=False,
+                keepdb=django_db_keepdb and not django_db_createdb,
+            )
+        yield
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(made, verbosity=request.config.option.verbose)
+        return
+
+    from django.db import connection
+
+    own = connection.creation._get_test_db_name()
+    template = re.sub(r"_gw\d+$", "", own) + "_template"
+    lock_path = Path(tempfile.gettempdir()) / f"{template}.lock"
+    with django_db_blocker.unblock(), lock_path.open("a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one process at a time: migrate once, copy in turn
+        lock.seek(0)
+        if lock.read() != run:
+            connection.settings_dict["TEST"]["NAME"] = template
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+            connection.close()
+            lock.seek(0)
+            lock.truncate()
+            lock.write(run)
+            lock.flush()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{own}"')
+            cursor.execute(f'CREATE DATABASE "{own}" TEMPLATE "{template}"')
+    connection.close()
+    connection.settings_dict["TEST"]["NAME"] = own
+    connection.settings_dict["NAME"] = django_settings.DATABASES["default"]["NAME"] = own
+    yield
 
 
 # Modules whose tests take tens of seconds each: they run first, so that the short tests fill in
