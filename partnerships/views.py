@@ -163,10 +163,10 @@ class MembershipRemoveView(ConfirmServiceView):
         return reverse("partnerships:people", kwargs={"partnership_slug": self.partnership.slug})
 
 
-class InvitationRevokeView(ConfirmServiceView):
+class _InvitationConfirmView(ConfirmServiceView):
+    """Confirm, then act on one pending invitation of this partnership; back to the people."""
+
     permission_required = Perm.MANAGE_PEOPLE
-    submit_label = _("Withdraw invitation")
-    heading = _("Withdraw the invitation to %(name)s?")
 
     def get_target(self):
         return selectors.invitation_in_partnership(
@@ -175,6 +175,14 @@ class InvitationRevokeView(ConfirmServiceView):
 
     def target_name(self) -> str:
         return self.target.email
+
+    def get_success_url(self):
+        return reverse("partnerships:people", kwargs={"partnership_slug": self.partnership.slug})
+
+
+class InvitationRevokeView(_InvitationConfirmView):
+    submit_label = _("Withdraw invitation")
+    heading = _("Withdraw the invitation to %(name)s?")
 
     def perform(self, form):
         target = self.target
@@ -183,12 +191,8 @@ class InvitationRevokeView(ConfirmServiceView):
             self.request, _("Invitation to %(email)s withdrawn.") % {"email": target.email}
         )
 
-    def get_success_url(self):
-        return reverse("partnerships:people", kwargs={"partnership_slug": self.partnership.slug})
 
-
-class InvitationResendView(ConfirmServiceView):
-    permission_required = Perm.MANAGE_PEOPLE
+class InvitationResendView(_InvitationConfirmView):
     submit_label = _("Send invitation again")
     submit_classes = ""
     heading = _("Send the invitation to %(name)s again?")
@@ -197,17 +201,8 @@ class InvitationResendView(ConfirmServiceView):
         "The link in the earlier email will stop working."
     )
 
-    def get_target(self):
-        return selectors.invitation_in_partnership(
-            partnership=self.partnership, invitation_id=self.kwargs["invitation_id"]
-        )
-
-    def target_name(self) -> str:
-        return self.target.email
-
-    def get_context_data(self, **kwargs):
-        kwargs["explanation"] = self.explanation % {"days": settings.INVITATION_VALID_FOR.days}
-        return super().get_context_data(**kwargs)
+    def get_explanation(self) -> str:
+        return self.explanation % {"days": settings.INVITATION_VALID_FOR.days}
 
     def perform(self, form):
         target = self.target
@@ -220,9 +215,6 @@ class InvitationResendView(ConfirmServiceView):
         messages.success(
             self.request, _("Invitation sent again to %(email)s.") % {"email": target.email}
         )
-
-    def get_success_url(self):
-        return reverse("partnerships:people", kwargs={"partnership_slug": self.partnership.slug})
 
 
 class PartnerOrganisationAddView(ServiceFormView):
