@@ -65,7 +65,10 @@ def demo(module_data):
     module_data.build(lambda: call_command("seed_demo", verbosity=0))
 
 
-@pytest.mark.parametrize("email", ["coordinator@trafford.example", "pcc@greatermanchester.example"])
+@pytest.mark.parametrize(
+    "email",
+    ["coordinator@trafford.example", "partner@trafford.example", "pcc@greatermanchester.example"],
+)
 def test_no_page_of_the_demo_prints_a_figure_without_separators(demo, email):
     client = signed_in(User.objects.get(email=email))
     ungrouped, grouped_seen = {}, set()
