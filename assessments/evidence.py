@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from csp_portal.templatetags.figures import figure
 from recorded_crime.models import AreaKind, CrimeArea
 from recorded_crime.offences import BY_KEY
 
@@ -75,7 +75,7 @@ def evidence_items(
                     },
                     figures=[]
                     if citation.count is None
-                    else [_("%(count)s offences") % {"count": intcomma(citation.count)}],
+                    else [_("%(count)s offences") % {"count": figure(citation.count)}],
                     url=f"{page}#crime-{code}-heading",
                     public=True,
                     changed=changed,
@@ -89,9 +89,8 @@ def evidence_items(
                     title=_("%(organisation)s: %(title)s")
                     % {"organisation": contribution.organisation.name, "title": contribution.title},
                     figures=[
-                        f"{figure.label}: {intcomma(figure.value.normalize())}"
-                        + (f" {figure.unit}" if figure.unit else "")
-                        for figure in contribution.figures.all()
+                        f"{row.label}: {figure(row.value)}" + (f" {row.unit}" if row.unit else "")
+                        for row in contribution.figures.all()
                     ],
                     url=reverse(
                         "assessments:contribution",

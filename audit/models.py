@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "membership.remove": _("Person removed"),
     "invitation.create": _("Invitation sent"),
     "invitation.revoke": _("Invitation withdrawn"),
+    "invitation.resend": _("Invitation sent again"),
     "user.create": _("Account created"),
     "user.password_changed": _("Password changed"),
     "user.password_reset": _("Password reset"),

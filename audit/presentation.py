@@ -19,6 +19,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from csp_portal.templatetags.figures import figure
+
 # Text longer than this, or on more than one line, is shown as the words that changed.
 LONG_TEXT = 80
 # Words of unchanged text kept either side of a change.
@@ -26,6 +28,7 @@ CONTEXT_WORDS = 6
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_DECIMAL = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?$")
 _CODE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 # What Markdown puts before a line (a list item, a heading, a quotation) and around words.
 _LINE_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#{1,6}|>)\s+")
@@ -81,7 +84,7 @@ def value_text(value) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, int | float):
-        return formats.number_format(value, force_grouping=True)
+        return figure(value)
     if isinstance(value, list):
         if len(value) == 2 and all(isinstance(v, str) and _ISO_DATE.match(v) for v in value):
             return _("%(start)s to %(end)s") % {
@@ -92,6 +95,8 @@ def value_text(value) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{field_label(str(k))}: {value_text(v)}" for k, v in value.items())
     text = str(value)
+    if _DECIMAL.match(text):  # a figure recorded as text, as decimals are
+        return figure(text)
     if _ISO_DATE.match(text):
         try:
             return _date(date.fromisoformat(text))

@@ -119,6 +119,7 @@ TEMPLATES = [
                 "partnerships.context_processors.current_partnership",
                 "reminders.context_processors.notifications",
             ],
+            "builtins": ["csp_portal.templatetags.figures"],
         },
     },
 ]

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 class MembershipVerb(StrEnum):
     INVITE = "invite"
     WITHDRAW_INVITATION = "withdraw_invitation"
+    RESEND_INVITATION = "resend_invitation"
     ADD_MEMBER = "add_member"
     CHANGE_MEMBER = "change_member"
     REMOVE_MEMBER = "remove_member"
@@ -44,6 +45,7 @@ class MembershipVerb(StrEnum):
 _PERMS = {
     MembershipVerb.INVITE: Perm.MANAGE_PEOPLE,
     MembershipVerb.WITHDRAW_INVITATION: Perm.MANAGE_PEOPLE,
+    MembershipVerb.RESEND_INVITATION: Perm.MANAGE_PEOPLE,
     MembershipVerb.ADD_MEMBER: Perm.MANAGE_PEOPLE,
     MembershipVerb.CHANGE_MEMBER: Perm.MANAGE_PEOPLE,
     MembershipVerb.REMOVE_MEMBER: Perm.MANAGE_PEOPLE,

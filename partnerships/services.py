@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User, canonical_email
+from audit.models import AuditEvent
 from audit.services import audit_record
 from authorities.models import LocalAuthorityDistrict, Nation, Organisation, PoliceForceArea
 from csp_portal.logs import email_headers
@@ -414,7 +415,7 @@ def invitation_create(
     )
     # A broker outage does not fail the page: the invitation stays unsent and the outbox flush
     # sends it (with a fresh link) once the broker is back; see invitations_send_unsent.
-    enqueue_on_commit(send_invitation, invitation.pk, accept_url(token))
+    enqueue_on_commit(send_invitation, invitation.pk, accept_url(token), invitation.token_hash)
     return invitation
 
 
@@ -430,11 +431,16 @@ def _already_invited(email: str) -> ValidationError:
     )
 
 
-def invitation_send(*, invitation_id: int, link: str, token_hash: str = "") -> bool:
+def invitation_send(
+    *, invitation_id: int, link: str, token_hash: str = "", link_hash: str = ""
+) -> bool:
     """Email the invitation unless it has gone already or can no longer be used.
 
     Called by the Celery task; safe to repeat. Returns whether an email went. ``token_hash``
     replaces the stored hash when the link carries a new token (see invitations_send_unsent).
+    ``link_hash`` is the hash of the link's token: when the invitation has been sent again
+    since this task was queued, its link no longer works and nothing is sent (the resend's own
+    task sends the new one).
     """
     with transaction.atomic():
         invitation = (
@@ -444,6 +450,8 @@ def invitation_send(*, invitation_id: int, link: str, token_hash: str = "") -> b
             .first()
         )
         if invitation is None or not invitation.is_usable:
+            return False
+        if link_hash and link_hash != invitation.token_hash:
             return False
         if token_hash:
             invitation.token_hash = token_hash
@@ -501,6 +509,60 @@ def invitation_revoke(*, acting_user: User, invitation: Invitation) -> None:
         target=invitation,
         changes={"email": [invitation.email, None]},
     )
+
+
+# How often one invitation may be sent again: enough for a lost or filtered email, too few for
+# the service to be used to flood someone's inbox.
+RESENDS_PER_HOUR = 3
+
+
+@transaction.atomic
+def invitation_resend(
+    *,
+    acting_user: User,
+    invitation: Invitation,
+    accept_url: Callable[[str], str],
+    submission: Submission | None = None,
+) -> Invitation:
+    """Email a pending invitation again with a new link, valid for a fresh period. The old link
+    stops working: only the new token's hash is kept. The audit log is the record of resends,
+    and its rows for the last hour (read under the invitation's row lock) limit them."""
+    invitation = locked(invitation)
+    MembershipPolicy.require_acting(
+        acting_user, invitation.partnership, MembershipVerb.RESEND_INVITATION, invitation
+    )
+    submission_claim(submission)
+    if not invitation.is_usable:
+        raise ValidationError(_("This invitation has already been used or withdrawn."))
+    recent = AuditEvent.objects.filter(
+        action="invitation.resend",
+        object_type=Invitation._meta.label_lower,
+        object_id=str(invitation.pk),
+        occurred_at__gt=timezone.now() - timedelta(hours=1),
+    )
+    if recent.count() >= RESENDS_PER_HOUR:
+        raise ValidationError(
+            _(
+                "This invitation has been sent again %(count)d times in the last hour. "
+                "Wait an hour before sending it again."
+            )
+            % {"count": RESENDS_PER_HOUR}
+        )
+    token = secrets.token_urlsafe(32)
+    previous_expiry = invitation.expires_at
+    invitation.token_hash = Invitation.hash_token(token)
+    invitation.expires_at = timezone.now() + settings.INVITATION_VALID_FOR
+    invitation.sent_at = None
+    invitation.save(update_fields=["token_hash", "expires_at", "sent_at"])
+    audit_record(
+        acting_user=acting_user,
+        partnership=invitation.partnership,
+        action="invitation.resend",
+        target=invitation,
+        changes={"expires": [previous_expiry.date(), invitation.expires_at.date()]},
+    )
+    enqueue_on_commit(send_invitation, invitation.pk, accept_url(token), invitation.token_hash)
+    return invitation
 
 
 def invitation_by_token(token: str) -> Invitation | None:

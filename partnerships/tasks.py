@@ -12,6 +12,6 @@ from .services import invitation_send
     max_retries=10,
     acks_late=True,
 )
-def send_invitation(invitation_id: int, link: str) -> bool:
+def send_invitation(invitation_id: int, link: str, link_hash: str = "") -> bool:
     """Email an invitation. Retried with backoff while the mail server is unreachable."""
-    return invitation_send(invitation_id=invitation_id, link=link)
+    return invitation_send(invitation_id=invitation_id, link=link, link_hash=link_hash)

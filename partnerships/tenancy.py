@@ -107,6 +107,8 @@ class ConfirmServiceView(ServiceFormView):
     submit_label = ""
     submit_classes = "govuk-button--warning"
     heading = ""
+    # A sentence under the heading: what will happen (shown by partnerships/confirm.html).
+    explanation = ""
 
     def get_form_kwargs(self):
         kwargs = super(ServiceFormView, self).get_form_kwargs()
@@ -117,6 +119,13 @@ class ConfirmServiceView(ServiceFormView):
     def target_name(self) -> str:
         return str(self.target)
 
+    def get_explanation(self) -> str:
+        return self.explanation
+
     def get_context_data(self, **kwargs):
-        kwargs.update(target=self.target, heading=self.heading % {"name": self.target_name()})
+        kwargs.update(
+            target=self.target,
+            heading=self.heading % {"name": self.target_name()},
+            explanation=self.get_explanation(),
+        )
         return super().get_context_data(**kwargs)

@@ -20,6 +20,11 @@ tenant_patterns = [
         views.InvitationRevokeView.as_view(),
         name="invitation_revoke",
     ),
+    path(
+        "invitations/<int:invitation_id>/send-again/",
+        views.InvitationResendView.as_view(),
+        name="invitation_resend",
+    ),
     path("organisations/add/", views.PartnerOrganisationAddView.as_view(), name="organisation_add"),
     path(
         "organisations/<int:partner_id>/remove/",

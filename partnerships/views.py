@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -84,6 +85,10 @@ class PeopleView(PartnershipViewMixin, TemplateView):
         return context
 
 
+def _invitation_link(token: str) -> str:
+    return site_url(reverse("partnerships:invitation_accept", kwargs={"token": token}))
+
+
 class InviteView(ServiceFormView):
     permission_required = Perm.MANAGE_PEOPLE
     template_name = "partnerships/invite.html"
@@ -94,9 +99,7 @@ class InviteView(ServiceFormView):
         services.invitation_create(
             acting_user=self.request.user,
             partnership=self.partnership,
-            accept_url=lambda token: site_url(
-                reverse("partnerships:invitation_accept", kwargs={"token": token})
-            ),
+            accept_url=_invitation_link,
             **form.cleaned_data,
             submission=self.submission,
         )
@@ -160,10 +163,10 @@ class MembershipRemoveView(ConfirmServiceView):
         return reverse("partnerships:people", kwargs={"partnership_slug": self.partnership.slug})
 
 
-class InvitationRevokeView(ConfirmServiceView):
+class _InvitationConfirmView(ConfirmServiceView):
+    """Confirm, then act on one pending invitation of this partnership; back to the people."""
+
     permission_required = Perm.MANAGE_PEOPLE
-    submit_label = _("Withdraw invitation")
-    heading = _("Withdraw the invitation to %(name)s?")
 
     def get_target(self):
         return selectors.invitation_in_partnership(
@@ -173,6 +176,14 @@ class InvitationRevokeView(ConfirmServiceView):
     def target_name(self) -> str:
         return self.target.email
 
+    def get_success_url(self):
+        return reverse("partnerships:people", kwargs={"partnership_slug": self.partnership.slug})
+
+
+class InvitationRevokeView(_InvitationConfirmView):
+    submit_label = _("Withdraw invitation")
+    heading = _("Withdraw the invitation to %(name)s?")
+
     def perform(self, form):
         target = self.target
         services.invitation_revoke(acting_user=self.request.user, invitation=target)
@@ -180,8 +191,30 @@ class InvitationRevokeView(ConfirmServiceView):
             self.request, _("Invitation to %(email)s withdrawn.") % {"email": target.email}
         )
 
-    def get_success_url(self):
-        return reverse("partnerships:people", kwargs={"partnership_slug": self.partnership.slug})
+
+class InvitationResendView(_InvitationConfirmView):
+    submit_label = _("Send invitation again")
+    submit_classes = ""
+    heading = _("Send the invitation to %(name)s again?")
+    explanation = _(
+        "They will get an email with a new link, valid for another %(days)d days. "
+        "The link in the earlier email will stop working."
+    )
+
+    def get_explanation(self) -> str:
+        return self.explanation % {"days": settings.INVITATION_VALID_FOR.days}
+
+    def perform(self, form):
+        target = self.target
+        services.invitation_resend(
+            acting_user=self.request.user,
+            invitation=target,
+            accept_url=_invitation_link,
+            submission=self.submission,
+        )
+        messages.success(
+            self.request, _("Invitation sent again to %(email)s.") % {"email": target.email}
+        )
 
 
 class PartnerOrganisationAddView(ServiceFormView):

@@ -14,13 +14,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from assessments.evidence import EvidenceItem
 from assessments.models import PriorityTheme
 from csp_portal.pdf import LONG, render_pdf
+from csp_portal.templatetags.figures import figure
 from partnerships.identity import document_identity
 from partnerships.models import Seat
 
@@ -43,13 +43,6 @@ from .selectors.consultation import comment_counts
 
 PLAN_TEMPLATE = "plans/documents/plan_pdf.html"
 SUMMARY_TEMPLATE = "plans/documents/summary_pdf.html"
-
-
-def plain_number(value: Decimal | None) -> str:
-    """400.00 -> "400", 1234.50 -> "1,234.5"."""
-    if value is None:
-        return ""
-    return number_format(value.normalize(), force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -111,10 +104,10 @@ def _measure_row(action_ref: str, measure: Measure) -> MeasureRow:
         action_ref=action_ref,
         name=measure.name,
         unit=measure.unit,
-        baseline=plain_number(measure.baseline),
-        target=plain_number(measure.target),
+        baseline=figure(measure.baseline),
+        target=figure(measure.target),
         higher_is_better=measure.higher_is_better,
-        latest=plain_number(latest.value) if latest else "",
+        latest=figure(latest.value) if latest else "",
         latest_period=str(latest.period) if latest else "",
         progress=_progress(measure, latest.value if latest else None),
     )
@@ -347,8 +340,8 @@ def _summary_blocks(snapshot: dict) -> list[SummaryBlock]:
                     SummaryMeasure(
                         name=measure["name"],
                         unit=measure["unit"],
-                        baseline=plain_number(Decimal(measure["baseline"])),
-                        target=plain_number(Decimal(measure["target"])),
+                        baseline=figure(Decimal(measure["baseline"])),
+                        target=figure(Decimal(measure["target"])),
                     )
                     for measure in priority["measures"]
                 ],

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+
+from csp_portal.templatetags.figures import figure
 
 
 class CrimeProfile(Protocol):
@@ -155,7 +157,7 @@ def trend_line_chart(profile: CrimeProfile) -> LineChart:
     ticks = [
         Tick(
             y=round(bottom - (bottom - top) * value / ceiling, 1),
-            label=number_format(value, force_grouping=True),
+            label=figure(value),
         )
         for value in range(0, ceiling + 1, step)
     ]

@@ -450,6 +450,11 @@ def plan_action_remove(*, acting_user: User, action: PlanAction) -> None:
         )
 
 
+def _plain_decimal(value: Decimal) -> str:
+    """1369.00 and 1369 as the same text, "1369", so that an unchanged figure is not logged."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def measure_save(
     *,
     acting_user: User,
@@ -472,9 +477,13 @@ def measure_save(
         plan = _editable_plan(action.plan, acting_user)
         if measure is None:
             measure = Measure(action=action, position=action.measures.count() + 1)
-            before = None
+            before = (None, None, None)
         else:
-            before = f"{measure.name}: {measure.baseline} → {measure.target}"
+            before = (
+                measure.name,
+                _plain_decimal(measure.baseline),
+                _plain_decimal(measure.target),
+            )
         series_before = measure.series
         measure.series = series
         measure.name, measure.unit = name.strip(), unit.strip()
@@ -489,7 +498,10 @@ def measure_save(
             action="plan.measure_save",
             target=action,
             changes={
-                "measure": [before, f"{measure.name}: {baseline} → {target}"],
+                # Each figure on its own, so that the log prints it as a figure (1,369).
+                "measure": [before[0], measure.name],
+                "baseline": [before[1], _plain_decimal(baseline)],
+                "target": [before[2], _plain_decimal(target)],
                 **(
                     {"series": [series_before or None, series or None]}
                     if series_before != series

@@ -1,7 +1,4 @@
-from decimal import Decimal, InvalidOperation
-
 from django import template
-from django.utils.formats import number_format
 
 from csp_portal import richtext
 
@@ -31,15 +28,3 @@ def plan_tag_class(status: str) -> str:
 def markdown(source: str):
     """Plan text as sanitised HTML."""
     return richtext.render(source or "")
-
-
-@register.filter
-def thousands(value) -> str:
-    """A figure kept as text ("12500.0") as people read it ("12,500"), in the active language."""
-    if value in (None, ""):
-        return ""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return number_format(number.normalize(), force_grouping=True)

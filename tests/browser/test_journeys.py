@@ -185,9 +185,17 @@ def test_coordinator_invites_someone_who_accepts(new_visitor, partnership, coord
     ]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["nia@housing.example.org"]
+    first_link = re.search(r"https?://\S+/account/invitations/\S+/", mail.outbox[-1].body)
+
+    # The email went astray: the coordinator sends it again, and only the new link works.
+    cora.follow(cora.page.get_by_role("link", name="Send again nia@housing.example.org"))
+    cora.click_button("Send invitation again")
+    assert "Invitation sent again to nia@housing.example.org." in _success_banner(cora)
+    assert len(mail.outbox) == 2
     link = re.search(r"https?://\S+/account/invitations/\S+/", mail.outbox[-1].body).group(0)
 
     nia = new_visitor()
+    assert nia.open(first_link.group(0)) == 404
     nia.open(link)
     assert nia.heading() == "Join Trafford"
     nia.fill("New password", "password")

@@ -73,6 +73,12 @@ def _act(verb, actor, partnership, records):
             )
         case V.WITHDRAW_INVITATION:
             services.invitation_revoke(acting_user=actor, invitation=invitation)
+        case V.RESEND_INVITATION:
+            services.invitation_resend(
+                acting_user=actor,
+                invitation=invitation,
+                accept_url=lambda token: f"https://portal.example/account/invitations/{token}/",
+            )
         case V.ADD_MEMBER:
             services.membership_create(
                 acting_user=actor,
@@ -111,7 +117,7 @@ def _state(partnership) -> dict:
         ),
         "invitations": sorted(
             Invitation.objects.filter(partnership=partnership).values_list(
-                "email", "revoked_at", "accepted_at"
+                "email", "revoked_at", "accepted_at", "token_hash"
             )
         ),
         "seats": sorted(
