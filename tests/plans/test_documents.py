@@ -459,7 +459,7 @@ def test_the_benchmark_reports_its_ratio_and_leaves_nothing_behind(capsys):
 
     from plans.models import PartnershipPlan
 
-    call_command("benchmark_plans", repeat=1, priorities=2, actions=2)
+    call_command("benchmark_plans", repeat=1, priorities=2, actions=2, paragraphs=1)
 
     out = capsys.readouterr().out
     assert "ratio ours / plain prose:" in out

@@ -68,21 +68,38 @@ class Command(BaseCommand):
             "--actions", type=int, default=10, help="Actions in each priority (one measure each)."
         )
         parser.add_argument(
+            "--paragraphs",
+            type=int,
+            default=3,
+            help="Paragraphs in each section of the plan (each about two prose paragraphs long).",
+        )
+        parser.add_argument(
             "--profile", action="store_true", help="Also print where one render spends its time."
         )
 
-    def handle(self, *args, repeat: int, priorities: int, actions: int, profile: bool, **options):
+    def handle(
+        self,
+        *args,
+        repeat: int,
+        priorities: int,
+        actions: int,
+        paragraphs: int,
+        profile: bool,
+        **options,
+    ):
         if not 1 <= priorities <= len(PriorityTheme.values):
             raise ValueError(f"--priorities is 1 to {len(PriorityTheme.values)}")
         try:
             with transaction.atomic():
-                self._run(repeat, priorities, actions, profile)
+                self._run(repeat, priorities, actions, paragraphs, profile)
                 raise _Rollback
         except _Rollback:
             self.stdout.write("(everything the benchmark wrote has been rolled back)")
 
-    def _run(self, repeat: int, priorities: int, actions: int, profile: bool) -> None:
-        plan_id = self._approved_plan(priorities, actions)
+    def _run(
+        self, repeat: int, priorities: int, actions: int, paragraphs: int, profile: bool
+    ) -> None:
+        plan_id = self._approved_plan(priorities, actions, paragraphs)
         started = time.perf_counter()
         plan = plan_for_rendering(plan_id=plan_id)
         load = time.perf_counter() - started
@@ -137,7 +154,7 @@ class Command(BaseCommand):
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
         self.stdout.write(out.getvalue())
 
-    def _approved_plan(self, priorities: int, actions: int) -> int:
+    def _approved_plan(self, priorities: int, actions: int, paragraphs: int) -> int:
         force = PoliceForceArea.objects.filter(code="E23000005").first()
         force = force or PoliceForceArea.objects.create(
             code="E23000005", name="Greater Manchester", edition="bench"
@@ -185,7 +202,7 @@ class Command(BaseCommand):
         plan = drafting.plan_start(
             acting_user=coordinator, partnership=partnership, assessment=assessment
         )
-        body = "\n\n".join([PARAGRAPH * 2] * 3)
+        body = "\n\n".join([PARAGRAPH * 2] * paragraphs)
         for section in plan.sections.all():
             drafting.plan_section_update(
                 acting_user=coordinator,
