@@ -1,24 +1,77 @@
 """Your actions, progress and published plans through the API: the same rules as the pages."""
 
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import User
 from audit.models import AuditEvent
-from partnerships.models import Role, Seat
-from plans.models import ActionStatus, MeasureActual, PlanAction, ProgressUpdate, Quarter
+from partnerships.models import Partnership, Role, Seat
+from plans import deadlines
+from plans.models import (
+    ActionStatus,
+    MeasureActual,
+    PartnershipPlan,
+    PlanAction,
+    ProgressUpdate,
+    Quarter,
+)
 from plans.services import drafting
-from tests.factories import member, organisation_in
-from tests.plans.conftest import YEAR, approved_assessment
+from tests.factories import PartnershipFactory, member, organisation_in
+from tests.plans.conftest import YEAR, approved_assessment, published_plan_of
 from tests.plans.test_progress import second_partnership_serving
 
-from .conftest import api
+from .conftest import TODAY, api
 
 pytestmark = pytest.mark.django_db
 
 Q3 = Quarter(YEAR, 3)
+
+
+@pytest.fixture(scope="module")
+def _world(module_data):
+    """Trafford with its coordinator, a police officer and the published plan with its one
+    action (led by the police) and measure, built once for the module on the module's day."""
+
+    def make():
+        with patch.object(deadlines, "local_today", lambda: TODAY):
+            partnership = PartnershipFactory(name="Trafford", slug="trafford")
+            coordinator = member(partnership, Role.COORDINATOR, email="coordinator@example.org")
+            officer = member(
+                partnership, Role.CONTRIBUTOR, seat=Seat.POLICE, email="officer@police.example"
+            )
+            plan = published_plan_of(partnership, coordinator)
+        return partnership.pk, coordinator.pk, officer.pk, plan.pk
+
+    return module_data.build(make)
+
+
+@pytest.fixture
+def media_root(module_data):
+    return module_data.media_root
+
+
+@pytest.fixture
+def partnership(_world, db):
+    return Partnership.objects.get(pk=_world[0])
+
+
+@pytest.fixture
+def coordinator(_world, db):
+    return User.objects.get(pk=_world[1])
+
+
+@pytest.fixture
+def police_officer(_world, db):
+    return User.objects.get(pk=_world[2])
+
+
+@pytest.fixture
+def published_plan(_world, db):
+    return PartnershipPlan.objects.get(pk=_world[3])
 
 
 def action_url(action) -> str:

@@ -112,13 +112,17 @@ def draft_plan(partnership, coordinator, assessment):
     )
 
 
-@pytest.fixture
-def signers(partnership):
+def signers_of(partnership):
     """A strategy group member for each statutory seat."""
     return {
         seat: member(partnership, Role.STRATEGY_MEMBER, seat=seat, email=f"{seat}@signers.example")
         for seat in Seat.statutory()
     }
+
+
+@pytest.fixture
+def signers(partnership):
+    return signers_of(partnership)
 
 
 @pytest.fixture
@@ -132,8 +136,24 @@ def plan_with_action(draft_plan, coordinator):
     return draft_plan
 
 
+def publish(plan, coordinator, signers):
+    approval.plan_open_consultation(acting_user=coordinator, plan=plan)
+    sign_off_by_every_seat(plan, signers)
+    return approval.plan_publish(acting_user=coordinator, plan=plan)
+
+
+def published_plan_of(partnership, coordinator):
+    """What the ``published_plan`` fixture builds, for a module-scoped fixture: the plan on the
+    approved assessment, with one action led by the police, signed by every seat and published."""
+    plan = drafting.plan_start(
+        acting_user=coordinator,
+        partnership=partnership,
+        assessment=approved_assessment(partnership, coordinator),
+    )
+    add_action(plan, coordinator)
+    return publish(plan, coordinator, signers_of(partnership))
+
+
 @pytest.fixture
 def published_plan(plan_with_action, coordinator, signers):
-    approval.plan_open_consultation(acting_user=coordinator, plan=plan_with_action)
-    sign_off_by_every_seat(plan_with_action, signers)
-    return approval.plan_publish(acting_user=coordinator, plan=plan_with_action)
+    return publish(plan_with_action, coordinator, signers)
