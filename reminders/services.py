@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,7 +11,7 @@ from csp_portal.queue import enqueue_on_commit
 
 from .cycles import NEW, DueItem
 from .models import EmailPreference, Frequency, Notification
-from .selectors import notifications_of, unread_count
+from .selectors import notifications_of
 from .sweep import announcement_rows, insert_rows
 
 
@@ -47,18 +47,15 @@ def notification_mark_read(*, acting_user: User, notification: Notification) -> 
 
 def notifications_read_on_visit(*, acting_user: User, path: str, full_path: str) -> int:
     """The person opened ``path``: their unread notifications whose link is that page (with or
-    without its query) are read now. Returns how many remain unread. One query when nothing is
-    unread; a write only when something is."""
-    unread = unread_count(user=acting_user)
-    if not unread:
-        return 0
-    read = (
-        notifications_of(user=acting_user)
-        .filter(read_at__isnull=True)
-        .filter(Q(url__in={path, full_path}) | Q(url__startswith=f"{path}?"))
-        .update(read_at=timezone.now())
-    )
-    return unread - read
+    without its query) are read now. Returns how many remain unread. One query, which counts
+    the unread and those about this page; a write only when one is about this page."""
+    unread = notifications_of(user=acting_user).filter(read_at__isnull=True)
+    here = Q(url__in={path, full_path}) | Q(url__startswith=f"{path}?")
+    counts = unread.aggregate(unread=Count("pk"), here=Count("pk", filter=here))
+    if not counts["here"]:
+        return counts["unread"]
+    read = unread.filter(here).update(read_at=timezone.now())
+    return counts["unread"] - read
 
 
 def notifications_mark_all_read(*, acting_user: User) -> int:
