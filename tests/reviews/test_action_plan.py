@@ -16,11 +16,13 @@ from .builders import (
     EVIDENCE_TO_PUBLISHED,
     TODAY,
     advance,
+    review_once_per_module,
     snapshot,
     url,
 )
 
 pytest_plugins = ["tests.reviews.builders"]
+_review_world, partnership, coordinator, dhr, media_root = review_once_per_module()
 
 
 def _form(owner, **overrides) -> dict:

@@ -17,11 +17,13 @@ from tests.factories import OrganisationFactory, member
 from .builders import (
     TODAY,
     pdf_upload,
+    review_once_per_module,
     snapshot,
     url,
 )
 
 pytest_plugins = ["tests.reviews.builders"]
+_review_world, partnership, coordinator, dhr, media_root = review_once_per_module()
 
 
 def _date(prefix: str, value) -> dict:

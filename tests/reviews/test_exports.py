@@ -16,11 +16,13 @@ from .builders import (
     TODAY,
     advance,
     pdf_upload,
+    review_once_per_module,
     snapshot,
     url,
 )
 
 pytest_plugins = ["tests.reviews.builders"]
+_review_world, partnership, coordinator, dhr, media_root = review_once_per_module()
 
 
 def test_someone_with_access_attaches_a_document(dhr, coordinator_client):

@@ -20,9 +20,10 @@ from reviews.services import lifecycle
 from tests.conftest import signed_in
 from tests.factories import member, organisation_in
 
-from .builders import TODAY, snapshot, url
+from .builders import TODAY, review_once_per_module, snapshot, url
 
 pytest_plugins = ["tests.reviews.builders"]
+_review_world, partnership, coordinator, dhr, media_root = review_once_per_module()
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from .reviews import (
     police_author,
     police_org,
     review_gathering_evidence,
+    review_once_per_module,
     snapshot,
     url,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "police_imr",
     "police_org",
     "review_gathering_evidence",
+    "review_once_per_module",
     "snapshot",
     "url",
 ]

@@ -138,3 +138,44 @@ def police_author(dhr, coordinator):
 @pytest.fixture
 def council_author(dhr, coordinator):
     return author(dhr, coordinator, Seat.LOCAL_AUTHORITY, full_name="Colin Councilman")
+
+
+def review_once_per_module():
+    """Fixtures that build Trafford, its coordinator and the review gathering evidence (``dhr``)
+    once for the test module that takes them (``_review_world, partnership, coordinator, dhr,
+    media_root = review_once_per_module()``), in place of one each per test: the records are the
+    ones the fixtures of tests/conftest.py and ``dhr`` make, read afresh for each test, which
+    runs in a savepoint of the module's transaction (tests/conftest.py ``module_data``). For a
+    module whose every test starts from that review."""
+    from accounts.models import User
+    from partnerships.models import Partnership
+    from reviews.models import DomesticHomicideReview
+    from tests.factories import PartnershipFactory
+
+    @pytest.fixture(scope="module")
+    def _review_world(module_data):
+        def make():
+            partnership = PartnershipFactory(name="Trafford", slug="trafford")
+            coordinator = member(partnership, Role.COORDINATOR, email="coordinator@example.org")
+            review = review_gathering_evidence(partnership, coordinator)
+            return partnership.pk, coordinator.pk, review.pk
+
+        return module_data.build(make)
+
+    @pytest.fixture
+    def partnership(_review_world, db):
+        return Partnership.objects.get(pk=_review_world[0])
+
+    @pytest.fixture
+    def coordinator(_review_world, db):
+        return User.objects.get(pk=_review_world[1])
+
+    @pytest.fixture
+    def dhr(_review_world, db):
+        return DomesticHomicideReview.objects.get(pk=_review_world[2])
+
+    @pytest.fixture
+    def media_root(module_data):
+        return module_data.media_root
+
+    return _review_world, partnership, coordinator, dhr, media_root
