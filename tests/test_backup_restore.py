@@ -44,6 +44,8 @@ VARYING = [
     (re.compile(r'nonce="[^"]*"'), 'nonce=""'),
     # A form that makes something carries a new one-time submission token each time it is shown.
     (re.compile(r'<input[^>]*name="submission_token"[^>]*>'), '<input name="submission_token">'),
+    # So does the public ASB case review application form, with a token of its own.
+    (re.compile(r'<input[^>]*name="application_token"[^>]*>'), '<input name="application_token">'),
     (re.compile(r"\b\d{2}:\d{2}\b"), "HH:MM"),  # a read or an audit event "at 14:05"
     # Setting up a new authenticator shows a new secret, as a QR code and as text, each time.
     (re.compile(r'src="data:image/svg\+xml;base64,[^"]*"'), 'src="data:image/svg+xml"'),

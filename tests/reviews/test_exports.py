@@ -127,8 +127,8 @@ def test_the_executive_summary_before_publication(evidenced_review, coordinator,
     assert pdf.tagged and pdf.lang == "en" and pdf.pdfua_part == "1"
     assert pdf.pages > 1
     assert all("OFFICIAL-SENSITIVE" in page for page in pdf.page_texts)
-    assert dhr.reference in pdf.text and "Alex" in pdf.text and "Sam" in pdf.text
-    assert "The criteria are met" in pdf.text and "Contact with Alex" in pdf.text
+    assert dhr.reference in pdf.text and "Adult Q" in pdf.text and "Person R" in pdf.text
+    assert "The criteria are met" in pdf.text and "Contact with Adult Q" in pdf.text
     assert f"{police_org.name} 2 " in pdf.text  # two entries from the police
     assert "Share risk assessments" in pdf.text
     for full_name in User.objects.values_list("full_name", flat=True):

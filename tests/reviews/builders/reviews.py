@@ -33,7 +33,7 @@ STEP_FIELDS = {
         "chair_independence": "No link with any agency involved.",
         "chair_appointed_on": TODAY - timedelta(days=25),
     },
-    S.SCOPING: {"terms_of_reference": "Contact with Alex from January 2023 onwards."},
+    S.SCOPING: {"terms_of_reference": "Contact with Adult Q from January 2023 onwards."},
     S.SUBMITTED: {"submitted_on": TODAY - timedelta(days=2)},
     S.PUBLISHED: {"published_on": TODAY - timedelta(days=1)},
 }
@@ -109,12 +109,14 @@ def council_org(partnership):
 
 
 def review_gathering_evidence(partnership, coordinator):
-    """A review gathering evidence; only the coordinator who recorded it has access."""
+    """A review gathering evidence; only the coordinator who recorded it has access. Its
+    pseudonyms are no part of any name the factories make up, so a page that must not show them
+    is never caught out by a generated "Alexandra" or "Samuel"."""
     created = lifecycle.review_notify(
         acting_user=coordinator,
         partnership=partnership,
-        victim_pseudonym="Alex",
-        perpetrator_pseudonym="Sam",
+        victim_pseudonym="Adult Q",
+        perpetrator_pseudonym="Person R",
         death_month=TODAY - timedelta(days=60),
         notified_on=TODAY - timedelta(days=40),
         notified_by=organisation_in(partnership, Seat.POLICE),
