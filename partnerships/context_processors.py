@@ -1,13 +1,9 @@
 from django.http import Http404
-from django.utils import timezone
-from django.utils.functional import lazy
 
 from accounts.selectors import two_factor_pending
-from authorities.selectors import local_policing_body_on
 
-from .models import Role
 from .navigation import navigation, switch_target
-from .permissions import ROLE_PERMISSIONS
+from .permissions import ROLE_PERMISSIONS, role_label
 from .selectors import membership_for, memberships_of_user
 from .tenancy import SESSION_KEY
 
@@ -29,22 +25,6 @@ def _navigation_membership(request):
     return memberships_of_user(user=request.user).first()
 
 
-def _role_label(membership):
-    """A PCC office is labelled by the body it works for now (a mayor's office, say): the role
-    keeps its name in the data."""
-    if membership.role != Role.PCC_OFFICE:
-        return membership.get_role_display()
-    return lazy(
-        lambda: (
-            local_policing_body_on(
-                police_force_area_id=membership.partnership.police_force_area_id,
-                day=timezone.localdate(),
-            ).office
-        ),
-        str,
-    )()
-
-
 def current_partnership(request):
     """The partnership the page is about, what the current member may do there, and the service
     navigation (none until the person has passed two-factor authentication)."""
@@ -59,7 +39,7 @@ def current_partnership(request):
         context.update(
             current_partnership=membership.partnership,
             current_membership=membership,
-            current_role_label=_role_label(membership),
+            current_role_label=role_label(membership),
             can={perm.value: True for perm in ROLE_PERMISSIONS[membership.role]},
         )
     match = getattr(request, "resolver_match", None)

@@ -6,7 +6,11 @@ the owning app's policy; this module covers what a role alone allows.
 
 from enum import StrEnum
 
+from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+from authorities.selectors import local_policing_body_on
 
 from .models import Membership, Role
 
@@ -182,3 +186,18 @@ MFA_ROLES = frozenset({Role.COORDINATOR})
 
 def membership_can(membership: Membership | None, perm: Perm) -> bool:
     return membership is not None and perm in ROLE_PERMISSIONS[membership.role]
+
+
+def _office_of(membership: Membership) -> str:
+    return local_policing_body_on(
+        police_force_area_id=membership.partnership.police_force_area_id, day=timezone.localdate()
+    ).office
+
+
+def role_label(membership: Membership) -> str:
+    """The member's role as the page names it: a PCC office by the office of the body holding
+    the force area's commissioner functions today (a mayor's office, say), read only if shown;
+    the role keeps its name in the data."""
+    if membership.role != Role.PCC_OFFICE:
+        return membership.get_role_display()
+    return lazy(_office_of, str)(membership)

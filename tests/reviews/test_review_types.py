@@ -1,0 +1,72 @@
+"""Review types as data: a death notified before the domestic abuse related death review is in
+force is a domestic homicide review and keeps that name; one notified from that day on is the new
+review; an offensive weapons homicide review is its own type. Pages and documents name each."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from partnerships.models import Seat
+from reviews.documents import EXPORTS
+from reviews.models import ReviewType, ReviewTypeCode
+from reviews.review_types import TYPES
+from reviews.services import lifecycle
+from tests.conftest import signed_in
+from tests.factories import organisation_in
+from tests.pdf import read_pdf
+
+from .conftest import NOTIFIED, notify
+
+COMMENCEMENT = NOTIFIED + timedelta(days=1)
+
+
+@pytest.fixture
+def commenced(db):
+    """The domestic abuse related death review in force from the day after ``NOTIFIED``."""
+    ReviewType.objects.filter(code=ReviewTypeCode.DARDR).update(in_force_from=COMMENCEMENT)
+
+
+def _notify_on(partnership, coordinator, day: date, **kwargs):
+    return lifecycle.review_notify(
+        acting_user=coordinator,
+        partnership=partnership,
+        victim_pseudonym="Adult C",
+        death_month=date(2026, 2, 1),
+        notified_on=day,
+        notified_by=organisation_in(partnership, Seat.POLICE),
+        aged_16_or_over=True,
+        relationship="intimate_partner",
+        **kwargs,
+    )
+
+
+def test_the_law_in_force_on_the_day_of_notification_names_the_review(
+    partnership, coordinator, commenced
+):
+    before = notify(partnership, coordinator)
+    after = _notify_on(partnership, coordinator, COMMENCEMENT)
+    weapons = _notify_on(partnership, coordinator, COMMENCEMENT, offensive_weapons=True)
+
+    assert [r.review_type.code for r in (before, after, weapons)] == [
+        ReviewTypeCode.DHR,
+        ReviewTypeCode.DARDR,
+        ReviewTypeCode.OWHR,
+    ]
+    client = signed_in(coordinator)
+    for review, name in (
+        (before, "Domestic homicide review"),
+        (after, "Domestic abuse related death review"),
+        (weapons, "Offensive weapons homicide review"),
+    ):
+        page = client.get(f"/p/trafford/reviews/{review.pk}/").content.decode()
+        assert f'data-testid="review-type">{name}</span>' in page
+    summary = read_pdf(EXPORTS["executive-summary"][1](after))
+    assert f"domestic abuse related death review {after.reference}" in summary.text
+
+
+def test_until_commencement_every_death_is_a_domestic_homicide_review(partnership, coordinator):
+    review = _notify_on(partnership, coordinator, date.today())
+    assert review.review_type.code == ReviewTypeCode.DHR
+    # The 2024 Act's review sends its report to the Domestic Abuse Commissioner as well.
+    assert TYPES[ReviewTypeCode.DARDR].report_to_domestic_abuse_commissioner
+    assert not TYPES[ReviewTypeCode.DHR].report_to_domestic_abuse_commissioner
