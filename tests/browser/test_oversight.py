@@ -72,13 +72,14 @@ def test_a_mayors_office_journey(
     office = new_visitor()
     sign_in(office, pcc.email, DEFAULT_PASSWORD)
     office.open("/p/trafford/")
+    # The role is named by the body the office works for.
+    assert "Office of the Mayor of Greater Manchester" in office.page.locator("header").inner_text()
     office.click_link("Force area")
     assert office.heading() == "Your force area"
     assert (
         "Mayor of Greater Manchester"
         in office.page.get_by_test_id("local-policing-body").inner_text()
     )
-    assert "Office of the Mayor of Greater Manchester" in office.page.locator("header").inner_text()
     alignment = office.page.get_by_test_id("alignment").inner_text()
     assert "Keeping people safe" in alignment and "Anti-social behaviour" in alignment
     assert "Bolton" in office.page.get_by_test_id("cycle").inner_text()
