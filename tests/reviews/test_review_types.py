@@ -6,13 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from partnerships.models import Seat
 from reviews.documents import EXPORTS
 from reviews.models import ReviewType, ReviewTypeCode
 from reviews.review_types import TYPES
-from reviews.services import lifecycle
 from tests.conftest import signed_in
-from tests.factories import organisation_in
 from tests.pdf import read_pdf
 
 from .conftest import NOTIFIED, notify
@@ -26,26 +23,12 @@ def commenced(db):
     ReviewType.objects.filter(code=ReviewTypeCode.DARDR).update(in_force_from=COMMENCEMENT)
 
 
-def _notify_on(partnership, coordinator, day: date, **kwargs):
-    return lifecycle.review_notify(
-        acting_user=coordinator,
-        partnership=partnership,
-        victim_pseudonym="Adult C",
-        death_month=date(2026, 2, 1),
-        notified_on=day,
-        notified_by=organisation_in(partnership, Seat.POLICE),
-        aged_16_or_over=True,
-        relationship="intimate_partner",
-        **kwargs,
-    )
-
-
 def test_the_law_in_force_on_the_day_of_notification_names_the_review(
     partnership, coordinator, commenced
 ):
     before = notify(partnership, coordinator)
-    after = _notify_on(partnership, coordinator, COMMENCEMENT)
-    weapons = _notify_on(partnership, coordinator, COMMENCEMENT, offensive_weapons=True)
+    after = notify(partnership, coordinator, notified_on=COMMENCEMENT)
+    weapons = notify(partnership, coordinator, notified_on=COMMENCEMENT, offensive_weapons=True)
 
     assert [r.review_type.code for r in (before, after, weapons)] == [
         ReviewTypeCode.DHR,
@@ -65,7 +48,7 @@ def test_the_law_in_force_on_the_day_of_notification_names_the_review(
 
 
 def test_until_commencement_every_death_is_a_domestic_homicide_review(partnership, coordinator):
-    review = _notify_on(partnership, coordinator, date.today())
+    review = notify(partnership, coordinator, notified_on=date.today())
     assert review.review_type.code == ReviewTypeCode.DHR
     # The 2024 Act's review sends its report to the Domestic Abuse Commissioner as well.
     assert TYPES[ReviewTypeCode.DARDR].report_to_domestic_abuse_commissioner
