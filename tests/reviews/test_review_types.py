@@ -5,11 +5,14 @@ review; an offensive weapons homicide review is its own type. Pages and document
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 
+from partnerships.models import Seat
 from reviews.documents import EXPORTS
-from reviews.models import ReviewType, ReviewTypeCode
+from reviews.models import DomesticHomicideReview, ReviewType, ReviewTypeCode
 from reviews.review_types import TYPES
 from tests.conftest import signed_in
+from tests.factories import organisation_in
 from tests.pdf import read_pdf
 
 from .conftest import NOTIFIED, notify
@@ -28,14 +31,30 @@ def test_the_law_in_force_on_the_day_of_notification_names_the_review(
 ):
     before = notify(partnership, coordinator)
     after = notify(partnership, coordinator, notified_on=COMMENCEMENT)
-    weapons = notify(partnership, coordinator, notified_on=COMMENCEMENT, offensive_weapons=True)
+    client = signed_in(coordinator)
+    recorded = client.post(
+        reverse("reviews:notify", args=[partnership.slug]),
+        {
+            "victim_pseudonym": "Adult W",
+            "death_month_0": "1",
+            "death_month_1": str(COMMENCEMENT.month),
+            "death_month_2": str(COMMENCEMENT.year),
+            "notified_on_0": str(COMMENCEMENT.day),
+            "notified_on_1": str(COMMENCEMENT.month),
+            "notified_on_2": str(COMMENCEMENT.year),
+            "notified_by": organisation_in(partnership, Seat.POLICE).pk,
+            "aged_16_or_over": "yes",
+            "offensive_weapons": "on",
+        },
+    )
+    weapons = DomesticHomicideReview.objects.get(victim_pseudonym="Adult W")
+    assert recorded["Location"] == reverse("reviews:detail", args=[partnership.slug, weapons.pk])
 
     assert [r.review_type.code for r in (before, after, weapons)] == [
         ReviewTypeCode.DHR,
         ReviewTypeCode.DARDR,
         ReviewTypeCode.OWHR,
     ]
-    client = signed_in(coordinator)
     for review, name in (
         (before, "Domestic homicide review"),
         (after, "Domestic abuse related death review"),
