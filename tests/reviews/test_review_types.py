@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from partnerships.models import Seat
 from reviews.documents import EXPORTS
-from reviews.models import DomesticHomicideReview, ReviewType, ReviewTypeCode
+from reviews.models import DomesticHomicideReview, ReviewTypeCode
 from reviews.review_types import TYPES
+from reviews.selectors import review_type_of
 from tests.conftest import signed_in
 from tests.factories import organisation_in
 from tests.pdf import read_pdf
@@ -23,7 +24,9 @@ COMMENCEMENT = NOTIFIED + timedelta(days=1)
 @pytest.fixture
 def commenced(db):
     """The domestic abuse related death review in force from the day after ``NOTIFIED``."""
-    ReviewType.objects.filter(code=ReviewTypeCode.DARDR).update(in_force_from=COMMENCEMENT)
+    dardr = review_type_of(ReviewTypeCode.DARDR)  # made again if a flush emptied the table
+    dardr.in_force_from = COMMENCEMENT
+    dardr.save(update_fields=["in_force_from"])
 
 
 def test_the_law_in_force_on_the_day_of_notification_names_the_review(
