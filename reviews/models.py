@@ -47,6 +47,18 @@ class ReviewType(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def report_recipients(self) -> list[str]:
+        """Who the law says must be sent the review's report, as pages name them."""
+        return [
+            str(label)
+            for sent, label in (
+                (self.report_to_home_office, _("the Home Office")),
+                (self.report_to_domestic_abuse_commissioner, _("the Domestic Abuse Commissioner")),
+            )
+            if sent
+        ]
+
 
 class ReviewStatus(models.TextChoices):
     NOTIFIED = "notified", _("Notified")

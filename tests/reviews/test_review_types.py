@@ -65,6 +65,9 @@ def test_the_law_in_force_on_the_day_of_notification_names_the_review(
     ):
         page = client.get(f"/p/trafford/reviews/{review.pk}/").content.decode()
         assert f'data-testid="review-type">{name}</span>' in page
+        recipients = page[page.index('data-testid="report-recipients"') :].split("<br>")[0]
+        assert "The Home Office" in recipients
+        assert ("Domestic Abuse Commissioner" in recipients) == (review is after)
     summary = read_pdf(EXPORTS["executive-summary"][1](after))
     assert f"domestic abuse related death review {after.reference}" in summary.text
 
