@@ -4,13 +4,14 @@ Object permissions (a contribution, an action, a review) come from django-guardi
 the owning app's policy; this module covers what a role alone allows.
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from authorities.selectors import local_policing_body_on
+from authorities.selectors import PolicingBodies, local_policing_body_on
 
 from .models import Membership, Role
 
@@ -201,3 +202,23 @@ def role_label(membership: Membership) -> str:
     if membership.role != Role.PCC_OFFICE:
         return membership.get_role_display()
     return lazy(_office_of, str)(membership)
+
+
+def label_roles(memberships: Iterable[Membership]) -> list[Membership]:
+    """The memberships, each with ``role_label`` (``role_label``'s words), reading the bodies of
+    all their force areas in one query, however many PCC-office memberships there are."""
+    memberships = list(memberships)
+    offices = {m.pk for m in memberships if m.role == Role.PCC_OFFICE}
+    bodies = (
+        PolicingBodies(m.partnership.police_force_area_id for m in memberships if m.pk in offices)
+        if offices
+        else None
+    )
+    today = timezone.localdate()
+    for membership in memberships:
+        membership.role_label = (
+            bodies.on(membership.partnership.police_force_area_id, today).office
+            if membership.pk in offices
+            else membership.get_role_display()
+        )
+    return memberships

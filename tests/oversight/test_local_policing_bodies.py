@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -69,7 +70,9 @@ def succeeded(force_area, pcc):
     )
 
 
-def test_each_record_keeps_the_title_of_the_body_of_its_day(partnership, bolton, pcc, succeeded):
+def test_each_record_keeps_the_title_of_the_body_of_its_day(
+    partnership, bolton, pcc, coordinator, succeeded
+):
     membership = pcc_membership(pcc, partnership)
     old = report_request_create(
         acting_user=pcc,
@@ -109,6 +112,12 @@ def test_each_record_keeps_the_title_of_the_body_of_its_day(partnership, bolton,
     assert (
         "held by the Greater Manchester Policing and Crime Board (policing and crime board)" in area
     )
+    # Wherever the office's role is named: its partnerships on Your work and the switcher.
+    office = "Greater Manchester Policing and Crime Board secretariat"
+    assert signed_in(pcc).get("/").content.decode().count(office) == 2
+    assert client.get(reverse("partnerships:choose")).content.decode().count(office) == 2
+    people = signed_in(coordinator).get("/p/trafford/people/").content.decode()
+    assert f'<td class="govuk-table__cell">{office}</td>' in people
     priorities = client.get("/p/trafford/police-and-crime-plan/").content.decode()
     assert (
         "The priorities of the Greater Manchester Policing and Crime Board's police" in priorities
