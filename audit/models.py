@@ -10,6 +10,8 @@ ACTION_LABELS = {
     "partnership.update_from_ons": _("Partnership updated from the ONS lookup"),
     "partnership.identity_update": _("Public name, logo or accent colour changed"),
     "organisation.create": _("Organisation created"),
+    "local_policing_body.record": _("Local policing body recorded for a police force area"),
+    "local_policing_body.succeed": _("A new local policing body took the commissioner's functions"),
     "seat.add": _("Organisation added to the partnership"),
     "seat.remove": _("Organisation removed from the partnership"),
     "membership.create": _("Person joined"),

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from csp_portal.admin import ReadOnlyAdmin
 
-from .models import LocalAuthorityDistrict, Organisation, PoliceForceArea
+from .models import LocalAuthorityDistrict, LocalPolicingBody, Organisation, PoliceForceArea
 from .services import organisation_create
 
 
@@ -11,6 +11,16 @@ class AreaAdmin(ReadOnlyAdmin):
     list_display = ["name", "code", "edition"]
     list_filter = ["edition"]
     search_fields = ["name", "code"]
+
+
+@admin.register(LocalPolicingBody)
+class LocalPolicingBodyAdmin(ReadOnlyAdmin):
+    """Who has held each force area's commissioner functions; a successor is recorded through
+    ``local_policing_body_succeed``, which ends its predecessor's period."""
+
+    list_display = ["title", "police_force_area", "kind", "functions_from", "functions_until"]
+    list_filter = ["kind"]
+    search_fields = ["title", "police_force_area__name"]
 
 
 @admin.register(Organisation)

@@ -101,3 +101,75 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LocalPolicingBodyKind(models.TextChoices):
+    """Who holds the police and crime commissioner's functions for a police force area."""
+
+    PCC = "pcc", _("Police and crime commissioner")
+    PFCC = "pfcc", _("Police, fire and crime commissioner")
+    MAYOR = "mayor", _("Mayor with police and crime commissioner functions")
+    # The City of London Police answers to the Common Council of the City of London, never to a
+    # commissioner.
+    POLICE_AUTHORITY = "police_authority", _("Police authority")
+    # What replaces commissioners where no mayor takes their functions, as announced on 13
+    # November 2025 (commissioners go at the end of their terms in May 2028).
+    POLICING_AND_CRIME_BOARD = "policing_and_crime_board", _("Policing and crime board")
+
+
+class LocalPolicingBody(models.Model):
+    """The body holding a police force area's police and crime commissioner functions over a
+    period: who a "PCC office" really is, so that a request, an approval or a police and crime
+    plan shows the title of the body that held the functions on its date. A successor starts the
+    day after its predecessor's last day (``authorities.services.local_policing_body_succeed``)."""
+
+    police_force_area = models.ForeignKey(
+        PoliceForceArea, on_delete=models.PROTECT, related_name="local_policing_bodies"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=LocalPolicingBodyKind.choices)
+    # The title people know it by: "Mayor of Greater Manchester", "South Wales Police and Crime
+    # Commissioner".
+    title = models.CharField(_("title"), max_length=200)
+    office = models.CharField(
+        _("office"),
+        max_length=200,
+        help_text=_(
+            "The office its staff work in, for example Mayor's Office for Policing and Crime."
+        ),
+    )
+    functions_from = models.DateField(_("holds the functions from"))
+    functions_until = models.DateField(
+        _("held the functions until"), null=True, blank=True, help_text=_("Its last day.")
+    )
+
+    class Meta:
+        ordering = ["police_force_area__name", "functions_from"]
+        verbose_name = _("local policing body")
+        verbose_name_plural = _("local policing bodies")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=LocalPolicingBodyKind.values),
+                name="local_policing_body_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(functions_until__isnull=True)
+                | models.Q(functions_until__gte=models.F("functions_from")),
+                name="local_policing_body_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                "police_force_area", "functions_from", name="local_policing_body_start_once"
+            ),
+            models.UniqueConstraint(
+                "police_force_area",
+                condition=models.Q(functions_until__isnull=True),
+                name="local_policing_body_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def held_on(self, day) -> bool:
+        return self.functions_from <= day and (
+            self.functions_until is None or day <= self.functions_until
+        )

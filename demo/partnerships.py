@@ -18,6 +18,7 @@ from authorities.models import Nation, Organisation, OrganisationKind, PartnerSe
 from authorities.services import organisation_create
 from partnerships.models import Membership, PartnerOrganisation, Partnership, Role, Seat
 from partnerships.ons_lookup import import_lookup
+from partnerships.permissions import role_label
 from partnerships.services import (
     membership_create,
     partner_organisation_add,
@@ -210,10 +211,12 @@ def seed_demo() -> list[SeededLogin]:
         codes = []
         if user_requires_two_factor(user):
             codes = unused_backup_codes(user=user) or backup_codes_replace(acting_user=user)
+        # A PCC office by the body it works for ("Office of the Mayor of Greater Manchester").
         roles = (
             "; ".join(
-                f"{Role(role).label}, {partnerships[code].name}"
-                for code, role, _ in person.memberships
+                f"{role_label(user.memberships.get(partnership=partnerships[code]))}, "
+                f"{partnerships[code].name}"
+                for code, _role, _ in person.memberships
             )
             or "Platform administrator"
         )

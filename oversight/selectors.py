@@ -9,10 +9,12 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import AssessmentStatus, StrategicAssessment
-from authorities.models import PoliceForceArea
+from authorities.models import LocalPolicingBody, PoliceForceArea
+from authorities.selectors import PolicingBodies, local_policing_body_on
 from partnerships.models import Membership, Partnership
 from plans import deadlines
 from plans.models import (
@@ -74,6 +76,7 @@ class AlignmentRow:
 @dataclass(frozen=True)
 class ForceAreaOverview:
     force_area: PoliceForceArea
+    body: LocalPolicingBody  # the body holding the area's commissioner functions today
     partnerships: list[PartnershipCycle]
     rows: list[AlignmentRow]
     unmapped: list[list[PlanPriority]]  # CSP priorities serving none, one list per partnership
@@ -165,8 +168,9 @@ def _report_request_counts(partnership_ids, today: date) -> dict[int, tuple[int,
 
 def force_area_overview(*, user: User, today: date | None = None) -> list[ForceAreaOverview]:
     """Every partnership the PCC office serves, grouped by police force area: its cycle, its
-    progress, and its plan's priorities against the police and crime plan's. Eight queries,
-    whatever the number of partnerships."""
+    progress, and its plan's priorities against the police and crime plan's, under the title of
+    the body holding the area's commissioner functions today. Nine queries, whatever the number
+    of partnerships."""
     today = today or deadlines.local_today()
     memberships = list(pcc_memberships(user=user))
     partnerships = [membership.partnership for membership in memberships]
@@ -189,6 +193,7 @@ def force_area_overview(*, user: User, today: date | None = None) -> list[ForceA
     by_area: dict[int, list[Partnership]] = defaultdict(list)
     for partnership in partnerships:
         by_area[partnership.police_force_area_id].append(partnership)
+    bodies = PolicingBodies(by_area)
 
     overviews = []
     for area_partnerships in by_area.values():
@@ -218,7 +223,11 @@ def force_area_overview(*, user: User, today: date | None = None) -> list[ForceA
         ]
         overviews.append(
             ForceAreaOverview(
-                force_area=force_area, partnerships=cycles, rows=rows, unmapped=unmapped
+                force_area=force_area,
+                body=bodies.on(force_area.pk, today),
+                partnerships=cycles,
+                rows=rows,
+                unmapped=unmapped,
             )
         )
     return overviews
@@ -263,17 +272,26 @@ def pcc_priority_for(*, membership: Membership, pcc_priority_id: int) -> PoliceA
 # Report requests -------------------------------------------------------------------------------
 
 
-def report_request_list(*, membership: Membership) -> QuerySet[ReportRequest]:
-    return ReportRequestPolicy.visible(membership).select_related(
-        "requesting_organisation", "requested_by"
+def report_request_list(*, membership: Membership) -> list[ReportRequest]:
+    """The partnership's requests, each with ``requested_by_body``: the body that held the
+    force area's commissioner functions on the day it was made."""
+    requests = list(
+        ReportRequestPolicy.visible(membership).select_related(
+            "requesting_organisation", "requested_by"
+        )
     )
+    area_id = membership.partnership.police_force_area_id
+    bodies = PolicingBodies([area_id])
+    for request in requests:
+        request.requested_by_body = bodies.on(area_id, timezone.localdate(request.created_at))
+    return requests
 
 
 def report_request_for(*, membership: Membership, report_request_id: int) -> ReportRequest:
     """One request with its whole history and the documents of each answer."""
     entries = ReportRequestEntry.objects.select_related("author").prefetch_related("documents")
     try:
-        return (
+        found = (
             ReportRequestPolicy.visible(membership)
             .select_related("partnership", "requesting_organisation", "requested_by")
             .prefetch_related(Prefetch("entries", queryset=entries))
@@ -281,6 +299,11 @@ def report_request_for(*, membership: Membership, report_request_id: int) -> Rep
         )
     except ReportRequest.DoesNotExist:
         raise Http404 from None
+    found.requested_by_body = local_policing_body_on(
+        police_force_area_id=found.partnership.police_force_area_id,
+        day=timezone.localdate(found.created_at),
+    )
+    return found
 
 
 def report_document_for(
@@ -303,11 +326,25 @@ def combination_candidates(*, membership: Membership) -> QuerySet[Partnership]:
     return CombinationPolicy.candidates(membership).order_by("name")
 
 
-def combination_approvals_of(*, membership: Membership):
-    return (
+def combination_approvals_of(*, membership: Membership) -> list[CombinationApproval]:
+    """The approvals of the force area, each with ``approved_by_body``: the body that held the
+    area's commissioner functions on the day of approval."""
+    approvals = list(
         CombinationPolicy.visible(membership)
         .select_related("recorded_by", "approving_organisation")
         .prefetch_related("partnerships")
+    )
+    bodies = PolicingBodies({approval.police_force_area_id for approval in approvals})
+    for approval in approvals:
+        approval.approved_by_body = bodies.on(approval.police_force_area_id, approval.approved_on)
+    return approvals
+
+
+def local_policing_body_today(*, membership: Membership) -> LocalPolicingBody:
+    """The body the membership's PCC office works for now."""
+    return local_policing_body_on(
+        police_force_area_id=membership.partnership.police_force_area_id,
+        day=deadlines.local_today(),
     )
 
 

@@ -54,6 +54,7 @@ class PccPriorityListView(PccPriorityMixin, PartnershipViewMixin, TemplateView):
         listed = list(selectors.pcc_priorities_of(membership=self.membership))
         kwargs.update(
             force_area=self.partnership.police_force_area,
+            body=selectors.local_policing_body_today(membership=self.membership),
             current=[p for p in listed if p.retired_at is None],
             retired=[p for p in listed if p.retired_at is not None],
         )
@@ -230,7 +231,10 @@ class ReportRequestAnswerView(ReportRequestMixin, ServiceFormView):
             files=form.cleaned_data["file"],
             submission=self.submission,
         )
-        messages.success(self.request, _("Answer sent to the PCC's office."))
+        messages.success(
+            self.request,
+            _("Answer sent to the %(title)s.") % {"title": self.report_request.requested_by_body},
+        )
 
 
 class ReportRequestAskMoreView(ReportRequestMixin, ServiceFormView):
@@ -316,7 +320,10 @@ class CombinationListView(PartnershipViewMixin, TemplateView):
     template_name = "oversight/combinations.html"
 
     def get_context_data(self, **kwargs):
-        kwargs["approvals"] = selectors.combination_approvals_of(membership=self.membership)
+        kwargs.update(
+            approvals=selectors.combination_approvals_of(membership=self.membership),
+            body=selectors.local_policing_body_today(membership=self.membership),
+        )
         return super().get_context_data(**kwargs)
 
 
@@ -332,7 +339,10 @@ class CombinationApproveView(ServiceFormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        kwargs["force_area"] = self.partnership.police_force_area
+        kwargs.update(
+            force_area=self.partnership.police_force_area,
+            body=selectors.local_policing_body_today(membership=self.membership),
+        )
         return super().get_context_data(**kwargs)
 
     def perform(self, form):

@@ -3,7 +3,7 @@ from django.http import Http404
 from accounts.selectors import two_factor_pending
 
 from .navigation import navigation, switch_target
-from .permissions import ROLE_PERMISSIONS
+from .permissions import ROLE_PERMISSIONS, role_label
 from .selectors import membership_for, memberships_of_user
 from .tenancy import SESSION_KEY
 
@@ -39,6 +39,7 @@ def current_partnership(request):
         context.update(
             current_partnership=membership.partnership,
             current_membership=membership,
+            current_role_label=role_label(membership),
             can={perm.value: True for perm in ROLE_PERMISSIONS[membership.role]},
         )
     match = getattr(request, "resolver_match", None)

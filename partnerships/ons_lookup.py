@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from authorities.models import LocalAuthorityDistrict, Nation, PoliceForceArea
+from authorities.services import local_policing_bodies_record
 
 from .models import Partnership
 from .services import partnership_create
@@ -258,6 +259,9 @@ def import_lookup(text: str, *, acting_user: User | None = None, edition: str = 
 
     for areas in (pfas, districts):
         _carry_to_edition(areas, acting_user=acting_user, result=result)
+    # After the carry, which brings an area's bodies (and their recorded history) to the new
+    # edition's record of it: only an area new to the service gets its bodies from the table.
+    local_policing_bodies_record(acting_user=acting_user, areas=pfas.values())
     return result
 
 

@@ -4,9 +4,14 @@ Object permissions (a contribution, an action, a review) come from django-guardi
 the owning app's policy; this module covers what a role alone allows.
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 
+from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+from authorities.selectors import PolicingBodies, local_policing_body_on
 
 from .models import Membership, Role
 
@@ -182,3 +187,38 @@ MFA_ROLES = frozenset({Role.COORDINATOR})
 
 def membership_can(membership: Membership | None, perm: Perm) -> bool:
     return membership is not None and perm in ROLE_PERMISSIONS[membership.role]
+
+
+def _office_of(membership: Membership) -> str:
+    return local_policing_body_on(
+        police_force_area_id=membership.partnership.police_force_area_id, day=timezone.localdate()
+    ).office
+
+
+def role_label(membership: Membership) -> str:
+    """The member's role as the page names it: a PCC office by the office of the body holding
+    the force area's commissioner functions today (a mayor's office, say), read only if shown;
+    the role keeps its name in the data."""
+    if membership.role != Role.PCC_OFFICE:
+        return membership.get_role_display()
+    return lazy(_office_of, str)(membership)
+
+
+def label_roles(memberships: Iterable[Membership]) -> list[Membership]:
+    """The memberships, each with ``role_label`` (``role_label``'s words), reading the bodies of
+    all their force areas in one query, however many PCC-office memberships there are."""
+    memberships = list(memberships)
+    offices = {m.pk for m in memberships if m.role == Role.PCC_OFFICE}
+    bodies = (
+        PolicingBodies(m.partnership.police_force_area_id for m in memberships if m.pk in offices)
+        if offices
+        else None
+    )
+    today = timezone.localdate()
+    for membership in memberships:
+        membership.role_label = (
+            bodies.on(membership.partnership.police_force_area_id, today).office
+            if membership.pk in offices
+            else membership.get_role_display()
+        )
+    return memberships

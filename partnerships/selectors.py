@@ -39,7 +39,7 @@ def memberships_of_user(
 def partnership_people(*, partnership: Partnership) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(partnership=partnership)
-        .select_related("user", "organisation")
+        .select_related("user", "organisation", "partnership")
         .order_by("user__full_name", "user__email")
     )
 

@@ -20,7 +20,7 @@ from csp_portal.site import site_url
 
 from . import forms, selectors, services
 from .navigation import switch_url
-from .permissions import Perm
+from .permissions import Perm, label_roles
 from .policies import IdentityPolicy, MembershipPolicy
 from .tenancy import SESSION_KEY, ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 
@@ -28,7 +28,7 @@ from .tenancy import SESSION_KEY, ConfirmServiceView, PartnershipViewMixin, Serv
 @login_required
 def choose_partnership(request):
     """The partnerships a person serves, to choose the one to work in ("Change partnership")."""
-    memberships = list(selectors.memberships_of_user(user=request.user))
+    memberships = label_roles(selectors.memberships_of_user(user=request.user))
     current = request.session.get(SESSION_KEY)
     # The switcher keeps you on the same kind of page (the partnership plan, the people ...)
     # where your role there shows it, and takes you to the partnership's home where it does not.
@@ -76,7 +76,7 @@ class PeopleView(PartnershipViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["people"] = selectors.partnership_people(partnership=self.partnership)
+        context["people"] = label_roles(selectors.partnership_people(partnership=self.partnership))
         context["may"] = MembershipPolicy.may(self.membership)
         if context["may"]["withdraw_invitation"]:
             context["invitations"] = selectors.partnership_pending_invitations(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from partnerships.permissions import Perm, membership_can
+from partnerships.permissions import Perm, label_roles, membership_can
 from partnerships.tenancy import SESSION_KEY, PartnershipViewMixin
 
 from . import selectors, services
@@ -111,7 +111,8 @@ def your_work(request):
     if current is not None:
         request.membership = current
     links = [
-        (membership, membership_can(membership, Perm.VIEW_CYCLE)) for membership in work.memberships
+        (membership, membership_can(membership, Perm.VIEW_CYCLE))
+        for membership in label_roles(work.memberships)
     ]
     return render(
         request,

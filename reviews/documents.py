@@ -57,8 +57,11 @@ def executive_summary_pdf(review: DomesticHomicideReview) -> bytes:
         context={
             **_common(
                 review,
-                _("Executive summary: domestic homicide review %(reference)s")
-                % {"reference": review.reference},
+                _("Executive summary: %(review_type)s %(reference)s")
+                % {
+                    "review_type": review.review_type.get_code_display().lower(),
+                    "reference": review.reference,
+                },
             ),
             "contents": contents,
             "chronology_summary": summary,
@@ -80,8 +83,11 @@ def action_plan_pdf(review: DomesticHomicideReview) -> bytes:
         context={
             **_common(
                 review,
-                _("Action plan: domestic homicide review %(reference)s")
-                % {"reference": review.reference},
+                _("Action plan: %(review_type)s %(reference)s")
+                % {
+                    "review_type": review.review_type.get_code_display().lower(),
+                    "reference": review.reference,
+                },
             ),
             "contents": [
                 ("summary", _("Progress at a glance")),

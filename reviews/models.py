@@ -16,6 +16,50 @@ from authorities.models import Organisation
 from partnerships.models import Partnership
 
 
+class ReviewTypeCode(models.TextChoices):
+    DHR = "dhr", _("Domestic homicide review")
+    DARDR = "dardr", _("Domestic abuse related death review")
+    OWHR = "owhr", _("Offensive weapons homicide review")
+
+
+class ReviewType(models.Model):
+    """A kind of statutory review run on this engine (``review_types`` says which and why): its
+    name on pages and documents, its statute, who must be sent its report, and from when it
+    applies to deaths notified (none: not in force yet)."""
+
+    code = models.CharField(max_length=16, choices=ReviewTypeCode.choices, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    statute = models.CharField(_("statute"), max_length=300)
+    report_to_home_office = models.BooleanField(_("report sent to the Home Office"))
+    report_to_domestic_abuse_commissioner = models.BooleanField(
+        _("report sent to the Domestic Abuse Commissioner")
+    )
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__in=ReviewTypeCode.values), name="review_type_code_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def report_recipients(self) -> list[str]:
+        """Who the law says must be sent the review's report, as pages name them."""
+        return [
+            str(label)
+            for sent, label in (
+                (self.report_to_home_office, _("the Home Office")),
+                (self.report_to_domestic_abuse_commissioner, _("the Domestic Abuse Commissioner")),
+            )
+            if sent
+        ]
+
+
 class ReviewStatus(models.TextChoices):
     NOTIFIED = "notified", _("Notified")
     UNDER_CONSIDERATION = "under_consideration", _("Under consideration")
@@ -110,6 +154,9 @@ class DomesticHomicideReview(models.Model):
         Partnership, on_delete=models.CASCADE, related_name="domestic_homicide_reviews"
     )
     reference = models.CharField(_("reference"), max_length=40, unique=True)
+    review_type = models.ForeignKey(
+        ReviewType, verbose_name=_("type of review"), on_delete=models.PROTECT, related_name="+"
+    )
     victim_pseudonym = models.CharField(_("pseudonym of the person who died"), max_length=80)
     perpetrator_pseudonym = models.CharField(
         _("pseudonym of the alleged perpetrator"), max_length=80, blank=True

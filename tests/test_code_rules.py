@@ -326,6 +326,8 @@ ACTS_WITHOUT_POLICY = {
     "api_token_create": "one's own token, of partnerships one is a member of",
     "api_token_revoke": "one's own token",
     "organisation_create": "the platform's register of organisations: administrators only",
+    "local_policing_bodies_record": "national reference data: the ONS import and the migration",
+    "local_policing_body_succeed": "national reference data: administrators only",
     "partnership_create": "the platform's register of partnerships: the admin and ONS import",
     "partnership_merge": "the platform's register of partnerships: administrators only",
     "crime_release_import": "a national statistics release: administrators only",

@@ -58,6 +58,16 @@ class NotificationForm(GovukFormMixin, forms.Form):
     suicide_with_domestic_abuse = forms.BooleanField(
         label=_("A suicide where domestic abuse is a concern"), required=False
     )
+    offensive_weapons = forms.BooleanField(
+        label=_(
+            "A homicide involving an offensive weapon, for an offensive weapons homicide review"
+        ),
+        help_text=_(
+            "Police, Crime, Sentencing and Courts Act 2022, section 24: the review partners are "
+            "the police, the local authorities and the health body for the area."
+        ),
+        required=False,
+    )
     circumstances = forms.CharField(
         label=_("Circumstances (optional)"),
         help_text=NO_NAMES_HINT,

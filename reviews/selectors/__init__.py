@@ -4,6 +4,8 @@ found (404), whatever their role: the same answer as for a review that does not 
 A review's evidence is in ``selectors.evidence``, its action plan in ``selectors.action_plan``,
 what its exports print in ``selectors.exports``."""
 
+from datetime import date
+
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
@@ -18,8 +20,25 @@ from ..models import (
     AgencyRequest,
     DomesticHomicideReview,
     ReviewDocument,
+    ReviewType,
+    ReviewTypeCode,
 )
 from ..policies import ReviewPolicy
+from ..review_types import TYPES
+
+
+def review_type_of(code: ReviewTypeCode) -> ReviewType:
+    """The type's row (made from ``review_types`` if a test database was emptied of it)."""
+    return ReviewType.objects.get_or_create(code=code, defaults=TYPES[code]._asdict())[0]
+
+
+def review_type_for_notification(*, notified_on: date) -> ReviewType:
+    """A death notified on the day the domestic abuse related death review comes into force, or
+    later, is reviewed as one; before, as a domestic homicide review, and it keeps that name."""
+    dardr = review_type_of(ReviewTypeCode.DARDR)
+    if dardr.in_force_from is not None and dardr.in_force_from <= notified_on:
+        return dardr
+    return review_type_of(ReviewTypeCode.DHR)
 
 
 def reviews_accessible(*, user: User, partnership: Partnership) -> QuerySet:
@@ -36,7 +55,7 @@ def review_for(*, user: User, partnership: Partnership, review_id: int) -> Domes
         return (
             ReviewPolicy.visible(user)
             .filter(partnership=partnership)
-            .select_related("partnership", "notified_by")
+            .select_related("partnership", "notified_by", "review_type")
             .get(pk=review_id)
         )
     except DomesticHomicideReview.DoesNotExist:
@@ -47,7 +66,7 @@ def review_detail(*, review: DomesticHomicideReview) -> DomesticHomicideReview:
     """The review with everything its page shows, in a fixed number of queries."""
     return (
         DomesticHomicideReview.objects.filter(pk=review.pk)
-        .select_related("partnership", "notified_by")
+        .select_related("partnership", "notified_by", "review_type")
         .prefetch_related(
             "holds",
             Prefetch("access_grants", queryset=AccessGrant.objects.select_related("user")),

@@ -10,7 +10,7 @@ def review_for_export(*, review: DomesticHomicideReview) -> DomesticHomicideRevi
     """The review with what its exports print, in a fixed number of queries."""
     return (
         DomesticHomicideReview.objects.filter(pk=review.pk)
-        .select_related("partnership", "notified_by")
+        .select_related("partnership", "notified_by", "review_type")
         .prefetch_related(
             Prefetch(
                 "agency_requests",

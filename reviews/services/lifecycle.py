@@ -27,8 +27,10 @@ from ..models import (
     DomesticHomicideReview,
     ReviewHold,
     ReviewStatus,
+    ReviewTypeCode,
 )
 from ..policies import MANAGING_REASONS, ReviewPolicy, ReviewVerb
+from ..selectors import review_type_for_notification, review_type_of
 
 S = ReviewStatus
 V = ReviewVerb
@@ -53,10 +55,13 @@ def review_notify(
     relationship: str = "",
     suicide_with_domestic_abuse: bool = False,
     circumstances: str = "",
+    offensive_weapons: bool = False,
     submission: Submission | None = None,
 ) -> DomesticHomicideReview:
     """Record a police notification of a death that may meet the criteria. The person who
-    records it holds access to it, and nobody else yet."""
+    records it holds access to it, and nobody else yet. Its type follows the law on the day of
+    notification (a domestic homicide review, or once in force a domestic abuse related death
+    review); ``offensive_weapons`` makes it an offensive weapons homicide review."""
     errors = {}
     if death_month.replace(day=1) > notified_on:
         errors["death_month"] = _("The death must be before the notification")
@@ -73,6 +78,11 @@ def review_notify(
         review = DomesticHomicideReview(
             partnership=partnership,
             reference=_next_reference(partnership, notified_on.year),
+            review_type=(
+                review_type_of(ReviewTypeCode.OWHR)
+                if offensive_weapons
+                else review_type_for_notification(notified_on=notified_on)
+            ),
             victim_pseudonym=victim_pseudonym.strip(),
             perpetrator_pseudonym=perpetrator_pseudonym.strip(),
             death_month=death_month.replace(day=1),

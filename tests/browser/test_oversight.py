@@ -1,5 +1,6 @@
-"""The PCC office's journey in a real browser, JavaScript on and off, axe on every page: the
-force-area page, a police and crime plan priority edited, a report requested (a past due date
+"""A mayor's office (holding Greater Manchester's police and crime commissioner functions) in a
+real browser, JavaScript on and off, axe on every page: the force-area page under the mayor's
+title, a police and crime plan priority edited, a report requested (a past due date
 refused first), the coordinator's answer with a document, the answer and history seen by the
 PCC, and a combination approval recorded."""
 
@@ -8,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.services import backup_codes_replace
+from authorities.services import local_policing_bodies_record
 from oversight.models import CombinationApproval, ReportDocument, ReportRequest
 from partnerships.models import Role
 from plans.models import PoliceAndCrimePlanPriority
@@ -21,7 +23,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def force_area(db):
-    return PoliceForceAreaFactory(name="Greater Manchester")
+    area = PoliceForceAreaFactory(name="Greater Manchester", code="E23000005")
+    local_policing_bodies_record(acting_user=None, areas=[area])
+    return area
 
 
 @pytest.fixture
@@ -38,7 +42,7 @@ def bolton(force_area):
 def pcc(trafford, bolton):
     from tests.factories import OrganisationFactory, UserFactory
 
-    office = OrganisationFactory(name="Greater Manchester PCC", kind="pcc")
+    office = OrganisationFactory(name="Greater Manchester Combined Authority", kind="pcc")
     user = pcc_member(trafford, office, UserFactory(full_name="Tom Ashworth"))
     return pcc_member(bolton, office, user)
 
@@ -54,7 +58,9 @@ def _date(visitor: Visitor, day: date) -> None:
     visitor.fill("Year", str(day.year))
 
 
-def test_the_pcc_journey(new_visitor, trafford, bolton, pcc, coordinator, force_area, tmp_path):
+def test_a_mayors_office_journey(
+    new_visitor, trafford, bolton, pcc, coordinator, force_area, tmp_path
+):
     priorities = [
         PoliceAndCrimePlanPriority.objects.create(
             police_force_area=force_area, title=title, position=index
@@ -66,8 +72,14 @@ def test_the_pcc_journey(new_visitor, trafford, bolton, pcc, coordinator, force_
     office = new_visitor()
     sign_in(office, pcc.email, DEFAULT_PASSWORD)
     office.open("/p/trafford/")
+    # The role is named by the body the office works for.
+    assert "Office of the Mayor of Greater Manchester" in office.page.locator("header").inner_text()
     office.click_link("Force area")
     assert office.heading() == "Your force area"
+    assert (
+        "Mayor of Greater Manchester"
+        in office.page.get_by_test_id("local-policing-body").inner_text()
+    )
     alignment = office.page.get_by_test_id("alignment").inner_text()
     assert "Keeping people safe" in alignment and "Anti-social behaviour" in alignment
     assert "Bolton" in office.page.get_by_test_id("cycle").inner_text()
@@ -115,7 +127,10 @@ def test_the_pcc_journey(new_visitor, trafford, bolton, pcc, coordinator, force_
     report.write_bytes(b"%PDF-1.7 the partnership's report")
     answer.page.get_by_label("Documents (optional)", exact=True).set_input_files(str(report))
     answer.click_button("Send answer")
-    assert "Answer sent to the PCC's office." in answer.page.locator("main").inner_text()
+    assert (
+        "Answer sent to the Mayor of Greater Manchester."
+        in answer.page.locator("main").inner_text()
+    )
     assert ReportDocument.objects.get().original_name == "knife-crime-report.pdf"
 
     # The PCC sees the answer and the whole history.
@@ -124,7 +139,8 @@ def test_the_pcc_journey(new_visitor, trafford, bolton, pcc, coordinator, force_
     assert "Report requested" in history and "Answered" in history
     assert "Priya Shah" in history and "Tom Ashworth" in history
     assert "knife-crime-report.pdf" in history
-    assert "Answered" in office.page.get_by_test_id("report-request-summary").inner_text()
+    summary = office.page.get_by_test_id("report-request-summary").inner_text()
+    assert "Answered" in summary and "Mayor of Greater Manchester" in summary
 
     # A combination of Trafford and Bolton approved.
     office.open("/pcc/")
@@ -135,5 +151,8 @@ def test_the_pcc_journey(new_visitor, trafford, bolton, pcc, coordinator, force_
     _date(office, date.today())
     office.fill("Decision reference", "PCC/2026/031")
     office.click_button("Record approval")
-    assert "PCC/2026/031" in office.page.get_by_test_id("approvals").inner_text()
+    approvals = office.page.get_by_test_id("approvals").inner_text()
+    assert (
+        "PCC/2026/031" in approvals and "Approved by the Mayor of Greater Manchester" in approvals
+    )
     assert set(CombinationApproval.objects.get().partnerships.all()) == {trafford, bolton}

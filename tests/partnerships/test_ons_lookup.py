@@ -6,7 +6,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
-from authorities.models import LocalAuthorityDistrict, Nation, OrganisationKind, PoliceForceArea
+from authorities.models import (
+    LocalAuthorityDistrict,
+    LocalPolicingBody,
+    Nation,
+    OrganisationKind,
+    PoliceForceArea,
+)
 from oversight.services.priorities import pcc_priority_add
 from partnerships.models import Membership, Partnership
 from partnerships.ons_lookup import LookupFileError, import_lookup
@@ -147,14 +153,23 @@ def test_a_new_edition_carries_the_force_areas_data_to_its_records():
         "police and crime plan priorities (police force areas)": 3,
         "partnerships (police force areas)": 1,
         "partnerships (local authority districts)": 1,
+        # Every area's local policing bodies, with their history: none made twice.
+        "local policing bodies (police force areas)": 52,
     }
-    carried = AuditEvent.objects.get(action="policeforcearea.carry_to_edition")
+    assert list(
+        LocalPolicingBody.objects.filter(police_force_area=gm_2024).values_list("title", flat=True)
+    ) == ["Greater Manchester Police and Crime Commissioner", "Mayor of Greater Manchester"]
+    assert not LocalPolicingBody.objects.filter(police_force_area__edition="2023").exists()
+    carried = AuditEvent.objects.get(
+        action="policeforcearea.carry_to_edition", object_id=str(gm_2024.pk)
+    )
     assert (carried.object_id, carried.changes) == (
         str(gm_2024.pk),
         {
             "edition": ["2023", "2024"],
             "police and crime plan priorities": [None, 3],
             "partnerships": [None, 1],
+            "local policing bodies": [None, 2],
         },
     )
 

@@ -12,17 +12,18 @@ from tests.factories import member, organisation_in
 NOTIFIED = date(2026, 3, 2)
 
 
-def notify(partnership, coordinator, pseudonym="Adult A"):
+def notify(partnership, coordinator, pseudonym="Adult A", *, notified_on=NOTIFIED, **kwargs):
     return lifecycle.review_notify(
         acting_user=coordinator,
         partnership=partnership,
         victim_pseudonym=pseudonym,
         perpetrator_pseudonym="Adult B",
         death_month=date(2026, 2, 14),
-        notified_on=NOTIFIED,
+        notified_on=notified_on,
         notified_by=organisation_in(partnership, Seat.POLICE),
         aged_16_or_over=True,
         relationship="intimate_partner",
+        **kwargs,
     )
 
 
