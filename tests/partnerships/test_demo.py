@@ -1,4 +1,5 @@
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.apps import apps
@@ -9,6 +10,24 @@ from demo.partnerships import DEMO_PASSWORD, PEOPLE
 from partnerships.models import Membership, Partnership, Seat
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def seeded(module_data) -> str:
+    """The demo, seeded once for the module (each test reads it in a savepoint, and what a test
+    changes, a used backup code included, is rolled back after it): what seeding printed."""
+
+    def make():
+        printed = StringIO()
+        call_command("seed_demo", stdout=printed)
+        return printed.getvalue()
+
+    return module_data.build(make)
+
+
+@pytest.fixture
+def media_root(module_data):
+    return module_data.media_root
 
 
 def _counts():
@@ -31,20 +50,18 @@ def _counts():
     }
 
 
-def test_the_demo_loads_once_however_often_it_runs(capsys):
-    call_command("seed_demo")
+def test_the_demo_loads_once_however_often_it_runs(seeded):
     first = _counts()
-    call_command("seed_demo")
+    call_command("seed_demo", stdout=StringIO())
 
     assert _counts() == first
-    out = capsys.readouterr().out
+    out = seeded
     for person in PEOPLE:
         assert person.email in out
     assert DEMO_PASSWORD in out
 
 
-def test_the_demo_has_the_partnerships_a_first_look_needs():
-    call_command("seed_demo")
+def test_the_demo_has_the_partnerships_a_first_look_needs(seeded):
 
     partnerships = {p.ons_code: p for p in Partnership.objects.prefetch_related("districts")}
     assert partnerships["W14000015"].nation == "wales"  # a Welsh CSP
@@ -58,9 +75,8 @@ def test_the_demo_has_the_partnerships_a_first_look_needs():
     assert Membership.objects.filter(user__email="pcc@southwales.example").count() == 2
 
 
-def test_every_demo_login_signs_in_and_two_factor_users_get_backup_codes(client, capsys):
-    call_command("seed_demo")
-    lines = capsys.readouterr().out.splitlines()
+def test_every_demo_login_signs_in_and_two_factor_users_get_backup_codes(client, seeded):
+    lines = seeded.splitlines()
 
     for person in PEOPLE:
         client.post("/account/sign-in/", {"username": person.email, "password": DEMO_PASSWORD})
@@ -76,12 +92,11 @@ def test_every_demo_login_signs_in_and_two_factor_users_get_backup_codes(client,
         client.post("/account/sign-out/")
 
 
-def test_a_second_run_prints_the_codes_still_unused_and_they_work(client, capsys):
-    call_command("seed_demo")
-    first = capsys.readouterr().out
-    call_command("seed_demo")
-    second = capsys.readouterr().out
-    assert first == second
+def test_a_second_run_prints_the_codes_still_unused_and_they_work(client, seeded):
+    printed = StringIO()
+    call_command("seed_demo", stdout=printed)
+    second = printed.getvalue()
+    assert seeded == second
 
     code = next(line for line in second.splitlines() if "backup codes" in line).split()[-1]
     client.post(
@@ -91,12 +106,10 @@ def test_a_second_run_prints_the_codes_still_unused_and_they_work(client, capsys
     assert client.get("/p/trafford/about/").status_code == 200
 
 
-def test_the_demo_shows_the_assessment_cycle_and_its_evidence():
+def test_the_demo_shows_the_assessment_cycle_and_its_evidence(seeded):
     from assessments.models import ContributionRequest, StrategicAssessment
     from assessments.selectors import my_requests
     from recorded_crime.selectors import crime_profile
-
-    call_command("seed_demo")
 
     trafford = Partnership.objects.get(ons_code="E22000107")
     statuses = dict(
@@ -112,11 +125,9 @@ def test_the_demo_shows_the_assessment_cycle_and_its_evidence():
     assert {r.partnership.name for r in my_requests(user=analyst)} == {"Cardiff", "Cwm Taf"}
 
 
-def test_the_demo_has_a_published_plan_with_actions_for_each_partner():
+def test_the_demo_has_a_published_plan_with_actions_for_each_partner(seeded):
     from plans.models import PartnershipPlan
     from plans.policies import ActionPolicy
-
-    call_command("seed_demo")
 
     plan = PartnershipPlan.objects.get(partnership__ons_code="E22000107", version=1)
     assert (plan.status, plan.period_label) == ("published", "2026 to 2029")
@@ -146,11 +157,9 @@ def test_the_demo_has_a_published_plan_with_actions_for_each_partner():
     assert plan.actions.filter(measures__series="crime:violence_with_injury:rate").exists()
 
 
-def test_the_demo_review_is_visible_only_to_its_coordinator():
+def test_the_demo_review_is_visible_only_to_its_coordinator(seeded):
     from reviews.models import DomesticHomicideReview
     from reviews.policies import ReviewPolicy
-
-    call_command("seed_demo")
 
     review = DomesticHomicideReview.objects.get()
     assert review.status == "on_hold"
@@ -160,11 +169,10 @@ def test_the_demo_review_is_visible_only_to_its_coordinator():
     assert not ReviewPolicy.has_access(councillor, review)
 
 
-def test_trafford_has_issued_progress_reports_with_a_trend():
+def test_trafford_has_issued_progress_reports_with_a_trend(seeded):
     from plans.deadlines import local_today
     from plans.models import PartnershipPlan, ProgressReport
 
-    call_command("seed_demo")
     plan = PartnershipPlan.objects.get(partnership__ons_code="E22000107", status="published")
     completed = [q for q in plan.quarters if q.ends_on < local_today()]
     reports = list(ProgressReport.objects.filter(partnership=plan.partnership))
