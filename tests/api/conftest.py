@@ -60,14 +60,18 @@ def police_officer(partnership):
     return member(partnership, Role.CONTRIBUTOR, seat=Seat.POLICE, email="officer@police.example")
 
 
-@pytest.fixture
-def open_assessment(partnership, coordinator, published_plan):  # noqa: F811
+def open_assessment_of(partnership, coordinator):
     """Next year's assessment, open for contributions (this year's was approved for the plan)."""
     next_year = assessment_services.assessment_start(
         acting_user=coordinator, partnership=partnership, year_start=YEAR + 1
     )
     assessment_services.assessment_open_contributions(acting_user=coordinator, assessment=next_year)
     return next_year
+
+
+@pytest.fixture
+def open_assessment(partnership, coordinator, published_plan):  # noqa: F811
+    return open_assessment_of(partnership, coordinator)
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ member who has a contribution request and an action to write to; the transaction
 after each operation, so nothing it writes reaches another test.
 """
 
+from unittest.mock import patch
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -21,7 +23,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from .conftest import token_for
+from partnerships.models import Role, Seat
+from plans import deadlines
+from tests.assessments.conftest import send_request
+from tests.factories import PartnershipFactory, member, organisation_in
+from tests.plans.conftest import published_plan_of
+
+from .conftest import TODAY, open_assessment_of, token_for
 
 CHECKS = [
     not_a_server_error,
@@ -47,18 +55,41 @@ def _keep_the_test_connection(db):
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(scope="module")
+def seeded(module_data):
+    """Real records for the path parameters, and the member's token: Trafford's published plan
+    with its action led by the police, and next year's assessment with a contribution request
+    to the police, built once for the module (each operation's test runs in a savepoint)."""
+
+    def make():
+        with patch.object(deadlines, "local_today", lambda: TODAY):
+            partnership = PartnershipFactory(name="Trafford", slug="trafford")
+            coordinator = member(partnership, Role.COORDINATOR, email="coordinator@example.org")
+            officer = member(
+                partnership, Role.CONTRIBUTOR, seat=Seat.POLICE, email="officer@police.example"
+            )
+            plan = published_plan_of(partnership, coordinator)
+            contribution = send_request(
+                open_assessment_of(partnership, coordinator),
+                coordinator,
+                organisation_in(partnership, Seat.POLICE),
+            )
+            return {
+                "headers": {"Authorization": f"Bearer {token_for(officer)}"},
+                "path": {
+                    "partnership_slug": partnership.slug,
+                    "contribution_id": contribution.pk,
+                    "action_id": plan.actions.get().pk,
+                    "plan_id": plan.pk,
+                },
+            }
+
+    return module_data.build(make)
+
+
 @pytest.fixture
-def seeded(police_officer, contribution, action, published_plan):
-    """Real records for the path parameters, and the member's token."""
-    return {
-        "headers": {"Authorization": f"Bearer {token_for(police_officer)}"},
-        "path": {
-            "partnership_slug": contribution.partnership.slug,
-            "contribution_id": contribution.pk,
-            "action_id": action.pk,
-            "plan_id": published_plan.pk,
-        },
-    }
+def media_root(module_data):
+    return module_data.media_root
 
 
 @schema.parametrize()
