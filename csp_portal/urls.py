@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("oversight.urls")),
     path("", include("scrutiny.urls")),
+    path("", include("engagement.urls")),
     path("", include("retention.urls")),
     path("national-data/recorded-crime/", include("recorded_crime.urls")),
     path("account/", include("accounts.urls")),

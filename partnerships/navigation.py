@@ -61,8 +61,11 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "assessment",
         _("Assessment"),
-        (Link(_("Strategic assessments"), "assessments:list", Perm.VIEW_ASSESSMENTS),),
-        ("assessments:",),
+        (
+            Link(_("Strategic assessments"), "assessments:list", Perm.VIEW_ASSESSMENTS),
+            Link(_("Community engagement"), "engagement:index", Perm.VIEW_ENGAGEMENT),
+        ),
+        ("assessments:", "engagement:"),
     ),
     Section(
         "plan",

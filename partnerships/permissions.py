@@ -61,6 +61,11 @@ class Perm(StrEnum):
     VIEW_SCRUTINY = "view_scrutiny"
     SCRUTINISE = "scrutinise"
     ANSWER_SCRUTINY = "answer_scrutiny"
+    # Community engagement (the engagement app): the public meetings and consultations, read by
+    # every member (their notices and summaries are public anyway); planned and recorded by the
+    # coordinators.
+    VIEW_ENGAGEMENT = "view_engagement"
+    MANAGE_ENGAGEMENT = "manage_engagement"
 
 
 # Everyone sees approved assessments; drafts only those who write or approve them.
@@ -69,6 +74,7 @@ _EVERYONE = {
     Perm.VIEW_ASSESSMENTS,
     Perm.VIEW_PLANS,
     Perm.VIEW_CASE_REVIEWS,
+    Perm.VIEW_ENGAGEMENT,
 }
 # Those who hold the partnership to account read its issued progress reports.
 _OVERSIGHT = {Perm.VIEW_PROGRESS_REPORTS}
@@ -101,6 +107,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_CASE_REVIEWS,
             Perm.VIEW_SCRUTINY,
             Perm.ANSWER_SCRUTINY,
+            Perm.MANAGE_ENGAGEMENT,
         }
     ),
     Role.STRATEGY_MEMBER: frozenset(

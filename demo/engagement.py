@@ -1,0 +1,141 @@
+"""Demonstration data for community engagement in Trafford and Cardiff: a public meeting held
+with four of the five responsible authorities present (probation is the gap) and its summary
+published, a consultation held whose summary is not yet published, and a public meeting planned
+with its notice. Through the services; a second run changes nothing. The events are invented:
+plausible demonstration text about no real person beyond the places' names."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import User
+from engagement.models import EngagementEvent
+from engagement.services import Attendee, event_plan, event_publish, event_record_held
+from partnerships.models import Partnership
+
+TRAFFORD, CARDIFF = "E22000107", "W14000015"
+
+TEXT = {
+    TRAFFORD: {
+        "meeting": (
+            "Community safety public meeting, Stretford",
+            "Stretford Public Hall",
+            "Come and tell the partnership what worries you about crime and anti-social "
+            "behaviour in your neighbourhood. Senior officers from the police, the council and "
+            "the fire service will answer questions.",
+            "- Off-road bikes on the canal towpath in the evenings\n"
+            "- Drug dealing near the Mall's car park\n"
+            "- Better lighting on the route to the tram stop",
+            [
+                ("police", "Supt. Dana Hughes", "District Commander, Trafford"),
+                ("local_authority", "Alex Rowe", "Corporate Director, Place"),
+                ("fire_and_rescue", "Jo Price", "Borough Manager"),
+                ("health", "Sam Ellis", "Deputy Director of Public Health"),
+            ],
+        ),
+        "consultation": (
+            "Community safety survey 2026",
+            "Online",
+            "Tell us in ten minutes what the partnership should prioritise next year.",
+            "612 replies. Anti-social behaviour and speeding were the top concerns; "
+            "two in five felt unsafe in Altrincham town centre after dark.",
+        ),
+        "planned": (
+            "Community safety public meeting, Altrincham",
+            "Altrincham Town Hall",
+            "An evening meeting on safety in Altrincham town centre at night.",
+        ),
+    },
+    CARDIFF: {
+        "meeting": (
+            "Community safety public meeting, Grangetown",
+            "Grangetown Hub",
+            "A public meeting on anti-social behaviour and safety in Grangetown's parks.",
+            "- Fires lit in the park in the evenings\n"
+            "- Young people with nowhere to go after school\n"
+            "- Reports to the council not followed up",
+            [
+                ("police", "Ch. Supt. Rhian Evans", "Basic Command Unit Commander"),
+                ("local_authority", "Owen Davies", "Director of Communities"),
+                ("fire_and_rescue", "Mari Lloyd", "Group Manager"),
+                ("health", "Dr. Huw Jenkins", "Director of Public Health"),
+            ],
+        ),
+        "consultation": (
+            "Women's safety in the city centre",
+            "Online and at the Central Library",
+            "Tell us where in the city centre you feel unsafe, and why.",
+            "480 replies; poorly lit lanes off St Mary Street and the walk to the station late "
+            "at night came up most.",
+        ),
+        "planned": (
+            "Community safety public meeting, Splott",
+            "STAR Hub, Splott",
+            "Meet the partnership and tell it what matters to you in Splott and Tremorfa.",
+        ),
+    },
+}
+
+
+def _seed(partnership: Partnership, coordinator: User, text) -> None:
+    today = timezone.localdate()
+    title, venue, notice, raised, seats = text["meeting"]
+    meeting = event_plan(
+        acting_user=coordinator,
+        partnership=partnership,
+        kind="public_meeting",
+        title=title,
+        planned_on=today - timedelta(days=40),
+        venue=venue,
+        notice=notice,
+    )
+    event_record_held(
+        acting_user=coordinator,
+        event=meeting,
+        held_on=today - timedelta(days=40),
+        people_attended=57,
+        raised=raised,
+        attendees=[Attendee(seat, name, position) for seat, name, position in seats],
+    )
+    event_publish(acting_user=coordinator, event=meeting)
+    title, venue, notice, raised = text["consultation"]
+    consultation = event_plan(
+        acting_user=coordinator,
+        partnership=partnership,
+        kind="consultation",
+        title=title,
+        planned_on=today - timedelta(days=20),
+        venue=venue,
+        notice=notice,
+    )
+    event_record_held(
+        acting_user=coordinator,
+        event=consultation,
+        held_on=today - timedelta(days=10),
+        people_attended=None,
+        raised=raised,
+        attendees=[],
+    )
+    title, venue, notice = text["planned"]
+    event_plan(
+        acting_user=coordinator,
+        partnership=partnership,
+        kind="public_meeting",
+        title=title,
+        planned_on=today + timedelta(days=30),
+        venue=venue,
+        notice=notice,
+    )
+
+
+COORDINATORS = {TRAFFORD: "coordinator@trafford.example", CARDIFF: "coordinator@cardiff.example"}
+
+
+def seed_engagement(*, partnerships: dict[str, Partnership]) -> None:
+    for code, email in COORDINATORS.items():
+        partnership = partnerships.get(code)
+        if partnership is None or EngagementEvent.objects.filter(partnership=partnership).exists():
+            continue
+        coordinator = User.objects.filter(email=email).first()
+        if coordinator:
+            _seed(partnership, coordinator, TEXT[code])
