@@ -327,6 +327,25 @@ def _scrutiny(partnership):
     )
 
 
+def _engagement_event(partnership):
+    """B's public meeting, planned (made once)."""
+    from engagement.models import EngagementEvent
+    from engagement.services import event_plan
+
+    existing = EngagementEvent.objects.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    return event_plan(
+        acting_user=member(partnership, Role.COORDINATOR),
+        partnership=partnership,
+        kind="public_meeting",
+        title="B's public meeting",
+        planned_on=date.today(),
+        venue="B",
+        notice="B",
+    )
+
+
 # Values for ``kind``, which names a section or a document rather than a record.
 KIND_BY_URL = {"plans:section_edit": "summary", "assessments:section_edit": "changes"}
 
@@ -370,6 +389,7 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
     ),
     "call_for_action_id": lambda p: _scrutiny(p).partnership.scrutiny_calls_for_action.get().pk,
     "scrutiny_meeting_id": lambda p: _scrutiny(p).partnership.scrutiny_meetings.get().pk,
+    "event_id": lambda p: _engagement_event(p).pk,
 }
 
 
