@@ -87,6 +87,7 @@ class EventRecordForm(EngagementForm):
         super().__init__(*args, **kwargs)
         for seat in Seat.statutory():
             self.fields.update(_seat_fields(seat))
+        self.build_helper()
 
     def clean(self):
         cleaned = super().clean()
