@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "oversight",
     "scrutiny",
     "engagement",
+    "infosharing",
     "retention",
     "pages",
     "demo",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("oversight.urls")),
     path("", include("scrutiny.urls")),
     path("", include("engagement.urls")),
+    path("", include("infosharing.urls")),
     path("", include("retention.urls")),
     path("national-data/recorded-crime/", include("recorded_crime.urls")),
     path("account/", include("accounts.urls")),

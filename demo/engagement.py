@@ -1,8 +1,10 @@
-"""Demonstration data for community engagement in Trafford and Cardiff: a public meeting held
-with four of the five responsible authorities present (probation is the gap) and its summary
-published, a consultation held whose summary is not yet published, and a public meeting planned
-with its notice. Through the services; a second run changes nothing. The events are invented:
-plausible demonstration text about no real person beyond the places' names."""
+"""Demonstration data for community engagement and information sharing in Trafford and Cardiff: a
+public meeting held with four of the five responsible authorities present (probation is the gap)
+and its summary published, a consultation held whose summary is not yet published, a public
+meeting planned with its notice; and the register of information sharing agreements, one of
+them due for review within the month. Through the services; a second run changes nothing. The
+events are invented: plausible demonstration text about no real person beyond the places'
+names."""
 
 from datetime import timedelta
 
@@ -11,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from engagement.models import EngagementEvent
 from engagement.services import Attendee, event_plan, event_publish, event_record_held
+from infosharing.services import agreement_record
 from partnerships.models import Partnership
 
 TRAFFORD, CARDIFF = "E22000107", "W14000015"
@@ -128,6 +131,46 @@ def _seed(partnership: Partnership, coordinator: User, text) -> None:
     )
 
 
+AGREEMENTS = [
+    (
+        "Depersonalised crime and disorder data (section 17A)",
+        {"police", "local_authority", "fire_and_rescue", "probation", "health"},
+        "Each responsible authority's quarterly depersonalised figures on crime, disorder, "
+        "anti-social behaviour and substance misuse, for the strategic assessment.",
+        "Crime and Disorder Act 1998 section 17A and the Crime and Disorder (Prescribed "
+        "Information) Regulations 2007; UK GDPR article 6(1)(e).",
+        400,
+        20,
+    ),
+    (
+        "Anti-social behaviour case information",
+        {"police", "local_authority", "invited"},
+        "Personal information about victims and perpetrators of anti-social behaviour, shared "
+        "for case management and ASB case reviews.",
+        "Crime and Disorder Act 1998 section 115; UK GDPR article 6(1)(e) and the Data "
+        "Protection Act 2018 schedule 1 part 2 paragraph 6.",
+        200,
+        160,
+    ),
+]
+
+
+def _agreements(partnership: Partnership, coordinator: User) -> None:
+    today = timezone.localdate()
+    partners = list(partnership.partner_organisations.select_related("organisation"))
+    for title, seats, purpose, legal_basis, agreed_ago, review_in in AGREEMENTS:
+        agreement_record(
+            acting_user=coordinator,
+            partnership=partnership,
+            title=title,
+            parties=[partner for partner in partners if partner.seat in seats],
+            purpose=purpose,
+            legal_basis=legal_basis,
+            signed_on=today - timedelta(days=agreed_ago),
+            review_due=today + timedelta(days=review_in),
+        )
+
+
 COORDINATORS = {TRAFFORD: "coordinator@trafford.example", CARDIFF: "coordinator@cardiff.example"}
 
 
@@ -139,3 +182,4 @@ def seed_engagement(*, partnerships: dict[str, Partnership]) -> None:
         coordinator = User.objects.filter(email=email).first()
         if coordinator:
             _seed(partnership, coordinator, TEXT[code])
+            _agreements(partnership, coordinator)

@@ -66,6 +66,10 @@ class Perm(StrEnum):
     # coordinators.
     VIEW_ENGAGEMENT = "view_engagement"
     MANAGE_ENGAGEMENT = "manage_engagement"
+    # The register of information sharing agreements (the infosharing app): read by the partners
+    # who share, kept by the coordinators.
+    VIEW_INFORMATION_SHARING = "view_information_sharing"
+    MANAGE_INFORMATION_SHARING = "manage_information_sharing"
 
 
 # Everyone sees approved assessments; drafts only those who write or approve them.
@@ -108,6 +112,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_SCRUTINY,
             Perm.ANSWER_SCRUTINY,
             Perm.MANAGE_ENGAGEMENT,
+            Perm.VIEW_INFORMATION_SHARING,
+            Perm.MANAGE_INFORMATION_SHARING,
         }
     ),
     Role.STRATEGY_MEMBER: frozenset(
@@ -128,12 +134,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MAKE_PLAN_DOCUMENTS,
             Perm.VIEW_CYCLE,
             Perm.VIEW_SCRUTINY,
+            Perm.VIEW_INFORMATION_SHARING,
         }
     ),
     Role.CONTRIBUTOR: frozenset(
         _EVERYONE
         | {
             Perm.VIEW_PEOPLE,
+            Perm.VIEW_INFORMATION_SHARING,
             Perm.ANSWER_CONTRIBUTIONS,
             Perm.VIEW_PLAN_CONSULTATION,
             Perm.REPORT_PLAN_PROGRESS,

@@ -19,7 +19,14 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from partnerships.models import Invitation, Membership, PartnerOrganisation, Partnership, Role
+from partnerships.models import (
+    Invitation,
+    Membership,
+    PartnerOrganisation,
+    Partnership,
+    Role,
+    Seat,
+)
 from partnerships.services import invitation_create
 
 from .conftest import signed_in
@@ -346,6 +353,28 @@ def _engagement_event(partnership):
     )
 
 
+def _sharing_agreement(partnership):
+    """B's information sharing agreement, in force (made once)."""
+    from infosharing.models import SharingAgreement
+    from infosharing.services import agreement_record
+
+    existing = SharingAgreement.objects.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    return agreement_record(
+        acting_user=member(partnership, Role.COORDINATOR),
+        partnership=partnership,
+        title="B's agreement",
+        parties=PartnerOrganisation.objects.filter(
+            partnership=partnership, seat__in=[Seat.POLICE, Seat.HEALTH]
+        ),
+        purpose="B",
+        legal_basis="B",
+        signed_on=date.today(),
+        review_due=date.today() + timedelta(days=30),
+    )
+
+
 # Values for ``kind``, which names a section or a document rather than a record.
 KIND_BY_URL = {"plans:section_edit": "summary", "assessments:section_edit": "changes"}
 
@@ -390,6 +419,7 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
     "call_for_action_id": lambda p: _scrutiny(p).partnership.scrutiny_calls_for_action.get().pk,
     "scrutiny_meeting_id": lambda p: _scrutiny(p).partnership.scrutiny_meetings.get().pk,
     "event_id": lambda p: _engagement_event(p).pk,
+    "agreement_id": lambda p: _sharing_agreement(p).pk,
 }
 
 
