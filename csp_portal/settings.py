@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "scrutiny",
     "engagement",
     "infosharing",
+    "strategygroup",
     "retention",
     "pages",
     "demo",
@@ -406,6 +407,9 @@ CSP_SCRUTINY_RESPONSE_DAYS = int(os.environ.get("CSP_SCRUTINY_RESPONSE_DAYS", "2
 # meeting (reg 12(4)(c)(ii)): a held event is recorded, and its summary published, this many
 # days after its date, a local default.
 CSP_ENGAGEMENT_RECORD_DAYS = int(os.environ.get("CSP_ENGAGEMENT_RECORD_DAYS", "14"))
+# The strategy group's minutes (the strategygroup app) are recorded and published to members this
+# many days after the meeting: a local default, no statute sets it.
+CSP_STRATEGY_MINUTES_DAYS = int(os.environ.get("CSP_STRATEGY_MINUTES_DAYS", "10"))
 # A form (or an API request with an Idempotency-Key) acted on is remembered this long: sent
 # again meanwhile, it changes nothing (csp_portal.submissions).
 CSP_SUBMISSION_TOKEN_HOURS = int(os.environ.get("CSP_SUBMISSION_TOKEN_HOURS", "24"))

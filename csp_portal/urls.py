@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("scrutiny.urls")),
     path("", include("engagement.urls")),
     path("", include("infosharing.urls")),
+    path("", include("strategygroup.urls")),
     path("", include("retention.urls")),
     path("national-data/recorded-crime/", include("recorded_crime.urls")),
     path("account/", include("accounts.urls")),

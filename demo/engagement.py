@@ -1,8 +1,10 @@
-"""Demonstration data for community engagement and information sharing in Trafford and Cardiff: a
-public meeting held with four of the five responsible authorities present (probation is the gap)
-and its summary published, a consultation held whose summary is not yet published, a public
-meeting planned with its notice; and the register of information sharing agreements, one of
-them due for review within the month. Through the services; a second run changes nothing. The
+"""Demonstration data for community engagement, information sharing and the strategy group in
+Trafford and Cardiff: a public meeting held with four of the five responsible authorities present
+(probation is the gap) and its summary published, a consultation held whose summary is not yet
+published, a public meeting planned with its notice; the register of information sharing
+agreements, one of them due for review within the month; and the strategy group's meetings, one
+held with its decisions (one linked to a plan action where the partnership has one) and its
+minutes published, the next scheduled. Through the services; a second run changes nothing. The
 events are invented: plausible demonstration text about no real person beyond the places'
 names."""
 
@@ -15,6 +17,13 @@ from engagement.models import EngagementEvent
 from engagement.services import Attendee, event_plan, event_publish, event_record_held
 from infosharing.services import agreement_record
 from partnerships.models import Partnership
+from plans.models import PlanAction
+from strategygroup.services import (
+    decision_add,
+    meeting_publish,
+    meeting_record,
+    meeting_schedule,
+)
 
 TRAFFORD, CARDIFF = "E22000107", "W14000015"
 
@@ -171,6 +180,55 @@ def _agreements(partnership: Partnership, coordinator: User) -> None:
         )
 
 
+def _strategy_group(partnership: Partnership, coordinator: User) -> None:
+    today = timezone.localdate()
+    held = meeting_schedule(
+        acting_user=coordinator,
+        partnership=partnership,
+        title="Strategy group, autumn",
+        meets_on=today - timedelta(days=21),
+        agenda="1. Performance against the plan\n2. The strategic assessment timetable\n"
+        "3. What the public meeting raised",
+    )
+    meeting_record(
+        acting_user=coordinator,
+        meeting=held,
+        minutes="The group reviewed the quarter's performance and agreed the assessment "
+        "timetable. The public meeting's concerns about off-road bikes go to the "
+        "anti-social behaviour priority.",
+        attendees=[
+            Attendee("police", "Supt. Dana Hughes", "District Commander"),
+            Attendee("local_authority", "Alex Rowe", "Corporate Director"),
+            Attendee("probation", "Chris Doyle", "Head of Service"),
+            Attendee("health", "Sam Ellis", "Deputy Director of Public Health"),
+        ],
+    )
+    action = PlanAction.objects.filter(partnership=partnership).order_by("pk").first()
+    if action:
+        decision_add(
+            acting_user=coordinator,
+            meeting=held,
+            text="Report progress on this action to the next meeting",
+            owner="Lead organisation",
+            plan_action=action,
+        )
+    decision_add(
+        acting_user=coordinator,
+        meeting=held,
+        text="Circulate the draft strategic assessment by the end of January",
+        owner="Coordinator",
+        plan_action=None,
+    )
+    meeting_publish(acting_user=coordinator, meeting=held)
+    meeting_schedule(
+        acting_user=coordinator,
+        partnership=partnership,
+        title="Strategy group, winter",
+        meets_on=today + timedelta(days=35),
+        agenda="1. The draft strategic assessment\n2. The plan refresh",
+    )
+
+
 COORDINATORS = {TRAFFORD: "coordinator@trafford.example", CARDIFF: "coordinator@cardiff.example"}
 
 
@@ -183,3 +241,4 @@ def seed_engagement(*, partnerships: dict[str, Partnership]) -> None:
         if coordinator:
             _seed(partnership, coordinator, TEXT[code])
             _agreements(partnership, coordinator)
+            _strategy_group(partnership, coordinator)

@@ -48,23 +48,43 @@ class EventPlanForm(EngagementForm):
     )
 
 
-def _seat_fields(seat: Seat) -> dict[str, forms.Field]:
-    return {
-        f"{seat.value}_name": forms.CharField(
-            label=_("%(seat)s: name of the senior person who attended") % {"seat": seat.label},
-            max_length=NAME_MAX_LENGTH,
-            required=False,
-            help_text=_("Leave blank if no one of senior position attended for this authority."),
-        ),
-        f"{seat.value}_position": forms.CharField(
-            label=_("%(seat)s: their position") % {"seat": seat.label},
-            max_length=NAME_MAX_LENGTH,
-            required=False,
-        ),
-    }
+class SeatAttendanceMixin:
+    """A name and a position for each responsible authority's seat, both or neither; ``clean``
+    gives ``attendees``, a list of ``Attendee``. ``name_label`` says whose name."""
+
+    name_label = _("%(seat)s: name of the senior person who attended")
+    name_hint = _("Leave blank if no one of senior position attended for this authority.")
+
+    def add_seat_fields(self) -> None:
+        for seat in Seat.statutory():
+            self.fields[f"{seat.value}_name"] = forms.CharField(
+                label=self.name_label % {"seat": seat.label},
+                max_length=NAME_MAX_LENGTH,
+                required=False,
+                help_text=self.name_hint,
+            )
+            self.fields[f"{seat.value}_position"] = forms.CharField(
+                label=_("%(seat)s: their position") % {"seat": seat.label},
+                max_length=NAME_MAX_LENGTH,
+                required=False,
+            )
+        self.build_helper()
+
+    def attendees(self, cleaned: dict) -> list[Attendee]:
+        found = []
+        for seat in Seat.statutory():
+            name = cleaned.get(f"{seat.value}_name", "").strip()
+            position = cleaned.get(f"{seat.value}_position", "").strip()
+            if name and not position:
+                self.add_error(f"{seat.value}_position", _("Enter their position"))
+            elif position and not name:
+                self.add_error(f"{seat.value}_name", _("Enter their name"))
+            elif name:
+                found.append(Attendee(seat=seat.value, name=name, position=position))
+        return found
 
 
-class EventRecordForm(EngagementForm):
+class EventRecordForm(SeatAttendanceMixin, EngagementForm):
     submit_label = _("Record the event")
 
     held_on = GovukDateField(label=_("Date held"), help_text=_("For example, 27 3 2027."))
@@ -85,25 +105,13 @@ class EventRecordForm(EngagementForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for seat in Seat.statutory():
-            self.fields.update(_seat_fields(seat))
-        self.build_helper()
+        self.add_seat_fields()
 
     def clean(self):
         cleaned = super().clean()
-        attendees = []
-        for seat in Seat.statutory():
-            name = cleaned.get(f"{seat.value}_name", "").strip()
-            position = cleaned.get(f"{seat.value}_position", "").strip()
-            if name and not position:
-                self.add_error(f"{seat.value}_position", _("Enter their position"))
-            elif position and not name:
-                self.add_error(f"{seat.value}_name", _("Enter their name"))
-            elif name:
-                attendees.append(Attendee(seat=seat.value, name=name, position=position))
         return {
             "held_on": cleaned.get("held_on"),
             "people_attended": cleaned.get("people_attended"),
             "raised": cleaned.get("raised", ""),
-            "attendees": attendees,
+            "attendees": self.attendees(cleaned),
         }

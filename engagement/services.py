@@ -90,10 +90,12 @@ def event_record_held(
     people_attended: int | None,
     raised: str,
     attendees: list[Attendee],
+    submission: Submission | None = None,
 ) -> EngagementEvent:
     """What happened: when, how many took part, what was raised (what the community said), and
     who of senior position attended for each responsible authority; a seat left out is a gap."""
     with transaction.atomic():
+        submission_claim(submission)
         event = locked(event, related=["partnership"])
         EventPolicy.require_user(acting_user, event.partnership, V.RECORD, event)
         if held_on > timezone.localdate():

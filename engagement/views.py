@@ -124,7 +124,10 @@ class EventRecordView(EventMixin, ServiceFormView):
 
     def perform(self, form):
         services.event_record_held(
-            acting_user=self.request.user, event=self.event, **form.cleaned_data
+            acting_user=self.request.user,
+            event=self.event,
+            **form.cleaned_data,
+            submission=self.submission,
         )
         messages.success(self.request, _("Event recorded."))
 

@@ -76,8 +76,11 @@ SECTIONS: tuple[Section, ...] = (
                 _("Police and crime plan"), "oversight:pcc_priorities", Perm.MANAGE_PCC_PRIORITIES
             ),
             Link(_("Sign-off rule"), "plans:approval_rule", Perm.MANAGE_PLANS),
+            Link(
+                _("Strategy group meetings"), "strategygroup:meetings", Perm.VIEW_STRATEGY_MEETINGS
+            ),
         ),
-        ("plans:", "oversight:pcc_priorit"),
+        ("plans:", "oversight:pcc_priorit", "strategygroup:"),
     ),
     Section(
         "reviews",

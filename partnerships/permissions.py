@@ -70,6 +70,10 @@ class Perm(StrEnum):
     # who share, kept by the coordinators.
     VIEW_INFORMATION_SHARING = "view_information_sharing"
     MANAGE_INFORMATION_SHARING = "manage_information_sharing"
+    # The strategy group's meetings (the strategygroup app): read by the partnership's members,
+    # minutes once published; kept by the coordinators.
+    VIEW_STRATEGY_MEETINGS = "view_strategy_meetings"
+    MANAGE_STRATEGY_MEETINGS = "manage_strategy_meetings"
 
 
 # Everyone sees approved assessments; drafts only those who write or approve them.
@@ -114,6 +118,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_ENGAGEMENT,
             Perm.VIEW_INFORMATION_SHARING,
             Perm.MANAGE_INFORMATION_SHARING,
+            Perm.VIEW_STRATEGY_MEETINGS,
+            Perm.MANAGE_STRATEGY_MEETINGS,
         }
     ),
     Role.STRATEGY_MEMBER: frozenset(
@@ -135,6 +141,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_CYCLE,
             Perm.VIEW_SCRUTINY,
             Perm.VIEW_INFORMATION_SHARING,
+            Perm.VIEW_STRATEGY_MEETINGS,
         }
     ),
     Role.CONTRIBUTOR: frozenset(
@@ -142,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {
             Perm.VIEW_PEOPLE,
             Perm.VIEW_INFORMATION_SHARING,
+            Perm.VIEW_STRATEGY_MEETINGS,
             Perm.ANSWER_CONTRIBUTIONS,
             Perm.VIEW_PLAN_CONSULTATION,
             Perm.REPORT_PLAN_PROGRESS,

@@ -375,6 +375,25 @@ def _sharing_agreement(partnership):
     )
 
 
+def _strategy_meeting(partnership):
+    """B's strategy group meeting, held, its minutes not yet published (made once)."""
+    from strategygroup.models import StrategyMeeting
+    from strategygroup.services import meeting_record, meeting_schedule
+
+    existing = StrategyMeeting.objects.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    coordinator = member(partnership, Role.COORDINATOR)
+    meeting = meeting_schedule(
+        acting_user=coordinator,
+        partnership=partnership,
+        title="B's meeting",
+        meets_on=date.today(),
+        agenda="B",
+    )
+    return meeting_record(acting_user=coordinator, meeting=meeting, minutes="B", attendees=[])
+
+
 # Values for ``kind``, which names a section or a document rather than a record.
 KIND_BY_URL = {"plans:section_edit": "summary", "assessments:section_edit": "changes"}
 
@@ -420,6 +439,7 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
     "scrutiny_meeting_id": lambda p: _scrutiny(p).partnership.scrutiny_meetings.get().pk,
     "event_id": lambda p: _engagement_event(p).pk,
     "agreement_id": lambda p: _sharing_agreement(p).pk,
+    "meeting_id": lambda p: _strategy_meeting(p).pk,
 }
 
 

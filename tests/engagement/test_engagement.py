@@ -30,6 +30,7 @@ from engagement.services import (
 from infosharing.models import SharingAgreement
 from partnerships.models import Partnership, Role
 from reminders.cycles import cycle_for
+from strategygroup.models import StrategyMeeting
 
 from ..conftest import signed_in
 from ..factories import member
@@ -251,7 +252,7 @@ def test_the_pages_and_cycles_run_a_fixed_number_of_queries(
     assert max(small[:2]) <= 12
 
 
-def test_the_demo_shows_engagement_and_agreements_in_trafford_and_cardiff(db):
+def test_the_demo_shows_engagement_agreements_and_meetings_in_trafford_and_cardiff(db):
     seed_demo()
     partnerships = {p.ons_code: p for p in Partnership.objects.exclude(ons_code="")}
     seed_engagement(partnerships=partnerships)
@@ -262,6 +263,9 @@ def test_the_demo_shows_engagement_and_agreements_in_trafford_and_cardiff(db):
         )
         assert statuses == ["held", "planned", "published"], name
         assert SharingAgreement.objects.filter(partnership__name=name).count() == 2, name
+        assert sorted(
+            StrategyMeeting.objects.filter(partnership__name=name).values_list("status", flat=True)
+        ) == ["published", "scheduled"], name
     coordinator = signed_in(User.objects.get(email="coordinator@cardiff.example"))
     page = coordinator.get("/p/cardiff/engagement/").content.decode()
     assert "Grangetown" in page and ">Gap<" in page
