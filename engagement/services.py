@@ -41,6 +41,14 @@ class Attendee:
     position: str
 
 
+def seats_of(attendees: list[Attendee]) -> list[str]:
+    """The attendees' seats, refused unless each is a responsible authority's, once."""
+    seats = [attendee.seat for attendee in attendees]
+    if len(set(seats)) != len(seats) or not set(seats) <= set(STATUTORY_SEATS):
+        raise ValidationError(_("Record at most one person for each responsible authority"))
+    return seats
+
+
 def event_plan(
     *,
     acting_user: User,
@@ -102,9 +110,7 @@ def event_record_held(
             raise ValidationError({"held_on": _("The date must be today or in the past")})
         if not raised.strip():
             raise ValidationError({"raised": _("Say what was raised")})
-        seats = [attendee.seat for attendee in attendees]
-        if len(set(seats)) != len(seats) or not set(seats) <= set(STATUTORY_SEATS):
-            raise ValidationError(_("Record at most one person for each responsible authority"))
+        seats = seats_of(attendees)
         transition(
             event,
             EventStatus.HELD,

@@ -15,8 +15,7 @@ from accounts.models import User
 from audit.services import audit_record
 from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked, transition
-from engagement.models import STATUTORY_SEATS
-from engagement.services import Attendee
+from engagement.services import Attendee, seats_of
 from partnerships.models import Partnership
 from plans.models import PlanAction
 
@@ -79,9 +78,7 @@ def meeting_record(
             raise ValidationError(_("The meeting has not taken place yet"))
         if not minutes.strip():
             raise ValidationError({"minutes": _("Enter the minutes")})
-        seats = [attendee.seat for attendee in attendees]
-        if len(set(seats)) != len(seats) or not set(seats) <= set(STATUTORY_SEATS):
-            raise ValidationError(_("Record at most one person for each responsible authority"))
+        seats = seats_of(attendees)
         transition(
             meeting,
             MeetingStatus.HELD,
