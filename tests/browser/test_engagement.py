@@ -2,7 +2,9 @@
 from the Assessment menu, records it as held with who of senior position attended for each
 responsible authority (the seat table shows the gaps), and finds what was raised in the
 community section of the next strategic assessment; published, it is on the public page.
-Without JavaScript the pages are the same forms: tests/engagement posts them."""
+Without JavaScript the pages are the same forms: tests/engagement posts them. The register of
+information sharing agreements and the strategy group's meetings are opened at the end, for axe.
+"""
 
 from datetime import date
 
@@ -11,7 +13,9 @@ import pytest
 from accounts.services import backup_codes_replace
 from assessments.services.assessments import assessment_start
 from engagement.selectors import financial_year_of
-from partnerships.models import Role
+from infosharing.services import agreement_record
+from partnerships.models import PartnerOrganisation, Role
+from strategygroup.services import meeting_record, meeting_schedule
 
 from ..factories import DEFAULT_PASSWORD, PartnershipFactory, member
 from .conftest import Visitor, pass_two_factor, sign_in
@@ -85,3 +89,33 @@ def test_a_coordinator_records_a_public_meeting_and_it_appears_in_the_next_asses
     public = new_visitor()
     public.open("/community-safety/trafford/meetings/")
     assert "Off-road bikes" in public.page.get_by_test_id("summary").inner_text()
+
+    # The other new pages, for axe: the register with an agreement and its forms, and the
+    # strategy group's meetings with a held meeting and its forms.
+    agreement = agreement_record(
+        acting_user=coordinator,
+        partnership=partnership,
+        title="Section 17A figures",
+        parties=PartnerOrganisation.objects.filter(partnership=partnership)[:2],
+        purpose="Depersonalised figures each quarter",
+        legal_basis="Crime and Disorder Act 1998 s17A",
+        signed_on=today,
+        review_due=today.replace(year=today.year + 1),
+    )
+    meeting = meeting_schedule(
+        acting_user=coordinator,
+        partnership=partnership,
+        title="Strategy group, winter",
+        meets_on=today,
+        agenda="1. The assessment",
+    )
+    meeting_record(acting_user=coordinator, meeting=meeting, minutes="Agreed.", attendees=[])
+    for path in (
+        "/p/trafford/information-sharing/",
+        "/p/trafford/information-sharing/new/",
+        f"/p/trafford/information-sharing/{agreement.pk}/review/",
+        "/p/trafford/strategy-group/",
+        f"/p/trafford/strategy-group/{meeting.pk}/",
+        f"/p/trafford/strategy-group/{meeting.pk}/decisions/new/",
+    ):
+        assert visitor.open(path) == 200, path
