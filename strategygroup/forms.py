@@ -81,3 +81,16 @@ class DecisionForm(GovukFormMixin, forms.Form):
         field = self.fields["plan_action"]
         field.queryset = plan_actions_of(partnership_id=partnership.pk)
         field.label_from_instance = lambda action: action.description[:120]
+
+
+class PaperForm(GovukFormMixin, forms.Form):
+    submit_label = _("Add the paper")
+
+    file = forms.FileField(
+        label=_("Paper"),
+        help_text=_("PDF, Word, OpenDocument, Excel, CSV, text or an image."),
+        error_messages={"required": _("Choose a file")},
+    )
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)

@@ -131,3 +131,31 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:80]}"
+
+
+def _paper_path(instance: "MeetingPaper", filename: str) -> str:
+    # The stored name is random: the original name is kept in a field and never trusted as a path.
+    return f"strategy-group/{instance.partnership_id}/{instance.token}"
+
+
+class MeetingPaper(models.Model):
+    """A paper for the meeting, type- and size-checked (csp_portal.uploads). Served only through a
+    view that checks access."""
+
+    meeting = models.ForeignKey(StrategyMeeting, on_delete=models.CASCADE, related_name="papers")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=32, unique=True)
+    file = models.FileField(upload_to=_paper_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

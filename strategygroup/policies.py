@@ -29,6 +29,7 @@ class MeetingVerb(StrEnum):
     RECORD = "record"
     DECIDE = "decide"  # add a decision or action arising
     PUBLISH = "publish"
+    ADD_PAPER = "add_paper"
 
 
 V = MeetingVerb
@@ -59,6 +60,8 @@ class _MeetingPolicy(Policy):
             return _("This meeting is %(status)s, so that cannot be done now.") % {
                 "status": obj.get_status_display().lower()
             }
+        if verb == V.ADD_PAPER and obj.status == MeetingStatus.PUBLISHED:
+            return _("Papers are added before the minutes are published.")
         if verb == V.DECIDE and obj.status != MeetingStatus.HELD:
             return _(
                 "Decisions are recorded after the meeting and before its minutes are published."

@@ -7,7 +7,7 @@ from django.http import Http404
 from partnerships.models import Membership
 from plans.models import PlanAction
 
-from .models import Decision, MeetingAttendance, StrategyMeeting
+from .models import Decision, MeetingAttendance, MeetingPaper, StrategyMeeting
 from .policies import MeetingPolicy
 
 
@@ -23,6 +23,7 @@ def meeting_for(*, membership: Membership, pk: int) -> StrategyMeeting:
             .select_related("partnership")
             .prefetch_related(
                 Prefetch("attendance", queryset=MeetingAttendance.objects.order_by("seat")),
+                Prefetch("papers", queryset=MeetingPaper.objects.order_by("uploaded_at", "pk")),
                 Prefetch(
                     "decisions",
                     queryset=Decision.objects.select_related("plan_action").order_by("number"),
@@ -39,3 +40,11 @@ def plan_actions_of(*, partnership_id: int) -> QuerySet[PlanAction]:
     return PlanAction.objects.filter(partnership_id=partnership_id).order_by(
         "plan_id", "position", "pk"
     )
+
+
+def paper_for(*, meeting: StrategyMeeting, pk: int) -> MeetingPaper:
+    """One paper of a meeting the member already reaches (404 otherwise)."""
+    try:
+        return MeetingPaper.objects.get(pk=pk, meeting=meeting)
+    except MeetingPaper.DoesNotExist:
+        raise Http404 from None

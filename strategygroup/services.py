@@ -3,9 +3,11 @@ held (the minutes, who attended for each seat), add the decisions and actions ar
 name an action of the partnership plan), and publish the minutes to the members. Each status
 change is a ``csp_portal.workflow.transition`` (MEETING_TRANSITIONS)."""
 
+import secrets
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from csp_portal import uploads
 from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked, transition
 from engagement.services import Attendee, seats_of
@@ -23,6 +26,7 @@ from .models import (
     MEETING_TRANSITIONS,
     Decision,
     MeetingAttendance,
+    MeetingPaper,
     MeetingStatus,
     StrategyMeeting,
 )
@@ -160,3 +164,45 @@ def meeting_publish(*, acting_user: User, meeting: StrategyMeeting) -> StrategyM
             minutes_published_at=timezone.now(),
         )
     return meeting
+
+
+def paper_add(
+    *,
+    acting_user: User,
+    meeting: StrategyMeeting,
+    file: UploadedFile,
+    submission: Submission | None = None,
+) -> MeetingPaper:
+    """A paper for the meeting (until its minutes are published), through the upload checks; no
+    file outlives a refused or rolled-back upload."""
+    stored = None
+    try:
+        with transaction.atomic():
+            submission_claim(submission)
+            meeting = locked(meeting, related=["partnership"])
+            MeetingPolicy.require_user(acting_user, meeting.partnership, V.ADD_PAPER, meeting)
+            content_type = uploads.checked_content_type(file)
+            paper = MeetingPaper(
+                meeting=meeting,
+                partnership_id=meeting.partnership_id,
+                token=secrets.token_hex(16),
+                original_name=uploads.display_name(file.name),
+                content_type=content_type,
+                size=file.size,
+                uploaded_by=acting_user,
+            )
+            paper.file.save(paper.token, file, save=False)
+            stored = paper.file
+            paper.save()
+            audit_record(
+                acting_user=acting_user,
+                partnership=meeting.partnership,
+                action="strategygroup.paper.add",
+                target=meeting,
+                changes={"paper": [None, paper.original_name]},
+            )
+    except Exception:
+        if stored is not None:
+            stored.delete(save=False)
+        raise
+    return paper

@@ -9,6 +9,8 @@ meeting_patterns = [
     path("record/", views.MeetingRecordView.as_view(), name="meeting_record"),
     path("decisions/new/", views.DecisionAddView.as_view(), name="decision_new"),
     path("publish/", views.MeetingPublishView.as_view(), name="meeting_publish"),
+    path("papers/new/", views.PaperAddView.as_view(), name="paper_new"),
+    path("papers/<int:paper_id>/", views.PaperDownloadView.as_view(), name="paper"),
 ]
 
 tenant_patterns = [

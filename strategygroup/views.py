@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from csp_portal.downloads import private_attachment
 from csp_portal.forms import ConfirmForm
 from engagement.selectors import seat_rows
 from partnerships.permissions import Perm
@@ -155,3 +156,29 @@ class MeetingPublishView(MeetingMixin, ServiceFormView):
     def perform(self, form):
         services.meeting_publish(acting_user=self.request.user, meeting=self.meeting)
         messages.success(self.request, _("Minutes published to the partnership's members."))
+
+
+class PaperAddView(MeetingMixin, ServiceFormView):
+    permission_required = Perm.MANAGE_STRATEGY_MEETINGS
+    verb = V.ADD_PAPER
+    template_name = "strategygroup/form.html"
+    form_class = forms.PaperForm
+
+    def get_context_data(self, **kwargs):
+        kwargs["heading"] = _("Add a paper for “%(title)s”") % {"title": self.meeting.title}
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        services.paper_add(
+            acting_user=self.request.user,
+            meeting=self.meeting,
+            **form.cleaned_data,
+            submission=self.submission,
+        )
+        messages.success(self.request, _("Paper added."))
+
+
+class PaperDownloadView(MeetingMixin, PartnershipViewMixin, TemplateView):
+    def get(self, request, *args, **kwargs):
+        paper = selectors.paper_for(meeting=self.meeting, pk=self.kwargs["paper_id"])
+        return private_attachment(paper)

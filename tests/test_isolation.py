@@ -377,8 +377,10 @@ def _sharing_agreement(partnership):
 
 def _strategy_meeting(partnership):
     """B's strategy group meeting, held, its minutes not yet published (made once)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from strategygroup.models import StrategyMeeting
-    from strategygroup.services import meeting_record, meeting_schedule
+    from strategygroup.services import meeting_record, meeting_schedule, paper_add
 
     existing = StrategyMeeting.objects.filter(partnership=partnership).first()
     if existing:
@@ -391,7 +393,13 @@ def _strategy_meeting(partnership):
         meets_on=date.today(),
         agenda="B",
     )
-    return meeting_record(acting_user=coordinator, meeting=meeting, minutes="B", attendees=[])
+    meeting = meeting_record(acting_user=coordinator, meeting=meeting, minutes="B", attendees=[])
+    paper_add(
+        acting_user=coordinator,
+        meeting=meeting,
+        file=SimpleUploadedFile("b.pdf", b"%PDF-1.4 B", content_type="application/pdf"),
+    )
+    return meeting
 
 
 # Values for ``kind``, which names a section or a document rather than a record.
@@ -440,6 +448,7 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
     "event_id": lambda p: _engagement_event(p).pk,
     "agreement_id": lambda p: _sharing_agreement(p).pk,
     "meeting_id": lambda p: _strategy_meeting(p).pk,
+    "paper_id": lambda p: _strategy_meeting(p).papers.get().pk,
 }
 
 

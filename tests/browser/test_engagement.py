@@ -117,5 +117,6 @@ def test_a_coordinator_records_a_public_meeting_and_it_appears_in_the_next_asses
         "/p/trafford/strategy-group/",
         f"/p/trafford/strategy-group/{meeting.pk}/",
         f"/p/trafford/strategy-group/{meeting.pk}/decisions/new/",
+        f"/p/trafford/strategy-group/{meeting.pk}/papers/new/",
     ):
         assert visitor.open(path) == 200, path

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -16,7 +17,7 @@ from engagement.services import Attendee
 from partnerships.models import Role
 from plans.services import drafting
 from reminders.cycles import cycle_for
-from strategygroup.models import Decision, MeetingStatus, StrategyMeeting
+from strategygroup.models import Decision, MeetingPaper, MeetingStatus, StrategyMeeting
 from strategygroup.services import decision_add, meeting_publish, meeting_record, meeting_schedule
 
 from ..conftest import signed_in
@@ -164,3 +165,27 @@ def test_the_list_and_the_cycle_run_a_fixed_number_of_queries(partnership, coord
     assert "Meeting 8" in client.get(url).content.decode()
     assert (count(), cycle()) == (small, small_cycle)
     assert small <= 12 and small_cycle <= 2
+
+
+def test_papers_are_checked_stored_and_served_to_members(partnership, coordinator, media_root):
+    meeting = schedule(coordinator, partnership)
+    client = signed_in(coordinator)
+    url = f"/p/trafford/strategy-group/{meeting.pk}/papers/new/"
+    form = client.get(url).content.decode()
+    assert 'enctype="multipart/form-data"' in form
+    refused = client.post(
+        url,
+        {"file": SimpleUploadedFile("report.pdf", b"not a pdf"), "submit": "1"},
+    )
+    assert refused.status_code == 400 and not MeetingPaper.objects.exists()
+    client.post(
+        url,
+        {"file": SimpleUploadedFile("Performance Q2.pdf", b"%PDF-1.4 figures"), "submit": "1"},
+    )
+    paper = MeetingPaper.objects.get()
+    reader = signed_in(member(partnership, Role.CONTRIBUTOR))
+    page = reader.get(f"/p/trafford/strategy-group/{meeting.pk}/").content.decode()
+    assert "Performance Q2.pdf" in page and "Add a paper" not in page
+    download = reader.get(f"/p/trafford/strategy-group/{meeting.pk}/papers/{paper.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert reader.get(url).status_code == 404
