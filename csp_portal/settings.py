@@ -409,6 +409,10 @@ CSP_SCRUTINY_RESPONSE_DAYS = int(os.environ.get("CSP_SCRUTINY_RESPONSE_DAYS", "2
 CSP_ENGAGEMENT_RECORD_DAYS = int(os.environ.get("CSP_ENGAGEMENT_RECORD_DAYS", "14"))
 # The strategy group's minutes (the strategygroup app) are recorded and published to members this
 # many days after the meeting: a local default, no statute sets it.
+# A responsible authority's quarterly return of depersonalised information (infosharing; Crime
+# and Disorder Act 1998 s17A, SI 2007/1831) falls due this many days after the quarter ends: a
+# local default, the period not confirmed against the regulations' own text.
+CSP_QUARTERLY_RETURN_DAYS = int(os.environ.get("CSP_QUARTERLY_RETURN_DAYS", "28"))
 CSP_STRATEGY_MINUTES_DAYS = int(os.environ.get("CSP_STRATEGY_MINUTES_DAYS", "10"))
 # A form (or an API request with an Idempotency-Key) acted on is remembered this long: sent
 # again meanwhile, it changes nothing (csp_portal.submissions).

@@ -2,7 +2,8 @@
 Trafford and Cardiff: a public meeting held with four of the five responsible authorities present
 (probation is the gap) and its summary published, a consultation held whose summary is not yet
 published, a public meeting planned with its notice; the register of information sharing
-agreements, one of them due for review within the month; and the strategy group's meetings, one
+agreements, one of them due for review within the month, and the last quarter's returns of
+depersonalised information (one submitted, the rest due); and the strategy group's meetings, one
 held with its decisions (one linked to a plan action where the partnership has one) and its
 minutes published, the next scheduled. Through the services; a second run changes nothing. The
 events are invented: plausible demonstration text about no real person beyond the places'
@@ -15,7 +16,8 @@ from django.utils import timezone
 from accounts.models import User
 from engagement.models import EngagementEvent
 from engagement.services import Attendee, event_plan, event_publish, event_record_held
-from infosharing.services import agreement_record
+from infosharing.models import QuarterlyReturn
+from infosharing.services import agreement_record, return_submit, returns_open
 from partnerships.models import Partnership
 from plans.models import PlanAction
 from strategygroup.services import (
@@ -229,6 +231,43 @@ def _strategy_group(partnership: Partnership, coordinator: User) -> None:
     )
 
 
+# The partner who sends its organisation's return in the demo, and its figures.
+RETURNERS = {
+    TRAFFORD: (
+        "partner@trafford.example",
+        [("Deliberate fires", 41, ""), ("Home fire safety checks", 1204, "visits")],
+    ),
+    CARDIFF: (
+        "analyst@southwales.example",
+        [("Residential burglary", 318, "offences"), ("Knife crime", 57, "offences")],
+    ),
+}
+
+
+def _returns(partnership: Partnership, coordinator: User, code: str) -> None:
+    today = timezone.localdate()
+    # The last quarter that has ended: quarters end in June, September, December and March.
+    month = (today.month - 1) // 3 * 3  # the last month of the previous calendar quarter
+    year = today.year if month else today.year - 1
+    month = month or 12
+    year_start = year if month > 3 else year - 1
+    quarter = {6: 1, 9: 2, 12: 3, 3: 4}[month]
+    returns_open(
+        acting_user=coordinator, partnership=partnership, year_start=year_start, quarter=quarter
+    )
+    email, figures = RETURNERS[code]
+    returner = User.objects.filter(email=email).first()
+    membership = returner and returner.memberships.filter(partnership=partnership).first()
+    if membership:
+        own = QuarterlyReturn.objects.get(
+            partnership=partnership,
+            year_start=year_start,
+            quarter=quarter,
+            organisation__organisation=membership.organisation,
+        )
+        return_submit(acting_user=returner, quarterly_return=own, figures=figures)
+
+
 COORDINATORS = {TRAFFORD: "coordinator@trafford.example", CARDIFF: "coordinator@cardiff.example"}
 
 
@@ -241,4 +280,5 @@ def seed_engagement(*, partnerships: dict[str, Partnership]) -> None:
         if coordinator:
             _seed(partnership, coordinator, TEXT[code])
             _agreements(partnership, coordinator)
+            _returns(partnership, coordinator, code)
             _strategy_group(partnership, coordinator)

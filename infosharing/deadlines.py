@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from reminders.cycles import Cycle, DueItem, register
 
-from .models import AgreementStatus, SharingAgreement
-from .policies import AgreementPolicy
+from .models import AgreementStatus, QuarterlyReturn, ReturnStatus, SharingAgreement
+from .policies import AgreementPolicy, ReturnPolicy
 
 
 @register
@@ -61,4 +61,56 @@ class AgreementReviewCycle(Cycle):
                 recipients=frozenset(people.get(agreement.partnership_id, ())),
             )
             for agreement in agreements
+        ]
+
+
+@register
+class QuarterlyReturnCycle(Cycle):
+    """A quarter's return is due from its organisation's people in the partnership (those who may
+    submit it) by its due date, and chased by the sweep when late."""
+
+    kind = "infosharing_quarterly_return"
+    label = _("Quarterly return of depersonalised information")
+    year_order = 70
+
+    def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
+        returns = QuarterlyReturn.objects.filter(status=ReturnStatus.DUE)
+        if partnership_ids is not None:
+            returns = returns.filter(partnership_id__in=partnership_ids)
+        returns = list(
+            returns.select_related("partnership", "organisation__organisation").only(
+                "pk",
+                "year_start",
+                "quarter",
+                "due_date",
+                "partnership_id",
+                "partnership__name",
+                "partnership__slug",
+                "organisation__organisation_id",
+                "organisation__organisation__name",
+            )
+        )
+        people: dict[tuple[int, int], set[int]] = defaultdict(set)
+        for partnership_id, organisation_id, user_id in ReturnPolicy.submitters(
+            {item.partnership_id for item in returns}
+        ).values_list("partnership_id", "organisation_id", "user_id"):
+            people[(partnership_id, organisation_id)].add(user_id)
+        return [
+            DueItem(
+                kind=self.kind,
+                key=f"infosharing_return:{item.pk}",
+                partnership_id=item.partnership_id,
+                partnership_name=item.partnership.name,
+                due_on=item.due_date,
+                title=gettext("Quarterly return %(quarter)s: %(organisation)s")
+                % {"quarter": str(item), "organisation": item.organisation.organisation.name},
+                url=reverse(
+                    "infosharing:return",
+                    kwargs={"partnership_slug": item.partnership.slug, "return_id": item.pk},
+                ),
+                recipients=frozenset(
+                    people.get((item.partnership_id, item.organisation.organisation_id), ())
+                ),
+            )
+            for item in returns
         ]

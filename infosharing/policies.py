@@ -17,7 +17,7 @@ from csp_portal.policies import Policy
 from partnerships.models import Membership
 from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
 
-from .models import AgreementStatus, SharingAgreement
+from .models import AgreementStatus, QuarterlyReturn, ReturnStatus, SharingAgreement
 
 
 class AgreementVerb(StrEnum):
@@ -63,3 +63,52 @@ class _AgreementPolicy(Policy):
 
 
 AgreementPolicy = _AgreementPolicy()
+
+
+class ReturnVerb(StrEnum):
+    VIEW = "view"
+    OPEN = "open"  # open a quarter: one return due from each responsible authority (no ``obj``)
+    SUBMIT = "submit"
+
+
+class _ReturnPolicy(Policy):
+    """The coordinators see every return and open the quarters; an organisation's own people
+    see its returns and submit them."""
+
+    verbs = ReturnVerb
+
+    def visible(self, membership: Membership | None) -> QuerySet[QuarterlyReturn]:
+        if not membership_can(membership, Perm.VIEW_INFORMATION_SHARING):
+            return QuarterlyReturn.objects.none()
+        returns = QuarterlyReturn.objects.filter(partnership_id=membership.partnership_id)
+        if membership_can(membership, Perm.MANAGE_INFORMATION_SHARING):
+            return returns
+        return returns.filter(organisation__organisation_id=membership.organisation_id)
+
+    def allows(self, membership, verb, obj=None) -> bool:
+        if verb == ReturnVerb.OPEN:
+            return membership_can(membership, Perm.MANAGE_INFORMATION_SHARING)
+        if obj is None or obj.partnership_id != getattr(membership, "partnership_id", None):
+            return False
+        own = obj.organisation.organisation_id == membership.organisation_id
+        if verb == ReturnVerb.SUBMIT:
+            return own and membership_can(membership, Perm.SUBMIT_RETURNS)
+        return membership_can(membership, Perm.VIEW_INFORMATION_SHARING) and (
+            own or membership_can(membership, Perm.MANAGE_INFORMATION_SHARING)
+        )
+
+    def not_now(self, membership, verb, obj=None) -> str:
+        if verb == ReturnVerb.SUBMIT and obj is not None and obj.status != ReturnStatus.DUE:
+            return _("This return has been submitted.")
+        return ""
+
+    @staticmethod
+    def submitters(partnership_ids: Collection[int]) -> QuerySet[Membership]:
+        """The active people of these partnerships who may send their organisation's return."""
+        roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.SUBMIT_RETURNS in perms]
+        return Membership.objects.filter(
+            partnership_id__in=partnership_ids, role__in=roles, user__is_active=True
+        )
+
+
+ReturnPolicy = _ReturnPolicy()

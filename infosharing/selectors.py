@@ -6,8 +6,8 @@ from django.http import Http404
 
 from partnerships.models import Membership, PartnerOrganisation
 
-from .models import SharingAgreement
-from .policies import AgreementPolicy
+from .models import QuarterlyReturn, ReturnFigure, SharingAgreement
+from .policies import AgreementPolicy, ReturnPolicy
 
 
 def _with_parties(queryset: QuerySet[SharingAgreement]) -> QuerySet[SharingAgreement]:
@@ -32,4 +32,24 @@ def agreement_for(*, membership: Membership, pk: int) -> SharingAgreement:
             pk=pk
         )
     except SharingAgreement.DoesNotExist:
+        raise Http404 from None
+
+
+def returns_of(*, membership: Membership) -> QuerySet[QuarterlyReturn]:
+    """The returns the member sees (all for the coordinators, their organisation's for others),
+    newest quarter first, with the organisation's name (one query)."""
+    return ReturnPolicy.visible(membership).select_related("organisation__organisation")
+
+
+def return_for(*, membership: Membership, pk: int) -> QuarterlyReturn:
+    try:
+        return (
+            ReturnPolicy.visible(membership)
+            .select_related("partnership", "organisation__organisation")
+            .prefetch_related(
+                Prefetch("figures", queryset=ReturnFigure.objects.order_by("position"))
+            )
+            .get(pk=pk)
+        )
+    except QuarterlyReturn.DoesNotExist:
         raise Http404 from None

@@ -2,8 +2,10 @@
 (with the next review date), end it. Ending is a ``csp_portal.workflow.transition``."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,10 +15,18 @@ from accounts.models import User
 from audit.services import audit_record
 from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked, transition
-from partnerships.models import PartnerOrganisation, Partnership
+from partnerships.models import PartnerOrganisation, Partnership, Seat
 
-from .models import AGREEMENT_TRANSITIONS, AgreementStatus, SharingAgreement
-from .policies import AgreementPolicy
+from .models import (
+    AGREEMENT_TRANSITIONS,
+    RETURN_TRANSITIONS,
+    AgreementStatus,
+    QuarterlyReturn,
+    ReturnFigure,
+    ReturnStatus,
+    SharingAgreement,
+)
+from .policies import AgreementPolicy, ReturnPolicy, ReturnVerb
 from .policies import AgreementVerb as V
 
 
@@ -117,3 +127,97 @@ def agreement_end(*, acting_user: User, agreement: SharingAgreement) -> SharingA
             ended_on=timezone.localdate(),
         )
     return agreement
+
+
+def quarter_end(year_start: int, quarter: int) -> date:
+    """The last day of a quarter of the financial year that starts on 1 April ``year_start``."""
+    return {
+        1: date(year_start, 6, 30),
+        2: date(year_start, 9, 30),
+        3: date(year_start, 12, 31),
+        4: date(year_start + 1, 3, 31),
+    }[quarter]
+
+
+def returns_open(
+    *,
+    acting_user: User,
+    partnership: Partnership,
+    year_start: int,
+    quarter: int,
+    submission: Submission | None = None,
+) -> list[QuarterlyReturn]:
+    """A quarter's returns, one due from each responsible authority on the partnership, by
+    ``CSP_QUARTERLY_RETURN_DAYS`` after the quarter ends; their people are reminded and chased."""
+    with transaction.atomic():
+        submission_claim(submission)
+        ReturnPolicy.require_user(acting_user, partnership, ReturnVerb.OPEN)
+        if quarter not in (1, 2, 3, 4):
+            raise ValidationError({"quarter": _("Choose a quarter")})
+        if QuarterlyReturn.objects.filter(
+            partnership=partnership, year_start=year_start, quarter=quarter
+        ).exists():
+            raise ValidationError(_("That quarter's returns are already open"))
+        due = quarter_end(year_start, quarter) + timedelta(days=settings.CSP_QUARTERLY_RETURN_DAYS)
+        returns = QuarterlyReturn.objects.bulk_create(
+            QuarterlyReturn(
+                partnership=partnership,
+                organisation=partner,
+                year_start=year_start,
+                quarter=quarter,
+                due_date=due,
+            )
+            for partner in partnership.partner_organisations.filter(
+                seat__in=[seat.value for seat in Seat.statutory()]
+            ).order_by("seat", "pk")
+        )
+        audit_record(
+            acting_user=acting_user,
+            partnership=partnership,
+            action="infosharing.returns.open",
+            target=partnership,
+            changes={
+                "quarter": [None, f"{year_start} Q{quarter}"],
+                "returns": [None, len(returns)],
+            },
+        )
+    return returns
+
+
+def return_submit(
+    *,
+    acting_user: User,
+    quarterly_return: QuarterlyReturn,
+    figures: list[tuple[str, Decimal, str]],
+    submission: Submission | None = None,
+) -> QuarterlyReturn:
+    """The organisation's depersonalised figures for the quarter: sent once."""
+    with transaction.atomic():
+        submission_claim(submission)
+        quarterly_return = locked(quarterly_return, related=["partnership", "organisation"])
+        ReturnPolicy.require_user(
+            acting_user, quarterly_return.partnership, ReturnVerb.SUBMIT, quarterly_return
+        )
+        if not figures:
+            raise ValidationError({"figures": _("Enter at least one figure")})
+        transition(
+            quarterly_return,
+            ReturnStatus.SUBMITTED,
+            transitions=RETURN_TRANSITIONS,
+            acting_user=acting_user,
+            action="infosharing.return.submit",
+            audit_changes={"figures": [None, len(figures)]},
+            submitted_at=timezone.now(),
+            submitted_by=acting_user,
+        )
+        ReturnFigure.objects.bulk_create(
+            ReturnFigure(
+                quarterly_return=quarterly_return,
+                label=label,
+                value=value,
+                unit=unit,
+                position=position,
+            )
+            for position, (label, value, unit) in enumerate(figures)
+        )
+    return quarterly_return

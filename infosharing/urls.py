@@ -14,6 +14,9 @@ tenant_patterns = [
     path("", views.RegisterView.as_view(), name="register"),
     path("new/", views.AgreementRecordView.as_view(), name="agreement_new"),
     path("<int:agreement_id>/", include(agreement_patterns)),
+    path("returns/", views.ReturnListView.as_view(), name="returns"),
+    path("returns/new/", views.ReturnsOpenView.as_view(), name="returns_open"),
+    path("returns/<int:return_id>/", views.ReturnView.as_view(), name="return"),
 ]
 
 urlpatterns = [path("p/<slug:partnership_slug>/information-sharing/", include(tenant_patterns))]

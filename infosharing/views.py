@@ -4,6 +4,7 @@ the register, one agreement, and the coordinators' steps: record, review, end.""
 from django.contrib import messages
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -13,7 +14,7 @@ from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
 from . import forms, selectors, services
-from .policies import AgreementPolicy
+from .policies import AgreementPolicy, ReturnPolicy, ReturnVerb
 from .policies import AgreementVerb as V
 
 
@@ -125,3 +126,88 @@ class AgreementEndView(AgreementMixin, ServiceFormView):
     def perform(self, form):
         services.agreement_end(acting_user=self.request.user, agreement=self.agreement)
         messages.success(self.request, _("Agreement ended. It stays in the register."))
+
+
+# Quarterly returns ------------------------------------------------------------------------------
+
+
+class ReturnListView(PartnershipViewMixin, TemplateView):
+    permission_required = Perm.VIEW_INFORMATION_SHARING
+    template_name = "infosharing/returns.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(
+            returns=selectors.returns_of(membership=self.membership),
+            today=timezone.localdate(),
+            may_open=ReturnPolicy.can(self.membership, ReturnVerb.OPEN),
+        )
+        return super().get_context_data(**kwargs)
+
+
+class ReturnsOpenView(ServiceFormView):
+    permission_required = Perm.MANAGE_INFORMATION_SHARING
+    template_name = "infosharing/form.html"
+    form_class = forms.OpenQuarterForm
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(
+            heading=_("Ask for a quarter's returns of depersonalised information"),
+            intro=_(
+                "One return falls due from each responsible authority on the partnership. Their "
+                "people are reminded before the date and chased when it is late."
+            ),
+            back=reverse("infosharing:returns", args=[self.partnership.slug]),
+        )
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        services.returns_open(
+            acting_user=self.request.user,
+            partnership=self.partnership,
+            **form.cleaned_data,
+            submission=self.submission,
+        )
+        messages.success(self.request, _("Returns asked for."))
+
+    def get_success_url(self):
+        return reverse("infosharing:returns", args=[self.partnership.slug])
+
+
+class ReturnView(ServiceFormView):
+    """A return: its figures for everyone who sees it; the form for its organisation's people
+    while it is due."""
+
+    permission_required = Perm.VIEW_INFORMATION_SHARING
+    template_name = "infosharing/return.html"
+    form_class = forms.ReturnForm
+
+    @cached_property
+    def quarterly_return(self):
+        return selectors.return_for(membership=self.membership, pk=self.kwargs["return_id"])
+
+    def check_object_access(self):
+        self.quarterly_return  # noqa: B018 (404 for a return not theirs to see)
+
+    def post(self, request, *args, **kwargs):
+        if not ReturnPolicy.can(self.membership, ReturnVerb.SUBMIT, self.quarterly_return):
+            raise Http404
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(
+            quarterly_return=self.quarterly_return,
+            may_submit=ReturnPolicy.can(self.membership, ReturnVerb.SUBMIT, self.quarterly_return),
+        )
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        services.return_submit(
+            acting_user=self.request.user,
+            quarterly_return=self.quarterly_return,
+            **form.cleaned_data,
+            submission=self.submission,
+        )
+        messages.success(self.request, _("Return sent."))
+
+    def get_success_url(self):
+        return reverse("infosharing:return", args=[self.partnership.slug, self.quarterly_return.pk])

@@ -115,6 +115,7 @@ SECTIONS: tuple[Section, ...] = (
             Link(_("People"), "partnerships:people", Perm.VIEW_PEOPLE),
             Link(_("About this partnership"), "partnerships:about", Perm.VIEW_PEOPLE),
             Link(_("Information sharing"), "infosharing:register", Perm.VIEW_INFORMATION_SHARING),
+            Link(_("Quarterly returns"), "infosharing:returns", Perm.VIEW_INFORMATION_SHARING),
             Link(_("Audit log"), "partnerships:audit_log", Perm.VIEW_AUDIT),
         ),
         ("partnerships:", "infosharing:"),

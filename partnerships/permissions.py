@@ -70,6 +70,9 @@ class Perm(StrEnum):
     # who share, kept by the coordinators.
     VIEW_INFORMATION_SHARING = "view_information_sharing"
     MANAGE_INFORMATION_SHARING = "manage_information_sharing"
+    # A responsible authority's quarterly return of depersonalised information: sent by its own
+    # people (the membership's organisation must be the return's), opened by the coordinators.
+    SUBMIT_RETURNS = "submit_returns"
     # The strategy group's meetings (the strategygroup app): read by the partnership's members,
     # minutes once published; kept by the coordinators.
     VIEW_STRATEGY_MEETINGS = "view_strategy_meetings"
@@ -142,6 +145,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_SCRUTINY,
             Perm.VIEW_INFORMATION_SHARING,
             Perm.VIEW_STRATEGY_MEETINGS,
+            Perm.SUBMIT_RETURNS,
         }
     ),
     Role.CONTRIBUTOR: frozenset(
@@ -150,6 +154,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PEOPLE,
             Perm.VIEW_INFORMATION_SHARING,
             Perm.VIEW_STRATEGY_MEETINGS,
+            Perm.SUBMIT_RETURNS,
             Perm.ANSWER_CONTRIBUTIONS,
             Perm.VIEW_PLAN_CONSULTATION,
             Perm.REPORT_PLAN_PROGRESS,

@@ -375,6 +375,23 @@ def _sharing_agreement(partnership):
     )
 
 
+def _quarterly_return(partnership):
+    """B's police return for a quarter, due (made once)."""
+    from infosharing.models import QuarterlyReturn
+    from infosharing.services import returns_open
+
+    if not QuarterlyReturn.objects.filter(partnership=partnership).exists():
+        returns_open(
+            acting_user=member(partnership, Role.COORDINATOR),
+            partnership=partnership,
+            year_start=2026,
+            quarter=1,
+        )
+    return QuarterlyReturn.objects.filter(
+        partnership=partnership, organisation__seat=Seat.POLICE
+    ).first()
+
+
 def _strategy_meeting(partnership):
     """B's strategy group meeting, held, its minutes not yet published (made once)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -447,6 +464,7 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
     "scrutiny_meeting_id": lambda p: _scrutiny(p).partnership.scrutiny_meetings.get().pk,
     "event_id": lambda p: _engagement_event(p).pk,
     "agreement_id": lambda p: _sharing_agreement(p).pk,
+    "return_id": lambda p: _quarterly_return(p).pk,
     "meeting_id": lambda p: _strategy_meeting(p).pk,
     "paper_id": lambda p: _strategy_meeting(p).papers.get().pk,
 }

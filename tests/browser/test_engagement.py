@@ -13,7 +13,7 @@ import pytest
 from accounts.services import backup_codes_replace
 from assessments.services.assessments import assessment_start
 from engagement.selectors import financial_year_of
-from infosharing.services import agreement_record
+from infosharing.services import agreement_record, returns_open
 from partnerships.models import PartnerOrganisation, Role
 from strategygroup.services import meeting_record, meeting_schedule
 
@@ -102,6 +102,9 @@ def test_a_coordinator_records_a_public_meeting_and_it_appears_in_the_next_asses
         signed_on=today,
         review_due=today.replace(year=today.year + 1),
     )
+    (first_return, *_others) = returns_open(
+        acting_user=coordinator, partnership=partnership, year_start=2026, quarter=1
+    )
     meeting = meeting_schedule(
         acting_user=coordinator,
         partnership=partnership,
@@ -113,6 +116,9 @@ def test_a_coordinator_records_a_public_meeting_and_it_appears_in_the_next_asses
     for path in (
         "/p/trafford/information-sharing/",
         "/p/trafford/information-sharing/new/",
+        "/p/trafford/information-sharing/returns/",
+        "/p/trafford/information-sharing/returns/new/",
+        f"/p/trafford/information-sharing/returns/{first_return.pk}/",
         f"/p/trafford/information-sharing/{agreement.pk}/review/",
         "/p/trafford/strategy-group/",
         f"/p/trafford/strategy-group/{meeting.pk}/",

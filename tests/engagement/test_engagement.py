@@ -27,7 +27,7 @@ from engagement.services import (
     event_publish,
     event_record_held,
 )
-from infosharing.models import SharingAgreement
+from infosharing.models import QuarterlyReturn, SharingAgreement
 from partnerships.models import Partnership, Role
 from reminders.cycles import cycle_for
 from strategygroup.models import StrategyMeeting
@@ -263,6 +263,8 @@ def test_the_demo_shows_engagement_agreements_and_meetings_in_trafford_and_cardi
         )
         assert statuses == ["held", "planned", "published"], name
         assert SharingAgreement.objects.filter(partnership__name=name).count() == 2, name
+        returns = QuarterlyReturn.objects.filter(partnership__name=name)
+        assert sorted(set(returns.values_list("status", flat=True))) == ["due", "submitted"]
         assert sorted(
             StrategyMeeting.objects.filter(partnership__name=name).values_list("status", flat=True)
         ) == ["published", "scheduled"], name

@@ -12,8 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from infosharing.models import AgreementStatus, SharingAgreement
-from infosharing.services import agreement_end, agreement_record, agreement_review
+from infosharing.models import AgreementStatus, QuarterlyReturn, SharingAgreement
+from infosharing.services import (
+    agreement_end,
+    agreement_record,
+    agreement_review,
+    return_submit,
+    returns_open,
+)
 from partnerships.models import PartnerOrganisation, Role, Seat
 from reminders.cycles import cycle_for
 
@@ -161,5 +167,79 @@ def test_the_register_and_its_cycle_run_a_fixed_number_of_queries(
     for number in range(2, 9):
         record(coordinator, partnership, parties, title=f"Agreement {number}")
     assert "Agreement 8" in client.get(url).content.decode()
+    assert (_count(client, url), cycle()) == (small, small_cycle)
+    assert small <= 12 and small_cycle <= 2
+
+
+# Quarterly returns -----------------------------------------------------------------------------
+
+
+def test_a_quarters_returns_are_due_from_each_authority_submitted_and_chased(
+    partnership, coordinator
+):
+    police_seat = seat_of(partnership, Seat.POLICE)
+    officer = member(partnership, Role.CONTRIBUTOR, seat=Seat.POLICE)
+    other = member(partnership, Role.CONTRIBUTOR, seat=Seat.HEALTH)
+    returns = returns_open(
+        acting_user=coordinator, partnership=partnership, year_start=2026, quarter=2
+    )
+    assert len(returns) == 5
+    assert {r.due_date for r in returns} == {date(2026, 9, 30) + timedelta(days=28)}
+    items = cycle_for("infosharing_quarterly_return").due(today=date(2026, 11, 1))
+    police = next(item for item in items if "Police" in item.title)
+    assert police.recipients == {officer.pk} and police.due_on < date(2026, 11, 1)  # late: chased
+
+    own = QuarterlyReturn.objects.get(organisation=police_seat)
+    with pytest.raises(PermissionDenied):
+        return_submit(acting_user=other, quarterly_return=own, figures=[("Burglary", 41, "")])
+    client = signed_in(officer)
+    url = f"/p/trafford/information-sharing/returns/{own.pk}/"
+    refused = client.post(url, {"figures": "Burglary forty", "submit": "1"})
+    assert refused.status_code == 400 and "Line 1" in refused.content.decode()
+    client.post(
+        url, {"figures": "Residential burglary, 1,204\nKnife crime, 37, offences", "submit": "1"}
+    )
+    own.refresh_from_db()
+    assert own.status == "submitted"
+    assert list(own.figures.values_list("label", "value")) == [
+        ("Residential burglary", 1204),
+        ("Knife crime", 37),
+    ]
+    page = signed_in(other).get("/p/trafford/information-sharing/returns/").content.decode()
+    assert "Health" in page and "Police" not in page  # a partner sees its own organisation's
+    assert signed_in(other).get(url).status_code == 404
+    with pytest.raises(ValidationError):
+        returns_open(acting_user=coordinator, partnership=partnership, year_start=2026, quarter=2)
+    assert not any(
+        "Police" in item.title
+        for item in cycle_for("infosharing_quarterly_return").due(today=date(2026, 11, 1))
+    )
+
+
+def test_the_returns_page_and_cycle_run_a_fixed_number_of_queries(
+    partnership, other_partnership, coordinator
+):
+    client = signed_in(coordinator)
+    url = "/p/trafford/information-sharing/returns/"
+    _count(client, url)
+
+    def cycle():
+        with CaptureQueriesContext(connection) as queries:
+            list(cycle_for("infosharing_quarterly_return").due(today=TODAY))
+        return len(queries)
+
+    returns_open(acting_user=coordinator, partnership=partnership, year_start=2026, quarter=1)
+    small, small_cycle = _count(client, url), cycle()
+    for quarter in (2, 3, 4):
+        returns_open(
+            acting_user=coordinator, partnership=partnership, year_start=2026, quarter=quarter
+        )
+    returns_open(
+        acting_user=member(other_partnership, Role.COORDINATOR),
+        partnership=other_partnership,
+        year_start=2026,
+        quarter=1,
+    )
+    assert "2026/2027 Q4" in client.get(url).content.decode()
     assert (_count(client, url), cycle()) == (small, small_cycle)
     assert small <= 12 and small_cycle <= 2

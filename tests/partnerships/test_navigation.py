@@ -72,6 +72,7 @@ def test_the_current_section_shows_its_pages_and_marks_itself(partnership, coord
         "People",
         "About this partnership",
         "Information sharing",
+        "Quarterly returns",
         "Audit log",
     ]
     assert 'aria-current="page">Audit log' in people
