@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "reminders",
     "oversight",
     "scrutiny",
+    "engagement",
+    "infosharing",
+    "strategygroup",
     "retention",
     "national",
     "pages",
@@ -401,6 +404,18 @@ CSP_NEW_REPORT_DAYS = int(os.environ.get("CSP_NEW_REPORT_DAYS", "28"))
 # not to hand), so both stay settings.
 CSP_SCRUTINY_INFORMATION_DAYS = int(os.environ.get("CSP_SCRUTINY_INFORMATION_DAYS", "28"))
 CSP_SCRUTINY_RESPONSE_DAYS = int(os.environ.get("CSP_SCRUTINY_RESPONSE_DAYS", "28"))
+# Community engagement (the engagement app; reg 12 of SI 2007/1830 and its Welsh counterpart SI
+# 2007/3076). The regulations set no period for telling people what was discussed at a public
+# meeting (reg 12(4)(c)(ii)): a held event is recorded, and its summary published, this many
+# days after its date, a local default.
+CSP_ENGAGEMENT_RECORD_DAYS = int(os.environ.get("CSP_ENGAGEMENT_RECORD_DAYS", "14"))
+# The strategy group's minutes (the strategygroup app) are recorded and published to members this
+# many days after the meeting: a local default, no statute sets it.
+# A responsible authority's quarterly return of depersonalised information (infosharing; Crime
+# and Disorder Act 1998 s17A, SI 2007/1831) falls due this many days after the quarter ends: a
+# local default, the period not confirmed against the regulations' own text.
+CSP_QUARTERLY_RETURN_DAYS = int(os.environ.get("CSP_QUARTERLY_RETURN_DAYS", "28"))
+CSP_STRATEGY_MINUTES_DAYS = int(os.environ.get("CSP_STRATEGY_MINUTES_DAYS", "10"))
 # A form (or an API request with an Idempotency-Key) acted on is remembered this long: sent
 # again meanwhile, it changes nothing (csp_portal.submissions).
 CSP_SUBMISSION_TOKEN_HOURS = int(os.environ.get("CSP_SUBMISSION_TOKEN_HOURS", "24"))

@@ -66,8 +66,11 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "assessment",
         _("Assessment"),
-        (Link(_("Strategic assessments"), "assessments:list", Perm.VIEW_ASSESSMENTS),),
-        ("assessments:",),
+        (
+            Link(_("Strategic assessments"), "assessments:list", Perm.VIEW_ASSESSMENTS),
+            Link(_("Community engagement"), "engagement:index", Perm.VIEW_ENGAGEMENT),
+        ),
+        ("assessments:", "engagement:"),
     ),
     Section(
         "plan",
@@ -78,8 +81,11 @@ SECTIONS: tuple[Section, ...] = (
                 _("Police and crime plan"), "oversight:pcc_priorities", Perm.MANAGE_PCC_PRIORITIES
             ),
             Link(_("Sign-off rule"), "plans:approval_rule", Perm.MANAGE_PLANS),
+            Link(
+                _("Strategy group meetings"), "strategygroup:meetings", Perm.VIEW_STRATEGY_MEETINGS
+            ),
         ),
-        ("plans:", "oversight:pcc_priorit"),
+        ("plans:", "oversight:pcc_priorit", "strategygroup:"),
     ),
     Section(
         "reviews",
@@ -113,9 +119,11 @@ SECTIONS: tuple[Section, ...] = (
         (
             Link(_("People"), "partnerships:people", Perm.VIEW_PEOPLE),
             Link(_("About this partnership"), "partnerships:about", Perm.VIEW_PEOPLE),
+            Link(_("Information sharing"), "infosharing:register", Perm.VIEW_INFORMATION_SHARING),
+            Link(_("Quarterly returns"), "infosharing:returns", Perm.VIEW_INFORMATION_SHARING),
             Link(_("Audit log"), "partnerships:audit_log", Perm.VIEW_AUDIT),
         ),
-        ("partnerships:",),
+        ("partnerships:", "infosharing:"),
     ),
     # Platform administrators' national reference data; they are seldom members of a partnership.
     Section(

@@ -66,6 +66,22 @@ class Perm(StrEnum):
     VIEW_SCRUTINY = "view_scrutiny"
     SCRUTINISE = "scrutinise"
     ANSWER_SCRUTINY = "answer_scrutiny"
+    # Community engagement (the engagement app): the public meetings and consultations, read by
+    # every member (their notices and summaries are public anyway); planned and recorded by the
+    # coordinators.
+    VIEW_ENGAGEMENT = "view_engagement"
+    MANAGE_ENGAGEMENT = "manage_engagement"
+    # The register of information sharing agreements (the infosharing app): read by the partners
+    # who share, kept by the coordinators.
+    VIEW_INFORMATION_SHARING = "view_information_sharing"
+    MANAGE_INFORMATION_SHARING = "manage_information_sharing"
+    # A responsible authority's quarterly return of depersonalised information: sent by its own
+    # people (the membership's organisation must be the return's), opened by the coordinators.
+    SUBMIT_RETURNS = "submit_returns"
+    # The strategy group's meetings (the strategygroup app): read by the partnership's members,
+    # minutes once published; kept by the coordinators.
+    VIEW_STRATEGY_MEETINGS = "view_strategy_meetings"
+    MANAGE_STRATEGY_MEETINGS = "manage_strategy_meetings"
 
 
 # Everyone sees approved assessments; drafts only those who write or approve them.
@@ -74,6 +90,7 @@ _EVERYONE = {
     Perm.VIEW_ASSESSMENTS,
     Perm.VIEW_PLANS,
     Perm.VIEW_CASE_REVIEWS,
+    Perm.VIEW_ENGAGEMENT,
 }
 # Those who hold the partnership to account read its issued progress reports.
 _OVERSIGHT = {Perm.VIEW_PROGRESS_REPORTS}
@@ -106,6 +123,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_CASE_REVIEWS,
             Perm.VIEW_SCRUTINY,
             Perm.ANSWER_SCRUTINY,
+            Perm.MANAGE_ENGAGEMENT,
+            Perm.VIEW_INFORMATION_SHARING,
+            Perm.MANAGE_INFORMATION_SHARING,
+            Perm.VIEW_STRATEGY_MEETINGS,
+            Perm.MANAGE_STRATEGY_MEETINGS,
         }
     ),
     Role.STRATEGY_MEMBER: frozenset(
@@ -126,12 +148,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MAKE_PLAN_DOCUMENTS,
             Perm.VIEW_CYCLE,
             Perm.VIEW_SCRUTINY,
+            Perm.VIEW_INFORMATION_SHARING,
+            Perm.VIEW_STRATEGY_MEETINGS,
+            Perm.SUBMIT_RETURNS,
         }
     ),
     Role.CONTRIBUTOR: frozenset(
         _EVERYONE
         | {
             Perm.VIEW_PEOPLE,
+            Perm.VIEW_INFORMATION_SHARING,
+            Perm.VIEW_STRATEGY_MEETINGS,
+            Perm.SUBMIT_RETURNS,
             Perm.ANSWER_CONTRIBUTIONS,
             Perm.VIEW_PLAN_CONSULTATION,
             Perm.REPORT_PLAN_PROGRESS,

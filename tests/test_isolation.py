@@ -19,7 +19,14 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from partnerships.models import Invitation, Membership, PartnerOrganisation, Partnership, Role
+from partnerships.models import (
+    Invitation,
+    Membership,
+    PartnerOrganisation,
+    Partnership,
+    Role,
+    Seat,
+)
 from partnerships.services import invitation_create
 
 from .conftest import signed_in
@@ -327,6 +334,91 @@ def _scrutiny(partnership):
     )
 
 
+def _engagement_event(partnership):
+    """B's public meeting, planned (made once)."""
+    from engagement.models import EngagementEvent
+    from engagement.services import event_plan
+
+    existing = EngagementEvent.objects.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    return event_plan(
+        acting_user=member(partnership, Role.COORDINATOR),
+        partnership=partnership,
+        kind="public_meeting",
+        title="B's public meeting",
+        planned_on=date.today(),
+        venue="B",
+        notice="B",
+    )
+
+
+def _sharing_agreement(partnership):
+    """B's information sharing agreement, in force (made once)."""
+    from infosharing.models import SharingAgreement
+    from infosharing.services import agreement_record
+
+    existing = SharingAgreement.objects.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    return agreement_record(
+        acting_user=member(partnership, Role.COORDINATOR),
+        partnership=partnership,
+        title="B's agreement",
+        parties=PartnerOrganisation.objects.filter(
+            partnership=partnership, seat__in=[Seat.POLICE, Seat.HEALTH]
+        ),
+        purpose="B",
+        legal_basis="B",
+        signed_on=date.today(),
+        review_due=date.today() + timedelta(days=30),
+    )
+
+
+def _quarterly_return(partnership):
+    """B's police return for a quarter, due (made once)."""
+    from infosharing.models import QuarterlyReturn
+    from infosharing.services import returns_open
+
+    if not QuarterlyReturn.objects.filter(partnership=partnership).exists():
+        returns_open(
+            acting_user=member(partnership, Role.COORDINATOR),
+            partnership=partnership,
+            year_start=2026,
+            quarter=1,
+        )
+    return QuarterlyReturn.objects.filter(
+        partnership=partnership, organisation__seat=Seat.POLICE
+    ).first()
+
+
+def _strategy_meeting(partnership):
+    """B's strategy group meeting, held, its minutes not yet published (made once)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from strategygroup.models import StrategyMeeting
+    from strategygroup.services import meeting_record, meeting_schedule, paper_add
+
+    existing = StrategyMeeting.objects.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    coordinator = member(partnership, Role.COORDINATOR)
+    meeting = meeting_schedule(
+        acting_user=coordinator,
+        partnership=partnership,
+        title="B's meeting",
+        meets_on=date.today(),
+        agenda="B",
+    )
+    meeting = meeting_record(acting_user=coordinator, meeting=meeting, minutes="B", attendees=[])
+    paper_add(
+        acting_user=coordinator,
+        meeting=meeting,
+        file=SimpleUploadedFile("b.pdf", b"%PDF-1.4 B", content_type="application/pdf"),
+    )
+    return meeting
+
+
 # Values for ``kind``, which names a section or a document rather than a record.
 KIND_BY_URL = {"plans:section_edit": "summary", "assessments:section_edit": "changes"}
 
@@ -370,6 +462,11 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
     ),
     "call_for_action_id": lambda p: _scrutiny(p).partnership.scrutiny_calls_for_action.get().pk,
     "scrutiny_meeting_id": lambda p: _scrutiny(p).partnership.scrutiny_meetings.get().pk,
+    "event_id": lambda p: _engagement_event(p).pk,
+    "agreement_id": lambda p: _sharing_agreement(p).pk,
+    "return_id": lambda p: _quarterly_return(p).pk,
+    "meeting_id": lambda p: _strategy_meeting(p).pk,
+    "paper_id": lambda p: _strategy_meeting(p).papers.get().pk,
 }
 
 

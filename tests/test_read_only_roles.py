@@ -59,6 +59,9 @@ READ_PAGES = {
     "scrutiny:committee_report",
     "scrutiny:call_for_action",
     "scrutiny:meeting",
+    # Community engagement: the partnership's public meetings and consultations.
+    "engagement:index",
+    "engagement:event",
 }
 # What scrutiny may do, and nothing else: the committee's steps under the Police and Justice Act
 # 2006 s19-20 and SI 2009/942. The walk's records are in a state that lets each be taken.

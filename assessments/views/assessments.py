@@ -17,6 +17,7 @@ from recorded_crime.selectors import crime_profile
 from recorded_crime.tables import profile_table
 
 from .. import documents, forms, selectors
+from ..community import community_evidence
 from ..evidence import citations_for, evidence_items
 from ..models import AssessmentStatus, SectionKind
 from ..policies import AssessmentPolicy, AssessmentVerb
@@ -137,6 +138,7 @@ class AssessmentDetailView(PartnershipViewMixin, TemplateView):
             missing=assessment_services.missing_for_approval(assessment),
             crime_profile=crime_profile(partnership=self.partnership),
             community_kind=SectionKind.COMMUNITY,
+            community_evidence=community_evidence(assessment),
             crime_kind=SectionKind.CRIME_LEVELS,
             statuses=AssessmentStatus,
         )

@@ -68,7 +68,13 @@ def test_every_role_sees_at_most_seven_sections_the_same_on_its_own_pages(
 def test_the_current_section_shows_its_pages_and_marks_itself(partnership, coordinator):
     client = signed_in(coordinator)
     people = client.get("/p/trafford/audit/").content.decode()
-    assert _sub_navigation(people) == ["People", "About this partnership", "Audit log"]
+    assert _sub_navigation(people) == [
+        "People",
+        "About this partnership",
+        "Information sharing",
+        "Quarterly returns",
+        "Audit log",
+    ]
     assert 'aria-current="page">Audit log' in people
     assert re.search(r'aria-current="true"><strong[^>]*>People</strong>', people)
 

@@ -203,7 +203,9 @@ def test_your_work_and_the_cycle_view_run_a_fixed_number_of_queries(
     Notification.objects.all().delete()
     many = (_queries(client, HOME), _queries(client, cycle_url(partnership)))
     assert many == few
-    assert few[0] <= 30 and few[1] <= 30
+    # Each registered cycle reads in a fixed number of queries (one while nothing of it is due);
+    # the cycle view asks every cycle, the five of engagement, infosharing and strategygroup too.
+    assert few[0] <= 30 and few[1] <= 35
 
 
 def test_the_cycle_view_shows_the_year_what_is_late_and_who_owes_it(

@@ -4,6 +4,7 @@ from django.db import transaction
 from demo.assessments import seed_assessments
 from demo.casereviews import seed_casereviews
 from demo.national_oversight import seed_national_oversight
+from demo.engagement import seed_engagement
 from demo.oversight import seed_oversight
 from demo.partnerships import DEMO_PASSWORD, seed_demo
 from demo.plans import seed_plans
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             seed_casereviews(partnerships=partnerships)
             seed_scrutiny(partnerships=partnerships)
             logins.append(seed_national_oversight())
+            seed_engagement(partnerships=partnerships)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Every demo login uses the password:")
         )

@@ -1,0 +1,50 @@
+"""Reads of the strategy group's meetings: scoped to the member's partnership by
+``MeetingPolicy`` (another partnership's meeting is not found: 404)."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from partnerships.models import Membership
+from plans.models import PlanAction
+
+from .models import Decision, MeetingAttendance, MeetingPaper, StrategyMeeting
+from .policies import MeetingPolicy
+
+
+def meetings_of(*, membership: Membership) -> QuerySet[StrategyMeeting]:
+    return MeetingPolicy.visible(membership).defer("agenda", "minutes")
+
+
+def meeting_for(*, membership: Membership, pk: int) -> StrategyMeeting:
+    """One meeting with its attendance and decisions (each with its plan action)."""
+    try:
+        return (
+            MeetingPolicy.visible(membership)
+            .select_related("partnership")
+            .prefetch_related(
+                Prefetch("attendance", queryset=MeetingAttendance.objects.order_by("seat")),
+                Prefetch("papers", queryset=MeetingPaper.objects.order_by("uploaded_at", "pk")),
+                Prefetch(
+                    "decisions",
+                    queryset=Decision.objects.select_related("plan_action").order_by("number"),
+                ),
+            )
+            .get(pk=pk)
+        )
+    except StrategyMeeting.DoesNotExist:
+        raise Http404 from None
+
+
+def plan_actions_of(*, partnership_id: int) -> QuerySet[PlanAction]:
+    """The actions a decision may name: those of the partnership's plans."""
+    return PlanAction.objects.filter(partnership_id=partnership_id).order_by(
+        "plan_id", "position", "pk"
+    )
+
+
+def paper_for(*, meeting: StrategyMeeting, pk: int) -> MeetingPaper:
+    """One paper of a meeting the member already reaches (404 otherwise)."""
+    try:
+        return MeetingPaper.objects.get(pk=pk, meeting=meeting)
+    except MeetingPaper.DoesNotExist:
+        raise Http404 from None

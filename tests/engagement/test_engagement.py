@@ -1,0 +1,273 @@
+"""Community engagement (reg 12 of SI 2007/1830): the coordinators plan, record and publish the
+partnership's public meetings and consultations, the seat table shows which responsible
+authorities had no one of senior position there, the public page carries the notices and the
+summaries, and what the community said reads into the next strategic assessment. The walks in
+tests/test_isolation.py and tests/test_read_only_roles.py cover every URL."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import User
+from assessments.services.assessments import assessment_start
+from audit.models import AuditEvent
+from demo.engagement import seed_engagement
+from demo.partnerships import seed_demo
+from engagement.models import EngagementEvent, EventStatus, SeatAttendance
+from engagement.selectors import financial_year_of
+from engagement.services import (
+    Attendee,
+    event_cancel,
+    event_plan,
+    event_publish,
+    event_record_held,
+)
+from infosharing.models import QuarterlyReturn, SharingAgreement
+from partnerships.models import Partnership, Role
+from reminders.cycles import cycle_for
+from strategygroup.models import StrategyMeeting
+
+from ..conftest import signed_in
+from ..factories import member
+
+TODAY = timezone.localdate()
+NEXT_YEAR = financial_year_of(TODAY) + 1
+FOUR_SEATS = [
+    Attendee("police", "Supt. Dana Hughes", "District Commander"),
+    Attendee("local_authority", "Alex Rowe", "Director of Place"),
+    Attendee("fire_and_rescue", "Jo Price", "Borough Manager"),
+    Attendee("health", "Sam Ellis", "Deputy Director of Public Health"),
+]
+
+
+def plan(user, partnership, **overrides):
+    fields = {
+        "kind": "public_meeting",
+        "title": "Public meeting, Stretford",
+        "planned_on": TODAY,
+        "venue": "Stretford Public Hall",
+        "notice": "Tell us what worries you.",
+    }
+    return event_plan(acting_user=user, partnership=partnership, **(fields | overrides))
+
+
+def held(user, event, raised="Off-road bikes on the towpath", attendees=FOUR_SEATS):
+    return event_record_held(
+        acting_user=user,
+        event=event,
+        held_on=TODAY,
+        people_attended=40,
+        raised=raised,
+        attendees=attendees,
+    )
+
+
+def _date_fields(name, day: date) -> dict:
+    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
+
+
+def test_an_event_is_planned_recorded_with_its_gap_and_published(partnership, coordinator):
+    event = plan(coordinator, partnership)
+    (item,) = cycle_for("engagement_event").due(today=TODAY)
+    assert item.recipients == {coordinator.pk}
+    assert item.due_on == TODAY + timedelta(days=14) and "Record" in item.title
+
+    held(coordinator, event)
+    event.refresh_from_db()
+    assert event.status == EventStatus.HELD
+    assert set(SeatAttendance.objects.values_list("seat", flat=True)) == {
+        "police",
+        "local_authority",
+        "fire_and_rescue",
+        "health",
+    }
+    (item,) = cycle_for("engagement_event").due(today=TODAY)
+    assert "Publish" in item.title
+
+    event_publish(acting_user=coordinator, event=event)
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED and event.published_at
+    assert cycle_for("engagement_event").due(today=TODAY) == []
+    (yearly,) = cycle_for("engagement_yearly_meeting").due(today=TODAY)
+    assert yearly.due_on == TODAY + timedelta(days=365)
+    actions = AuditEvent.objects.filter(action__startswith="engagement.").order_by("pk")
+    assert list(actions.values_list("action", flat=True)) == [
+        "engagement.event.plan",
+        "engagement.event.record",
+        "engagement.event.publish",
+    ]
+
+
+def test_nothing_is_recorded_without_what_was_raised_or_twice(partnership, coordinator):
+    event = plan(coordinator, partnership)
+    with pytest.raises(ValidationError):
+        held(coordinator, event, raised="  ")
+    with pytest.raises(ValidationError):
+        held(coordinator, event, attendees=[FOUR_SEATS[0], FOUR_SEATS[0]])
+    assert EngagementEvent.objects.get().status == EventStatus.PLANNED
+    assert not SeatAttendance.objects.exists()
+    held(coordinator, event)
+    with pytest.raises(ValidationError):
+        held(coordinator, event)
+    assert SeatAttendance.objects.count() == 4
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EngagementEvent.objects.filter(pk=event.pk).update(status=EventStatus.PLANNED)
+
+
+@pytest.mark.parametrize("role", [Role.STRATEGY_MEMBER, Role.CONTRIBUTOR, Role.SCRUTINY])
+def test_only_the_coordinators_plan_and_record(partnership, coordinator, role):
+    event = plan(coordinator, partnership)
+    someone = member(partnership, role)
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied):
+        plan(someone, partnership)
+    with pytest.raises(PermissionDenied):
+        held(someone, event)
+    with pytest.raises(PermissionDenied):
+        event_cancel(acting_user=someone, event=event)
+    assert EngagementEvent.objects.get().status == EventStatus.PLANNED
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_coordinator_records_a_meeting_through_the_pages_and_it_reaches_the_assessment(
+    partnership, coordinator
+):
+    assessment = assessment_start(
+        acting_user=coordinator, partnership=partnership, year_start=NEXT_YEAR
+    )
+    client = signed_in(coordinator)
+    response = client.post(
+        "/p/trafford/engagement/new/",
+        {
+            "kind": "public_meeting",
+            "title": "Public meeting, Sale",
+            **_date_fields("planned_on", TODAY),
+            "venue": "Sale Waterside",
+            "notice": "Come and tell us.",
+            "submit": "1",
+        },
+    )
+    event = EngagementEvent.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{event.pk}/")
+    record = f"/p/trafford/engagement/{event.pk}/record/"
+    refused = client.post(
+        record, {**_date_fields("held_on", TODAY), "raised": "Bikes", "police_name": "Supt. Hughes"}
+    )
+    assert refused.status_code == 400 and "Enter their position" in refused.content.decode()
+    client.post(
+        record,
+        {
+            **_date_fields("held_on", TODAY),
+            "people_attended": "35",
+            "raised": "Speeding on the A56",
+            "police_name": "Supt. Hughes",
+            "police_position": "District Commander",
+            "health_name": "Dr. Ellis",
+            "health_position": "Director of Public Health",
+            "submit": "1",
+        },
+    )
+    index = client.get("/p/trafford/engagement/").content.decode()
+    assert "Public meeting, Sale" in index and index.count(">Gap<") == 3
+
+    page = client.get(f"/p/trafford/assessments/{assessment.pk}/").content.decode()
+    assert 'data-testid="community-evidence"' in page
+    assert "Speeding on the A56" in page and "2 of 5 responsible authorities" in page
+
+    public = Client().get("/community-safety/trafford/meetings/").content.decode()
+    assert "Speeding on the A56" not in public  # not published yet
+    client.post(f"/p/trafford/engagement/{event.pk}/publish/", {"submit": "1"})
+    public = Client().get("/community-safety/trafford/meetings/").content.decode()
+    assert "Speeding on the A56" in public and "Supt. Hughes" in public
+
+
+def test_the_public_page_shows_notices_to_come_and_not_cancelled_ones(partnership, coordinator):
+    plan(coordinator, partnership, title="Meeting in Urmston", planned_on=TODAY + timedelta(days=9))
+    cancelled = plan(coordinator, partnership, title="Meeting in Partington")
+    event_cancel(acting_user=coordinator, event=cancelled)
+    page = Client().get("/community-safety/trafford/meetings/").content.decode()
+    assert "Meeting in Urmston" in page and "Meeting in Partington" not in page
+    assert Client().get("/community-safety/nowhere/meetings/").status_code == 404
+
+
+def test_a_strategy_member_reads_but_plans_nothing(partnership, coordinator):
+    plan(coordinator, partnership)
+    client = signed_in(member(partnership, Role.STRATEGY_MEMBER))
+    page = client.get("/p/trafford/engagement/").content.decode()
+    assert "Public meeting, Stretford" in page and "Plan a public meeting" not in page
+    assert client.get("/p/trafford/engagement/new/").status_code == 404
+    assert client.post("/p/trafford/engagement/new/", {"title": "x"}).status_code == 404
+    assert EngagementEvent.objects.count() == 1
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_pages_and_cycles_run_a_fixed_number_of_queries(
+    partnership, other_partnership, coordinator
+):
+    assessment = assessment_start(
+        acting_user=coordinator, partnership=partnership, year_start=NEXT_YEAR
+    )
+    client = signed_in(coordinator)
+    urls = [
+        "/p/trafford/engagement/",
+        "/community-safety/trafford/meetings/",
+        f"/p/trafford/assessments/{assessment.pk}/",
+    ]
+    for url in urls:
+        _count(client, url)  # the first visit to a partnership's page writes the session once
+
+    def some(number, where=partnership, who=coordinator):
+        event = plan(who, where, title=f"Meeting {number}")
+        held(who, event)
+        event_publish(acting_user=who, event=event)
+        plan(who, where, title=f"Planned {number}", planned_on=TODAY + timedelta(days=number))
+
+    def cycles():
+        counts = []
+        for kind in ("engagement_event", "engagement_yearly_meeting"):
+            with CaptureQueriesContext(connection) as queries:
+                list(cycle_for(kind).due(today=TODAY))
+            counts.append(len(queries))
+        return counts
+
+    some(1)
+    small = [_count(client, url) for url in urls]
+    small_cycles = cycles()
+    for number in range(2, 8):
+        some(number)
+    some(1, other_partnership, member(other_partnership, Role.COORDINATOR))
+    assert "Meeting 7" in client.get(urls[0]).content.decode()
+    assert [_count(client, url) for url in urls] == small
+    assert cycles() == small_cycles and max(small_cycles) <= 3
+    assert max(small[:2]) <= 12
+
+
+def test_the_demo_shows_engagement_agreements_and_meetings_in_trafford_and_cardiff(db):
+    seed_demo()
+    partnerships = {p.ons_code: p for p in Partnership.objects.exclude(ons_code="")}
+    seed_engagement(partnerships=partnerships)
+    seed_engagement(partnerships=partnerships)  # a second run changes nothing
+    for name in ("Trafford", "Cardiff"):
+        statuses = sorted(
+            EngagementEvent.objects.filter(partnership__name=name).values_list("status", flat=True)
+        )
+        assert statuses == ["held", "planned", "published"], name
+        assert SharingAgreement.objects.filter(partnership__name=name).count() == 2, name
+        returns = QuarterlyReturn.objects.filter(partnership__name=name)
+        assert sorted(set(returns.values_list("status", flat=True))) == ["due", "submitted"]
+        assert sorted(
+            StrategyMeeting.objects.filter(partnership__name=name).values_list("status", flat=True)
+        ) == ["published", "scheduled"], name
+    coordinator = signed_in(User.objects.get(email="coordinator@cardiff.example"))
+    page = coordinator.get("/p/cardiff/engagement/").content.decode()
+    assert "Grangetown" in page and ">Gap<" in page

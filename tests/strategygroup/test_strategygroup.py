@@ -1,0 +1,191 @@
+"""The strategy group's meetings: the coordinators schedule a meeting with its agenda, record it
+with who attended for each seat and its minutes, add the decisions and actions arising (linked to
+the partnership plan's actions), and publish the minutes to the members, who read them only then.
+The walks in tests/test_isolation.py and tests/test_read_only_roles.py cover every URL."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from engagement.services import Attendee
+from partnerships.models import Role
+from plans.services import drafting
+from reminders.cycles import cycle_for
+from strategygroup.models import Decision, MeetingPaper, MeetingStatus, StrategyMeeting
+from strategygroup.services import decision_add, meeting_publish, meeting_record, meeting_schedule
+
+from ..conftest import signed_in
+from ..factories import member
+from ..plans.conftest import add_action, approved_assessment
+
+TODAY = timezone.localdate()
+
+
+def plan_action(partnership, coordinator):
+    plan = drafting.plan_start(
+        acting_user=coordinator,
+        partnership=partnership,
+        assessment=approved_assessment(partnership, coordinator),
+    )
+    return add_action(plan, coordinator)
+
+
+def schedule(user, partnership, **overrides):
+    fields = {"title": "Strategy group, June", "meets_on": TODAY, "agenda": "1. Knife crime"}
+    return meeting_schedule(acting_user=user, partnership=partnership, **(fields | overrides))
+
+
+def test_a_meeting_is_recorded_decided_and_its_minutes_published_to_members(
+    partnership, coordinator
+):
+    strategy_member = signed_in(member(partnership, Role.STRATEGY_MEMBER))
+    meeting = schedule(coordinator, partnership)
+    (item,) = cycle_for("strategygroup_minutes").due(today=TODAY)
+    assert item.recipients == {coordinator.pk}
+    meeting_record(
+        acting_user=coordinator,
+        meeting=meeting,
+        minutes="The group agreed the knife crime plan.",
+        attendees=[Attendee("police", "Supt. Hughes", "District Commander")],
+    )
+    url = f"/p/trafford/strategy-group/{meeting.pk}/"
+    page = strategy_member.get(url).content.decode()
+    assert "Supt. Hughes" in page and "No one attended" in page
+    assert "The group agreed" not in page  # not published yet
+
+    action = plan_action(partnership, coordinator)
+    decision = decision_add(
+        acting_user=coordinator,
+        meeting=meeting,
+        text="Fund two more knife arches",
+        owner="Police",
+        plan_action=action,
+    )
+    assert decision.number == 1
+    meeting_publish(acting_user=coordinator, meeting=meeting)
+    page = strategy_member.get(url).content.decode()
+    assert "The group agreed" in page and "Fund two more knife arches" in page
+    assert f"/actions/{action.pk}/progress/" in page
+    assert cycle_for("strategygroup_minutes").due(today=TODAY) == []
+    with pytest.raises(ValidationError):
+        decision_add(
+            acting_user=coordinator, meeting=meeting, text="Late", owner="", plan_action=None
+        )
+    assert Decision.objects.count() == 1
+
+
+def test_a_decision_cannot_name_another_partnerships_action(
+    partnership, other_partnership, coordinator
+):
+    other = member(other_partnership, Role.COORDINATOR)
+    elsewhere = plan_action(other_partnership, other)
+    meeting = schedule(coordinator, partnership)
+    meeting_record(acting_user=coordinator, meeting=meeting, minutes="M", attendees=[])
+    with pytest.raises(ValidationError):
+        decision_add(
+            acting_user=coordinator, meeting=meeting, text="X", owner="", plan_action=elsewhere
+        )
+    assert not Decision.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.STRATEGY_MEMBER, Role.CONTRIBUTOR, Role.SCRUTINY])
+def test_only_the_coordinators_keep_the_meetings(partnership, coordinator, role):
+    meeting = schedule(coordinator, partnership)
+    someone = member(partnership, role)
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied):
+        schedule(someone, partnership)
+    with pytest.raises(PermissionDenied):
+        meeting_record(acting_user=someone, meeting=meeting, minutes="M", attendees=[])
+    assert StrategyMeeting.objects.get().status == MeetingStatus.SCHEDULED
+    assert AuditEvent.objects.count() == before
+    client = signed_in(someone)
+    assert client.get("/p/trafford/strategy-group/new/").status_code == 404
+    expected = 404 if role == Role.SCRUTINY else 200
+    assert client.get("/p/trafford/strategy-group/").status_code == expected
+
+
+def test_the_coordinator_schedules_and_records_through_the_pages(partnership, coordinator):
+    client = signed_in(coordinator)
+    response = client.post(
+        "/p/trafford/strategy-group/new/",
+        {
+            "title": "Strategy group, July",
+            "meets_on_0": TODAY.day,
+            "meets_on_1": TODAY.month,
+            "meets_on_2": TODAY.year,
+            "agenda": "1. The plan refresh",
+            "submit": "1",
+        },
+    )
+    meeting = StrategyMeeting.objects.get()
+    assert response.status_code == 302
+    client.post(
+        f"/p/trafford/strategy-group/{meeting.pk}/record/",
+        {
+            "minutes": "Agreed the refresh timetable.",
+            "health_name": "Dr. Ellis",
+            "health_position": "Director of Public Health",
+            "submit": "1",
+        },
+    )
+    client.post(
+        f"/p/trafford/strategy-group/{meeting.pk}/decisions/new/",
+        {"text": "Circulate the draft by May", "submit": "1"},
+    )
+    page = client.get(f"/p/trafford/strategy-group/{meeting.pk}/").content.decode()
+    assert "Dr. Ellis" in page and "Circulate the draft by May" in page
+
+
+def test_the_list_and_the_cycle_run_a_fixed_number_of_queries(partnership, coordinator):
+    client = signed_in(coordinator)
+    url = "/p/trafford/strategy-group/"
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def cycle():
+        with CaptureQueriesContext(connection) as queries:
+            list(cycle_for("strategygroup_minutes").due(today=TODAY))
+        return len(queries)
+
+    count()
+    schedule(coordinator, partnership, title="Meeting 1", meets_on=TODAY - timedelta(days=1))
+    small, small_cycle = count(), cycle()
+    for number in range(2, 9):
+        schedule(coordinator, partnership, title=f"Meeting {number}", meets_on=TODAY)
+    assert "Meeting 8" in client.get(url).content.decode()
+    assert (count(), cycle()) == (small, small_cycle)
+    assert small <= 12 and small_cycle <= 2
+
+
+def test_papers_are_checked_stored_and_served_to_members(partnership, coordinator, media_root):
+    meeting = schedule(coordinator, partnership)
+    client = signed_in(coordinator)
+    url = f"/p/trafford/strategy-group/{meeting.pk}/papers/new/"
+    form = client.get(url).content.decode()
+    assert 'enctype="multipart/form-data"' in form
+    refused = client.post(
+        url,
+        {"file": SimpleUploadedFile("report.pdf", b"not a pdf"), "submit": "1"},
+    )
+    assert refused.status_code == 400 and not MeetingPaper.objects.exists()
+    client.post(
+        url,
+        {"file": SimpleUploadedFile("Performance Q2.pdf", b"%PDF-1.4 figures"), "submit": "1"},
+    )
+    paper = MeetingPaper.objects.get()
+    reader = signed_in(member(partnership, Role.CONTRIBUTOR))
+    page = reader.get(f"/p/trafford/strategy-group/{meeting.pk}/").content.decode()
+    assert "Performance Q2.pdf" in page and "Add a paper" not in page
+    download = reader.get(f"/p/trafford/strategy-group/{meeting.pk}/papers/{paper.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert reader.get(url).status_code == 404
