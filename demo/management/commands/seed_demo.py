@@ -3,8 +3,8 @@ from django.db import transaction
 
 from demo.assessments import seed_assessments
 from demo.casereviews import seed_casereviews
-from demo.national_oversight import seed_national_oversight
 from demo.engagement import seed_engagement
+from demo.national_oversight import seed_national_oversight
 from demo.oversight import seed_oversight
 from demo.partnerships import DEMO_PASSWORD, seed_demo
 from demo.plans import seed_plans
