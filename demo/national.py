@@ -68,6 +68,7 @@ from recorded_crime.reader import read_crime_file
 from recorded_crime.selectors import release_exists
 from recorded_crime.services import crime_release_import
 from reviews.models import CriteriaRelationship, Decision, DomesticHomicideReview, ReviewStatus
+from reviews.selectors import review_type_for_notification
 
 DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
 LOOKUP = DATA / "ons" / "lookup_ltla24_csp24_pfa24.csv"
@@ -628,6 +629,9 @@ class _Seeder:
         if not REVIEWS.exists():
             return
         by_name = {p.name.lower(): p for p in self.partnerships}
+        # Each is the type a notification on that day gets (a domestic homicide review until
+        # the Victims and Prisoners Act 2024 s19 commences), as review_notify gives it.
+        types = {}
         reviews = []
         with REVIEWS.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
@@ -642,6 +646,10 @@ class _Seeder:
                     DomesticHomicideReview(
                         partnership=partnership,
                         reference=f"DHR-{row['incident_id']}",
+                        review_type=types.get(notified)
+                        or types.setdefault(
+                            notified, review_type_for_notification(notified_on=notified)
+                        ),
                         victim_pseudonym=f"Adult {row['incident_id'][-4:]}",
                         death_month=died,
                         notified_on=notified,

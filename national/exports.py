@@ -39,6 +39,8 @@ def compliance_record(row: ComplianceRow) -> dict:
         "reviews_past_their_clocks": row.reviews_past_clock,
         "pcc_report_requests_open": row.requests_open,
         "pcc_report_requests_overdue": row.requests_overdue,
+        "quarterly_returns_due": row.returns_due,
+        "quarterly_returns_late": row.returns_late,
         "late_on": list(row.late_on),
     }
 

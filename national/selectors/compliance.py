@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import AssessmentStatus, StrategicAssessment, financial_year_label
 from authorities.models import PoliceForceArea
+from infosharing.models import QuarterlyReturn, ReturnStatus
 from oversight.models import ReportRequest, ReportRequestStatus
 from partnerships.models import (
     PartnerOrganisation,
@@ -35,6 +36,7 @@ LATE_SUMMARY = "summary"
 LATE_SEATS = "seats"
 LATE_REVIEWS = "reviews"
 LATE_REQUESTS = "requests"
+LATE_RETURNS = "returns"
 LATE_LABELS = {
     LATE_ASSESSMENT: _("no strategic assessment approved for this year"),
     LATE_PLAN: _("no plan in force, or its refresh is overdue"),
@@ -42,6 +44,7 @@ LATE_LABELS = {
     LATE_SEATS: _("statutory seats empty"),
     LATE_REVIEWS: _("domestic homicide reviews past their clocks"),
     LATE_REQUESTS: _("PCC report requests overdue"),
+    LATE_RETURNS: _("quarterly returns of depersonalised information late"),
 }
 
 
@@ -64,6 +67,8 @@ class ComplianceRow:
     reviews_past_clock: int = 0
     requests_open: int = 0
     requests_overdue: int = 0
+    returns_due: int = 0
+    returns_late: int = 0
     late_on: list[str] = field(default_factory=list)
 
     @property
@@ -85,7 +90,7 @@ def current_year(today: date) -> int:
 
 
 def compliance_rows(partnerships: QuerySet[Partnership], *, today: date) -> list[ComplianceRow]:
-    """Each partnership of ``partnerships`` with its counts and dates, by name: eleven queries,
+    """Each partnership of ``partnerships`` with its counts and dates, by name: twelve queries,
     however many partnerships there are."""
     partnerships = partnerships.filter(status=PartnershipStatus.ACTIVE)
     rows = {
@@ -147,6 +152,13 @@ def compliance_rows(partnerships: QuerySet[Partnership], *, today: date) -> list
     ):
         rows[row["partnership_id"]].requests_open = row["open"]
         rows[row["partnership_id"]].requests_overdue = row["overdue"]
+    for row in (
+        QuarterlyReturn.objects.filter(partnership__in=ids, status=ReturnStatus.DUE)
+        .values("partnership_id")
+        .annotate(due=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)))
+    ):
+        rows[row["partnership_id"]].returns_due = row["due"]
+        rows[row["partnership_id"]].returns_late = row["late"]
 
     for row in rows.values():
         row.late_on = _late_on(row, today)
@@ -191,6 +203,8 @@ def _late_on(row: ComplianceRow, today: date) -> list[str]:
         late.append(LATE_REVIEWS)
     if row.requests_overdue:
         late.append(LATE_REQUESTS)
+    if row.returns_late:
+        late.append(LATE_RETURNS)
     return late
 
 
@@ -206,6 +220,7 @@ SORT_KEYS = {
     "seats": lambda row: row.seats_filled,
     "reviews": lambda row: row.reviews_past_clock,
     "requests": lambda row: row.requests_overdue,
+    "returns": lambda row: row.returns_late,
     "late": lambda row: len(row.late_on),
 }
 
@@ -257,4 +272,5 @@ SORT_COLUMNS = [
     ("seats", _("Statutory seats filled")),
     ("reviews", _("DHRs (past their clocks)")),
     ("requests", _("PCC report requests open (overdue)")),
+    ("returns", _("Quarterly returns due (late)")),
 ]

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.middleware import TWO_FACTOR_NOT_NEEDED_KEY
 from accounts.selectors import user_requires_two_factor
+from infosharing.services import returns_open
 from national.models import OversightScope
-from partnerships.models import Role
+from partnerships.models import Membership, Role
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, member
 from tests.reviews.conftest import notify
@@ -83,6 +84,28 @@ def test_the_csv_holds_the_filtered_rows_with_every_count(data):
     assert salford["pcc_report_requests_open"] == "1"
     assert salford["late_on"] == "reviews"
     assert rows[0]["late_on"] == "assessment;plan;seats"
+
+
+def test_quarterly_returns_not_sent_by_their_day_make_a_partnership_late(data):
+    """The returns of depersonalised information (Crime and Disorder Act 1998 s17A) that the
+    responsible authorities owe, counted and never shown: a quarter long past, opened and not
+    sent, puts Trafford, otherwise up to date, on the late list."""
+    coordinator = Membership.objects.get(partnership__slug="trafford", role=Role.COORDINATOR)
+    opened = returns_open(
+        acting_user=coordinator.user,
+        partnership=coordinator.partnership,
+        year_start=2025,
+        quarter=1,
+    )
+    client = signed_in(data["officer"])
+
+    trafford = _rows(client.get(URL).content.decode())[2]
+    assert "Trafford" in trafford and f"{len(opened)} ({len(opened)})" in trafford
+    assert "quarterly returns of depersonalised information late" in trafford
+    rows = list(csv.DictReader(io.StringIO(client.get(CSV_URL).content.decode("utf-8-sig"))))
+    (row,) = [row for row in rows if row["partnership"] == "Trafford"]
+    assert row["quarterly_returns_late"] == str(len(opened)) == "5"
+    assert row["late_on"] == "returns"
 
 
 def test_a_grant_for_one_nation_sees_only_its_partnerships(data):
