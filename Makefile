@@ -16,7 +16,8 @@ TEST_S3_ENDPOINT_URL ?= http://127.0.0.1:5107
 # server. The default scheduling beats worksteal (629 s to 701 s on an earlier suite), and
 # loadgroup loses tests silently.
 TEST_WORKERS ?= 3
-PYTEST_PARALLEL = -n $(TEST_WORKERS) --maxprocesses 4 --durations=25
+TEST_DIST ?= load
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist $(TEST_DIST) --maxprocesses 4 --durations=25
 
 .PHONY: run test test-fast install install-test services system-packages lint check-deploy assets
 
