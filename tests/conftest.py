@@ -108,7 +108,18 @@ LONG_MARKERS = ("browser", "slow")
 
 def pytest_collection_modifyitems(items):
     """The long modules first, each module's tests still together and in order (module-scoped
-    fixtures are built once per module)."""
+    fixtures are built once per module).
+
+    Every test gets an id of its own: Schemathesis names its tests by operation
+    (``test_x[GET /api/v1/actions/]``) but gives them all the function's id, and pytest-xdist's
+    ``--dist loadscope`` (make test) schedules by id, so it would run one of them and drop the
+    rest without a word. A duplicate left after that fails the run."""
+    seen: set[str] = set()
+    for item in items:
+        if not item.nodeid.endswith(item.name):
+            item._id = item.parent.id.child(item.name)  # pytest 9 keeps a node's id here
+        assert item.nodeid not in seen, f"two tests share the id {item.nodeid}"
+        seen.add(item.nodeid)
     long_modules = {
         item.module.__name__
         for item in items
