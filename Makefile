@@ -14,9 +14,9 @@ TEST_S3_ENDPOINT_URL ?= http://127.0.0.1:5107
 # 25 slowest tests are listed at the end. Measured on two cores with 2,804 tests: three processes
 # 1,115 s, one per core ("auto") 1,195 s, as the browser journeys wait on Chromium and the live
 # server. Each module goes whole to one process (loadscope), so a module's shared records
-# (tests/conftest.py module_data) are built once, not once in each process: 3,664 tests in 625 s
+# (tests/conftest.py module_data) are built once, not once in each process: 3,664 tests in 676 s
 # against 700 s with the default scheduling. tests/conftest.py gives every test an id of its own,
-# as loadscope schedules by id (it dropped 16 of Schemathesis's tests, which share one).
+# as loadscope schedules by id (it dropped 16 of Schemathesis's tests, which shared one).
 TEST_WORKERS ?= 3
 TEST_DIST ?= loadscope
 PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist $(TEST_DIST) --maxprocesses 4 --durations=25
