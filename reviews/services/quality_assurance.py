@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked
 
 from ..models import DomesticHomicideReview, QualityAssuranceFeedback
@@ -30,10 +31,15 @@ def _text(value: str, field: str, empty: str) -> str:
 
 
 def qa_feedback_record(
-    *, acting_user: User, review: DomesticHomicideReview, text: str
+    *,
+    acting_user: User,
+    review: DomesticHomicideReview,
+    text: str,
+    submission: Submission | None = None,
 ) -> QualityAssuranceFeedback:
     """Record one point of the panel's feedback, in the round the review was last returned in."""
     with transaction.atomic():
+        submission_claim(submission)
         review = locked(review, related=("partnership",))
         ReviewPolicy.require_user(acting_user, review.partnership, V.RECORD_QA_FEEDBACK, review)
         item = QualityAssuranceFeedback(
@@ -55,10 +61,15 @@ def qa_feedback_record(
 
 
 def qa_feedback_answer(
-    *, acting_user: User, item: QualityAssuranceFeedback, answer: str
+    *,
+    acting_user: User,
+    item: QualityAssuranceFeedback,
+    answer: str,
+    submission: Submission | None = None,
 ) -> QualityAssuranceFeedback:
     """The independent chair's answer to one point (it may be rewritten until resubmission)."""
     with transaction.atomic():
+        submission_claim(submission)
         review = locked(item.review, related=("partnership",))
         item = locked(item)
         ReviewPolicy.require_user(acting_user, review.partnership, V.ANSWER_QA_FEEDBACK, item)

@@ -36,7 +36,10 @@ class QualityAssuranceView(ReviewFormView):
 
     def perform(self, form):
         quality_assurance.qa_feedback_record(
-            acting_user=self.request.user, review=self.review, **form.cleaned_data
+            acting_user=self.request.user,
+            review=self.review,
+            **form.cleaned_data,
+            submission=self.submission,
         )
         messages.success(self.request, _("The point is recorded for the chair to answer."))
 
@@ -70,7 +73,10 @@ class QualityAssuranceAnswerView(ReviewFormView):
 
     def perform(self, form):
         quality_assurance.qa_feedback_answer(
-            acting_user=self.request.user, item=self.item, **form.cleaned_data
+            acting_user=self.request.user,
+            item=self.item,
+            **form.cleaned_data,
+            submission=self.submission,
         )
         messages.success(self.request, _("Answer saved."))
 

@@ -5,6 +5,8 @@ shown to those who may read the review."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -155,3 +157,23 @@ def test_the_pages_without_javascript(returned, coordinator, partnership):
 def test_a_review_never_returned_has_no_feedback_yet(review, coordinator, partnership):
     page = signed_in(coordinator).get(reverse("reviews:qa", args=[partnership.slug, review.pk]))
     assert "has not returned this review" in page.content.decode()
+
+
+def test_the_feedback_page_reads_in_a_fixed_number_of_queries(returned, coordinator, partnership):
+    review, chair, _item = returned
+    client = signed_in(chair)
+    url = reverse("reviews:qa", args=[partnership.slug, review.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    queries()  # the first visit writes the session once
+    few = queries()
+    for number in range(6):
+        point = quality_assurance.qa_feedback_record(
+            acting_user=coordinator, review=review, text=f"Point {number}"
+        )
+        quality_assurance.qa_feedback_answer(acting_user=chair, item=point, answer="Done")
+    assert queries() == few
