@@ -111,15 +111,21 @@ class NotifyView(ServiceFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "review_type": self.review_type}
 
+    def other_kind_url(self, notify_url: str) -> str:
+        """The form for the other kind of death; none where one type covers both (a single
+        unified safeguarding review)."""
+        kinds = selectors.notification_types(partnership=self.partnership, on=timezone.localdate())
+        if kinds["domestic"] == kinds["offensive_weapons"]:
+            return ""
+        return notify_url if self.offensive_weapons else f"{notify_url}?type=offensive-weapons"
+
     def get_context_data(self, **kwargs):
         notify_url = reverse("reviews:notify", kwargs={"partnership_slug": self.partnership.slug})
         kwargs.update(
             heading=_("Record a notification of a death"),
             review_type=self.review_type,
             offensive_weapons=self.offensive_weapons,
-            other_kind_url=notify_url
-            if self.offensive_weapons
-            else f"{notify_url}?type=offensive-weapons",
+            other_kind_url=self.other_kind_url(notify_url),
             decided_by=self.review_type.get_decided_by_display(),
             cancel_url=reverse("reviews:list", kwargs={"partnership_slug": self.partnership.slug}),
         )

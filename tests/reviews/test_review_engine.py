@@ -217,7 +217,12 @@ def test_in_wales_the_board_decides_a_single_unified_safeguarding_review(welsh, 
     earlier = _susr(welsh, welsh_coordinator, notified_on=date(2024, 9, 30))
     assert earlier.review_type.code == ReviewTypeCode.DHR
 
-    page = signed_in(welsh_coordinator).get(f"/p/merthyr/reviews/{review.pk}/").content.decode()
+    client = signed_in(welsh_coordinator)
+    form = client.get(reverse("reviews:notify", args=[welsh.slug])).content.decode()
+    assert 'data-testid="notify-type">Single unified safeguarding review</span>' in form
+    assert "offensive weapon?" in form and "aged 16 or over" in form  # one review asks all
+    assert 'data-testid="other-kind"' not in form
+    page = client.get(f"/p/merthyr/reviews/{review.pk}/").content.decode()
 
     assert 'data-testid="review-type">Single unified safeguarding review</span>' in page
     decider = page[page.index('data-testid="decision-maker"') :].split("</dd>")[0]
