@@ -272,3 +272,41 @@ def test_an_offensive_weapons_homicide_review_from_notification_to_the_decision(
     clocks = visitor.page.get_by_test_id("clocks").inner_text()
     assert "Home Office told of the decision" in clocks and "17 July 2026" in clocks
     assert "Review completed and submitted" in clocks and "10 July 2027" in clocks  # 12 months
+
+
+@pytest.mark.parametrize("java_script_enabled", [False], ids=["no-js"])
+def test_the_quality_assurance_panels_feedback_answered_by_the_chair(
+    new_visitor, partnership, coordinator
+):
+    """JavaScript off: the coordinator records what the panel sent, the chair answers it, and
+    the review is resubmitted; every page axe clean."""
+    from tests.reviews.builders import returned_with_feedback
+
+    review, chair, _item = returned_with_feedback(partnership, coordinator)
+    visitor = new_visitor()
+    _sign_in(visitor, coordinator)
+    visitor.open(f"/p/{partnership.slug}/reviews/{review.pk}/")
+    visitor.click_link("Home Office quality assurance feedback")
+    visitor.fill("A point of the panel's feedback", "Check the chronology's dates.")
+    visitor.click_button("Add this point")
+    assert visitor.page.get_by_test_id("qa-items").inner_text().count("Not answered") == 2
+
+    code = backup_codes_replace(acting_user=chair)[0]
+    chair_visitor = new_visitor()
+    sign_in(chair_visitor, chair.email, DEFAULT_PASSWORD)
+    pass_two_factor(chair_visitor, code)
+    for number in (1, 2):
+        chair_visitor.open(f"/p/{partnership.slug}/reviews/{review.pk}/quality-assurance/")
+        chair_visitor.follow(
+            chair_visitor.page.get_by_role("link", name=f"Answer point {number}", exact=True)
+        )
+        chair_visitor.fill("The chair's answer", f"Answered {number}.")
+        chair_visitor.click_button("Save the answer")
+    assert "Not answered" not in chair_visitor.page.get_by_test_id("qa-items").inner_text()
+
+    visitor.open(f"/p/{partnership.slug}/reviews/{review.pk}/")
+    visitor.click_link("Record submission to the Home Office")
+    _fill_date(visitor, "Date submitted", date.today())
+    visitor.click_button("Record submission to the Home Office")
+    review.refresh_from_db()
+    assert review.status == S.SUBMITTED
