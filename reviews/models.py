@@ -107,6 +107,12 @@ class ReviewType(models.Model):
     executive_summary_name = models.CharField(
         _("name of the summary"), max_length=150, default="Executive summary"
     )
+    applies_where = models.CharField(
+        _("where it applies"),
+        max_length=300,
+        blank=True,
+        help_text=_("Empty where it applies everywhere in England and Wales; else the areas."),
+    )
 
     class Meta:
         ordering = ["code"]

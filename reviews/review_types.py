@@ -124,7 +124,25 @@ class Type(NamedTuple):
     welsh_government_notified: bool
     overview_report_name: str
     executive_summary_name: str
+    applies_where: str
 
+
+# SI 2023/227, regulation 2: the pilot partners' areas (their police area or local authority).
+OWHR_PILOT_AREAS = (
+    "South Wales",
+    "Barnet",
+    "Brent",
+    "Harrow",
+    "Lambeth",
+    "Southwark",
+    "Birmingham",
+    "Coventry",
+)
+OWHR_PILOT = (
+    "Piloted from 1 April 2023 (SI 2023/227) with the review partners of "
+    + ", ".join(OWHR_PILOT_AREAS)
+    + "; check the regulations in force for the area"
+)
 
 DHR = "dhr"
 DARDR = "dardr"
@@ -155,6 +173,7 @@ TYPES: dict[str, Type] = {
         False,
         "Overview report",
         "Executive summary",
+        "",
     ),
     DARDR: Type(
         "Domestic abuse related death review",
@@ -171,6 +190,7 @@ TYPES: dict[str, Type] = {
         False,
         "Overview report",
         "Executive summary",
+        "",
     ),
     OWHR: Type(
         "Offensive weapons homicide review",
@@ -186,6 +206,7 @@ TYPES: dict[str, Type] = {
         False,
         "Offensive weapons homicide review report",
         "Summary of the offensive weapons homicide review",
+        OWHR_PILOT,
     ),
     SUSR: Type(
         "Single unified safeguarding review",
@@ -203,17 +224,6 @@ TYPES: dict[str, Type] = {
         True,
         "Single unified safeguarding review report",
         "Learning summary",
+        "Wales, from 1 October 2024: the regional safeguarding board's area",
     ),
 }
-
-# SI 2023/227, regulation 2: the pilot partners' areas (their police area or local authority).
-OWHR_PILOT_AREAS = (
-    "South Wales",
-    "Barnet",
-    "Brent",
-    "Harrow",
-    "Lambeth",
-    "Southwark",
-    "Birmingham",
-    "Coventry",
-)

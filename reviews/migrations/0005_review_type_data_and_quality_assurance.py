@@ -118,6 +118,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='reviewtype',
+            name='applies_where',
+            field=models.CharField(blank=True, help_text='Empty where it applies everywhere in England and Wales; else the areas.', max_length=300, verbose_name='where it applies'),
+        ),
+        migrations.AddField(
+            model_name='reviewtype',
             name='welsh_government_notified',
             field=models.BooleanField(default=False, help_text='Single unified safeguarding review statutory guidance (Welsh Government, 2024): the board notifies Welsh Government whenever a review takes place.', verbose_name='Welsh Government told when a review takes place'),
         ),

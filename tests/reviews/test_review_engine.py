@@ -90,6 +90,7 @@ def test_an_offensive_weapons_homicide_review_asks_the_statutory_criteria(partne
     assert 'data-testid="notify-type">Offensive weapons homicide review</span>' in page
     assert "Police, Crime, Sentencing and Courts Act 2022" in page
     assert "The relevant review partners" in page
+    assert "Piloted from 1 April 2023 (SI 2023/227)" in page and "Coventry" in page
     assert "aged 18 or over" in page and "offensive weapon?" in page
     assert "aged 16 or over" not in page  # the domestic criteria are not asked
     data = {
