@@ -299,12 +299,6 @@ elif CSP_STORAGE != "local":
 CSP_UPLOAD_MAX_BYTES = int(os.environ.get("CSP_UPLOAD_MAX_MB", "10")) * 1024 * 1024
 CSP_DOCUMENTS_PER_CONTRIBUTION = 10
 
-# Domestic homicide review clocks (statutory guidance): decision a month after notification,
-# the Home Office told within a week of it, completion six months after the decision to review.
-CSP_DHR_DECISION_MONTHS = int(os.environ.get("CSP_DHR_DECISION_MONTHS", "1"))
-CSP_DHR_HOME_OFFICE_NOTICE_DAYS = int(os.environ.get("CSP_DHR_HOME_OFFICE_NOTICE_DAYS", "7"))
-CSP_DHR_COMPLETION_MONTHS = int(os.environ.get("CSP_DHR_COMPLETION_MONTHS", "6"))
-
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Where django.core.mail.backends.filebased.EmailBackend writes each email.
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))

@@ -1,13 +1,13 @@
-"""The statutory clocks of a review, from its dates and its holds. Durations are settings:
-the decision is due a month after notification, the Home Office is told soon after the decision,
-and the review aims to finish six months after the decision to review. Time on hold does not
-count."""
+"""The statutory clocks of a review, from its dates, its holds and its type: each duration is a
+field of the review's ``ReviewType`` (the decision after notification, telling the Home Office
+after the decision, Welsh Government where the type's process tells it, completion after the
+decision to review). Time on hold does not count, and a clock still running while the review is
+on hold is paused."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,11 +45,12 @@ def review_clocks(review: DomesticHomicideReview, today: date | None = None) -> 
     today = today or timezone.localdate()
     held = days_on_hold(review, today)
     paused = review.status == ReviewStatus.ON_HOLD
+    kind = review.review_type
     clocks = [
         Clock(
             "decision",
             _("Decision whether to review"),
-            review.notified_on + relativedelta(months=settings.CSP_DHR_DECISION_MONTHS),
+            review.notified_on + relativedelta(months=kind.decision_months),
             review.decided_on,
             False,
             0,
@@ -60,10 +61,22 @@ def review_clocks(review: DomesticHomicideReview, today: date | None = None) -> 
             Clock(
                 "home_office",
                 _("Home Office told of the decision"),
-                review.decided_on + timedelta(days=settings.CSP_DHR_HOME_OFFICE_NOTICE_DAYS),
+                review.decided_on + timedelta(days=kind.home_office_notice_days),
                 review.home_office_notified_on,
                 False,
                 0,
+            )
+        )
+    if review.decided_on and kind.welsh_government_notified and review.decision == Decision.REVIEW:
+        # Told whenever a review takes place; a hold pauses the clock and moves it on.
+        clocks.append(
+            Clock(
+                "welsh_government",
+                _("Welsh Government told that a review takes place"),
+                review.decided_on + timedelta(days=kind.home_office_notice_days + held),
+                review.welsh_government_notified_on,
+                paused and review.welsh_government_notified_on is None,
+                held,
             )
         )
     if review.decision == Decision.REVIEW and review.decided_on:
@@ -72,7 +85,7 @@ def review_clocks(review: DomesticHomicideReview, today: date | None = None) -> 
                 "completion",
                 _("Review completed and submitted"),
                 review.decided_on
-                + relativedelta(months=settings.CSP_DHR_COMPLETION_MONTHS)
+                + relativedelta(months=kind.completion_months)
                 + timedelta(days=held),
                 review.submitted_on,
                 paused,

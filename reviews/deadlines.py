@@ -1,5 +1,6 @@
-"""What falls due in domestic homicide reviews, for the reminders: each running statutory clock
-(the decision, telling the Home Office, completion), due from the people with access to that
+"""What falls due in statutory reviews, for the reminders: each running statutory clock of the
+review's type (the decision, telling the Home Office, telling Welsh Government where the type's
+process does, completion), due from the people with access to that
 review and nobody else. A reminder names the review by its reference and pseudonym only, and a
 clock on hold is not reminded."""
 
@@ -30,7 +31,7 @@ class ReviewClockCycle(Cycle):
     ) -> Iterable[DueItem]:
         reviews = (
             DomesticHomicideReview.objects.exclude(status=ReviewStatus.CLOSED)
-            .select_related("partnership")
+            .select_related("partnership", "review_type")
             .prefetch_related("holds")
         )
         if partnership_ids is not None:

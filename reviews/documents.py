@@ -57,8 +57,11 @@ def executive_summary_pdf(review: DomesticHomicideReview) -> bytes:
         context={
             **_common(
                 review,
-                _("Executive summary: %(review_type)s %(reference)s")
+                # The summary's name is the type's (a learning summary for a single unified
+                # safeguarding review).
+                _("%(document)s: %(review_type)s %(reference)s")
                 % {
+                    "document": review.review_type.executive_summary_name,
                     "review_type": review.review_type.get_code_display().lower(),
                     "reference": review.reference,
                 },

@@ -15,17 +15,38 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from authorities.models import Organisation
 from partnerships.models import Partnership
 
+from . import review_types
+
 
 class ReviewTypeCode(models.TextChoices):
     DHR = "dhr", _("Domestic homicide review")
     DARDR = "dardr", _("Domestic abuse related death review")
     OWHR = "owhr", _("Offensive weapons homicide review")
+    SUSR = "susr", _("Single unified safeguarding review")
+
+
+class DecidedBy(models.TextChoices):
+    """Who the law or guidance of a review type says decides whether to review."""
+
+    PARTNERSHIP = review_types.DecidedBy.PARTNERSHIP, _("The Community Safety Partnership")
+    REVIEW_PARTNERS = (
+        review_types.DecidedBy.REVIEW_PARTNERS,
+        _(
+            "The relevant review partners: the chief officer of police, the local authority and "
+            "the integrated care board (local health board in Wales) for the area"
+        ),
+    )
+    REGIONAL_SAFEGUARDING_BOARD = (
+        review_types.DecidedBy.REGIONAL_SAFEGUARDING_BOARD,
+        _("The regional safeguarding board"),
+    )
 
 
 class ReviewType(models.Model):
-    """A kind of statutory review run on this engine (``review_types`` says which and why): its
-    name on pages and documents, its statute, who must be sent its report, and from when it
-    applies to deaths notified (none: not in force yet)."""
+    """A kind of statutory review run on this engine (``review_types`` says which and why, with
+    sources): its name on pages and documents, its statute, the criteria its notification asks,
+    who decides, its clocks, who is told and who is sent its report, its documents' names, and
+    from when it applies to deaths notified (none: not in force yet)."""
 
     code = models.CharField(max_length=16, choices=ReviewTypeCode.choices, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -34,14 +55,74 @@ class ReviewType(models.Model):
     report_to_domestic_abuse_commissioner = models.BooleanField(
         _("report sent to the Domestic Abuse Commissioner")
     )
+    welsh_government_notified = models.BooleanField(
+        _("Welsh Government told when a review takes place"),
+        default=False,
+        help_text=_(
+            "Single unified safeguarding review statutory guidance (Welsh Government, 2024): the "
+            "board notifies Welsh Government whenever a review takes place."
+        ),
+    )
     in_force_from = models.DateField(_("in force from"), null=True, blank=True)
+    criteria = models.JSONField(
+        _("criteria the notification asks"),
+        default=list,
+        blank=True,
+        help_text=_("Keys of reviews.review_types.CRITERIA, in the order the form asks them."),
+    )
+    decided_by = models.CharField(
+        _("who decides whether to review"),
+        max_length=32,
+        choices=DecidedBy.choices,
+        default=DecidedBy.PARTNERSHIP,
+    )
+    decision_months = models.PositiveSmallIntegerField(
+        _("months from notification to the decision"),
+        default=1,
+        help_text=_(
+            "Domestic homicide reviews: one month (Home Office multi-agency statutory guidance, "
+            "2016, section 3)."
+        ),
+    )
+    home_office_notice_days = models.PositiveSmallIntegerField(
+        _("days from the decision to telling the Home Office"),
+        default=7,
+        help_text=_(
+            "The guidance asks for the Home Office to be told promptly once the decision is made; "
+            "a week by default. Offensive weapons homicide reviews: Police, Crime, Sentencing "
+            "and Courts Act 2022, section 27."
+        ),
+    )
+    completion_months = models.PositiveSmallIntegerField(
+        _("months from the decision to review to completion"),
+        default=6,
+        help_text=_(
+            "Domestic homicide reviews: six months (Home Office multi-agency statutory guidance, "
+            "2016, section 5). Time on hold does not count."
+        ),
+    )
+    overview_report_name = models.CharField(
+        _("name of the full report"), max_length=150, default="Overview report"
+    )
+    executive_summary_name = models.CharField(
+        _("name of the summary"), max_length=150, default="Executive summary"
+    )
+    applies_where = models.CharField(
+        _("where it applies"),
+        max_length=300,
+        blank=True,
+        help_text=_("Empty where it applies everywhere in England and Wales; else the areas."),
+    )
 
     class Meta:
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__in=ReviewTypeCode.values), name="review_type_code_valid"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__in=DecidedBy.values), name="review_type_decided_by_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -58,6 +139,10 @@ class ReviewType(models.Model):
             )
             if sent
         ]
+
+    @property
+    def criteria_asked(self) -> list[review_types.Criterion]:
+        return [review_types.CRITERIA[key] for key in self.criteria]
 
 
 class ReviewStatus(models.TextChoices):
@@ -170,7 +255,11 @@ class DomesticHomicideReview(models.Model):
         on_delete=models.PROTECT,
         related_name="notified_reviews",
     )
-    aged_16_or_over = models.BooleanField(_("the person who died was aged 16 or over"))
+    # The criteria the notification asks, by type (``ReviewType.criteria``): None where the
+    # review's type did not ask.
+    aged_16_or_over = models.BooleanField(
+        _("the person who died was aged 16 or over"), null=True, blank=True
+    )
     relationship = models.CharField(
         _("the death may have resulted from violence, abuse or neglect by"),
         max_length=32,
@@ -179,6 +268,18 @@ class DomesticHomicideReview(models.Model):
     )
     suicide_with_domestic_abuse = models.BooleanField(
         _("a suicide where domestic abuse is a concern"), default=False
+    )
+    qualifying_homicide = models.BooleanField(
+        _("a homicide in England or Wales"), null=True, blank=True
+    )
+    aged_18_or_over = models.BooleanField(
+        _("the person who died was aged 18 or over"), null=True, blank=True
+    )
+    offensive_weapon = models.BooleanField(
+        _("an offensive weapon was, or was probably, used"), null=True, blank=True
+    )
+    partner_holds_information = models.BooleanField(
+        _("a review partner holds relevant information"), null=True, blank=True
     )
     circumstances = models.TextField(_("circumstances, without names"), blank=True)
     status = models.CharField(
@@ -197,7 +298,13 @@ class DomesticHomicideReview(models.Model):
     chair_appointed_on = models.DateField(_("date the chair was appointed"), null=True, blank=True)
     terms_of_reference = models.TextField(_("terms of reference"), blank=True)
     family_notified_on = models.DateField(_("date the family was told"), null=True, blank=True)
+    welsh_government_notified_on = models.DateField(
+        _("date Welsh Government was told"), null=True, blank=True
+    )
     submitted_on = models.DateField(null=True, blank=True)
+    # How many times the Home Office quality assurance panel has returned the review; feedback
+    # items carry the round they came with.
+    qa_round = models.PositiveSmallIntegerField(default=0)
     published_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -234,6 +341,47 @@ class DomesticHomicideReview(models.Model):
     def __str__(self) -> str:
         # Lists, titles, notifications and logs show only this.
         return f"{self.reference} ({self.victim_pseudonym})"
+
+
+class QualityAssuranceFeedback(models.Model):
+    """One point of the Home Office quality assurance panel's feedback on a returned review, as
+    the coordinator recorded it, and the independent chair's answer. Every round is kept."""
+
+    review = models.ForeignKey(
+        DomesticHomicideReview, on_delete=models.CASCADE, related_name="qa_feedback"
+    )
+    round = models.PositiveSmallIntegerField(_("round"))
+    text = models.TextField(_("the panel's feedback"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(_("the chair's answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-round", "pk"]
+        verbose_name = _("quality assurance feedback")
+        verbose_name_plural = _("quality assurance feedback")
+        indexes = [models.Index(fields=["review", "round"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(round__gte=1), name="review_qa_round_positive"),
+            models.CheckConstraint(
+                condition=Q(answer="", answered_at__isnull=True)
+                | (~Q(answer="") & Q(answered_at__isnull=False)),
+                name="review_qa_answer_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review.reference}: {self.round}.{self.pk}"
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer)
 
 
 class ReviewUserObjectPermission(UserObjectPermissionBase):

@@ -47,6 +47,7 @@ from .models import (
     AccessGrant,
     AgencyRequest,
     ChronologyEntry,
+    Decision,
     DomesticHomicideReview,
     ReviewDocument,
     ReviewStatus,
@@ -77,6 +78,13 @@ class ReviewVerb(StrEnum):
     UPLOAD_DOCUMENT = "upload_document"
     MANAGE_ACTION_PLAN = "manage_action_plan"
     ANSWER_REQUEST = "answer_request"  # ``obj``: a request of the author's own organisation
+    READ_QA = "read_qa"  # the Home Office quality assurance panel's feedback and the answers
+    # Record a point of the panel's feedback on a returned review (the coordinator, from what
+    # the Home Office sent); answer one (the independent chair).
+    RECORD_QA_FEEDBACK = "record_qa_feedback"
+    ANSWER_QA_FEEDBACK = "answer_qa_feedback"
+    # Record the day Welsh Government was told a review takes place (types whose process says so).
+    RECORD_WELSH_GOVERNMENT = "record_welsh_government"
     # Record a notification, and choose who decides: the partnership's, with no review yet. It
     # comes with the role (Perm.RECORD_REVIEWS); the review it makes is the recorder's to run.
     RECORD = "record"
@@ -85,9 +93,12 @@ class ReviewVerb(StrEnum):
 V = ReviewVerb
 R = AccessGrant.Reason
 S = ReviewStatus
-_READS = frozenset({V.READ, V.READ_EVIDENCE, V.READ_ACTION_PLAN, V.READ_ACCESS, V.EXPORT})
+_READS = frozenset(
+    {V.READ, V.READ_EVIDENCE, V.READ_ACTION_PLAN, V.READ_ACCESS, V.EXPORT, V.READ_QA}
+)
 _RUNS = _READS | {
     V.ADVANCE,
+    V.RECORD_WELSH_GOVERNMENT,
     V.HOLD,
     V.RESUME,
     V.LEGAL_HOLD,
@@ -98,9 +109,9 @@ _RUNS = _READS | {
 }
 # What each grant lets its holder do to the whole review.
 GRANT_VERBS: dict[str, frozenset[ReviewVerb]] = {
-    R.CREATOR: _RUNS,
-    R.COORDINATOR: _RUNS,
-    R.CHAIR: _RUNS,
+    R.CREATOR: _RUNS | {V.RECORD_QA_FEEDBACK},
+    R.COORDINATOR: _RUNS | {V.RECORD_QA_FEEDBACK},
+    R.CHAIR: _RUNS | {V.ANSWER_QA_FEEDBACK},
     R.PANEL: _READS,
     R.AUTHOR: frozenset({V.READ}),
 }
@@ -175,6 +186,22 @@ class ReviewAccess:
             return _("A review that is %(current)s cannot be put on hold.") % {"current": status}
         if verb == V.RESUME and review.status != S.ON_HOLD:
             return _("This review is not on hold.")
+        if verb in (V.RECORD_QA_FEEDBACK, V.ANSWER_QA_FEEDBACK) and review.status != S.RETURNED:
+            return _(
+                "The quality assurance panel's feedback is recorded and answered while the "
+                "review is returned for changes."
+            )
+        if verb == V.ANSWER_QA_FEEDBACK and getattr(obj, "round", review.qa_round) != (
+            review.qa_round
+        ):
+            return _("This feedback belongs to an earlier round and can no longer be answered.")
+        if verb == V.RECORD_WELSH_GOVERNMENT:
+            if not review.review_type.welsh_government_notified:
+                return _("Welsh Government is not told of this type of review.")
+            if review.decision != Decision.REVIEW or review.status == S.CLOSED:
+                return _("Welsh Government is told once a review is decided on.")
+            if review.welsh_government_notified_on is not None:
+                return _("The date Welsh Government was told is already recorded.")
         return ""
 
     def can(self, verb: ReviewVerb, obj: Model | None = None) -> bool:

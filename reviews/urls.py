@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import action_plan, evidence, lifecycle
+from .views import action_plan, evidence, lifecycle, quality_assurance
 
 app_name = "reviews"
 
@@ -10,7 +10,12 @@ urlpatterns = [
     path(
         "p/<slug:partnership_slug>/",
         include(
-            [*lifecycle.tenant_patterns, *evidence.tenant_patterns, *action_plan.tenant_patterns]
+            [
+                *lifecycle.tenant_patterns,
+                *evidence.tenant_patterns,
+                *action_plan.tenant_patterns,
+                *quality_assurance.tenant_patterns,
+            ]
         ),
     ),
 ]

@@ -196,7 +196,10 @@ def _review(partnership):
     from reviews.models import DomesticHomicideReview
     from tests.reviews.conftest import notify
 
-    existing = DomesticHomicideReview.objects.filter(partnership=partnership).first()
+    # "Adult A", notify's pseudonym: _returned_review's is another.
+    existing = DomesticHomicideReview.objects.filter(
+        partnership=partnership, victim_pseudonym="Adult A"
+    ).first()
     if existing:
         return existing
     coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
@@ -225,6 +228,21 @@ def _review(partnership):
         acting_user=coordinator.user, review=review, kind="other", upload=pdf_upload()
     )
     return review
+
+
+def _returned_review(partnership):
+    """B's review returned by the Home Office quality assurance panel with a point of feedback
+    (made once)."""
+    from reviews.models import DomesticHomicideReview, ReviewStatus
+    from tests.reviews.builders import returned_with_feedback
+
+    existing = DomesticHomicideReview.objects.filter(
+        partnership=partnership, status=ReviewStatus.RETURNED
+    ).first()
+    if existing:
+        return existing
+    coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
+    return returned_with_feedback(partnership, coordinator.user)[0]
 
 
 def _case_review(partnership):
@@ -446,6 +464,7 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
     "request_id": lambda p: _review(p).agency_requests.get().pk,
     "recommendation_id": lambda p: _review(p).recommendations.get().pk,
     "review_document_id": lambda p: _review(p).documents.get().pk,
+    "qa_item_id": lambda p: _returned_review(p).qa_feedback.get().pk,
     "export": lambda p: "executive-summary",
     "case_id": lambda p: _case_review(p).pk,
     "case_recommendation_id": lambda p: _case_review(p).recommendations.get().pk,

@@ -1,6 +1,7 @@
 """Issue 21's migrations on today's demo data: local policing bodies for every police force area
-(the four mayoral areas as mayors) and every existing review a domestic homicide review, with no
-row of anything else lost or added."""
+(the four mayoral areas as mayors) and every existing review a domestic homicide review that
+keeps its dates and its clocks (now read from its type's row), with no row of anything else lost
+or added."""
 
 from datetime import date
 
@@ -12,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from accounts.models import User
 from authorities.models import LocalPolicingBody, PoliceForceArea
 from authorities.models import LocalPolicingBodyKind as Kind
+from reviews.clocks import review_clocks
 from reviews.models import DomesticHomicideReview, ReviewType
 from tests.conftest import signed_in
 
@@ -32,6 +34,15 @@ def _history(area) -> list[tuple[str, str, date, date | None]]:
     )
 
 
+def _clocks(today) -> list:
+    return [
+        [(c.key, c.due_on, c.done_on, c.paused) for c in review_clocks(review, today)]
+        for review in DomesticHomicideReview.objects.order_by("pk")
+        .select_related("review_type")
+        .prefetch_related("holds")
+    ]
+
+
 def _table(page: str) -> str:
     return page[page.index("<table") : page.index("</table>")]
 
@@ -45,13 +56,20 @@ def test_the_migrations_keep_every_row_of_the_demo(db):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     reviews_before = list(DomesticHomicideReview.objects.values_list("pk", "reference"))
     assert reviews_before
+    today = date(2026, 12, 7)
+    dates = ("notified_on", "decided_on", "home_office_notified_on", "status", "held_from")
+    dates_before = list(DomesticHomicideReview.objects.order_by("pk").values_list(*dates))
+    clocks_before = _clocks(today)
     MigrationExecutor(connection).migrate(
         [("authorities", "0001_initial"), ("reviews", "0003_review_legal_hold")]
     )
     tables = connection.introspection.table_names()
     assert "authorities_localpolicingbody" not in tables and "reviews_reviewtype" not in tables
     MigrationExecutor(connection).migrate(
-        [("authorities", "0002_local_policing_bodies"), ("reviews", "0004_review_types")]
+        [
+            ("authorities", "0002_local_policing_bodies"),
+            ("reviews", "0005_review_type_data_and_quality_assurance"),
+        ]
     )
 
     assert _counts() == before
@@ -64,6 +82,14 @@ def test_the_migrations_keep_every_row_of_the_demo(db):
         )
         == reviews_before
     )
+    assert list(DomesticHomicideReview.objects.order_by("pk").values_list(*dates)) == dates_before
+    assert _clocks(today) == clocks_before
+    # The types are data: the domestic homicide review's clocks as the guidance gives them, and
+    # the single unified safeguarding review made.
+    dhr = ReviewType.objects.get(code="dhr")
+    assert (dhr.decision_months, dhr.home_office_notice_days, dhr.completion_months) == (1, 7, 6)
+    assert dhr.criteria == ["aged_16_or_over", "relationship", "suicide_with_domestic_abuse"]
+    assert ReviewType.objects.get(code="susr").welsh_government_notified
     codes = set(PoliceForceArea.objects.values_list("code", flat=True))
     assert LocalPolicingBody.objects.filter(functions_until__isnull=True).count() == len(codes)
     greater_manchester = PoliceForceArea.objects.get(name="Greater Manchester")

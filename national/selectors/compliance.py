@@ -178,8 +178,15 @@ def _reviews_past_clock(ids, today: date) -> dict[int, int]:
             "decided_on",
             "decision",
             "home_office_notified_on",
+            "welsh_government_notified_on",
             "submitted_on",
+            # The clocks' durations are the review type's.
+            "review_type__decision_months",
+            "review_type__home_office_notice_days",
+            "review_type__completion_months",
+            "review_type__welsh_government_notified",
         )
+        .select_related("review_type")
         .prefetch_related(Prefetch("holds"))
     )
     past: dict[int, int] = defaultdict(int)

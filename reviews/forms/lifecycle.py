@@ -2,13 +2,22 @@
 process, holds, who has access, and who decides whether to review."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from authorities.models import Organisation
 from csp_portal.forms import GovukDateField, GovukFormMixin
 from partnerships.models import Partnership
 
-from ..models import AccessGrant, CriteriaRelationship, Decision, DecisionMaker, ReviewStatus
+from ..models import (
+    AccessGrant,
+    CriteriaRelationship,
+    Decision,
+    DecisionMaker,
+    ReviewStatus,
+    ReviewType,
+)
+from ..review_types import Criterion
 from . import NO_NAMES_HINT
 
 PSEUDONYM_HINT = _(
@@ -42,32 +51,6 @@ class NotificationForm(GovukFormMixin, forms.Form):
             "invalid_choice": _("Select an organisation that sits on this partnership"),
         },
     )
-    aged_16_or_over = forms.TypedChoiceField(
-        label=_("Was the person who died aged 16 or over?"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Say whether the person who died was aged 16 or over")},
-    )
-    relationship = forms.ChoiceField(
-        label=_("The death may have resulted from violence, abuse or neglect by"),
-        choices=[("", _("None of these")), *CriteriaRelationship.choices],
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    suicide_with_domestic_abuse = forms.BooleanField(
-        label=_("A suicide where domestic abuse is a concern"), required=False
-    )
-    offensive_weapons = forms.BooleanField(
-        label=_(
-            "A homicide involving an offensive weapon, for an offensive weapons homicide review"
-        ),
-        help_text=_(
-            "Police, Crime, Sentencing and Courts Act 2022, section 24: the review partners are "
-            "the police, the local authorities and the health body for the area."
-        ),
-        required=False,
-    )
     circumstances = forms.CharField(
         label=_("Circumstances (optional)"),
         help_text=NO_NAMES_HINT,
@@ -76,11 +59,17 @@ class NotificationForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, partnership: Partnership, **kwargs):
+    def __init__(self, *args, partnership: Partnership, review_type: ReviewType, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["notified_by"].queryset = Organisation.objects.filter(
             partner_seats__partnership=partnership
         ).order_by("name")
+        # The type's criteria, in its order, before the circumstances.
+        circumstances = self.fields.pop("circumstances")
+        for criterion in review_type.criteria_asked:
+            self.fields[criterion.field] = _criterion_field(criterion)
+        self.fields["circumstances"] = circumstances
+        self.build_helper()
 
     def clean(self):
         cleaned = super().clean()
@@ -88,6 +77,27 @@ class NotificationForm(GovukFormMixin, forms.Form):
         if death and notified and death > notified:
             self.add_error("death_month", _("The death must be before the notification"))
         return cleaned
+
+
+def _criterion_field(criterion: Criterion) -> forms.Field:
+    if criterion.kind == "relationship":
+        return forms.ChoiceField(
+            label=criterion.question,
+            choices=[("", _("None of these")), *CriteriaRelationship.choices],
+            required=False,
+            widget=forms.RadioSelect,
+        )
+    if criterion.kind == "tick":
+        return forms.BooleanField(label=criterion.question, required=False)
+    return forms.TypedChoiceField(
+        label=criterion.question,
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": format_lazy(_("Answer yes or no: {question}"), question=criterion.question)
+        },
+    )
 
 
 _FIELDS = {
@@ -219,4 +229,34 @@ class ReviewSettingsForm(GovukFormMixin, forms.Form):
         required=False,
         max_length=200,
         help_text=_("For example, Cwm Taf Morgannwg Safeguarding Board"),
+    )
+
+
+class WelshGovernmentForm(GovukFormMixin, forms.Form):
+    submit_label = _("Record the date")
+
+    notified_on = GovukDateField(label=_("Date Welsh Government was told"))
+
+
+class QualityAssuranceFeedbackForm(GovukFormMixin, forms.Form):
+    submit_label = _("Add this point")
+
+    text = forms.CharField(
+        label=_("A point of the panel's feedback"),
+        help_text=_("One point at a time, as the Home Office wrote it. Never enter a real name."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        error_messages={"required": _("Enter the panel's feedback")},
+    )
+
+
+class QualityAssuranceAnswerForm(GovukFormMixin, forms.Form):
+    submit_label = _("Save the answer")
+
+    answer = forms.CharField(
+        label=_("The chair's answer"),
+        help_text=_("What was changed in the report, or why it was not."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10_000,
+        error_messages={"required": _("Enter the chair's answer")},
     )

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from reviews.review_types import DHR, TYPES
+from reviews.review_types import DARDR, DHR, FIRST_FIELDS, OWHR, TYPES
 
 
 def every_review_a_domestic_homicide_review(apps, schema_editor):
@@ -11,9 +11,12 @@ def every_review_a_domestic_homicide_review(apps, schema_editor):
     kind there was)."""
     ReviewType = apps.get_model("reviews", "ReviewType")
     Review = apps.get_model("reviews", "DomesticHomicideReview")
+    # The three types and the columns of this migration; 0005 adds the rest.
     made = {
-        code: ReviewType.objects.create(code=code, **kind._asdict())
-        for code, kind in TYPES.items()
+        code: ReviewType.objects.create(
+            code=code, **{name: getattr(TYPES[code], name) for name in FIRST_FIELDS}
+        )
+        for code in (DHR, DARDR, OWHR)
     }
     Review.objects.update(review_type=made[DHR])
     if schema_editor.connection.vendor == "postgresql":

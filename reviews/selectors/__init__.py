@@ -19,6 +19,7 @@ from ..models import (
     AccessLogEntry,
     AgencyRequest,
     DomesticHomicideReview,
+    QualityAssuranceFeedback,
     ReviewDocument,
     ReviewType,
     ReviewTypeCode,
@@ -32,19 +33,47 @@ def review_type_of(code: ReviewTypeCode) -> ReviewType:
     return ReviewType.objects.get_or_create(code=code, defaults=TYPES[code]._asdict())[0]
 
 
-def review_type_for_notification(*, notified_on: date) -> ReviewType:
-    """A death notified on the day the domestic abuse related death review comes into force, or
-    later, is reviewed as one; before, as a domestic homicide review, and it keeps that name."""
+def _in_force(review_type: ReviewType, on: date) -> bool:
+    return review_type.in_force_from is not None and review_type.in_force_from <= on
+
+
+def review_type_for_notification(
+    *, notified_on: date, partnership: Partnership | None = None, offensive_weapons: bool = False
+) -> ReviewType:
+    """The type of review the law in force on the day of notification gives the death. Where the
+    regional safeguarding board decides (Wales), from the single unified safeguarding review's
+    commencement, a single unified safeguarding review, whatever its criteria. Otherwise an
+    offensive weapons homicide review for a homicide with an offensive weapon; and a death
+    notified on the day the domestic abuse related death review comes into force, or later, is
+    reviewed as one; before, as a domestic homicide review, and it keeps that name."""
+    if partnership is not None and board_decides(partnership=partnership):
+        susr = review_type_of(ReviewTypeCode.SUSR)
+        if _in_force(susr, notified_on):
+            return susr
+    if offensive_weapons:
+        return review_type_of(ReviewTypeCode.OWHR)
     dardr = review_type_of(ReviewTypeCode.DARDR)
-    if dardr.in_force_from is not None and dardr.in_force_from <= notified_on:
+    if _in_force(dardr, notified_on):
         return dardr
     return review_type_of(ReviewTypeCode.DHR)
+
+
+def notification_types(*, partnership: Partnership, on: date) -> dict[str, ReviewType]:
+    """What the notification form offers today: ``"domestic"`` and ``"offensive_weapons"``, each
+    the type a death notified today would be."""
+    return {
+        "domestic": review_type_for_notification(notified_on=on, partnership=partnership),
+        "offensive_weapons": review_type_for_notification(
+            notified_on=on, partnership=partnership, offensive_weapons=True
+        ),
+    }
 
 
 def reviews_accessible(*, user: User, partnership: Partnership) -> QuerySet:
     return (
         ReviewPolicy.visible(user)
         .filter(partnership=partnership)
+        .select_related("review_type")
         .prefetch_related("holds")
         .order_by("-notified_on", "-pk")
     )
@@ -83,6 +112,26 @@ def review_detail(*, review: DomesticHomicideReview) -> DomesticHomicideReview:
     )
 
 
+def qa_rounds(
+    *, review: DomesticHomicideReview
+) -> list[tuple[int, list[QualityAssuranceFeedback]]]:
+    """The quality assurance panel's feedback by round, the latest first, with who recorded and
+    who answered each point (one query)."""
+    rounds: dict[int, list[QualityAssuranceFeedback]] = {}
+    for item in review.qa_feedback.select_related("recorded_by", "answered_by").order_by(
+        "-round", "pk"
+    ):
+        rounds.setdefault(item.round, []).append(item)
+    return list(rounds.items())
+
+
+def qa_item_for(*, review: DomesticHomicideReview, item_id: int) -> QualityAssuranceFeedback:
+    try:
+        return review.qa_feedback.select_related("review").get(pk=item_id)
+    except QualityAssuranceFeedback.DoesNotExist:
+        raise Http404 from None
+
+
 def grant_for(*, review: DomesticHomicideReview, grant_id: int) -> AccessGrant:
     try:
         return review.access_grants.select_related("user").get(pk=grant_id)
@@ -118,6 +167,34 @@ def review_counts(*, partnership: Partnership) -> list[dict]:
         .annotate(count=Count("pk"))
         .order_by("-year", "status")
     )
+
+
+def board_decides(*, partnership: Partnership) -> bool:
+    """Whether the regional safeguarding board decides (by default in Wales)."""
+    from authorities.models import Nation
+
+    from ..models import DecisionMaker, ReviewSettings
+
+    row = ReviewSettings.objects.filter(partnership=partnership).first()
+    if row is None:
+        return partnership.nation == Nation.WALES
+    return row.decision_maker == DecisionMaker.REGIONAL_SAFEGUARDING_BOARD
+
+
+def review_decision_maker(*, review: DomesticHomicideReview) -> str:
+    """Who decides whether to review this death, in words: the type says (the relevant review
+    partners for an offensive weapons homicide review, the regional safeguarding board for a
+    single unified safeguarding review, named as the partnership recorded it); otherwise the
+    partnership's setting."""
+    from ..models import DecidedBy, ReviewSettings
+
+    decided_by = review.review_type.decided_by
+    if decided_by == DecidedBy.REVIEW_PARTNERS:
+        return str(DecidedBy.REVIEW_PARTNERS.label)
+    if decided_by == DecidedBy.REGIONAL_SAFEGUARDING_BOARD:
+        row = ReviewSettings.objects.filter(partnership_id=review.partnership_id).first()
+        return (row and row.decision_maker_name) or str(DecidedBy.REGIONAL_SAFEGUARDING_BOARD.label)
+    return decision_maker(partnership=review.partnership)
 
 
 def decision_maker(*, partnership: Partnership) -> str:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from audit.services import audit_record
@@ -27,10 +27,9 @@ from ..models import (
     DomesticHomicideReview,
     ReviewHold,
     ReviewStatus,
-    ReviewTypeCode,
 )
 from ..policies import MANAGING_REASONS, ReviewPolicy, ReviewVerb
-from ..selectors import review_type_for_notification, review_type_of
+from ..selectors import review_type_for_notification
 
 S = ReviewStatus
 V = ReviewVerb
@@ -51,17 +50,32 @@ def review_notify(
     death_month: date,
     notified_on: date,
     notified_by: Organisation,
-    aged_16_or_over: bool,
+    aged_16_or_over: bool | None = None,
     relationship: str = "",
-    suicide_with_domestic_abuse: bool = False,
+    suicide_with_domestic_abuse: bool | None = None,
+    qualifying_homicide: bool | None = None,
+    aged_18_or_over: bool | None = None,
+    offensive_weapon: bool | None = None,
+    partner_holds_information: bool | None = None,
     circumstances: str = "",
     offensive_weapons: bool = False,
     submission: Submission | None = None,
 ) -> DomesticHomicideReview:
     """Record a police notification of a death that may meet the criteria. The person who
     records it holds access to it, and nobody else yet. Its type follows the law on the day of
-    notification (a domestic homicide review, or once in force a domestic abuse related death
-    review); ``offensive_weapons`` makes it an offensive weapons homicide review."""
+    notification (``review_type_for_notification``; ``offensive_weapons`` asks for an offensive
+    weapons homicide review), and the notification answers that type's criteria
+    (``ReviewType.criteria``): each yes-or-no question it asks must be answered, and the answers
+    to questions it does not ask are not kept."""
+    answers = {
+        "aged_16_or_over": aged_16_or_over,
+        "relationship": relationship,
+        "suicide_with_domestic_abuse": suicide_with_domestic_abuse,
+        "qualifying_homicide": qualifying_homicide,
+        "aged_18_or_over": aged_18_or_over,
+        "offensive_weapon": offensive_weapon,
+        "partner_holds_information": partner_holds_information,
+    }
     errors = {}
     if death_month.replace(day=1) > notified_on:
         errors["death_month"] = _("The death must be before the notification")
@@ -69,8 +83,20 @@ def review_notify(
         errors["notified_on"] = _("The date of notification must be today or in the past")
     if not partnership.partner_organisations.filter(organisation=notified_by).exists():
         errors["notified_by"] = _("Choose an organisation that sits on this partnership")
+    review_type = review_type_for_notification(
+        notified_on=notified_on, partnership=partnership, offensive_weapons=offensive_weapons
+    )
+    asked = {criterion.field: criterion for criterion in review_type.criteria_asked}
+    for field, criterion in asked.items():
+        if criterion.kind == "yes_no" and answers[field] is None:
+            errors[field] = _("Answer yes or no: %(question)s") % {"question": criterion.question}
     if errors:
         raise ValidationError(errors)
+    kept = {
+        field: (value if field in asked else ("" if field == "relationship" else None))
+        for field, value in answers.items()
+    }
+    # Not asked, a suicide where domestic abuse is a concern stays "no" (the column is required).
     with transaction.atomic():
         submission_claim(submission)
         Partnership.objects.select_for_update().get(pk=partnership.pk)
@@ -78,19 +104,13 @@ def review_notify(
         review = DomesticHomicideReview(
             partnership=partnership,
             reference=_next_reference(partnership, notified_on.year),
-            review_type=(
-                review_type_of(ReviewTypeCode.OWHR)
-                if offensive_weapons
-                else review_type_for_notification(notified_on=notified_on)
-            ),
+            review_type=review_type,
             victim_pseudonym=victim_pseudonym.strip(),
             perpetrator_pseudonym=perpetrator_pseudonym.strip(),
             death_month=death_month.replace(day=1),
             notified_on=notified_on,
             notified_by=notified_by,
-            aged_16_or_over=aged_16_or_over,
-            relationship=relationship,
-            suicide_with_domestic_abuse=suicide_with_domestic_abuse,
+            **{**kept, "suicide_with_domestic_abuse": bool(kept["suicide_with_domestic_abuse"])},
             circumstances=circumstances.strip(),
             created_by=acting_user,
         )
@@ -173,9 +193,14 @@ def review_advance(
             errors["__all__"] = _("A decision to review goes on to be commissioned.")
         if review.status == S.CLOSED and fields.get("decision") != Decision.REVIEW:
             errors["decision"] = _("A reopened case is one the Home Office directed to review")
+        resubmitting = to == S.SUBMITTED and review.status == S.RETURNED
+        if resubmitting and (message := _qa_unanswered(review)):
+            errors["submitted_on"] = message
         if errors:
             raise ValidationError(errors)
         values = {}
+        if to == S.RETURNED:
+            values["qa_round"] = review.qa_round + 1
         if review.status == S.CLOSED:
             values.update(directed_by_home_office=True, home_office_notified_on=None)
         values.update(
@@ -196,6 +221,51 @@ def review_advance(
             audit_changes={},
             **values,
         )
+
+
+def _qa_unanswered(review: DomesticHomicideReview) -> str:
+    """Why the review cannot be resubmitted yet ("" when it can): the panel's feedback of the
+    latest round must be recorded, and the chair must have answered every point of it."""
+    items = review.qa_feedback.filter(round=review.qa_round)
+    if not items.exists():
+        return _("Record the quality assurance panel's feedback before resubmitting")
+    unanswered = items.filter(answer="").count()
+    if unanswered:
+        return ngettext(
+            "The independent chair must answer the panel's feedback first: %(count)d point is "
+            "unanswered",
+            "The independent chair must answer the panel's feedback first: %(count)d points are "
+            "unanswered",
+            unanswered,
+        ) % {"count": unanswered}
+    return ""
+
+
+def review_welsh_government_notified(
+    *, acting_user: User, review: DomesticHomicideReview, notified_on: date
+) -> DomesticHomicideReview:
+    """Record the day Welsh Government was told that a review takes place (a type whose process
+    says so, once the decision is to review). Its clock stops."""
+    with transaction.atomic():
+        review = locked(review, related=("partnership", "review_type"))
+        ReviewPolicy.require_user(
+            acting_user, review.partnership, V.RECORD_WELSH_GOVERNMENT, review
+        )
+        if notified_on > timezone.localdate() or (
+            review.decided_on and notified_on < review.decided_on
+        ):
+            raise ValidationError({"notified_on": _("Enter a date between the decision and today")})
+        review.welsh_government_notified_on = notified_on
+        review.full_clean()
+        review.save(update_fields=["welsh_government_notified_on"])
+        audit_record(
+            acting_user=acting_user,
+            partnership=review.partnership,
+            action="review.welsh_government_notified",
+            target=review,
+            changes={"welsh_government_notified_on": [None, notified_on]},
+        )
+    return review
 
 
 def review_hold(

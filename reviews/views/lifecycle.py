@@ -2,8 +2,10 @@
 notification, the review itself with its clocks, each step of the process, holds, and access."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -41,6 +43,19 @@ STEP_LABELS = {
 }
 
 
+def criteria_answers(review) -> list[tuple[str, str]]:
+    """The questions the review's type asked at notification, each with its answer in words."""
+    answers = []
+    for criterion in review.review_type.criteria_asked:
+        value = getattr(review, criterion.field)
+        if criterion.kind == "relationship":
+            answer = review.get_relationship_display() if value else _("None of these")
+        else:
+            answer = {True: _("Yes"), False: _("No"), None: _("Not asked")}[value]
+        answers.append((str(criterion.question), str(answer)))
+    return answers
+
+
 def review_url(review) -> str:
     return reverse(
         "reviews:detail",
@@ -69,13 +84,49 @@ class ReviewListView(PartnershipViewMixin, TemplateView):
 
 
 class NotifyView(ServiceFormView):
+    """The notification of a death, asking the criteria of the type of review it would be today:
+    a domestic death by default, an offensive weapons homicide with ``?type=offensive-weapons``
+    (a link on the page, so the choice needs no JavaScript)."""
+
     permission_required = Perm.RECORD_REVIEWS
-    template_name = "reviews/form_page.html"
+    template_name = "reviews/notify.html"
     form_class = forms.NotificationForm
+    KINDS = {"domestic": False, "offensive-weapons": True}
+
+    @cached_property
+    def offensive_weapons(self) -> bool:
+        kind = self.request.GET.get("type", "domestic")
+        if kind not in self.KINDS:
+            raise Http404
+        return self.KINDS[kind]
+
+    @cached_property
+    def review_type(self):
+        return selectors.review_type_for_notification(
+            notified_on=timezone.localdate(),
+            partnership=self.partnership,
+            offensive_weapons=self.offensive_weapons,
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "review_type": self.review_type}
+
+    def other_kind_url(self, notify_url: str) -> str:
+        """The form for the other kind of death; none where one type covers both (a single
+        unified safeguarding review)."""
+        kinds = selectors.notification_types(partnership=self.partnership, on=timezone.localdate())
+        if kinds["domestic"] == kinds["offensive_weapons"]:
+            return ""
+        return notify_url if self.offensive_weapons else f"{notify_url}?type=offensive-weapons"
 
     def get_context_data(self, **kwargs):
+        notify_url = reverse("reviews:notify", kwargs={"partnership_slug": self.partnership.slug})
         kwargs.update(
             heading=_("Record a notification of a death"),
+            review_type=self.review_type,
+            offensive_weapons=self.offensive_weapons,
+            other_kind_url=self.other_kind_url(notify_url),
+            decided_by=self.review_type.get_decided_by_display(),
             cancel_url=reverse("reviews:list", kwargs={"partnership_slug": self.partnership.slug}),
         )
         return super().get_context_data(**kwargs)
@@ -85,6 +136,7 @@ class NotifyView(ServiceFormView):
             acting_user=self.request.user,
             partnership=self.partnership,
             **form.cleaned_data,
+            offensive_weapons=self.offensive_weapons,
             submission=self.submission,
         )
         messages.success(
@@ -159,7 +211,8 @@ class ReviewDetailView(ReviewMixin, TemplateView):
                 if access.allows(V.READ_EVIDENCE, agency_request)
             ],
             extra_sections=self.extra_sections(),
-            decision_maker=selectors.decision_maker(partnership=self.partnership),
+            decision_maker=selectors.review_decision_maker(review=review),
+            criteria=criteria_answers(review),
         )
         return context
 
@@ -248,6 +301,30 @@ class ResumeView(ReviewFormView):
         messages.success(self.request, _("The review has resumed."))
 
 
+class WelshGovernmentView(ReviewFormView):
+    """The day Welsh Government was told that a review takes place (a single unified
+    safeguarding review)."""
+
+    template_name = "reviews/form_page.html"
+    form_class = forms.WelshGovernmentForm
+    verb = V.RECORD_WELSH_GOVERNMENT
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(
+            heading=_("Record that Welsh Government was told"),
+            intro=_("Welsh Government is told whenever a %(type)s takes place.")
+            % {"type": self.review.review_type.get_code_display().lower()},
+            cancel_url=review_url(self.review),
+        )
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        lifecycle.review_welsh_government_notified(
+            acting_user=self.request.user, review=self.review, **form.cleaned_data
+        )
+        messages.success(self.request, _("Saved."))
+
+
 class AccessView(ReviewFormView):
     """Who has access, and giving it to someone else of the partnership."""
 
@@ -326,6 +403,11 @@ tenant_patterns = [
     path("reviews/<int:review_id>/step/<slug:to>/", AdvanceView.as_view(), name="advance"),
     path("reviews/<int:review_id>/hold/", HoldView.as_view(), name="hold"),
     path("reviews/<int:review_id>/resume/", ResumeView.as_view(), name="resume"),
+    path(
+        "reviews/<int:review_id>/welsh-government/",
+        WelshGovernmentView.as_view(),
+        name="welsh_government",
+    ),
     path("reviews/<int:review_id>/access/", AccessView.as_view(), name="access"),
     path(
         "reviews/<int:review_id>/access/<int:grant_id>/revoke/",

@@ -205,3 +205,108 @@ def test_an_agency_author_answers_their_own_request_and_no_more_and_access_ends_
     assert author.open(f"/p/{partnership.slug}/reviews/{review.pk}/") == 404
     author.open(f"/p/{partnership.slug}/reviews/")
     assert review.reference not in author.page.locator("main").inner_text()
+
+
+def _answer(visitor: Visitor, question: str, answer: str) -> None:
+    visitor.page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
+
+
+@pytest.mark.parametrize("java_script_enabled", [False], ids=["no-js"])
+def test_an_offensive_weapons_homicide_review_from_notification_to_the_decision(
+    new_visitor, partnership, coordinator
+):
+    """The forms with JavaScript off: the notification asks the 2022 Act's criteria, the review
+    names who decides, and the decision starts the Home Office's clock."""
+    visitor = new_visitor()
+    _sign_in(visitor, coordinator)
+    visitor.click_link("Reviews", within=_menu(visitor))
+    visitor.click_link("Record a notification")
+    visitor.click_link("Record a homicide where an offensive weapon was used instead")
+    assert visitor.page.get_by_test_id("notify-type").inner_text() == (
+        "Offensive weapons homicide review"
+    )
+    visitor.fill("Pseudonym of the person who died", "Adult K")
+    _fill_date(visitor, "Date of death", date(2026, 6, 14))
+    _fill_date(visitor, "Date of the police notification", date(2026, 6, 20))
+    visitor.page.get_by_label("Notified by").select_option(label="Trafford Police")
+    _answer(
+        visitor,
+        "Was the death, or is it likely to have been, a homicide (murder, manslaughter or "
+        "infanticide) in England or Wales?",
+        "Yes",
+    )
+    _answer(visitor, "Was the person who died aged 18 or over?", "Yes")
+    _answer(
+        visitor,
+        "Did the events surrounding the death involve, or probably involve, the use of an "
+        "offensive weapon?",
+        "Yes",
+    )
+    visitor.click_button("Record the notification")
+    summary = visitor.page.locator(".govuk-error-summary").inner_text()
+    assert "Answer yes or no: Does a review partner hold" in summary
+    assert not DomesticHomicideReview.objects.exists()
+    _answer(
+        visitor,
+        "Does a review partner hold, or could it be expected to hold, information about the "
+        "person who died or the suspect that is relevant to a review?",
+        "Yes",
+    )
+    visitor.click_button("Record the notification")
+
+    review = DomesticHomicideReview.objects.get()
+    assert visitor.heading() == f"{review.reference} (Adult K)"
+    assert visitor.page.get_by_test_id("review-type").inner_text() == (
+        "Offensive weapons homicide review"
+    )
+    assert "relevant review partners" in visitor.page.get_by_test_id("decision-maker").inner_text()
+    _step(visitor, "Start considering")
+    visitor.click_link("Record the decision")
+    visitor.page.get_by_label("Commission a review").check()
+    visitor.fill("Reasons for the decision", "The review partners agree the criteria are met.")
+    _fill_date(visitor, "Date of the decision", date(2026, 7, 10))
+    visitor.click_button("Record the decision")
+
+    review.refresh_from_db()
+    assert (review.status, review.decided_on) == (S.DECIDED, date(2026, 7, 10))
+    clocks = visitor.page.get_by_test_id("clocks").inner_text()
+    assert "Home Office told of the decision" in clocks and "17 July 2026" in clocks
+    assert "Review completed and submitted" in clocks and "10 July 2027" in clocks  # 12 months
+
+
+@pytest.mark.parametrize("java_script_enabled", [False], ids=["no-js"])
+def test_the_quality_assurance_panels_feedback_answered_by_the_chair(
+    new_visitor, partnership, coordinator
+):
+    """JavaScript off: the coordinator records what the panel sent, the chair answers it, and
+    the review is resubmitted; every page axe clean."""
+    from tests.reviews.builders import returned_with_feedback
+
+    review, chair, _item = returned_with_feedback(partnership, coordinator)
+    visitor = new_visitor()
+    _sign_in(visitor, coordinator)
+    visitor.open(f"/p/{partnership.slug}/reviews/{review.pk}/")
+    visitor.click_link("Home Office quality assurance feedback")
+    visitor.fill("A point of the panel's feedback", "Check the chronology's dates.")
+    visitor.click_button("Add this point")
+    assert visitor.page.get_by_test_id("qa-items").inner_text().count("Not answered") == 2
+
+    code = backup_codes_replace(acting_user=chair)[0]
+    chair_visitor = new_visitor()
+    sign_in(chair_visitor, chair.email, DEFAULT_PASSWORD)
+    pass_two_factor(chair_visitor, code)
+    for number in (1, 2):
+        chair_visitor.open(f"/p/{partnership.slug}/reviews/{review.pk}/quality-assurance/")
+        chair_visitor.follow(
+            chair_visitor.page.get_by_role("link", name=f"Answer point {number}", exact=True)
+        )
+        chair_visitor.fill("The chair's answer", f"Answered {number}.")
+        chair_visitor.click_button("Save the answer")
+    assert "Not answered" not in chair_visitor.page.get_by_test_id("qa-items").inner_text()
+
+    visitor.open(f"/p/{partnership.slug}/reviews/{review.pk}/")
+    visitor.click_link("Record submission to the Home Office")
+    _fill_date(visitor, "Date submitted", date.today())
+    visitor.click_button("Record submission to the Home Office")
+    review.refresh_from_db()
+    assert review.status == S.SUBMITTED

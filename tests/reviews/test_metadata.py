@@ -33,10 +33,11 @@ from .builders import (
     ask,
     attach_document,
     author,
+    returned_with_feedback,
     review_gathering_evidence,
 )
 from .conftest import notify
-from .test_views import REVIEW_URLS, _arguments
+from .test_views import QA_URLS, REVIEW_URLS, _arguments
 
 pytest_plugins = ["tests.reviews.builders"]
 
@@ -57,7 +58,8 @@ def _full_review(module_data):
         add_line(review, coordinator)
         attach_document(review, coordinator)
         police_author = author(review, coordinator, Seat.POLICE, full_name="Priya Constable")
-        return review.pk, coordinator.pk, police_author.pk
+        returned, chair, _item = returned_with_feedback(partnership, coordinator)
+        return review.pk, coordinator.pk, police_author.pk, returned.pk, chair.pk
 
     return module_data.build(make)
 
@@ -71,10 +73,11 @@ def media_root(module_data):
 def test_every_page_showing_the_review_logs_the_read(_full_review, db, name, arguments):
     """Each review page, opened by someone who may open it, shows the reference or pseudonym
     and logs exactly one read."""
-    review_pk, coordinator_pk, police_author_pk = _full_review
-    review = DomesticHomicideReview.objects.get(pk=review_pk)
-    coordinator, police_author = (
-        User.objects.get(pk=pk) for pk in (coordinator_pk, police_author_pk)
+    review_pk, coordinator_pk, police_author_pk, returned_pk, chair_pk = _full_review
+    # The quality assurance pages are the returned review's; answering is its chair's.
+    review = DomesticHomicideReview.objects.get(pk=returned_pk if name in QA_URLS else review_pk)
+    coordinator, police_author, chair = (
+        User.objects.get(pk=pk) for pk in (coordinator_pk, police_author_pk, chair_pk)
     )
     kwargs = _arguments(review, arguments)
     # The pages that answer a request are the police author's; the rest, the coordinator's.
@@ -85,7 +88,7 @@ def test_every_page_showing_the_review_logs_the_read(_full_review, db, name, arg
     }
     if name == "reviews:imr_upload":
         kwargs["request_id"] = review.agency_requests.get(kind="imr").pk
-    user = police_author if answering else coordinator
+    user = police_author if answering else chair if name == "reviews:qa_answer" else coordinator
     reads = AccessLogEntry.objects.filter(user=user, review=review).count()
 
     response = signed_in(user).get(reverse(name, kwargs=kwargs))

@@ -36,7 +36,7 @@ def test_the_law_in_force_on_the_day_of_notification_names_the_review(
     after = notify(partnership, coordinator, notified_on=COMMENCEMENT)
     client = signed_in(coordinator)
     recorded = client.post(
-        reverse("reviews:notify", args=[partnership.slug]),
+        reverse("reviews:notify", args=[partnership.slug]) + "?type=offensive-weapons",
         {
             "victim_pseudonym": "Adult W",
             "death_month_0": "1",
@@ -46,8 +46,10 @@ def test_the_law_in_force_on_the_day_of_notification_names_the_review(
             "notified_on_1": str(COMMENCEMENT.month),
             "notified_on_2": str(COMMENCEMENT.year),
             "notified_by": organisation_in(partnership, Seat.POLICE).pk,
-            "aged_16_or_over": "yes",
-            "offensive_weapons": "on",
+            "qualifying_homicide": "yes",
+            "aged_18_or_over": "yes",
+            "offensive_weapon": "yes",
+            "partner_holds_information": "yes",
         },
     )
     weapons = DomesticHomicideReview.objects.get(victim_pseudonym="Adult W")

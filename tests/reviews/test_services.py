@@ -9,9 +9,10 @@ from partnerships.models import Role, Seat
 from reviews.clocks import review_clocks
 from reviews.models import AccessGrant, Decision, DomesticHomicideReview, ReviewStatus
 from reviews.policies import ReviewPolicy
-from reviews.services import lifecycle
+from reviews.services import lifecycle, quality_assurance
 from tests.factories import member, organisation_in
 
+from .builders import chair_of
 from .conftest import NOTIFIED, advance_to_commissioned, notify
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +82,11 @@ def test_the_whole_process_to_closure(review, coordinator):
         acting_user=coordinator, review=review, to=S.SUBMITTED, submitted_on=date(2026, 9, 1)
     )
     lifecycle.review_advance(acting_user=coordinator, review=review, to=S.RETURNED)
+    chair = chair_of(review, coordinator)
+    item = quality_assurance.qa_feedback_record(
+        acting_user=coordinator, review=review, text="Anonymise paragraph 4."
+    )
+    quality_assurance.qa_feedback_answer(acting_user=chair, item=item, answer="Done.")
     lifecycle.review_advance(
         acting_user=coordinator, review=review, to=S.SUBMITTED, submitted_on=date(2026, 10, 1)
     )

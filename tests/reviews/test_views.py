@@ -13,6 +13,8 @@ from tests.conftest import signed_in
 from tests.factories import member
 from tests.test_isolation import _tenant_patterns
 
+from .builders import returned_with_feedback
+
 pytestmark = pytest.mark.django_db
 
 REVIEW_URLS = sorted(
@@ -48,7 +50,10 @@ PART_ARGUMENTS: dict = {
     "recommendation_id": lambda review: review.recommendations.first().pk,
     "review_document_id": lambda review: review.documents.first().pk,
     "export": lambda: "executive-summary",
+    "qa_item_id": lambda review: review.qa_feedback.get().pk,
 }
+# The quality assurance pages are walked on a returned review with a point of feedback.
+QA_URLS = {"reviews:qa", "reviews:qa_answer"}
 
 pytest_plugins = ["tests.reviews.builders"]
 
@@ -71,18 +76,24 @@ def test_the_walk_finds_the_review_urls():
     assert {"reviews:detail", "reviews:advance", "reviews:access", "reviews:access_log"} <= names
 
 
+@pytest.fixture
+def returned(partnership, coordinator):
+    return returned_with_feedback(partnership, coordinator)[0]
+
+
 @pytest.mark.parametrize("role", list(Role))
-def test_without_a_grant_every_review_url_is_not_found(full_review, partnership, role):
-    review = full_review
+def test_without_a_grant_every_review_url_is_not_found(full_review, returned, partnership, role):
     user = member(partnership, role, seat=Seat.POLICE)
     client = signed_in(user)
     before = _snapshot()
     for name, arguments in REVIEW_URLS:
+        review = returned if name in QA_URLS else full_review
         url = reverse(name, kwargs=_arguments(review, arguments))
         for method in (client.get, client.post):
             response = method(url, {"reason": "panel", "user": user.pk})
             assert response.status_code in (404, 405), f"{method.__name__} {url} as {role}"
             assert review.victim_pseudonym.encode() not in response.content
+            assert b"anonymise" not in response.content
     assert _snapshot() == before
     assert not AccessLogEntry.objects.filter(user=user).exists()
 

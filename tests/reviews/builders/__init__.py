@@ -10,6 +10,7 @@ each says PYTEST_DONT_REWRITE.
 from .action_plan import action_line, add_line
 from .documents import attach_document, attached_document, pdf_upload
 from .evidence import ask, council_chronology, police_chronology, police_imr
+from .quality_assurance import FEEDBACK, TO_RETURNED, chair_of, returned_with_feedback
 from .reviews import (
     CHAIR_NAME,
     EVIDENCE_TO_PUBLISHED,
@@ -32,9 +33,11 @@ from .reviews import (
 __all__ = [
     "CHAIR_NAME",
     "EVIDENCE_TO_PUBLISHED",
+    "FEEDBACK",
     "STEP_FIELDS",
     "TODAY",
     "TO_EVIDENCE",
+    "TO_RETURNED",
     "action_line",
     "add_line",
     "advance",
@@ -42,6 +45,7 @@ __all__ = [
     "attach_document",
     "attached_document",
     "author",
+    "chair_of",
     "council_author",
     "council_chronology",
     "council_org",
@@ -51,6 +55,7 @@ __all__ = [
     "police_chronology",
     "police_imr",
     "police_org",
+    "returned_with_feedback",
     "review_gathering_evidence",
     "review_once_per_module",
     "snapshot",
