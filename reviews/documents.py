@@ -61,7 +61,7 @@ def executive_summary_pdf(review: DomesticHomicideReview) -> bytes:
                 # safeguarding review).
                 _("%(document)s: %(review_type)s %(reference)s")
                 % {
-                    "document": review.review_type.executive_summary_name,
+                    "document": review.review_type.executive_summary_title,
                     "review_type": review.review_type.get_code_display().lower(),
                     "reference": review.reference,
                 },

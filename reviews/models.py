@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -126,7 +127,16 @@ class ReviewType(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        # Stored in English; the catalogue has the names the service ships with (review_types).
+        return gettext(self.name)
+
+    @property
+    def overview_report_title(self) -> str:
+        return gettext(self.overview_report_name)
+
+    @property
+    def executive_summary_title(self) -> str:
+        return gettext(self.executive_summary_name)
 
     @property
     def report_recipients(self) -> list[str]:

@@ -41,6 +41,7 @@ from typing import NamedTuple
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as noop
 
 
 class Criterion(NamedTuple):
@@ -158,9 +159,11 @@ FIRST_FIELDS = (
     "in_force_from",
 )
 
+# Names are stored in English; pages and documents translate them (``ReviewType.title`` and
+# friends), so ``noop`` marks them for the catalogue.
 TYPES: dict[str, Type] = {
     DHR: Type(
-        "Domestic homicide review",
+        noop("Domestic homicide review"),
         "Domestic Violence, Crime and Victims Act 2004, section 9",
         True,
         False,
@@ -171,12 +174,12 @@ TYPES: dict[str, Type] = {
         7,
         6,
         False,
-        "Overview report",
-        "Executive summary",
+        noop("Overview report"),
+        noop("Executive summary"),
         "",
     ),
     DARDR: Type(
-        "Domestic abuse related death review",
+        noop("Domestic abuse related death review"),
         "Domestic Violence, Crime and Victims Act 2004, section 9, as substituted by the Victims "
         "and Prisoners Act 2024, section 19",
         True,
@@ -188,12 +191,12 @@ TYPES: dict[str, Type] = {
         7,
         6,
         False,
-        "Overview report",
-        "Executive summary",
+        noop("Overview report"),
+        noop("Executive summary"),
         "",
     ),
     OWHR: Type(
-        "Offensive weapons homicide review",
+        noop("Offensive weapons homicide review"),
         "Police, Crime, Sentencing and Courts Act 2022, sections 24 to 40",
         True,
         False,
@@ -204,12 +207,12 @@ TYPES: dict[str, Type] = {
         7,
         12,
         False,
-        "Offensive weapons homicide review report",
-        "Summary of the offensive weapons homicide review",
+        noop("Offensive weapons homicide review report"),
+        noop("Summary of the offensive weapons homicide review"),
         OWHR_PILOT,
     ),
     SUSR: Type(
-        "Single unified safeguarding review",
+        noop("Single unified safeguarding review"),
         "Welsh Government statutory guidance on the single unified safeguarding review (2024), "
         "with the Domestic Violence, Crime and Victims Act 2004, section 9, and the Police, "
         "Crime, Sentencing and Courts Act 2022, section 24",
@@ -222,8 +225,8 @@ TYPES: dict[str, Type] = {
         7,
         6,
         True,
-        "Single unified safeguarding review report",
-        "Learning summary",
+        noop("Single unified safeguarding review report"),
+        noop("Learning summary"),
         "Wales, from 1 October 2024: the regional safeguarding board's area",
     ),
 }
