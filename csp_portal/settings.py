@@ -234,7 +234,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 LANGUAGE_CODE = "en-gb"
 # Welsh joins when its translations exist: declaring it earlier would label English pages cy.
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [("en", _("English")), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
