@@ -53,12 +53,18 @@ BACKUP_CODES_NAME = "Backup codes"
 
 
 def _assert_may_change_two_factor(user: User) -> None:
-    """Someone who already has two-factor authentication changes it only from a session that
-    has passed it: a password alone must never be enough to replace the second factor.
+    """Lock the account, then check: someone who already has two-factor authentication changes
+    it only from a session that has passed it: a password alone must never be enough to replace
+    the second factor.
 
     django-otp marks the user of a request with ``is_verified``; a user that did not come from
     a request (the demo seed, a shell) has no session to check.
+
+    The account's row is locked for the rest of the transaction first, so that two enrolments
+    at once (the owner and someone with only the password) are serialised: the second one then
+    sees the first one's authenticator, and is refused unless its session has passed it.
     """
+    User.objects.select_for_update().filter(pk=user.pk).first()
     is_verified = getattr(user, "is_verified", None)
     if is_verified is not None and not is_verified() and user_has_two_factor(user):
         raise PermissionDenied(_("Enter your security code before you change two-factor."))

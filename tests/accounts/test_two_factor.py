@@ -2,10 +2,13 @@
 replacing it needs a session that has passed it, and tells the account's owner."""
 
 import os
+import threading
+import time
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -13,6 +16,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import services
 from accounts.middleware import EXEMPT_URL_NAMES
 from accounts.models import ApiToken, User
 from accounts.services import (
@@ -305,3 +309,47 @@ def test_the_platform_administrator_reads_account_level_events_in_the_admin(enro
 
     assert page.status_code == 200
     assert enrolled.email in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_enrolments_at_once_leave_one_authenticator(monkeypatch):
+    """The owner and someone with only the password confirm an authenticator at the same moment
+    (two set-up pages opened at once made two): the second waits for the first, then finds
+    two-factor already on and is refused, so the first person's authenticator is the only one."""
+    owner = UserFactory()
+    devices = [
+        TOTPDevice.objects.create(user=owner, name="Authenticator app", confirmed=False)
+        for _ in range(2)
+    ]
+    audit = services.audit_record
+
+    def slow_audit(**kwargs):
+        time.sleep(0.5)  # the first holds its transaction open while the second arrives
+        return audit(**kwargs)
+
+    monkeypatch.setattr(services, "audit_record", slow_audit)
+    start = threading.Barrier(2)
+    outcomes = [None, None]
+
+    def confirm(index):
+        try:
+            user = User.objects.get(pk=owner.pk)
+            user.is_verified = lambda: False  # as django-otp marks a request's user
+            start.wait()
+            device = devices[index]
+            codes = two_factor_confirm(acting_user=user, device=device, token=code_for(device))
+            outcomes[index] = "enrolled" if codes else "wrong code"
+        except PermissionDenied:
+            outcomes[index] = "refused"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["enrolled", "refused"]
+    assert TOTPDevice.objects.filter(user=owner, confirmed=True).count() == 1
+    assert AuditEvent.objects.filter(action="two_factor.enable").count() == 1
