@@ -399,3 +399,40 @@ def test_the_welsh_pdf_is_tagged_welsh_and_reads_in_welsh(world, client):
     english = read_pdf(client.get(public_pdf("cardiff")).content)
     assert english.lang == "en"
     assert SUMMARY[0] in english.text and SUMMARY[1] not in english.text
+
+
+def test_a_progress_report_reads_in_welsh_for_a_welsh_reader(world, monkeypatch):
+    from plans import deadlines
+    from plans.models import Quarter
+    from plans.services.reports import progress_report_issue
+
+    monkeypatch.setattr(deadlines, "local_today", lambda: date(YEAR, 11, 15))
+    report = progress_report_issue(
+        acting_user=world["coordinator"],
+        plan=world["published"],
+        quarter=Quarter(YEAR, 1),
+        today=date(YEAR, 7, 10),
+    )
+    assert report.figures["measures"][0]["name_cy"] == MEASURE[1]
+    councillor = member(world["cardiff"], Role.SCRUTINY, email="councillor@cardiff.example")
+    url = reverse("plans:progress_report", args=["cardiff", report.pk])
+    client = signed_in(councillor)
+    welsh = client.get(url, HTTP_ACCEPT_LANGUAGE="cy").text
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").text
+    assert '<html lang="cy"' in welsh and MEASURE[1] in welsh and ACTION[1] in welsh
+    assert MEASURE[0] not in welsh and ACTION[0] not in welsh
+    assert MEASURE[0] in english and MEASURE[1] not in english
+
+
+def test_the_api_gives_the_welsh_beside_the_english(world):
+    from tests.api.conftest import api
+
+    client = api(world["coordinator"])
+    detail = client.get(f"/api/v1/p/cardiff/plans/{world['published'].pk}/").json()
+    sections = {section["kind"]: section for section in detail["sections"]}
+    assert (sections["summary"]["body"], sections["summary"]["body_cy"]) == SUMMARY
+    priority = detail["priorities"][0]
+    assert (priority["objectives"], priority["objectives_cy"]) == OBJECTIVES
+    action = priority["actions"][0]
+    assert (action["description"], action["description_cy"]) == ACTION
+    assert (action["measures"][0]["name"], action["measures"][0]["name_cy"]) == MEASURE
