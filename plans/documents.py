@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from assessments.evidence import EvidenceItem
 from assessments.models import PriorityTheme
 from csp_portal.pdf import LONG, render_pdf
+from csp_portal.site import site_url
 from csp_portal.templatetags.figures import figure
 from partnerships.identity import document_identity
 from partnerships.models import Seat
@@ -43,6 +45,7 @@ from .selectors import pcc_priorities_for
 from .selectors.consultation import comment_counts
 
 PLAN_TEMPLATE = "plans/documents/plan_pdf.html"
+PUBLIC_SUMMARY_URLS = {ENGLISH: "plans:public_summary", WELSH: "plans:public_summary_cy"}
 SUMMARY_TEMPLATE = "plans/documents/summary_pdf.html"
 
 
@@ -396,16 +399,22 @@ def summary_context(plan: PartnershipPlan, language: str = ENGLISH) -> dict:
         )
     ]
     wellbeing = snapshot.get("wellbeing")
+    frozen = plan.published_summary is not None
     contents = [("summary", _("Summary"))]
     if wellbeing is not None:
         contents.append(("wellbeing-plan", PlanSectionKind.WELLBEING_PLAN.label))
     contents += [(block.anchor, block.heading) for block in priorities]
     contents.append(("approval", _("Approval")))
-    frozen = plan.published_summary is not None
     return {
         **_cover(plan, summary_title(plan)),
         "contents": contents,
         "language": language,
+        # The same summary in its other language, once published: each document names the other.
+        "other_languages": [
+            (code, site_url(reverse(PUBLIC_SUMMARY_URLS[code], args=[plan.partnership.slug])))
+            for code in summary_languages(plan)
+            if frozen and code != language
+        ],
         "summary": {
             "body": in_language(snapshot["summary"], snapshot.get("summary_cy", ""), language)
         },

@@ -25,6 +25,7 @@ from django.views.generic import TemplateView, View
 from casereviews.selectors import published_procedure
 from csp_portal.downloads import private_image
 from csp_portal.pdf import pdf_response
+from csp_portal.site import site_url
 from partnerships.selectors import partnership_identity, partnership_logo
 
 from ..bilingual import ENGLISH, WELSH
@@ -120,8 +121,7 @@ class PublicSummaryView(InLanguageMixin, TemplateView):
             pdf_url=_pdf_url(plan, language),
             # Each version of the page, for hreflang and the link to the other language.
             versions=[
-                (code, self.request.build_absolute_uri(summary_url(slug, code)))
-                for code in summary_languages(plan)
+                (code, site_url(summary_url(slug, code))) for code in summary_languages(plan)
             ],
             identity=partnership_identity(partnership=plan.partnership),
             # Its ASB case review procedure and yearly figures, once published (s104(2)(b)).

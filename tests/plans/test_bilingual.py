@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from authorities.models import Nation
+from csp_portal.site import site_url
 from partnerships.models import Role, Seat
 from partnerships.selectors import membership_for
 from plans.bilingual import missing_welsh, welsh_is_missing
@@ -339,16 +340,12 @@ def test_the_public_summary_comes_in_english_and_in_welsh(world, client):
     for text in (SUMMARY, WELLBEING, OBJECTIVES, ACTION, MEASURE):
         assert text[0] in english.text and text[1] not in english.text
         assert text[1] in welsh.text and text[0] not in welsh.text
+    welsh_url, english_url = site_url("/plans/cardiff/cy/"), site_url("/plans/cardiff/")
     for page in (english.text, welsh.text):
-        assert (
-            '<link rel="alternate" hreflang="en" href="http://testserver/plans/cardiff/">' in page
-        )
-        assert (
-            '<link rel="alternate" hreflang="cy" href="http://testserver/plans/cardiff/cy/">'
-            in (page)
-        )
-    assert 'href="http://testserver/plans/cardiff/cy/" hreflang="cy" lang="cy"' in english.text
-    assert 'href="http://testserver/plans/cardiff/" hreflang="en" lang="en"' in welsh.text
+        assert f'<link rel="alternate" hreflang="en" href="{english_url}">' in page
+        assert f'<link rel="alternate" hreflang="cy" href="{welsh_url}">' in page
+    assert f'href="{welsh_url}" hreflang="cy" lang="cy"' in english.text
+    assert f'href="{english_url}" hreflang="en" lang="en"' in welsh.text
     assert f'href="{public_pdf("cardiff", welsh=True)}"' in welsh.text
 
 
@@ -395,10 +392,13 @@ def test_the_welsh_pdf_is_tagged_welsh_and_reads_in_welsh(world, client):
     for text in (SUMMARY, OBJECTIVES, ACTION):
         assert text[1] in welsh.text and text[0] not in welsh.text
     assert "cynllun llesiant" in welsh.text
+    # Each document names the other language's.
+    assert f"also published in English: {site_url('/plans/cardiff/')}" in welsh.text
 
     english = read_pdf(client.get(public_pdf("cardiff")).content)
     assert english.lang == "en"
     assert SUMMARY[0] in english.text and SUMMARY[1] not in english.text
+    assert f"also published in Welsh: {site_url('/plans/cardiff/cy/')}" in english.text
 
 
 def test_a_progress_report_reads_in_welsh_for_a_welsh_reader(world, monkeypatch):
