@@ -26,9 +26,10 @@ from casereviews.selectors import published_procedure
 from csp_portal.downloads import private_image
 from csp_portal.pdf import pdf_response
 from csp_portal.site import site_url
+from partnerships.models import Partnership
 from partnerships.selectors import partnership_identity, partnership_logo
 
-from ..bilingual import ENGLISH, WELSH
+from ..bilingual import ENGLISH, WELSH, is_bilingual
 from ..documents import document_bytes, document_filename, summary_context, summary_languages
 from ..models import DocumentKind, PartnershipPlan
 from ..selectors import published_plan
@@ -49,9 +50,8 @@ from ..services.documents import (
 PUBLIC_CACHE_CONTROL = "public, max-age=300"
 
 
-def _published_plan_or_404(slug: str, language: str = ENGLISH) -> PartnershipPlan:
+def _published_plan_or_404(partnership: Partnership | None, language: str) -> PartnershipPlan:
     """The published version; 404 too when it was not published in ``language``."""
-    partnership = public_partnership(slug=slug)
     plan = published_plan(partnership=partnership) if partnership else None
     if plan is None:
         raise Http404
@@ -62,11 +62,19 @@ def _published_plan_or_404(slug: str, language: str = ENGLISH) -> PartnershipPla
 
 
 class InLanguageMixin:
-    """The page wholly in the language of its address (``language``, given in the URL conf)."""
+    """A Welsh partnership's summary wholly in the language of its address (``language``, given
+    in the URL conf). An English partnership's page follows the visitor's language, as every
+    other page does: it has one version only."""
 
     language = ENGLISH
 
     def dispatch(self, request, *args, **kwargs):
+        # Looked up once, for the page too.
+        self.summary_partnership = public_partnership(slug=kwargs["slug"])
+        if self.language == ENGLISH and (
+            self.summary_partnership is None or not is_bilingual(self.summary_partnership)
+        ):
+            return super().dispatch(request, *args, **kwargs)
         active = settings.LANGUAGE_CODE if self.language == ENGLISH else self.language
         with translation.override(active):
             response = super().dispatch(request, *args, **kwargs)
@@ -109,7 +117,7 @@ class PublicSummaryView(InLanguageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         language, slug = self.language, self.kwargs["slug"]
-        plan = _published_plan_or_404(slug, language)
+        plan = _published_plan_or_404(self.summary_partnership, language)
         state = plan_document_state(plan=plan, kind=DocumentKind.SUMMARY, language=language)
         if state.status == NONE:
             # Start making the PDF now, so that it is ready by the time anyone asks for it.
@@ -155,7 +163,7 @@ class PublicSummaryPdfView(InLanguageMixin, View):
 
     def get(self, request, *args, **kwargs):
         language = self.language
-        plan = _published_plan_or_404(kwargs["slug"], language)
+        plan = _published_plan_or_404(self.summary_partnership, language)
         state = plan_document_state(plan=plan, kind=DocumentKind.SUMMARY, language=language)
         if not state.ready and not state.pending:
             published_summary_request(plan=plan, language=language)

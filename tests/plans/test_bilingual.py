@@ -337,6 +337,8 @@ def test_the_public_summary_comes_in_english_and_in_welsh(world, client):
     assert (english.status_code, welsh.status_code) == (200, 200)
     assert english["Content-Language"] == "en" and welsh["Content-Language"] == "cy"
     assert '<html lang="en"' in english.text and '<html lang="cy"' in welsh.text
+    # A Welsh partnership's English address is English, whatever the visitor reads.
+    assert '<html lang="en"' in client.get(public("cardiff"), HTTP_ACCEPT_LANGUAGE="cy").text
     for text in (SUMMARY, WELLBEING, OBJECTIVES, ACTION, MEASURE):
         assert text[0] in english.text and text[1] not in english.text
         assert text[1] in welsh.text and text[0] not in welsh.text
@@ -366,6 +368,8 @@ def test_an_english_partnership_has_no_welsh_summary(world, client):
     approval.plan_publish(acting_user=coordinator, plan=sign_off_by_every_seat(plan, signers))
     english = client.get(public("bury"))
     assert english.status_code == 200 and "hreflang" not in english.text
+    # Its one version follows the visitor's language, as every other page does.
+    assert '<html lang="cy"' in client.get(public("bury"), HTTP_ACCEPT_LANGUAGE="cy").text
     # The same 404 as a partnership that does not exist, for the page and the PDF.
     for slug in ("bury", "nowhere", "trafford"):
         assert client.get(public(slug, welsh=True)).status_code == 404
@@ -436,3 +440,13 @@ def test_the_api_gives_the_welsh_beside_the_english(world):
     action = priority["actions"][0]
     assert (action["description"], action["description_cy"]) == ACTION
     assert (action["measures"][0]["name"], action["measures"][0]["name_cy"]) == MEASURE
+
+
+def test_the_welsh_page_reads_in_as_many_queries_as_the_english(world, client):
+    def queries(url):
+        client.get(url)  # warm: the documents already exist, nothing is queued
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries(public("cardiff", welsh=True)) == queries(public("cardiff")) <= 14
