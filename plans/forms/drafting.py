@@ -2,6 +2,7 @@
 limited to this partnership (never trust an id from the client); the services check again."""
 
 import copy
+from types import SimpleNamespace
 
 from crispy_forms.layout import Div, Layout
 from django import forms
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import PriorityTheme
 from authorities.models import Organisation
 from csp_portal.forms import GovukDateField, GovukFormMixin
+from csp_portal.kept import restore_into
 from csp_portal.richtext import MARKDOWN_HINT, markdown_textarea
 from csp_portal.text import PlainTextFormMixin
 from partnerships.models import Seat
@@ -63,6 +65,16 @@ class _WelshMixin:
             self.fields[welsh] = field
             if record is not None and not self.is_bound:
                 self.initial.setdefault(welsh, getattr(record, welsh))
+        # What was kept or autosaved of the Welsh goes back in too (GovukFormMixin restored the
+        # fields the form had before these were added; restoring them all again would count the
+        # English drafts twice).
+        welsh_only = SimpleNamespace(
+            fields={name: self.fields[name] for name in self.welsh_fields.values()},
+            is_bound=self.is_bound,
+            add_prefix=self.add_prefix,
+            initial=self.initial,
+        )
+        restore_into(welsh_only)
         self.build_helper()
         layout = []
         for name in self.fields:

@@ -450,3 +450,13 @@ def test_the_welsh_page_reads_in_as_many_queries_as_the_english(world, client):
         return len(captured)
 
     assert queries(public("cardiff", welsh=True)) == queries(public("cardiff")) <= 14
+
+
+def test_an_autosaved_welsh_draft_is_put_back(world, refresh):
+    client = signed_in(world["coordinator"])
+    page = section_url(refresh, PlanSectionKind.SUMMARY)
+    client.post(
+        reverse("accounts:text_draft"),
+        {"path": page, "field": "body_cy", "text": "Drafft heb ei gadw"},
+    )
+    assert "Drafft heb ei gadw" in client.get(page).text
