@@ -233,8 +233,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 LANGUAGE_CODE = "en-gb"
-# Welsh joins when its translations exist: declaring it earlier would label English pages cy.
-LANGUAGES = [("en", _("English"))]
+# Welsh (issue 16): its catalogue is locale/cy. Its name is always written in Welsh.
+LANGUAGES = [("en", _("English")), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True

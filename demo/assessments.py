@@ -256,6 +256,19 @@ def seed_assessments(*, partnerships: dict[str, Partnership]) -> None:
             )
 
 
+def approved_assessment(
+    partnership: Partnership, coordinator: User, approver: User, *, year_start: int
+) -> StrategicAssessment:
+    """A written assessment, reviewed and approved by ``approver`` (a strategy group member)."""
+    assessment = _written(partnership, coordinator, year_start=year_start)
+    assessment_services.assessment_submit_for_review(acting_user=coordinator, assessment=assessment)
+    return assessment_services.assessment_approve(
+        acting_user=approver,
+        assessment=assessment,
+        note="Agreed at the strategy group meeting.",
+    )
+
+
 def _person(partnership: Partnership, role: str) -> User | None:
     membership = (
         Membership.objects.filter(partnership=partnership, role=role).select_related("user").first()

@@ -146,6 +146,11 @@ PEOPLE = [
         (("W14000015", Role.COORDINATOR, "Cardiff Council"),),
     ),
     DemoPerson(
+        "strategy@cardiff.example",
+        "Gareth Hughes",
+        (("W14000015", Role.STRATEGY_MEMBER, "South Wales Police"),),
+    ),
+    DemoPerson(
         "scrutiny@cardiff.example",
         "Councillor Elin Jenkins",
         (("W14000015", Role.SCRUTINY, "Cardiff Council"),),

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from assessments.models import AssessmentStatus, StrategicAssessment
+from demo.assessments import approved_assessment
 from partnerships.models import Membership, Partnership, Role, Seat
 from partnerships.selectors import membership_for
 from plans.deadlines import local_today, reportable_quarters
@@ -95,6 +96,7 @@ ACTIONS = [
 
 
 def seed_plans(*, partnerships: dict[str, Partnership]) -> None:
+    seed_welsh_plan(partnerships=partnerships)
     trafford = partnerships["E22000107"]
     if PartnershipPlan.objects.filter(partnership=trafford).exists():
         return
@@ -324,3 +326,132 @@ def _report_progress(plan: PartnershipPlan) -> None:
                 quarter=quarter,
                 today=min(quarter.ends_on + timedelta(days=10), today),
             )
+
+
+# Cardiff publishes in Welsh and in English (issue 16): each published text in both, and the
+# section on the Public Services Board's well-being plan that Welsh partnerships have. The Welsh
+# demonstration text uses the glossary's terms (locale/GLOSSARY.md).
+CARDIFF_SECTIONS = {
+    PlanSectionKind.SUMMARY: (
+        "Cardiff's plan for **2026 to 2029** sets out what the partners will do about the "
+        "priorities our strategic assessment recommended.",
+        "Mae cynllun y bartneriaeth ar gyfer **2026 i 2029** yn nodi beth fydd y partneriaid yn "
+        "ei wneud am y blaenoriaethau a argymhellwyd gan ein hasesiad strategol.",
+    ),
+    PlanSectionKind.WELLBEING_PLAN: (
+        "Each priority serves the Cardiff Public Services Board's well-being plan, whose "
+        "objective of safe, confident and empowered communities the partnership leads on.",
+        "Mae pob blaenoriaeth yn cyfrannu at gynllun llesiant Bwrdd Gwasanaethau Cyhoeddus "
+        "Caerdydd; y bartneriaeth sy'n arwain ar ei amcan o gymunedau diogel, hyderus a grymus.",
+    ),
+    PlanSectionKind.RESOURCES: (
+        "Partners fund the plan from their own budgets and the Police and Crime Commissioner's "
+        "community safety grant.",
+        "",
+    ),
+}
+CARDIFF_OBJECTIVES = (
+    "Fewer victims, and fewer repeat victims, by 2029.",
+    "Llai o ddioddefwyr, a llai o ddioddefwyr dro ar ôl tro, erbyn 2029.",
+)
+# (theme, lead, what will be done in English and in Welsh, measure in English and in Welsh)
+CARDIFF_ACTIONS = [
+    (
+        "vawdasv",
+        "South Wales Police",
+        "Offer every repeat victim of domestic abuse an independent adviser",
+        "Cynnig cynghorydd annibynnol i bob dioddefwr cam-drin domestig dro ar ôl tro",
+        "Repeat victims offered an adviser",
+        "Dioddefwyr dro ar ôl tro a gafodd gynnig cynghorydd",
+    ),
+    (
+        "serious_violence",
+        "Cardiff Council",
+        "Fund youth work in the city centre on Friday and Saturday nights",
+        "Ariannu gwaith ieuenctid yng nghanol y ddinas nos Wener a nos Sadwrn",
+        "Violence with injury offences",
+        "Troseddau trais gydag anaf",
+    ),
+    (
+        "anti_social_behaviour",
+        "South Wales Fire and Rescue Service",
+        "Run fire safety and diversion sessions in the wards with most deliberate fires",
+        "Cynnal sesiynau diogelwch tân a dargyfeirio yn y wardiau â'r mwyaf o danau bwriadol",
+        "Deliberate secondary fires",
+        "Tanau eilaidd bwriadol",
+    ),
+]
+
+
+def seed_welsh_plan(*, partnerships: dict[str, Partnership]) -> None:
+    """Cardiff's plan, published in Welsh and in English, through the services: the public page
+    at /plans/cardiff/ and /plans/cardiff/cy/, each with its PDF."""
+    cardiff = partnerships["W14000015"]
+    if PartnershipPlan.objects.filter(partnership=cardiff).exists():
+        return
+    people = {
+        membership.role: membership
+        for membership in Membership.objects.filter(
+            partnership=cardiff, role__in=[Role.COORDINATOR, Role.STRATEGY_MEMBER]
+        ).select_related("user")
+    }
+    if set(people) != {Role.COORDINATOR, Role.STRATEGY_MEMBER}:
+        return
+    coordinator, strategy = people[Role.COORDINATOR].user, people[Role.STRATEGY_MEMBER]
+    assessment = approved_assessment(cardiff, coordinator, strategy.user, year_start=2026)
+    plan = drafting.plan_start(acting_user=coordinator, partnership=cardiff, assessment=assessment)
+    for section in plan.sections.all():
+        if section.kind in CARDIFF_SECTIONS:
+            body, body_cy = CARDIFF_SECTIONS[section.kind]
+            drafting.plan_section_update(
+                acting_user=coordinator,
+                section=section,
+                revision=section.revision,
+                body=body,
+                body_cy=body_cy,
+            )
+    organisations = {
+        seat.organisation.name: seat.organisation
+        for seat in cardiff.partner_organisations.select_related("organisation")
+    }
+    priorities = {priority.theme: priority for priority in plan.priorities.all()}
+    for priority in priorities.values():
+        drafting.plan_priority_save(
+            acting_user=coordinator,
+            plan=plan,
+            priority=priority,
+            theme=priority.theme,
+            rationale=priority.rationale,
+            objectives=CARDIFF_OBJECTIVES[0],
+            objectives_cy=CARDIFF_OBJECTIVES[1],
+        )
+    for theme, lead, description, description_cy, measure, measure_cy in CARDIFF_ACTIONS:
+        if theme not in priorities:
+            continue
+        action = drafting.plan_action_save(
+            acting_user=coordinator,
+            priority=priorities[theme],
+            description=description,
+            description_cy=description_cy,
+            lead_organisation=organisations[lead],
+            start_date=date(2026, 4, 1),
+            due_date=date(2029, 3, 31),
+        )
+        drafting.measure_save(
+            acting_user=coordinator,
+            action=action,
+            name=measure,
+            name_cy=measure_cy,
+            baseline=Decimal(100),
+            target=Decimal(80),
+            higher_is_better=False,
+        )
+    approval.approval_rule_update(acting_user=coordinator, partnership=cardiff, seats=[Seat.POLICE])
+    approval.plan_open_consultation(acting_user=coordinator, plan=plan)
+    approval.plan_sign_off(
+        acting_user=strategy.user,
+        membership=membership_for(user=strategy.user, partnership_slug=cardiff.slug),
+        plan=plan,
+    )
+    plan.refresh_from_db()
+    approval.plan_publish(acting_user=coordinator, plan=plan)

@@ -92,6 +92,7 @@ class ActualSerializer(serializers.Serializer):
 class MeasureSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+    name_cy = serializers.CharField(help_text="In Welsh; blank for an English partnership")
     unit = serializers.CharField()
     baseline = serializers.DecimalField(max_digits=14, decimal_places=2)
     target = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -294,11 +295,15 @@ class PlanSectionSerializer(serializers.Serializer):
     kind = serializers.CharField()
     title = serializers.CharField(source="get_kind_display")
     body = serializers.CharField(help_text="Markdown")
+    body_cy = serializers.CharField(
+        help_text="Markdown, in Welsh; blank for an English partnership"
+    )
 
 
 class PlanActionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     description = serializers.CharField()
+    description_cy = serializers.CharField(help_text="In Welsh; blank for an English partnership")
     lead_organisation = serializers.CharField(source="lead_organisation.name")
     supporting_organisations = serializers.SerializerMethodField()
     start_date = serializers.DateField()
@@ -316,6 +321,7 @@ class PlanPrioritySerializer(serializers.Serializer):
     title = serializers.CharField(source="get_theme_display")
     rationale = serializers.CharField()
     objectives = serializers.CharField()
+    objectives_cy = serializers.CharField(help_text="In Welsh; blank for an English partnership")
     actions = PlanActionSerializer(many=True, source="actions.all")
 
 

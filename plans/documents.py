@@ -13,17 +13,20 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from assessments.evidence import EvidenceItem
 from assessments.models import PriorityTheme
 from csp_portal.pdf import LONG, render_pdf
+from csp_portal.site import site_url
 from csp_portal.templatetags.figures import figure
 from partnerships.identity import document_identity
 from partnerships.models import Seat
 
+from .bilingual import ENGLISH, WELSH, in_language, languages
 from .charts import ProgressChart, actions_by_status_chart, progress_chart
 from .evidence import plan_evidence
 from .models import (
@@ -42,6 +45,7 @@ from .selectors import pcc_priorities_for
 from .selectors.consultation import comment_counts
 
 PLAN_TEMPLATE = "plans/documents/plan_pdf.html"
+PUBLIC_SUMMARY_URLS = {ENGLISH: "plans:public_summary", WELSH: "plans:public_summary_cy"}
 SUMMARY_TEMPLATE = "plans/documents/summary_pdf.html"
 
 
@@ -274,10 +278,13 @@ class SummaryBlock:
 def summary_snapshot(plan: PartnershipPlan) -> dict:
     """What the published summary shows, as data that does not change: codes and the words people
     wrote, never a translated label (those are looked up when it is shown, in the reader's
-    language). Taken when the version is published (``plan_publish``); a plan loaded by
-    ``plan_for_rendering`` makes it in a fixed number of queries."""
+    language). A Welsh partnership's words are kept in English and in Welsh (``*_cy``), and
+    ``languages`` says which it was published in. Taken when the version is published
+    (``plan_publish``); a plan loaded by ``plan_for_rendering`` makes it in a fixed number of
+    queries."""
     sections = ordered_sections(plan)
     summary = sections.get(PlanSectionKind.SUMMARY)
+    wellbeing = sections.get(PlanSectionKind.WELLBEING_PLAN)
     priorities = []
     for priority in plan.priorities.all():
         actions, measures = [], []
@@ -285,6 +292,7 @@ def summary_snapshot(plan: PartnershipPlan) -> dict:
             actions.append(
                 {
                     "description": action.description,
+                    "description_cy": action.description_cy,
                     "lead": action.lead_organisation.name,
                     "due_date": action.due_date.isoformat(),
                     "status": action.status,
@@ -293,6 +301,7 @@ def summary_snapshot(plan: PartnershipPlan) -> dict:
             measures.extend(
                 {
                     "name": measure.name,
+                    "name_cy": measure.name_cy,
                     "unit": measure.unit,
                     "baseline": str(measure.baseline),
                     "target": str(measure.target),
@@ -303,6 +312,7 @@ def summary_snapshot(plan: PartnershipPlan) -> dict:
             {
                 "theme": priority.theme,
                 "objectives": priority.objectives,
+                "objectives_cy": priority.objectives_cy,
                 "actions": actions,
                 "measures": measures,
             }
@@ -310,13 +320,22 @@ def summary_snapshot(plan: PartnershipPlan) -> dict:
     signed = sorted(plan.sign_offs.all(), key=lambda s: Seat.values.index(s.seat))
     return {
         "taken_at": timezone.now().isoformat(),
+        "languages": languages(plan.partnership),
         "summary": summary.body if summary else "",
+        "summary_cy": summary.body_cy if summary else "",
+        # The Public Services Board's well-being plan (Wales only): None where there is none.
+        "wellbeing": (
+            {"body": wellbeing.body, "body_cy": wellbeing.body_cy} if wellbeing else None
+        ),
         "priorities": priorities,
         "signed_by": [{"seat": s.seat, "organisation": s.organisation_name} for s in signed],
     }
 
 
-def _summary_blocks(snapshot: dict) -> list[SummaryBlock]:
+def _summary_blocks(snapshot: dict, language: str) -> list[SummaryBlock]:
+    def text(record: dict, name: str) -> str:
+        return in_language(record[name], record.get(f"{name}_cy", ""), language)
+
     blocks = []
     for number, priority in enumerate(snapshot["priorities"], start=1):
         title = PriorityTheme(priority["theme"]).label
@@ -325,10 +344,10 @@ def _summary_blocks(snapshot: dict) -> list[SummaryBlock]:
                 number=number,
                 anchor=f"priority-{number}",
                 heading=_("Priority %(number)s: %(title)s") % {"number": number, "title": title},
-                objectives=priority["objectives"],
+                objectives=text(priority, "objectives"),
                 actions=[
                     SummaryAction(
-                        description=action["description"],
+                        description=text(action, "description"),
                         lead=action["lead"],
                         due_date=date.fromisoformat(action["due_date"]),
                         status=action["status"],
@@ -338,7 +357,7 @@ def _summary_blocks(snapshot: dict) -> list[SummaryBlock]:
                 ],
                 measures=[
                     SummaryMeasure(
-                        name=measure["name"],
+                        name=text(measure, "name"),
                         unit=measure["unit"],
                         baseline=figure(Decimal(measure["baseline"])),
                         target=figure(Decimal(measure["target"])),
@@ -350,9 +369,19 @@ def _summary_blocks(snapshot: dict) -> list[SummaryBlock]:
     return blocks
 
 
-def summary_context(plan: PartnershipPlan) -> dict:
+def summary_languages(plan: PartnershipPlan) -> list[str]:
+    """The languages the summary comes in: those it was published in (a version published before
+    Welsh was kept is English only), or for a preview, those the partnership publishes in."""
+    if plan.published_summary is not None:
+        return plan.published_summary.get("languages", [ENGLISH])
+    return languages(plan.partnership)
+
+
+def summary_context(plan: PartnershipPlan, language: str = ENGLISH) -> dict:
     """The published summary: what the public page and the summary PDF both show, and nothing
     else (no rationale, resources, supporting organisations, actuals or people's names).
+    ``language`` chooses the words people wrote (``WELSH`` the Welsh ones, never English in their
+    place); the caller renders it with that language active, for the labels.
 
     One truth: a published (or superseded) version shows its summary as it was published, frozen
     in ``published_summary``, statuses included, in the page and the PDF alike; the page says so.
@@ -365,16 +394,35 @@ def summary_context(plan: PartnershipPlan) -> dict:
     evidence = plan_evidence(plan, plan_priorities, public=True)
     priorities = [
         replace(block, evidence=evidence.get(priority.pk, []))
-        for block, priority in zip(_summary_blocks(snapshot), plan_priorities, strict=False)
+        for block, priority in zip(
+            _summary_blocks(snapshot, language), plan_priorities, strict=False
+        )
     ]
+    wellbeing = snapshot.get("wellbeing")
+    frozen = plan.published_summary is not None
     contents = [("summary", _("Summary"))]
+    if wellbeing is not None:
+        contents.append(("wellbeing-plan", PlanSectionKind.WELLBEING_PLAN.label))
     contents += [(block.anchor, block.heading) for block in priorities]
     contents.append(("approval", _("Approval")))
-    frozen = plan.published_summary is not None
     return {
         **_cover(plan, summary_title(plan)),
         "contents": contents,
-        "summary": {"body": snapshot["summary"]},
+        "language": language,
+        # The same summary in its other language, once published: each document names the other.
+        "other_languages": [
+            (code, site_url(reverse(PUBLIC_SUMMARY_URLS[code], args=[plan.partnership.slug])))
+            for code in summary_languages(plan)
+            if frozen and code != language
+        ],
+        "summary": {
+            "body": in_language(snapshot["summary"], snapshot.get("summary_cy", ""), language)
+        },
+        "wellbeing": (
+            {"body": in_language(wellbeing["body"], wellbeing["body_cy"], language)}
+            if wellbeing is not None
+            else None
+        ),
         "priorities": priorities,
         "signed_by": [
             (Seat(row["seat"]).label, row["organisation"]) for row in snapshot["signed_by"]
@@ -386,16 +434,19 @@ def summary_context(plan: PartnershipPlan) -> dict:
 
 
 def render_document(plan: PartnershipPlan, kind: str) -> bytes:
+    """The document in the active language: its labels, its /Lang and, for the summary, the
+    words people wrote in that language (the worker activates the document's own)."""
     if kind == DocumentKind.SUMMARY:
-        return render_pdf(template_name=SUMMARY_TEMPLATE, context=summary_context(plan))
+        language = WELSH if translation.get_language() == WELSH else ENGLISH
+        return render_pdf(template_name=SUMMARY_TEMPLATE, context=summary_context(plan, language))
     # The whole plan is long (a page for each priority): rendered long first.
     return render_pdf(template_name=PLAN_TEMPLATE, context=plan_context(plan), layout=LONG)
 
 
-def document_filename(plan: PartnershipPlan, kind: str) -> str:
+def document_filename(plan: PartnershipPlan, kind: str, language: str = ENGLISH) -> str:
     title = summary_title(plan) if kind == DocumentKind.SUMMARY else plan_title(plan)
     stem = slugify(f"{plan.partnership.name} {title} v{plan.version}")
-    return f"{stem}.pdf"
+    return f"{stem}-{WELSH}.pdf" if language == WELSH else f"{stem}.pdf"
 
 
 def document_bytes(document: PlanDocument) -> bytes:

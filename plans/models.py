@@ -234,6 +234,12 @@ class PlanSectionKind(models.TextChoices):
         _("How the police and crime plan was taken into account"),
     )
     RESOURCES = "resources", _("How partner resources are allocated")
+    # Welsh partnerships only (plans.bilingual.section_kinds): the Well-being of Future
+    # Generations (Wales) Act 2015 has the Public Services Board publish a local well-being plan.
+    WELLBEING_PLAN = (
+        "wellbeing_plan",
+        _("Alignment with the Public Services Board's well-being plan"),
+    )
 
 
 class PlanSection(models.Model):
@@ -242,6 +248,8 @@ class PlanSection(models.Model):
     plan = models.ForeignKey(PartnershipPlan, on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField(_("section"), max_length=32, choices=PlanSectionKind.choices)
     body = models.TextField(_("text"), blank=True)
+    # The Welsh text of a Welsh partnership's section (plans.bilingual); blank in England.
+    body_cy = models.TextField(_("text in Welsh"), blank=True)
     # Only the information sharing section records the protocol in force.
     protocol_title = models.CharField(_("protocol title"), max_length=200, blank=True)
     protocol_signatories = models.TextField(_("signatories"), blank=True)
@@ -313,6 +321,7 @@ class PlanPriority(models.Model):
     )
     evidence = models.TextField(_("evidence"), blank=True)
     objectives = models.TextField(_("objectives"), blank=True)
+    objectives_cy = models.TextField(_("objectives in Welsh"), blank=True)
     pcc_priorities = models.ManyToManyField(
         PoliceAndCrimePlanPriority,
         verbose_name=_("police and crime plan priorities it serves"),
@@ -353,6 +362,7 @@ class PlanAction(models.Model):
     )
     priority = models.ForeignKey(PlanPriority, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField(_("what will be done"))
+    description_cy = models.TextField(_("what will be done, in Welsh"), blank=True)
     lead_organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("lead organisation"),
@@ -409,6 +419,7 @@ class Measure(models.Model):
 
     action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="measures")
     name = models.CharField(_("measure"), max_length=200)
+    name_cy = models.CharField(_("measure in Welsh"), max_length=200, blank=True)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
@@ -663,6 +674,9 @@ class PlanDocument(models.Model):
 
     plan = models.ForeignKey(PartnershipPlan, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    # The summary of a Welsh partnership is made in English and in Welsh, one document each
+    # (PDF/UA: one /Lang per document); everything else in English.
+    language = models.CharField(max_length=8, default="en")
     content_revision = models.PositiveIntegerField()
     status = models.CharField(
         max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
@@ -681,7 +695,11 @@ class PlanDocument(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                "plan", "kind", "content_revision", name="plan_document_once_per_revision"
+                "plan",
+                "kind",
+                "language",
+                "content_revision",
+                name="plan_document_once_per_revision",
             )
         ]
         # The heal's query every minute: the few documents waiting or being made.

@@ -32,6 +32,7 @@ from partnerships.consultation import COMMENT_TRANSITIONS
 from partnerships.models import Membership, PartnerOrganisation, Partnership, Seat
 from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
 
+from .bilingual import welsh_is_missing
 from .models import (
     ISSUED_PLAN_STATUSES,
     PLAN_TRANSITIONS,
@@ -170,11 +171,23 @@ class _PlanPolicy(Policy):
         if verb == PlanVerb.REFRESH and obj.status != PlanStatus.PUBLISHED:
             return _("The annual refresh starts from the published plan.")
         if verb == PlanVerb.SIGN_OFF:
-            return self._not_signable(membership, obj)
+            return self._not_signable(membership, obj) or self._welsh_missing(obj)
+        if verb == PlanVerb.PUBLISH:
+            return self._welsh_missing(obj)
         if verb == PlanVerb.READ_COMMENTS and obj.consultation_closes_on is None:
             return _("This version has not been consulted on.")
         if verb in {PlanVerb.COMMENT, PlanVerb.CLOSE_CONSULTATION} and not obj.takes_comments:
             return _("Consultation on this plan is closed, so it takes no more comments.")
+        return ""
+
+    @staticmethod
+    def _welsh_missing(plan: PartnershipPlan) -> str:
+        """What is signed off is what is published, in Welsh as in English (plans.bilingual)."""
+        if welsh_is_missing(plan):
+            return _(
+                "Some of the plan's published text has no Welsh yet. The coordinator enters it "
+                "before the plan can be signed off or published."
+            )
         return ""
 
     @staticmethod

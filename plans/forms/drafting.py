@@ -1,6 +1,10 @@
 """Forms for writing and approving a plan. Every field that points at another row has its choices
 limited to this partnership (never trust an id from the client); the services check again."""
 
+import copy
+from types import SimpleNamespace
+
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.db.models import Q
 from django.utils.formats import date_format
@@ -10,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import PriorityTheme
 from authorities.models import Organisation
 from csp_portal.forms import GovukDateField, GovukFormMixin
+from csp_portal.kept import restore_into
 from csp_portal.richtext import MARKDOWN_HINT, markdown_textarea
 from csp_portal.text import PlainTextFormMixin
 from partnerships.models import Seat
 
+from ..bilingual import is_bilingual
 from ..models import (
     PartnershipPlan,
     PlanAction,
@@ -34,6 +40,61 @@ class _RevisionMixin:
             **(kwargs.get("initial") or {}),
         }
         return kwargs
+
+
+class _WelshMixin:
+    """For a Welsh partnership, each published text is entered in English and in Welsh side by
+    side (plans.bilingual): a Welsh field beside its English one, in the same kind of box, with
+    ``lang="cy"`` so that spelling checkers and screen readers take it as Welsh. An English
+    partnership's form has no Welsh fields at all."""
+
+    welsh_fields: dict[str, str] = {}
+
+    def add_welsh(self, partnership, record) -> None:
+        if not is_bilingual(partnership):
+            return
+        for english, welsh in self.welsh_fields.items():
+            field = copy.deepcopy(self.fields[english])
+            field.required = False
+            field.help_text = ""
+            field.widget.attrs["lang"] = "cy"
+            field.label = format_lazy("{} ({})", self.fields[english].label, _("Welsh"))
+            self.fields[english].label = format_lazy(
+                "{} ({})", self.fields[english].label, _("English")
+            )
+            self.fields[welsh] = field
+            if record is not None and not self.is_bound:
+                self.initial.setdefault(welsh, getattr(record, welsh))
+        # What was kept or autosaved of the Welsh goes back in too (GovukFormMixin restored the
+        # fields the form had before these were added; restoring them all again would count the
+        # English drafts twice).
+        welsh_only = SimpleNamespace(
+            fields={name: self.fields[name] for name in self.welsh_fields.values()},
+            is_bound=self.is_bound,
+            add_prefix=self.add_prefix,
+            initial=self.initial,
+        )
+        restore_into(welsh_only)
+        self.build_helper()
+        layout = []
+        for name in self.fields:
+            if name in self.welsh_fields.values():
+                continue
+            if name in self.welsh_fields:
+                layout.append(
+                    Div(
+                        Div(name, css_class="govuk-grid-column-one-half"),
+                        Div(self.welsh_fields[name], css_class="govuk-grid-column-one-half"),
+                        css_class="govuk-grid-row app-bilingual",
+                    )
+                )
+            else:
+                layout.append(name)
+        self.helper.layout = Layout(*layout)
+
+    @property
+    def bilingual(self) -> bool:
+        return any(name in self.fields for name in self.welsh_fields.values())
 
 
 class PlanStartForm(GovukFormMixin, forms.Form):
@@ -65,8 +126,9 @@ class PlanStartForm(GovukFormMixin, forms.Form):
         )
 
 
-class PlanSectionForm(GovukFormMixin, _RevisionMixin, forms.Form):
+class PlanSectionForm(GovukFormMixin, _RevisionMixin, _WelshMixin, forms.Form):
     submit_label = _("Save section")
+    welsh_fields = {"body": "body_cy"}
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
     body = forms.CharField(
@@ -107,10 +169,12 @@ class PlanSectionForm(GovukFormMixin, _RevisionMixin, forms.Form):
                 label=_("Review date"), required=False, help_text=_("For example, 31 3 2028")
             )
             self.build_helper()
+        self.add_welsh(section.plan.partnership, section)
 
 
-class PlanPriorityForm(GovukFormMixin, _RevisionMixin, forms.Form):
+class PlanPriorityForm(GovukFormMixin, _RevisionMixin, _WelshMixin, forms.Form):
     submit_label = _("Save priority")
+    welsh_fields = {"objectives": "objectives_cy"}
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     theme = forms.ChoiceField(
@@ -175,10 +239,12 @@ class PlanPriorityForm(GovukFormMixin, _RevisionMixin, forms.Form):
         if not choices:
             del self.fields["pcc_priorities"]
             self.build_helper()
+        self.add_welsh(plan.partnership, priority)
 
 
-class PlanActionForm(GovukFormMixin, _RevisionMixin, forms.Form):
+class PlanActionForm(GovukFormMixin, _RevisionMixin, _WelshMixin, forms.Form):
     submit_label = _("Save action")
+    welsh_fields = {"description": "description_cy"}
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     description = forms.CharField(
@@ -245,10 +311,12 @@ class PlanActionForm(GovukFormMixin, _RevisionMixin, forms.Form):
                 "end": date_format(plan.ends_on, "j F Y"),
                 "example": f"{plan.starts_on.day} {plan.starts_on.month} {plan.starts_on.year}",
             }
+        self.add_welsh(plan.partnership, action)
 
 
-class MeasureForm(GovukFormMixin, forms.Form):
+class MeasureForm(GovukFormMixin, _WelshMixin, forms.Form):
     submit_label = _("Save measure")
+    welsh_fields = {"name": "name_cy"}
 
     name = forms.CharField(
         label=_("Measure"),
@@ -296,7 +364,7 @@ class MeasureForm(GovukFormMixin, forms.Form):
         error_messages={"invalid_choice": _("Choose one of the listed series, or none")},
     )
 
-    def __init__(self, *args, measure=None, **kwargs):
+    def __init__(self, *args, plan: PartnershipPlan, measure=None, **kwargs):
         if measure is not None:
             kwargs["initial"] = {
                 "name": measure.name,
@@ -309,6 +377,7 @@ class MeasureForm(GovukFormMixin, forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields["series"].choices = series_choices()
+        self.add_welsh(plan.partnership, measure)
 
 
 class ApprovalRuleForm(GovukFormMixin, forms.Form):

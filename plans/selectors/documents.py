@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from partnerships.models import Partnership
 
+from ..bilingual import ENGLISH
 from ..models import (
     DocumentStatus,
     PartnershipPlan,
@@ -41,10 +42,13 @@ def _lost_after() -> dict[str, timedelta]:
     }
 
 
-def document_for(*, plan: PartnershipPlan, kind: str) -> PlanDocument | None:
-    """The document of the plan's current content revision, whatever its state."""
+def document_for(
+    *, plan: PartnershipPlan, kind: str, language: str = ENGLISH
+) -> PlanDocument | None:
+    """The document of the plan's current content revision in ``language``, whatever its
+    state."""
     return PlanDocument.objects.filter(
-        plan=plan, kind=kind, content_revision=plan.content_revision
+        plan=plan, kind=kind, language=language, content_revision=plan.content_revision
     ).first()
 
 
@@ -122,8 +126,8 @@ class DocumentState:
         return self.status in {NONE, DocumentStatus.FAILED} or self.stuck
 
 
-def document_state(*, plan: PartnershipPlan, kind: str) -> DocumentState:
-    document = document_for(plan=plan, kind=kind)
+def document_state(*, plan: PartnershipPlan, kind: str, language: str = ENGLISH) -> DocumentState:
+    document = document_for(plan=plan, kind=kind, language=language)
     if document_is_current(document, plan):
         return DocumentState(
             status=document.status, document=document, stuck=document_is_stuck(document)
@@ -131,7 +135,7 @@ def document_state(*, plan: PartnershipPlan, kind: str) -> DocumentState:
     out_of_date = (
         document is not None
         or PlanDocument.objects.filter(
-            plan=plan, kind=kind, content_revision__lt=plan.content_revision
+            plan=plan, kind=kind, language=language, content_revision__lt=plan.content_revision
         ).exists()
     )
     return DocumentState(status=NONE, document=None, out_of_date=out_of_date)

@@ -3,8 +3,9 @@ coordinator's dashboard (``selectors.progress.progress_dashboard``) so that a re
 same rules; the reports a member may read; and one report with its change since the one before.
 
 A report's figures are plain JSON: codes, numbers as strings, and the words (action descriptions,
-organisation names, measure names) as they stood at issue. Labels of statuses, themes and courses
-are looked up when shown, so a report reads in the visitor's language.
+organisation names, measure names) as they stood at issue, with a Welsh partnership's Welsh beside
+them (``*_cy``). Labels of statuses, themes and courses are looked up when shown, and the words
+are chosen then too, so a report reads in the visitor's language.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import AssessmentStatus, PriorityTheme
@@ -22,6 +24,7 @@ from reviews.models import ReviewStatus
 from reviews.selectors import review_counts
 
 from .. import deadlines
+from ..bilingual import WELSH
 from ..models import ActionStatus, PartnershipPlan, PlanStatus, ProgressReport, Quarter
 from ..policies import ProgressReportPolicy
 from . import plans_visible
@@ -57,7 +60,9 @@ def snapshot(dashboard: Dashboard, quarter: Quarter) -> dict:
             {
                 "id": row.measure.pk,
                 "action": row.action.description,
+                "action_cy": row.action.description_cy,
                 "name": row.measure.name,
+                "name_cy": row.measure.name_cy,
                 "unit": row.measure.unit,
                 "baseline": _number(row.measure.baseline),
                 "target": _number(row.measure.target),
@@ -72,6 +77,7 @@ def snapshot(dashboard: Dashboard, quarter: Quarter) -> dict:
         "overdue": [
             {
                 "action": item.action.description,
+                "action_cy": item.action.description_cy,
                 "lead": item.action.lead_organisation.name,
                 "quarter": item.quarter.code,
                 "due_on": item.due_on.isoformat(),
@@ -81,6 +87,7 @@ def snapshot(dashboard: Dashboard, quarter: Quarter) -> dict:
         "past_due": [
             {
                 "action": action.description,
+                "action_cy": action.description_cy,
                 "lead": action.lead_organisation.name,
                 "due_on": action.due_date.isoformat(),
                 "status": action.status,
@@ -237,6 +244,15 @@ def _movement(now: dict, then: dict | None) -> str:
     return "better" if (change > 0) == now["higher_is_better"] else "worse"
 
 
+def _words(row: dict, name: str) -> str:
+    """The words in the active language: the Welsh kept at issue when Welsh is being read. (A
+    Welsh partnership's plan in force has its Welsh: sign-off waits for it, plans.bilingual; a
+    report issued before Welsh was kept has English only.)"""
+    if translation.get_language() == WELSH and row.get(f"{name}_cy"):
+        return row[f"{name}_cy"]
+    return row[name]
+
+
 def report_view(report: ProgressReport) -> ReportView:
     """The report as issued, each figure beside the previous report's. A measure is matched to
     its earlier self by id, or (after an annual refresh copied it) by its action and name."""
@@ -254,8 +270,8 @@ def report_view(report: ProgressReport) -> ReportView:
         )
         measures.append(
             MeasureTrend(
-                action=row["action"],
-                name=row["name"],
+                action=_words(row, "action"),
+                name=_words(row, "name"),
                 unit=row["unit"],
                 baseline=row["baseline"],
                 target=row["target"],
@@ -287,6 +303,7 @@ def report_view(report: ProgressReport) -> ReportView:
         overdue=[
             {
                 **item,
+                "action": _words(item, "action"),
                 "quarter": _period(item["quarter"]),
                 "due_on": date.fromisoformat(item["due_on"]),
             }
@@ -295,6 +312,7 @@ def report_view(report: ProgressReport) -> ReportView:
         past_due=[
             {
                 **item,
+                "action": _words(item, "action"),
                 "due_on": date.fromisoformat(item["due_on"]),
                 "status_label": ActionStatus(item["status"]).label,
             }

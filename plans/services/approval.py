@@ -17,6 +17,7 @@ from csp_portal.workflow import locked, locked_rows, transition
 from partnerships.models import Membership, Partnership, Seat
 from reminders.services import notifications_announce
 
+from ..bilingual import ENGLISH, languages
 from ..deadlines import consultation_items, sign_off_items
 from ..documents import summary_snapshot
 from ..models import (
@@ -187,9 +188,11 @@ def plan_sign_off(
 
 def _issue_documents(plan: PartnershipPlan, *kinds: str) -> None:
     """Queue the PDFs of a version that has just been issued, so that readers who may not ask
-    for a render (scrutiny, the PCC office, the public) find them made."""
+    for a render (scrutiny, the PCC office, the public) find them made: the summary in each
+    language the partnership publishes in."""
     for kind in kinds:
-        plan_document_request(acting_user=None, plan=plan, kind=kind)
+        for language in languages(plan.partnership) if kind == DocumentKind.SUMMARY else [ENGLISH]:
+            plan_document_request(acting_user=None, plan=plan, kind=kind, language=language)
 
 
 def plan_publish(*, acting_user: User, plan: PartnershipPlan) -> PartnershipPlan:

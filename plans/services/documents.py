@@ -24,6 +24,7 @@ from audit.services import audit_record
 from csp_portal.queue import TRANSIENT_ERRORS, enqueue_on_commit, task_named
 from csp_portal.workflow import locked
 
+from ..bilingual import ENGLISH, languages
 from ..documents import document_filename, render_document, summary_snapshot
 from ..models import DocumentKind, DocumentStatus, PartnershipPlan, PlanDocument
 from ..policies import PlanPolicy, PlanVerb
@@ -66,13 +67,18 @@ def published_summary_freeze(*, plan: PartnershipPlan) -> PartnershipPlan:
 
 
 def plan_document_request(
-    *, acting_user: User | None, plan: PartnershipPlan, kind: str
+    *, acting_user: User | None, plan: PartnershipPlan, kind: str, language: str = ENGLISH
 ) -> PlanDocument:
-    """Ask for the document of the plan as it stands. Reuses a current one (queued, being made or
-    ready); queues a render when there is none, when the last one failed or is out of date.
-    ``acting_user`` None is the portal itself (a version just issued, the public summary)."""
+    """Ask for the document of the plan as it stands, in ``language``. Reuses a current one
+    (queued, being made or ready); queues a render when there is none, when the last one failed
+    or is out of date. ``acting_user`` None is the portal itself (a version just issued, the
+    public summary). Only the summary comes in Welsh, and only a Welsh partnership's."""
     if kind not in DocumentKind.values:
         raise ValueError(kind)
+    if language != ENGLISH and (
+        kind != DocumentKind.SUMMARY or language not in languages(plan.partnership)
+    ):
+        raise ValueError(language)
     with transaction.atomic():
         plan = locked(plan, related=["partnership"])
         if acting_user is not None:
@@ -80,7 +86,7 @@ def plan_document_request(
         # The unique constraint decides between two simultaneous first requests: get_or_create
         # inserts in a savepoint and, when the other one won, reads the row it committed.
         document, created = PlanDocument.objects.get_or_create(
-            plan=plan, kind=kind, content_revision=plan.content_revision
+            plan=plan, kind=kind, language=language, content_revision=plan.content_revision
         )
         queue = created
         if not created and (
@@ -110,7 +116,7 @@ def plan_document_request(
                     partnership=plan.partnership,
                     action="plan.document_request",
                     target=plan,
-                    changes={"document": [None, f"{kind} r{plan.content_revision}"]},
+                    changes={"document": [None, f"{kind} {language} r{plan.content_revision}"]},
                 )
             # A broker outage must not turn the request into an error page: the document stays
             # queued, and the periodic heal (plan_documents_heal) queues it again.
@@ -134,9 +140,11 @@ def plan_document_render(*, document_id: int) -> PlanDocument | None:
     if document.kind == DocumentKind.SUMMARY:
         plan = published_summary_freeze(plan=plan)
     try:
-        with translation.override(settings.LANGUAGE_CODE):
+        # Each document in its own language: its labels, its words and its /Lang.
+        language = settings.LANGUAGE_CODE if document.language == ENGLISH else document.language
+        with translation.override(language):
             pdf = render_document(plan, document.kind)
-            filename = document_filename(plan, document.kind)
+            filename = document_filename(plan, document.kind, document.language)
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
     except TRANSIENT_ERRORS:
         raise  # the task retries these
@@ -167,6 +175,7 @@ def _keep(document_id: int, pdf: bytes, pages: int, name: str) -> PlanDocument |
         earlier = PlanDocument.objects.filter(
             plan_id=document.plan_id,
             kind=document.kind,
+            language=document.language,
             content_revision__lt=document.content_revision,
         )
         stale += [file for file in earlier.values_list("file", flat=True) if file]
@@ -189,11 +198,11 @@ def plan_document_fail(*, document_id: int, error: str) -> PlanDocument | None:
     return document
 
 
-def published_summary_request(*, plan: PartnershipPlan) -> PlanDocument:
+def published_summary_request(*, plan: PartnershipPlan, language: str = ENGLISH) -> PlanDocument:
     """The public's way to the published summary PDF. Asks for it like a member would, except
     that a failed render is tried again at most once every ``FAILED_RETRY_AFTER``: anonymous
     visitors must not be able to keep a worker busy with a document that keeps failing."""
-    document = document_for(plan=plan, kind=DocumentKind.SUMMARY)
+    document = document_for(plan=plan, kind=DocumentKind.SUMMARY, language=language)
     if (
         document is not None
         and document.status == DocumentStatus.FAILED
@@ -201,17 +210,21 @@ def published_summary_request(*, plan: PartnershipPlan) -> PlanDocument:
         and timezone.now() - document.finished_at < FAILED_RETRY_AFTER
     ):
         return document
-    return plan_document_request(acting_user=None, plan=plan, kind=DocumentKind.SUMMARY)
+    return plan_document_request(
+        acting_user=None, plan=plan, kind=DocumentKind.SUMMARY, language=language
+    )
 
 
-def plan_document_state(*, plan: PartnershipPlan, kind: str) -> DocumentState:
+def plan_document_state(
+    *, plan: PartnershipPlan, kind: str, language: str = ENGLISH
+) -> DocumentState:
     """What the document pages show and serve. A ready document whose file has gone (the
     database restored without the media folder) is never served: it is made again, and shown
     as being made."""
-    state = document_state(plan=plan, kind=kind)
+    state = document_state(plan=plan, kind=kind, language=language)
     if state.ready and not document_file_exists(state.document):
         plan_document_file_lost(document=state.document)
-        state = document_state(plan=plan, kind=kind)
+        state = document_state(plan=plan, kind=kind, language=language)
     return state
 
 

@@ -20,6 +20,7 @@ from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked
 from partnerships.models import Partnership
 
+from ..bilingual import is_bilingual, section_kinds
 from ..models import (
     Measure,
     PartnershipPlan,
@@ -45,6 +46,12 @@ def _editable_plan(plan: PartnershipPlan, acting_user: User) -> PartnershipPlan:
 def content_changed(plan: PartnershipPlan) -> None:
     """Any change to what a document would show makes earlier renders out of date."""
     PartnershipPlan.objects.filter(pk=plan.pk).update(content_revision=F("content_revision") + 1)
+
+
+def _welsh_change(before: dict, name: str, value: str) -> dict:
+    """The Welsh text's change for the audit, when it changed (never in England)."""
+    old = before.get(name) or ""
+    return {name: [old or None, value or None]} if old != value else {}
 
 
 def plan_start(
@@ -81,7 +88,7 @@ def plan_start(
         )
         PlanSection.objects.bulk_create(
             PlanSection(plan=plan, kind=kind, updated_by=acting_user)
-            for kind in PlanSectionKind.values
+            for kind in section_kinds(partnership)
         )
         PlanPriority.objects.bulk_create(
             PlanPriority(
@@ -170,17 +177,26 @@ def plan_refresh(
 
 
 def _copy_content(source: PartnershipPlan, target: PartnershipPlan, acting_user: User) -> None:
+    sections = list(source.sections.all())
     PlanSection.objects.bulk_create(
         PlanSection(
             plan=target,
             kind=section.kind,
             body=section.body,
+            body_cy=section.body_cy,
             protocol_title=section.protocol_title,
             protocol_signatories=section.protocol_signatories,
             protocol_review_date=section.protocol_review_date,
             updated_by=acting_user,
         )
-        for section in source.sections.all()
+        for section in sections
+    )
+    # A section the version it refreshes did not have (the well-being plan's, in Wales).
+    copied = {section.kind for section in sections}
+    PlanSection.objects.bulk_create(
+        PlanSection(plan=target, kind=kind, updated_by=acting_user)
+        for kind in section_kinds(target.partnership)
+        if kind not in copied
     )
     for priority in source.priorities.prefetch_related(
         "pcc_priorities", "actions__supporting_organisations", "actions__measures"
@@ -192,6 +208,7 @@ def _copy_content(source: PartnershipPlan, target: PartnershipPlan, acting_user:
             recommended_id=priority.recommended_id,
             evidence=priority.evidence,
             objectives=priority.objectives,
+            objectives_cy=priority.objectives_cy,
             position=priority.position,
             updated_by=acting_user,
         )
@@ -202,6 +219,7 @@ def _copy_content(source: PartnershipPlan, target: PartnershipPlan, acting_user:
                 partnership=target.partnership,
                 priority=copy,
                 description=action.description,
+                description_cy=action.description_cy,
                 lead_organisation=action.lead_organisation,
                 start_date=action.start_date,
                 due_date=action.due_date,
@@ -215,6 +233,7 @@ def _copy_content(source: PartnershipPlan, target: PartnershipPlan, acting_user:
                 Measure(
                     action=new_action,
                     name=measure.name,
+                    name_cy=measure.name_cy,
                     unit=measure.unit,
                     baseline=measure.baseline,
                     target=measure.target,
@@ -233,6 +252,7 @@ def plan_section_update(
     section: PlanSection,
     revision: int,
     body: str,
+    body_cy: str = "",
     protocol_title: str = "",
     protocol_signatories: str = "",
     protocol_review_date: date | None = None,
@@ -243,6 +263,8 @@ def plan_section_update(
         if section.revision != revision:
             raise stale_edit_error(section.updated_by, section.updated_at)
         fields = {"body": body.strip()}
+        if is_bilingual(plan.partnership):
+            fields["body_cy"] = body_cy.strip()
         if section.kind == PlanSectionKind.INFORMATION_SHARING:
             fields.update(
                 protocol_title=protocol_title.strip(),
@@ -287,6 +309,7 @@ def plan_priority_save(
     theme: str,
     rationale: str,
     objectives: str = "",
+    objectives_cy: str = "",
     pcc_priorities: list[PoliceAndCrimePlanPriority] = (),
     submission: Submission | None = None,
 ) -> PlanPriority:
@@ -309,7 +332,11 @@ def plan_priority_save(
             if revision is not None and priority.revision != revision:
                 raise stale_edit_error(priority.updated_by, priority.updated_at)
             taken = taken.exclude(pk=priority.pk)
-            before = {"theme": priority.theme, "rationale": priority.rationale}
+            before = {
+                "theme": priority.theme,
+                "rationale": priority.rationale,
+                "objectives_cy": priority.objectives_cy,
+            }
             priority.revision += 1
         else:
             priority = PlanPriority(plan=plan, position=plan.priorities.count() + 1)
@@ -319,6 +346,8 @@ def plan_priority_save(
                 {"theme": _("This theme is already one of the plan's priorities")}
             )
         priority.theme, priority.rationale, priority.objectives = theme, rationale, objectives
+        if is_bilingual(plan.partnership):
+            priority.objectives_cy = objectives_cy.strip()
         priority.updated_by = acting_user
         priority.full_clean()
         priority.save()
@@ -332,6 +361,7 @@ def plan_priority_save(
             changes={
                 "priority": [before.get("theme"), theme],
                 "rationale": [before.get("rationale"), rationale],
+                **_welsh_change(before, "objectives_cy", priority.objectives_cy),
                 "pcc_priorities": [None, [p.title for p in pcc_priorities]],
             },
         )
@@ -364,6 +394,7 @@ def plan_action_save(
     action: PlanAction | None = None,
     revision: int | None = None,
     description: str,
+    description_cy: str = "",
     lead_organisation: Organisation,
     supporting_organisations: list[Organisation] = (),
     start_date: date,
@@ -399,7 +430,11 @@ def plan_action_save(
             if revision is not None and action.revision != revision:
                 raise stale_edit_error(action.updated_by, action.updated_at)
             previous_lead = action.lead_organisation
-            before = {"description": action.description, "lead": previous_lead.name}
+            before = {
+                "description": action.description,
+                "description_cy": action.description_cy,
+                "lead": previous_lead.name,
+            }
             action.revision += 1
         else:
             action = PlanAction(
@@ -410,6 +445,8 @@ def plan_action_save(
             before = {}
         action.priority = priority
         action.description = description.strip()
+        if is_bilingual(plan.partnership):
+            action.description_cy = description_cy.strip()
         action.lead_organisation = lead_organisation
         action.start_date, action.due_date = start_date, due_date
         action.resources = resources.strip()
@@ -428,6 +465,7 @@ def plan_action_save(
             target=action,
             changes={
                 "description": [before.get("description"), action.description],
+                **_welsh_change(before, "description_cy", action.description_cy),
                 "lead": [before.get("lead"), lead_organisation.name],
                 "dates": [None, [str(start_date), str(due_date)]],
             },
@@ -461,6 +499,7 @@ def measure_save(
     action: PlanAction,
     measure: Measure | None = None,
     name: str,
+    name_cy: str = "",
     unit: str = "",
     baseline: Decimal,
     target: Decimal,
@@ -478,15 +517,19 @@ def measure_save(
         if measure is None:
             measure = Measure(action=action, position=action.measures.count() + 1)
             before = (None, None, None)
+            name_cy_before = ""
         else:
             before = (
                 measure.name,
                 _plain_decimal(measure.baseline),
                 _plain_decimal(measure.target),
             )
+            name_cy_before = measure.name_cy
         series_before = measure.series
         measure.series = series
         measure.name, measure.unit = name.strip(), unit.strip()
+        if is_bilingual(plan.partnership):
+            measure.name_cy = name_cy.strip()
         measure.baseline, measure.target = baseline, target
         measure.higher_is_better = higher_is_better
         measure.full_clean()
@@ -500,6 +543,7 @@ def measure_save(
             changes={
                 # Each figure on its own, so that the log prints it as a figure (1,369).
                 "measure": [before[0], measure.name],
+                **_welsh_change({"name_cy": name_cy_before}, "name_cy", measure.name_cy),
                 "baseline": [before[1], _plain_decimal(baseline)],
                 "target": [before[2], _plain_decimal(target)],
                 **(

@@ -13,9 +13,10 @@ from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView
 
 from .. import selectors
+from ..bilingual import missing_welsh
 from ..forms import consultation as consultation_forms
 from ..forms import drafting as forms
-from ..policies import required_seats
+from ..policies import PlanPolicy, PlanVerb, required_seats
 from ..services import approval, drafting
 from .drafting import PlanFormView, PlanMixin, plan_url
 
@@ -83,7 +84,19 @@ class RedraftView(PlanTransitionView):
         approval.plan_return_to_draft(acting_user=self.request.user, plan=self.plan)
 
 
-class SignOffView(PlanTransitionView):
+class WelshCheckMixin:
+    """Sign-off and publication wait for the Welsh of every published text (plans.bilingual):
+    the page lists what is missing, with links for the coordinator."""
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(
+            missing_welsh=missing_welsh(self.plan),
+            may_edit_welsh=PlanPolicy.can(self.membership, PlanVerb.EDIT, self.plan),
+        )
+        return super().get_context_data(**kwargs)
+
+
+class SignOffView(WelshCheckMixin, PlanTransitionView):
     permission_required = Perm.SIGN_OFF_PLANS
     submit_label = _("Sign off the plan")
     heading = _("Sign off the %(name)s?")
@@ -103,7 +116,7 @@ class SignOffView(PlanTransitionView):
         )
 
 
-class PublishView(PlanTransitionView):
+class PublishView(WelshCheckMixin, PlanTransitionView):
     permission_required = Perm.MANAGE_PLANS
     submit_label = _("Publish the plan")
     heading = _("Publish the %(name)s?")

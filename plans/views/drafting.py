@@ -13,6 +13,7 @@ from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 
 from .. import selectors
+from ..bilingual import is_bilingual, missing_welsh
 from ..evidence import plan_evidence
 from ..forms import drafting as forms
 from ..models import PlanSectionKind, PlanStatus
@@ -122,6 +123,7 @@ class PlanDetailView(PartnershipViewMixin, TemplateView):
         for priority in priorities:
             priority.evidence_items = evidence.get(priority.pk, [])
             priority.evidence_changed = any(item.changed for item in priority.evidence_items)
+        may = PlanPolicy.may(self.membership, plan)
         asked = {waiting.seat: waiting.people for waiting in consultation.sign_off_panel(plan=plan)}
         context.update(
             plan=plan,
@@ -131,8 +133,12 @@ class PlanDetailView(PartnershipViewMixin, TemplateView):
                 (Seat(seat).label, signed.get(seat), [name for _pk, name in asked.get(seat, ())])
                 for seat in required_seats(self.partnership)
             ],
-            may=PlanPolicy.may(self.membership, plan),
+            may=may,
             statuses=PlanStatus,
+            bilingual=is_bilingual(self.partnership),
+            # Listed while it can still be entered (drafting), and to whoever enters it.
+            missing_welsh=missing_welsh(plan) if plan.is_editable else [],
+            may_edit_welsh=may["edit"],
             information_sharing=PlanSectionKind.INFORMATION_SHARING,
         )
         return context
@@ -162,6 +168,7 @@ class SectionEditView(PlanMixin, StaleAwareFormView):
             section=self.target,
             revision=data["revision"],
             body=data["body"],
+            body_cy=data.get("body_cy", ""),
             protocol_title=data.get("protocol_title", ""),
             protocol_signatories=data.get("protocol_signatories", ""),
             protocol_review_date=data.get("protocol_review_date"),
@@ -200,6 +207,7 @@ class PriorityEditView(PlanMixin, StaleAwareFormView):
             theme=data["theme"],
             rationale=data["rationale"],
             objectives=data["objectives"],
+            objectives_cy=data.get("objectives_cy", ""),
             pcc_priorities=list(data.get("pcc_priorities") or []),
             submission=self.submission,
         )
@@ -254,6 +262,7 @@ class ActionEditView(PlanMixin, StaleAwareFormView):
             action=self.target,
             revision=data.get("revision"),
             description=data["description"],
+            description_cy=data.get("description_cy", ""),
             lead_organisation=data["lead_organisation"],
             supporting_organisations=list(data["supporting_organisations"]),
             start_date=data["start_date"],
@@ -296,7 +305,7 @@ class MeasureEditView(PlanMixin, StaleAwareFormView):
         return selectors.action_for(plan=self.plan, action_id=self.kwargs["action_id"])
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "measure": self.target}
+        return {**super().get_form_kwargs(), "plan": self.plan, "measure": self.target}
 
     def get_context_data(self, **kwargs):
         kwargs.update(

@@ -157,6 +157,23 @@ def test_the_demo_has_a_published_plan_with_actions_for_each_partner(seeded):
     assert plan.actions.filter(measures__series="crime:violence_with_injury:rate").exists()
 
 
+def test_cardiff_publishes_its_plan_in_welsh_and_in_english(seeded, client):
+    from plans.models import DocumentKind, PartnershipPlan, PlanDocument
+
+    plan = PartnershipPlan.objects.get(partnership__ons_code="W14000015")
+    assert plan.status == "published"
+    assert plan.published_summary["languages"] == ["en", "cy"]
+    assert plan.published_summary["wellbeing"]["body_cy"].startswith("Mae pob blaenoriaeth")
+    assert set(
+        PlanDocument.objects.filter(plan=plan, kind=DocumentKind.SUMMARY).values_list(
+            "language", flat=True
+        )
+    ) == {"en", "cy"}
+    welsh = client.get("/plans/cardiff/cy/")
+    assert welsh.status_code == 200 and '<html lang="cy"' in welsh.text
+    assert "Llai o ddioddefwyr" in welsh.text and "Fewer victims" not in welsh.text
+
+
 def test_the_demo_review_is_visible_only_to_its_coordinator(seeded):
     from reviews.models import DomesticHomicideReview
     from reviews.policies import ReviewPolicy

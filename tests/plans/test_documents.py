@@ -12,6 +12,7 @@ from audit.models import AuditEvent
 from partnerships.models import Role, Seat
 from partnerships.selectors import membership_for
 from plans import documents as plan_documents
+from plans.bilingual import section_kinds
 from plans.models import (
     DocumentKind,
     DocumentStatus,
@@ -57,7 +58,7 @@ def written_plan(plan_with_action, coordinator, pcc_priorities):
     """A draft with every section written, the information sharing protocol recorded, the
     priority's objectives and police and crime plan priorities, and a quarter's actual."""
     plan = plan_with_action
-    for kind in PlanSectionKind.values:
+    for kind in section_kinds(plan.partnership):
         write(plan, coordinator, kind, f"Our **{kind.replace('_', ' ')}** text.")
     write(
         plan,

@@ -29,7 +29,10 @@ def test_a_plan_starts_from_the_approved_assessment(draft_plan, assessment):
         assessment.priorities.values_list("theme", flat=True)
     )
     assert draft_plan.priorities.first().rationale == assessment.priorities.first().rationale
-    assert set(draft_plan.sections.values_list("kind", flat=True)) == set(PlanSectionKind.values)
+    # The Public Services Board's well-being plan is a section in Wales only.
+    assert set(draft_plan.sections.values_list("kind", flat=True)) == set(
+        PlanSectionKind.values
+    ) - {PlanSectionKind.WELLBEING_PLAN}
     assert len(draft_plan.quarters) == 12
     assert str(draft_plan.quarters[0]) == "2027/28 Q1"
 

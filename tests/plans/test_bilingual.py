@@ -1,0 +1,462 @@
+"""A Welsh partnership's plan in Welsh and in English (issue 16): the Welsh entered side by side,
+copied with each version, required before sign-off and publication, and published as a page and a
+PDF in each language. An English partnership's plan has none of it."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from authorities.models import Nation
+from csp_portal.site import site_url
+from partnerships.models import Role, Seat
+from partnerships.selectors import membership_for
+from plans.bilingual import missing_welsh, welsh_is_missing
+from plans.models import (
+    DocumentKind,
+    DocumentStatus,
+    Measure,
+    PartnershipPlan,
+    PlanAction,
+    PlanDocument,
+    PlanSectionKind,
+    PlanStatus,
+    SignOff,
+)
+from plans.selectors.documents import document_for
+from plans.services import approval, drafting
+from plans.services.documents import plan_document_render
+from tests.conftest import signed_in
+from tests.factories import PartnershipFactory, member, organisation_in
+from tests.pdf import read_pdf
+
+from .conftest import YEAR, add_action, approved_assessment, sign_off_by_every_seat, signers_of
+
+pytestmark = pytest.mark.django_db
+
+SUMMARY = ("Safer streets for everyone in Cardiff.", "Strydoedd mwy diogel i bawb yng Nghaerdydd.")
+# (No apostrophes: the page escapes them.)
+WELLBEING = (
+    "The plan serves the objective of the well-being plan: safe, confident communities.",
+    "Mae cynllun y bartneriaeth yn cyfrannu at amcan y cynllun llesiant: cymunedau diogel.",
+)
+OBJECTIVES = ("Halve repeat victimisation.", "Haneru erledigaeth dro ar ôl tro.")
+ACTION = ("Patrol the hotspots every night", "Patrolio mannau problemus bob nos")
+MEASURE = ("Incidents reported", "Digwyddiadau a adroddwyd")
+
+
+def write(plan, coordinator, kind, body, body_cy=""):
+    section = plan.sections.get(kind=kind)
+    return drafting.plan_section_update(
+        acting_user=coordinator,
+        section=section,
+        revision=section.revision,
+        body=body,
+        body_cy=body_cy,
+    )
+
+
+def bilingual_plan(partnership, coordinator):
+    """A draft with every published text in English and in Welsh."""
+    plan = drafting.plan_start(
+        acting_user=coordinator,
+        partnership=partnership,
+        assessment=approved_assessment(partnership, coordinator),
+    )
+    write(plan, coordinator, PlanSectionKind.SUMMARY, *SUMMARY)
+    write(plan, coordinator, PlanSectionKind.WELLBEING_PLAN, *WELLBEING)
+    write(plan, coordinator, PlanSectionKind.RESOURCES, "A pooled fund.")
+    priority = plan.priorities.first()
+    drafting.plan_priority_save(
+        acting_user=coordinator,
+        plan=plan,
+        priority=priority,
+        theme=priority.theme,
+        rationale=priority.rationale,
+        objectives=OBJECTIVES[0],
+        objectives_cy=OBJECTIVES[1],
+    )
+    action = drafting.plan_action_save(
+        acting_user=coordinator,
+        priority=priority,
+        description=ACTION[0],
+        description_cy=ACTION[1],
+        lead_organisation=organisation_in(partnership, Seat.POLICE),
+        start_date=date(YEAR, 4, 1),
+        due_date=date(YEAR + 1, 3, 31),
+    )
+    drafting.measure_save(
+        acting_user=coordinator,
+        action=action,
+        name=MEASURE[0],
+        name_cy=MEASURE[1],
+        unit="incidents",
+        baseline=Decimal(400),
+        target=Decimal(320),
+        higher_is_better=False,
+    )
+    return plan
+
+
+def _build():
+    cardiff = PartnershipFactory(
+        name="Cardiff", slug="cardiff", nation=Nation.WALES, ons_code="W14000015"
+    )
+    coordinator = member(cardiff, Role.COORDINATOR, email="coordinator@cardiff.example")
+    signers = signers_of(cardiff)
+    plan = bilingual_plan(cardiff, coordinator)
+    approval.plan_open_consultation(acting_user=coordinator, plan=plan)
+    sign_off_by_every_seat(plan, signers)
+    plan = approval.plan_publish(acting_user=coordinator, plan=plan)
+    # The worker makes the summary in each language that publication queued.
+    for document in PlanDocument.objects.filter(plan=plan, kind=DocumentKind.SUMMARY):
+        plan_document_render(document_id=document.pk)
+    trafford = PartnershipFactory(name="Trafford", slug="trafford")
+    trafford_coordinator = member(trafford, Role.COORDINATOR, email="coordinator@trafford.example")
+    english = drafting.plan_start(
+        acting_user=trafford_coordinator,
+        partnership=trafford,
+        assessment=approved_assessment(trafford, trafford_coordinator),
+    )
+    add_action(english, trafford_coordinator)
+    return {
+        "cardiff": cardiff,
+        "coordinator": coordinator,
+        "signers": signers,
+        "published": plan,
+        "trafford": trafford,
+        "trafford_coordinator": trafford_coordinator,
+        "english": english,
+    }
+
+
+@pytest.fixture(scope="module")
+def world(module_data):
+    return module_data.build(_build)
+
+
+@pytest.fixture
+def media_root(module_data):
+    return module_data.media_root
+
+
+@pytest.fixture
+def refresh(world):
+    """The annual refresh of Cardiff's published plan, in draft."""
+    published = world["published"]
+    return drafting.plan_refresh(
+        acting_user=world["coordinator"], plan=published, assessment=published.assessment
+    )
+
+
+# Services ------------------------------------------------------------------------------------
+
+
+def test_the_refresh_copies_the_welsh(refresh):
+    sections = {section.kind: section for section in refresh.sections.all()}
+    assert (sections["summary"].body, sections["summary"].body_cy) == SUMMARY
+    assert (sections["wellbeing_plan"].body, sections["wellbeing_plan"].body_cy) == WELLBEING
+    priority = refresh.priorities.first()
+    assert (priority.objectives, priority.objectives_cy) == OBJECTIVES
+    action = priority.actions.get()
+    assert (action.description, action.description_cy) == ACTION
+    measure = action.measures.get()
+    assert (measure.name, measure.name_cy) == MEASURE
+    assert missing_welsh(refresh) == []
+
+
+def _state(plan):
+    return (
+        PartnershipPlan.objects.get(pk=plan.pk).status,
+        SignOff.objects.filter(plan=plan).count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def test_sign_off_waits_for_the_welsh_and_changes_nothing(world, refresh):
+    coordinator, signers = world["coordinator"], world["signers"]
+    action = refresh.actions.get()
+    drafting.plan_action_save(
+        acting_user=coordinator,
+        priority=action.priority,
+        action=action,
+        description=action.description,
+        description_cy="",
+        lead_organisation=action.lead_organisation,
+        start_date=action.start_date,
+        due_date=action.due_date,
+    )
+    approval.plan_open_consultation(acting_user=coordinator, plan=refresh)
+    missing = missing_welsh(refresh)
+    assert [item.what for item in missing] == [f"Action “{ACTION[0]}”"]
+    assert missing[0].url == reverse("plans:action_edit", args=["cardiff", refresh.pk, action.pk])
+
+    signer = signers[Seat.POLICE]
+    before = _state(refresh)
+    with pytest.raises(ValidationError, match="no Welsh yet"):
+        approval.plan_sign_off(
+            acting_user=signer,
+            membership=membership_for(user=signer, partnership_slug="cardiff"),
+            plan=refresh,
+        )
+    assert _state(refresh) == before
+
+    # Once the Welsh is in, sign-off approves it and it can be published.
+    action.refresh_from_db()
+    drafting.plan_action_save(
+        acting_user=coordinator,
+        priority=action.priority,
+        action=action,
+        description=action.description,
+        description_cy="Patrolio bob nos",
+        lead_organisation=action.lead_organisation,
+        start_date=action.start_date,
+        due_date=action.due_date,
+    )
+    plan = sign_off_by_every_seat(refresh, signers)
+    assert plan.status == PlanStatus.APPROVED
+    plan = approval.plan_publish(acting_user=coordinator, plan=plan)
+    assert plan.published_summary["languages"] == ["en", "cy"]
+    assert plan.published_summary["priorities"][0]["actions"][0]["description_cy"] == (
+        "Patrolio bob nos"
+    )
+    # The summary is queued in both languages, each its own document.
+    assert set(
+        PlanDocument.objects.filter(plan=plan, kind=DocumentKind.SUMMARY).values_list(
+            "language", flat=True
+        )
+    ) == {"en", "cy"}
+
+
+def test_publication_is_refused_in_the_service_when_the_welsh_is_missing(world, refresh):
+    """Even an approved version (frozen, so its Welsh cannot go missing through the forms) is
+    checked again when it is published: refused, and nothing changed."""
+    coordinator = world["coordinator"]
+    approval.plan_open_consultation(acting_user=coordinator, plan=refresh)
+    plan = sign_off_by_every_seat(refresh, world["signers"])
+    Measure.objects.filter(action__plan=plan).update(name_cy="")
+    before = _state(plan), _state(world["published"])
+    with pytest.raises(ValidationError, match="no Welsh yet"):
+        approval.plan_publish(acting_user=coordinator, plan=plan)
+    assert (_state(plan), _state(world["published"])) == before
+    assert PartnershipPlan.objects.get(pk=plan.pk).published_summary is None
+
+
+def test_an_english_partnership_keeps_no_welsh(world):
+    plan, coordinator = world["english"], world["trafford_coordinator"]
+    assert not plan.sections.filter(kind=PlanSectionKind.WELLBEING_PLAN).exists()
+    section = write(plan, coordinator, PlanSectionKind.SUMMARY, "Safer Trafford.", "Testun")
+    assert (section.body, section.body_cy) == ("Safer Trafford.", "")
+    with CaptureQueriesContext(connection) as captured:
+        assert not welsh_is_missing(plan)
+        assert missing_welsh(plan) == []
+    assert len(captured) == 0
+
+
+def test_the_missing_welsh_list_reads_in_a_fixed_number_of_queries(world, refresh):
+    coordinator = world["coordinator"]
+
+    def counted():
+        with CaptureQueriesContext(connection) as captured:
+            missing = missing_welsh(refresh)
+        return len(missing), len(captured)
+
+    PlanAction.objects.filter(plan=refresh).update(description_cy="")
+    one = counted()
+    priority = refresh.priorities.first()
+    for number in range(3):
+        add_action(refresh, coordinator, description=f"Action {number}", priority=priority)
+    many = counted()
+    assert (one[0], many[0]) == (1, 7)  # each action, and the measure each new one has
+    assert one[1] == many[1] <= 4
+
+
+# Pages ---------------------------------------------------------------------------------------
+
+
+def section_url(plan, kind):
+    return reverse("plans:section_edit", args=[plan.partnership.slug, plan.pk, kind])
+
+
+def test_the_welsh_is_entered_beside_the_english(world, refresh):
+    client = signed_in(world["coordinator"])
+    page = client.get(section_url(refresh, PlanSectionKind.SUMMARY)).text
+    assert 'class="govuk-grid-row app-bilingual"' in page
+    assert 'name="body_cy"' in page and 'lang="cy"' in page
+    assert SUMMARY[1] in page
+
+    section = refresh.sections.get(kind=PlanSectionKind.SUMMARY)
+    response = client.post(
+        section_url(refresh, PlanSectionKind.SUMMARY),
+        {"revision": section.revision, "body": SUMMARY[0], "body_cy": "Caerdydd fwy diogel."},
+    )
+    assert response.status_code == 302
+    section.refresh_from_db()
+    assert (section.body, section.body_cy) == (SUMMARY[0], "Caerdydd fwy diogel.")
+
+
+def test_the_plan_page_lists_the_missing_welsh_with_links(world, refresh):
+    refresh.sections.filter(kind=PlanSectionKind.WELLBEING_PLAN).update(body_cy="")
+    page = (
+        signed_in(world["coordinator"])
+        .get(reverse("plans:detail", args=["cardiff", refresh.pk]))
+        .text
+    )
+    assert 'data-testid="missing-welsh"' in page
+    assert f'href="{section_url(refresh, PlanSectionKind.WELLBEING_PLAN)}"' in page
+    assert 'data-testid="section-wellbeing_plan"' in page
+
+
+def test_an_english_partnership_sees_no_welsh_fields(world):
+    plan = world["english"]
+    client = signed_in(world["trafford_coordinator"])
+    page = client.get(section_url(plan, PlanSectionKind.SUMMARY)).text
+    assert "body_cy" not in page and "app-bilingual" not in page
+    assert client.get(section_url(plan, PlanSectionKind.WELLBEING_PLAN)).status_code == 404
+    detail = client.get(reverse("plans:detail", args=["trafford", plan.pk])).text
+    assert "missing-welsh" not in detail and "wellbeing_plan" not in detail
+
+
+def public(slug, welsh=False):
+    return reverse("plans:public_summary_cy" if welsh else "plans:public_summary", args=[slug])
+
+
+def public_pdf(slug, welsh=False):
+    name = "plans:public_summary_pdf_cy" if welsh else "plans:public_summary_pdf"
+    return reverse(name, args=[slug])
+
+
+def test_the_public_summary_comes_in_english_and_in_welsh(world, client):
+    english = client.get(public("cardiff"))
+    welsh = client.get(public("cardiff", welsh=True))
+    assert (english.status_code, welsh.status_code) == (200, 200)
+    assert english["Content-Language"] == "en" and welsh["Content-Language"] == "cy"
+    assert '<html lang="en"' in english.text and '<html lang="cy"' in welsh.text
+    # A Welsh partnership's English address is English, whatever the visitor reads.
+    assert '<html lang="en"' in client.get(public("cardiff"), HTTP_ACCEPT_LANGUAGE="cy").text
+    for text in (SUMMARY, WELLBEING, OBJECTIVES, ACTION, MEASURE):
+        assert text[0] in english.text and text[1] not in english.text
+        assert text[1] in welsh.text and text[0] not in welsh.text
+    welsh_url, english_url = site_url("/plans/cardiff/cy/"), site_url("/plans/cardiff/")
+    for page in (english.text, welsh.text):
+        assert f'<link rel="alternate" hreflang="en" href="{english_url}">' in page
+        assert f'<link rel="alternate" hreflang="cy" href="{welsh_url}">' in page
+    assert f'href="{welsh_url}" hreflang="cy" lang="cy"' in english.text
+    assert f'href="{english_url}" hreflang="en" lang="en"' in welsh.text
+    assert f'href="{public_pdf("cardiff", welsh=True)}"' in welsh.text
+
+
+def test_an_english_partnership_has_no_welsh_summary(world, client):
+    published = PartnershipFactory(name="Bury", slug="bury")
+    coordinator = member(published, Role.COORDINATOR, email="coordinator@bury.example")
+    plan = drafting.plan_start(
+        acting_user=coordinator,
+        partnership=published,
+        assessment=approved_assessment(published, coordinator),
+    )
+    add_action(plan, coordinator)
+    approval.plan_open_consultation(acting_user=coordinator, plan=plan)
+    signers = {
+        seat: member(published, Role.STRATEGY_MEMBER, seat=seat, email=f"{seat}@bury.example")
+        for seat in Seat.statutory()
+    }
+    approval.plan_publish(acting_user=coordinator, plan=sign_off_by_every_seat(plan, signers))
+    english = client.get(public("bury"))
+    assert english.status_code == 200 and "hreflang" not in english.text
+    # Its one version follows the visitor's language, as every other page does.
+    assert '<html lang="cy"' in client.get(public("bury"), HTTP_ACCEPT_LANGUAGE="cy").text
+    # The same 404 as a partnership that does not exist, for the page and the PDF.
+    for slug in ("bury", "nowhere", "trafford"):
+        assert client.get(public(slug, welsh=True)).status_code == 404
+        assert client.get(public_pdf(slug, welsh=True)).status_code == 404
+
+
+def test_the_welsh_pdf_is_tagged_welsh_and_reads_in_welsh(world, client):
+    plan = world["published"]
+    documents = {
+        language: document_for(plan=plan, kind=DocumentKind.SUMMARY, language=language)
+        for language in ("en", "cy")
+    }
+    assert {doc.status for doc in documents.values()} == {DocumentStatus.READY}
+    assert documents["en"].file.name != documents["cy"].file.name
+
+    response = client.get(public_pdf("cardiff", welsh=True))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "-cy.pdf" in response["Content-Disposition"]
+    welsh = read_pdf(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    assert welsh.lang == "cy"
+    for text in (SUMMARY, OBJECTIVES, ACTION):
+        assert text[1] in welsh.text and text[0] not in welsh.text
+    assert "cynllun llesiant" in welsh.text
+    # Each document names the other language's.
+    assert f"also published in English: {site_url('/plans/cardiff/')}" in welsh.text
+
+    english = read_pdf(client.get(public_pdf("cardiff")).content)
+    assert english.lang == "en"
+    assert SUMMARY[0] in english.text and SUMMARY[1] not in english.text
+    assert f"also published in Welsh: {site_url('/plans/cardiff/cy/')}" in english.text
+
+
+def test_a_progress_report_reads_in_welsh_for_a_welsh_reader(world, monkeypatch):
+    from plans import deadlines
+    from plans.models import Quarter
+    from plans.services.reports import progress_report_issue
+
+    monkeypatch.setattr(deadlines, "local_today", lambda: date(YEAR, 11, 15))
+    report = progress_report_issue(
+        acting_user=world["coordinator"],
+        plan=world["published"],
+        quarter=Quarter(YEAR, 1),
+        today=date(YEAR, 7, 10),
+    )
+    assert report.figures["measures"][0]["name_cy"] == MEASURE[1]
+    councillor = member(world["cardiff"], Role.SCRUTINY, email="councillor@cardiff.example")
+    url = reverse("plans:progress_report", args=["cardiff", report.pk])
+    client = signed_in(councillor)
+    welsh = client.get(url, HTTP_ACCEPT_LANGUAGE="cy").text
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").text
+    assert '<html lang="cy"' in welsh and MEASURE[1] in welsh and ACTION[1] in welsh
+    assert MEASURE[0] not in welsh and ACTION[0] not in welsh
+    assert MEASURE[0] in english and MEASURE[1] not in english
+
+
+def test_the_api_gives_the_welsh_beside_the_english(world):
+    from tests.api.conftest import api
+
+    client = api(world["coordinator"])
+    detail = client.get(f"/api/v1/p/cardiff/plans/{world['published'].pk}/").json()
+    sections = {section["kind"]: section for section in detail["sections"]}
+    assert (sections["summary"]["body"], sections["summary"]["body_cy"]) == SUMMARY
+    priority = detail["priorities"][0]
+    assert (priority["objectives"], priority["objectives_cy"]) == OBJECTIVES
+    action = priority["actions"][0]
+    assert (action["description"], action["description_cy"]) == ACTION
+    assert (action["measures"][0]["name"], action["measures"][0]["name_cy"]) == MEASURE
+
+
+def test_the_welsh_page_reads_in_as_many_queries_as_the_english(world, client):
+    def queries(url):
+        client.get(url)  # warm: the documents already exist, nothing is queued
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries(public("cardiff", welsh=True)) == queries(public("cardiff")) <= 14
+
+
+def test_an_autosaved_welsh_draft_is_put_back(world, refresh):
+    client = signed_in(world["coordinator"])
+    page = section_url(refresh, PlanSectionKind.SUMMARY)
+    client.post(
+        reverse("accounts:text_draft"),
+        {"path": page, "field": "body_cy", "text": "Drafft heb ei gadw"},
+    )
+    assert "Drafft heb ei gadw" in client.get(page).text
