@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
+from assessments.documents import assessment_pdf
 from assessments.services.assessments import assessment_start
 from audit.models import AuditEvent
 from demo.engagement import seed_engagement
@@ -34,6 +35,7 @@ from strategygroup.models import StrategyMeeting
 
 from ..conftest import signed_in
 from ..factories import member
+from ..pdf import read_pdf
 
 TODAY = timezone.localdate()
 NEXT_YEAR = financial_year_of(TODAY) + 1
@@ -178,6 +180,11 @@ def test_a_coordinator_records_a_meeting_through_the_pages_and_it_reaches_the_as
     page = client.get(f"/p/trafford/assessments/{assessment.pk}/").content.decode()
     assert 'data-testid="community-evidence"' in page
     assert "Speeding on the A56" in page and "2 of 5 responsible authorities" in page
+    # The PDF carries it in the same section, as linked evidence beside the coordinator's text.
+    pdf = read_pdf(assessment_pdf(assessment)).text
+    community = pdf.split("From the partnership's public meetings and consultations")[1]
+    assert "Public meeting, Sale" in community and "35 people took part" in community
+    assert "Speeding on the A56" in community and "2 of 5 responsible authorities" in community
 
     public = Client().get("/community-safety/trafford/meetings/").content.decode()
     assert "Speeding on the A56" not in public  # not published yet
