@@ -94,3 +94,22 @@ class PaperForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class PublicMinutesForm(GovukFormMixin, forms.Form):
+    submit_label = _("Publish on the public page")
+
+    public_minutes = forms.CharField(
+        label=_("Minutes for the public page"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=markdown_textarea(rows=12),
+        help_text=_(
+            "Anyone can read these. Take out names and anything else that could identify a "
+            "person: the public page shows which authorities attended, never who attended for "
+            "them."
+        ),
+        error_messages={"required": _("Enter the minutes for the public page")},
+    )
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)

@@ -1,7 +1,8 @@
 """The strategy group's meetings (regulation 3 of SI 2007/1830: the group that prepares the
 strategic assessment and prepares and implements the partnership plan; SI 2007/3076 in Wales):
 the agenda, who attended for each seat, the decisions and actions arising (each may be linked to
-an action of the partnership plan), and the minutes, published to the partnership's members.
+an action of the partnership plan), and the minutes, published to the partnership's members and,
+where the partnership chooses, a depersonalised version on its public page.
 
 A status is data (``TextChoices``, a transitions map and check constraints) changed only through
 ``csp_portal.workflow.transition``.
@@ -46,6 +47,13 @@ class StrategyMeeting(models.Model):
     )
     minutes = models.TextField(_("minutes"), blank=True, max_length=TEXT_MAX_LENGTH)
     minutes_published_at = models.DateTimeField(null=True, blank=True)
+    # The partnership's choice, meeting by meeting and audited: a version of the minutes for its
+    # public page, written without names or anything else that identifies a person (the public
+    # page shows which seats attended, never who), once the minutes are published to members.
+    public_minutes = models.TextField(
+        _("minutes for the public page"), blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    public_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -68,6 +76,14 @@ class StrategyMeeting(models.Model):
                 condition=Q(status=MeetingStatus.PUBLISHED, minutes_published_at__isnull=False)
                 | (~Q(status=MeetingStatus.PUBLISHED) & Q(minutes_published_at__isnull=True)),
                 name="strategygroup_meeting_published_iff_published_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(public_at__isnull=True, public_minutes="")
+                | (
+                    Q(status=MeetingStatus.PUBLISHED, public_at__isnull=False)
+                    & ~Q(public_minutes="")
+                ),
+                name="strategygroup_meeting_public_has_published_minutes",
             ),
         ]
 

@@ -1,10 +1,13 @@
 """Reads of the strategy group's meetings: scoped to the member's partnership by
 ``MeetingPolicy`` (another partnership's meeting is not found: 404)."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from partnerships.models import Membership
+from engagement.selectors import YearPages, financial_year_expression, year_pages, year_range
+from partnerships.models import Membership, Partnership
 from plans.models import PlanAction
 
 from .models import Decision, MeetingAttendance, MeetingPaper, StrategyMeeting
@@ -48,3 +51,39 @@ def paper_for(*, meeting: StrategyMeeting, pk: int) -> MeetingPaper:
         return MeetingPaper.objects.get(pk=pk, meeting=meeting)
     except MeetingPaper.DoesNotExist:
         raise Http404 from None
+
+
+@dataclass(frozen=True)
+class PublicMeetings:
+    meetings: list[StrategyMeeting]
+    pages: YearPages
+
+
+def public_meetings(*, partnership: Partnership, year: str | None = None) -> PublicMeetings:
+    """The meetings whose minutes the partnership put on its public page, one financial year at
+    a time, newest first, each with the seats that attended (three queries). Only the
+    depersonalised minutes are read: not the members' minutes, not who attended."""
+    shown = StrategyMeeting.objects.filter(partnership=partnership, public_at__isnull=False).only(
+        "pk", "partnership_id", "title", "meets_on", "public_minutes", "public_at"
+    )
+    years = list(
+        shown.annotate(financial_year=financial_year_expression("meets_on"))
+        .order_by("-financial_year")
+        .values_list("financial_year", flat=True)
+        .distinct()
+    )
+    pages = year_pages(years, year)
+    meetings = []
+    if pages.year is not None:
+        start, end = year_range(pages.year)
+        meetings = list(
+            shown.filter(meets_on__gte=start, meets_on__lt=end)
+            .prefetch_related(
+                Prefetch(
+                    "attendance",
+                    queryset=MeetingAttendance.objects.only("pk", "meeting_id", "seat"),
+                )
+            )
+            .order_by("-meets_on", "-pk")
+        )
+    return PublicMeetings(meetings=meetings, pages=pages)

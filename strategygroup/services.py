@@ -1,7 +1,8 @@
 """Every change to the strategy group's meetings: schedule one with its agenda, record it as
 held (the minutes, who attended for each seat), add the decisions and actions arising (each may
-name an action of the partnership plan), and publish the minutes to the members. Each status
-change is a ``csp_portal.workflow.transition`` (MEETING_TRANSITIONS)."""
+name an action of the partnership plan), publish the minutes to the members and, where the
+partnership chooses, a depersonalised version to its public page. Each status change is a
+``csp_portal.workflow.transition`` (MEETING_TRANSITIONS)."""
 
 import secrets
 from datetime import date
@@ -162,6 +163,36 @@ def meeting_publish(*, acting_user: User, meeting: StrategyMeeting) -> StrategyM
             action="strategygroup.meeting.publish",
             audit_changes={},
             minutes_published_at=timezone.now(),
+        )
+    return meeting
+
+
+def meeting_publish_public(
+    *,
+    acting_user: User,
+    meeting: StrategyMeeting,
+    public_minutes: str,
+    submission: Submission | None = None,
+) -> StrategyMeeting:
+    """Put a version of the published minutes on the partnership's public page, as the
+    partnership chooses for this meeting. The coordinator writes it without names; the page
+    shows the seats that attended and never who attended for them."""
+    with transaction.atomic():
+        submission_claim(submission)
+        meeting = locked(meeting, related=["partnership"])
+        MeetingPolicy.require_user(acting_user, meeting.partnership, V.PUBLISH_PUBLIC, meeting)
+        if not public_minutes.strip():
+            raise ValidationError({"public_minutes": _("Enter the minutes for the public page")})
+        meeting.public_minutes = public_minutes
+        meeting.public_at = timezone.now()
+        meeting.full_clean(exclude=["partnership", "created_by"])
+        meeting.save(update_fields=["public_minutes", "public_at"])
+        audit_record(
+            acting_user=acting_user,
+            partnership=meeting.partnership,
+            action="strategygroup.meeting.publish_public",
+            target=meeting,
+            changes={"public_at": [None, meeting.public_at.isoformat()]},
         )
     return meeting
 

@@ -190,7 +190,9 @@ def test_a_coordinator_records_a_meeting_through_the_pages_and_it_reaches_the_as
     assert "Speeding on the A56" not in public  # not published yet
     client.post(f"/p/trafford/engagement/{event.pk}/publish/", {"submit": "1"})
     public = Client().get("/community-safety/trafford/meetings/").content.decode()
-    assert "Speeding on the A56" in public and "Supt. Hughes" in public
+    assert "Speeding on the A56" in public and 'data-seat="police">Attended<' in public
+    # The public page shows which authorities attended, not who attended for them.
+    assert "Supt. Hughes" not in public and "District Commander" not in public
 
 
 def test_the_public_page_shows_notices_to_come_and_not_cancelled_ones(partnership, coordinator):
@@ -200,6 +202,34 @@ def test_the_public_page_shows_notices_to_come_and_not_cancelled_ones(partnershi
     page = Client().get("/community-safety/trafford/meetings/").content.decode()
     assert "Meeting in Urmston" in page and "Meeting in Partington" not in page
     assert Client().get("/community-safety/nowhere/meetings/").status_code == 404
+
+
+def test_the_public_page_shows_one_financial_year_of_summaries_at_a_time(partnership, coordinator):
+    this_year = financial_year_of(TODAY)
+    for title, day in [
+        ("Meeting this year", date(this_year, 4, 1)),
+        ("Meeting last year", date(this_year - 1, 4, 1)),
+        ("Meeting two years ago", date(this_year - 1, 3, 31)),
+    ]:
+        event = plan(coordinator, partnership, title=title, planned_on=day)
+        event_record_held(
+            acting_user=coordinator,
+            event=event,
+            held_on=day,
+            people_attended=12,
+            raised=f"Raised at {title}",
+            attendees=FOUR_SEATS,
+        )
+        event_publish(acting_user=coordinator, event=event)
+    url = "/community-safety/trafford/meetings/"
+    newest = Client().get(url).content.decode()
+    assert "Meeting this year" in newest and "Meeting last year" not in newest
+    assert f"?year={this_year - 1}" in newest and f"?year={this_year - 2}" in newest
+    older = Client().get(f"{url}?year={this_year - 2}").content.decode()
+    assert "Meeting two years ago" in older and "Meeting this year" not in older
+    assert f"April {this_year - 2} to March {this_year - 1}" in older
+    unknown = Client().get(f"{url}?year=1990").content.decode()  # the newest year instead
+    assert "Meeting this year" in unknown
 
 
 def test_a_strategy_member_reads_but_plans_nothing(partnership, coordinator):

@@ -3,22 +3,30 @@ with who attended for each seat and its minutes, add the decisions and actions a
 the partnership plan's actions), and publish the minutes to the members, who read them only then.
 The walks in tests/test_isolation.py and tests/test_read_only_roles.py cover every URL."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from engagement.selectors import financial_year_of
 from engagement.services import Attendee
 from partnerships.models import Role
 from plans.services import drafting
 from reminders.cycles import cycle_for
 from strategygroup.models import Decision, MeetingPaper, MeetingStatus, StrategyMeeting
-from strategygroup.services import decision_add, meeting_publish, meeting_record, meeting_schedule
+from strategygroup.services import (
+    decision_add,
+    meeting_publish,
+    meeting_publish_public,
+    meeting_record,
+    meeting_schedule,
+)
 
 from ..conftest import signed_in
 from ..factories import member
@@ -189,3 +197,91 @@ def test_papers_are_checked_stored_and_served_to_members(partnership, coordinato
     download = reader.get(f"/p/trafford/strategy-group/{meeting.pk}/papers/{paper.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert reader.get(url).status_code == 404
+
+
+def held_and_published(user, partnership, **overrides):
+    meeting = schedule(user, partnership, **overrides)
+    meeting_record(
+        acting_user=user,
+        meeting=meeting,
+        minutes="Supt. Hughes said the knife arches worked.",
+        attendees=[Attendee("police", "Supt. Hughes", "District Commander")],
+    )
+    return meeting_publish(acting_user=user, meeting=meeting)
+
+
+def test_the_coordinator_puts_depersonalised_minutes_on_the_public_page(partnership, coordinator):
+    meeting = held_and_published(coordinator, partnership)
+    public = "/community-safety/trafford/strategy-group/"
+    assert "No minutes have been published yet" in Client().get(public).content.decode()
+    url = f"/p/trafford/strategy-group/{meeting.pk}/publish-public/"
+
+    strategy_member = signed_in(member(partnership, Role.STRATEGY_MEMBER))
+    before = AuditEvent.objects.count()
+    assert strategy_member.get(url).status_code == 404
+    assert strategy_member.post(url, {"public_minutes": "X", "submit": "1"}).status_code == 404
+    meeting.refresh_from_db()
+    assert meeting.public_at is None and AuditEvent.objects.count() == before
+
+    client = signed_in(coordinator)
+    form = client.get(url).content.decode()
+    assert "Supt. Hughes said" in form  # the members' minutes, to be edited down
+    response = client.post(
+        url, {"public_minutes": "The police said the knife arches worked.", "submit": "1"}
+    )
+    assert response.status_code == 302
+    page = Client().get(public).content.decode()
+    assert "The police said the knife arches worked." in page
+    assert 'data-seat="police">Attended<' in page and "No one attended" in page
+    assert "Supt. Hughes" not in page and "District Commander" not in page
+    event = AuditEvent.objects.get(action="strategygroup.meeting.publish_public")
+    assert event.actor_id == coordinator.pk
+    assert client.get(url).status_code == 404  # already there
+    assert "Minutes published on" in client.get(meeting_url(meeting)).content.decode()
+
+
+def meeting_url(meeting):
+    return f"/p/trafford/strategy-group/{meeting.pk}/"
+
+
+def test_only_published_minutes_can_go_to_the_public_page(partnership, coordinator):
+    meeting = schedule(coordinator, partnership)
+    meeting_record(acting_user=coordinator, meeting=meeting, minutes="M", attendees=[])
+    with pytest.raises(ValidationError):
+        meeting_publish_public(acting_user=coordinator, meeting=meeting, public_minutes="M")
+    meeting_publish(acting_user=coordinator, meeting=meeting)
+    with pytest.raises(ValidationError):
+        meeting_publish_public(acting_user=coordinator, meeting=meeting, public_minutes=" ")
+    meeting.refresh_from_db()
+    assert meeting.public_at is None and meeting.public_minutes == ""
+
+
+def test_the_public_minutes_are_shown_a_year_at_a_time_in_a_fixed_number_of_queries(
+    partnership, other_partnership, coordinator
+):
+    this_year = financial_year_of(TODAY)
+    url = "/community-safety/trafford/strategy-group/"
+
+    def count(address=url):
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get(address).status_code == 200
+        return len(queries)
+
+    def publish(title, day, where=partnership, who=coordinator):
+        meeting = held_and_published(who, where, title=title, meets_on=day)
+        meeting_publish_public(acting_user=who, meeting=meeting, public_minutes=f"About {title}")
+
+    publish("Meeting this year", date(this_year, 4, 1))
+    publish("Meeting last year", date(this_year, 3, 31))
+    small = count()
+    for number in range(2, 8):
+        publish(f"Meeting {number}", date(this_year, 4, 1) + timedelta(days=number))
+    other = member(other_partnership, Role.COORDINATOR)
+    publish("Elsewhere", TODAY, other_partnership, other)
+    assert count() == small and small <= 8
+    newest = Client().get(url).content.decode()
+    assert "About Meeting 7" in newest and "About Meeting last year" not in newest
+    assert "Elsewhere" not in newest
+    older = Client().get(f"{url}?year={this_year - 1}").content.decode()
+    assert "About Meeting last year" in older and "About Meeting 7" not in older
+    assert Client().get("/community-safety/nowhere/strategy-group/").status_code == 404
