@@ -7,7 +7,7 @@ from engagement.forms import SeatAttendanceMixin
 from partnerships.models import Partnership
 
 from .models import NAME_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
-from .selectors import plan_actions_of
+from .selectors import plan_actions_of, signable_plans_of
 
 
 class MeetingForm(GovukFormMixin, forms.Form):
@@ -76,11 +76,20 @@ class DecisionForm(GovukFormMixin, forms.Form):
         empty_label=_("None"),
     )
 
+    signed_off_plan = forms.ModelChoiceField(
+        label=_("Plan signed off (optional)"),
+        help_text=_("If this decision signed off a version of the partnership plan."),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
+    )
+
     def __init__(self, *args, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["plan_action"]
         field.queryset = plan_actions_of(partnership_id=partnership.pk)
         field.label_from_instance = lambda action: action.description[:120]
+        self.fields["signed_off_plan"].queryset = signable_plans_of(partnership_id=partnership.pk)
 
 
 class PaperForm(GovukFormMixin, forms.Form):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Partnership, Seat
+from plans.models import PlanStatus
 
 TITLE_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 20_000
@@ -33,6 +34,10 @@ MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
     MeetingStatus.PUBLISHED: frozenset(),
 }
 TOOK_PLACE = frozenset({MeetingStatus.HELD, MeetingStatus.PUBLISHED})
+# A plan version the strategy group can have signed off: out for sign-off or past it.
+SIGNABLE_PLAN_STATUSES = frozenset(
+    {PlanStatus.CONSULTATION, PlanStatus.APPROVED, PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED}
+)
 
 
 class StrategyMeeting(models.Model):
@@ -120,8 +125,8 @@ class MeetingAttendance(models.Model):
 
 
 class Decision(models.Model):
-    """A decision or action arising from the meeting, with its owner, and the partnership plan's
-    action it concerns, if any."""
+    """A decision or action arising from the meeting, with its owner, the partnership plan's
+    action it concerns, if any, and the plan version it signed off, if it did."""
 
     meeting = models.ForeignKey(StrategyMeeting, on_delete=models.CASCADE, related_name="decisions")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
@@ -131,6 +136,15 @@ class Decision(models.Model):
     plan_action = models.ForeignKey(
         "plans.PlanAction",
         verbose_name=_("plan action"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The plan version this decision signed off, if it did: the plan's page links back to it.
+    signed_off_plan = models.ForeignKey(
+        "plans.PartnershipPlan",
+        verbose_name=_("plan signed off"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

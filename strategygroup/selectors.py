@@ -5,12 +5,22 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from engagement.selectors import YearPages, financial_year_expression, year_pages, year_range
 from partnerships.models import Membership, Partnership
-from plans.models import PlanAction
+from plans.governance import SignOffDecision
+from plans.models import PartnershipPlan, PlanAction
 
-from .models import Decision, MeetingAttendance, MeetingPaper, StrategyMeeting
+from .models import (
+    SIGNABLE_PLAN_STATUSES,
+    Decision,
+    MeetingAttendance,
+    MeetingPaper,
+    StrategyMeeting,
+)
 from .policies import MeetingPolicy
 
 
@@ -29,7 +39,9 @@ def meeting_for(*, membership: Membership, pk: int) -> StrategyMeeting:
                 Prefetch("papers", queryset=MeetingPaper.objects.order_by("uploaded_at", "pk")),
                 Prefetch(
                     "decisions",
-                    queryset=Decision.objects.select_related("plan_action").order_by("number"),
+                    queryset=Decision.objects.select_related(
+                        "plan_action", "signed_off_plan"
+                    ).order_by("number"),
                 ),
             )
             .get(pk=pk)
@@ -43,6 +55,43 @@ def plan_actions_of(*, partnership_id: int) -> QuerySet[PlanAction]:
     return PlanAction.objects.filter(partnership_id=partnership_id).order_by(
         "plan_id", "position", "pk"
     )
+
+
+def signable_plans_of(*, partnership_id: int) -> QuerySet[PartnershipPlan]:
+    """The plan versions a decision may record the sign-off of: the partnership's, past draft."""
+    return PartnershipPlan.objects.filter(
+        partnership_id=partnership_id, status__in=SIGNABLE_PLAN_STATUSES
+    ).order_by("-period_start", "-version")
+
+
+def sign_off_decisions_for(
+    plan: PartnershipPlan, membership: Membership | None
+) -> list[SignOffDecision]:
+    """The decisions of meetings this member reads that record this plan's sign-off (one
+    query), for the plan's page."""
+    decisions = (
+        Decision.objects.filter(signed_off_plan=plan, meeting__in=MeetingPolicy.visible(membership))
+        .select_related("meeting__partnership")
+        .order_by("meeting__meets_on", "number")
+    )
+    return [
+        SignOffDecision(
+            text=_("%(meeting)s (%(date)s), decision %(number)s")
+            % {
+                "meeting": decision.meeting.title,
+                "date": date_format(decision.meeting.meets_on, "j F Y"),
+                "number": decision.number,
+            },
+            url=reverse(
+                "strategygroup:meeting",
+                kwargs={
+                    "partnership_slug": decision.meeting.partnership.slug,
+                    "meeting_id": decision.meeting_id,
+                },
+            ),
+        )
+        for decision in decisions
+    ]
 
 
 def paper_for(*, meeting: StrategyMeeting, pk: int) -> MeetingPaper:

@@ -21,10 +21,11 @@ from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked, transition
 from engagement.services import Attendee, seats_of
 from partnerships.models import Partnership
-from plans.models import PlanAction
+from plans.models import PartnershipPlan, PlanAction
 
 from .models import (
     MEETING_TRANSITIONS,
+    SIGNABLE_PLAN_STATUSES,
     Decision,
     MeetingAttendance,
     MeetingPaper,
@@ -113,16 +114,24 @@ def decision_add(
     text: str,
     owner: str,
     plan_action: PlanAction | None,
+    signed_off_plan: PartnershipPlan | None = None,
     submission: Submission | None = None,
 ) -> Decision:
-    """A decision or action arising, numbered in order; the plan action must be the
-    partnership's own."""
+    """A decision or action arising, numbered in order; the plan action, and the plan version it
+    records the sign-off of, must be the partnership's own (and the plan past its draft)."""
     with transaction.atomic():
         submission_claim(submission)
         meeting = locked(meeting, related=["partnership"])
         MeetingPolicy.require_user(acting_user, meeting.partnership, V.DECIDE, meeting)
         if plan_action is not None and plan_action.partnership_id != meeting.partnership_id:
             raise ValidationError({"plan_action": _("Choose an action of this partnership's plan")})
+        if signed_off_plan is not None and (
+            signed_off_plan.partnership_id != meeting.partnership_id
+            or signed_off_plan.status not in SIGNABLE_PLAN_STATUSES
+        ):
+            raise ValidationError(
+                {"signed_off_plan": _("Choose a plan of this partnership that has left its draft")}
+            )
         if not text.strip():
             raise ValidationError({"text": _("Enter the decision or action")})
         last = meeting.decisions.aggregate(last=Max("number"))["last"] or 0
@@ -133,6 +142,7 @@ def decision_add(
             text=text,
             owner=owner,
             plan_action=plan_action,
+            signed_off_plan=signed_off_plan,
         )
         decision.full_clean(exclude=["meeting", "partnership"])
         decision.save()
@@ -144,6 +154,7 @@ def decision_add(
             changes={
                 "decision": [None, decision.number],
                 "plan_action": [None, plan_action and plan_action.pk],
+                "signed_off_plan": [None, signed_off_plan and signed_off_plan.pk],
             },
         )
     return decision

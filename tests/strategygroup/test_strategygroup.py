@@ -17,7 +17,7 @@ from audit.models import AuditEvent
 from engagement.selectors import financial_year_of
 from engagement.services import Attendee
 from partnerships.models import Role
-from plans.services import drafting
+from plans.services import approval, drafting
 from reminders.cycles import cycle_for
 from strategygroup.models import Decision, MeetingPaper, MeetingStatus, StrategyMeeting
 from strategygroup.services import (
@@ -30,7 +30,7 @@ from strategygroup.services import (
 
 from ..conftest import signed_in
 from ..factories import member
-from ..plans.conftest import add_action, approved_assessment
+from ..plans.conftest import add_action, approved_assessment, published_plan_of
 
 TODAY = timezone.localdate()
 
@@ -285,3 +285,50 @@ def test_the_public_minutes_are_shown_a_year_at_a_time_in_a_fixed_number_of_quer
     older = Client().get(f"{url}?year={this_year - 1}").content.decode()
     assert "About Meeting last year" in older and "About Meeting 7" not in older
     assert Client().get("/community-safety/nowhere/strategy-group/").status_code == 404
+
+
+def test_a_decision_records_the_plan_sign_off_and_the_plan_shows_it(
+    partnership, other_partnership, coordinator
+):
+    plan = published_plan_of(partnership, coordinator)
+    draft = drafting.plan_refresh(
+        acting_user=coordinator,
+        plan=plan,
+        assessment=approved_assessment(partnership, coordinator, year=plan.period_start + 1),
+    )
+    meeting = schedule(coordinator, partnership, title="Strategy group, March")
+    meeting_record(acting_user=coordinator, meeting=meeting, minutes="M", attendees=[])
+    client = signed_in(coordinator)
+    form = client.get(f"/p/trafford/strategy-group/{meeting.pk}/decisions/new/").content.decode()
+    choices = form.split('name="signed_off_plan"')[1].split("</select>")[0]
+    assert f'value="{plan.pk}"' in choices and f'value="{draft.pk}"' not in choices
+    response = client.post(
+        f"/p/trafford/strategy-group/{meeting.pk}/decisions/new/",
+        {"text": "The group signed off the plan", "signed_off_plan": plan.pk, "submit": "1"},
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert decision.signed_off_plan == plan
+    assert "signed-off-plan" in client.get(meeting_url(meeting)).content.decode()
+    page = client.get(f"/p/trafford/plans/{plan.pk}/").content.decode()
+    assert 'data-testid="sign-off-decisions"' in page and meeting_url(meeting) in page
+    assert "Strategy group, March" in page and "decision 1" in page
+    # Who does not read the meetings does not see the link (scrutiny reads the plan only).
+    scrutiny = signed_in(member(partnership, Role.SCRUTINY))
+    plan_page = scrutiny.get(f"/p/trafford/plans/{plan.pk}/").content.decode()
+    assert "Signed off at the strategy group" not in plan_page
+
+    other = member(other_partnership, Role.COORDINATOR)
+    elsewhere = plan_action(other_partnership, other).plan
+    approval.plan_open_consultation(acting_user=other, plan=elsewhere)
+    for refused in [draft, elsewhere]:
+        with pytest.raises(ValidationError):
+            decision_add(
+                acting_user=coordinator,
+                meeting=meeting,
+                text="X",
+                owner="",
+                plan_action=None,
+                signed_off_plan=refused,
+            )
+    assert Decision.objects.count() == 1
