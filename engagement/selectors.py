@@ -44,6 +44,12 @@ def events_of(*, membership: Membership) -> QuerySet[EngagementEvent]:
     return _with_attendance(EventPolicy.visible(membership).defer("notice", "raised"))
 
 
+def events_in_full_of(*, membership: Membership) -> QuerySet[EngagementEvent]:
+    """The partnership's events with their notice and what was raised, for the API (two
+    queries a page)."""
+    return _with_attendance(EventPolicy.visible(membership).order_by("-planned_on", "-pk"))
+
+
 def event_for(*, membership: Membership, pk: int) -> EngagementEvent:
     try:
         return _with_attendance(EventPolicy.visible(membership).select_related("partnership")).get(

@@ -28,6 +28,19 @@ def meetings_of(*, membership: Membership) -> QuerySet[StrategyMeeting]:
     return MeetingPolicy.visible(membership).defer("agenda", "minutes")
 
 
+def meetings_in_full_of(*, membership: Membership) -> QuerySet[StrategyMeeting]:
+    """The meetings with their seats' attendance and decisions, for the API (three queries a
+    page); whether a meeting's minutes may be read is the policy's (``READ_MINUTES``)."""
+    return (
+        MeetingPolicy.visible(membership)
+        .prefetch_related(
+            Prefetch("attendance", queryset=MeetingAttendance.objects.order_by("seat")),
+            Prefetch("decisions", queryset=Decision.objects.order_by("number")),
+        )
+        .order_by("-meets_on", "-pk")
+    )
+
+
 def meeting_for(*, membership: Membership, pk: int) -> StrategyMeeting:
     """One meeting with its attendance and decisions (each with its plan action)."""
     try:
