@@ -1,5 +1,7 @@
 """The strategy group's meetings (regulation 3 of SI 2007/1830: the group that prepares the
-strategic assessment and prepares and implements the partnership plan; SI 2007/3076 in Wales):
+strategic assessment and prepares and implements the partnership plan; SI 2007/3076 in Wales;
+regulation 3 as substituted by SI 2011/1230 and SI 2011/2702, whose 3(4) lets co-operating and
+participating bodies and invitees attend its meetings):
 the agenda, who attended for each seat, the decisions and actions arising (each may be linked to
 an action of the partnership plan), and the minutes, published to the partnership's members and,
 where the partnership chooses, a depersonalised version on its public page.
