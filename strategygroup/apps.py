@@ -9,8 +9,8 @@ class StrategyGroupConfig(AppConfig):
     def ready(self):
         from plans import governance
 
-        from .selectors import sign_off_decisions_for
+        from .selectors import action_decisions_for, sign_off_decisions_for
 
-        # A decision that records a plan's sign-off shows on the plan's page, as a link to the
-        # meeting, for those who read the meetings.
-        governance.register(sign_off_decisions_for)
+        # A decision that records a plan's sign-off shows on the plan's page, and one about a plan
+        # action on the action's page, as links to the meeting, for those who read the meetings.
+        governance.register(sign_offs=sign_off_decisions_for, actions=action_decisions_for)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from engagement.selectors import YearPages, financial_year_expression, year_pages, year_range
 from partnerships.models import Membership, Partnership
-from plans.governance import SignOffDecision
+from plans.governance import GroupDecision
 from plans.models import PartnershipPlan, PlanAction
 
 from .models import (
@@ -77,18 +77,13 @@ def signable_plans_of(*, partnership_id: int) -> QuerySet[PartnershipPlan]:
     ).order_by("-period_start", "-version")
 
 
-def sign_off_decisions_for(
-    plan: PartnershipPlan, membership: Membership | None
-) -> list[SignOffDecision]:
-    """The decisions of meetings this member reads that record this plan's sign-off (one
-    query), for the plan's page."""
-    decisions = (
-        Decision.objects.filter(signed_off_plan=plan, meeting__in=MeetingPolicy.visible(membership))
-        .select_related("meeting__partnership")
-        .order_by("meeting__meets_on", "number")
+def _group_decisions(decisions: QuerySet[Decision]) -> list[GroupDecision]:
+    """Each decision as a link to its meeting (one query)."""
+    decisions = decisions.select_related("meeting__partnership").order_by(
+        "meeting__meets_on", "meeting_id", "number"
     )
     return [
-        SignOffDecision(
+        GroupDecision(
             text=_("%(meeting)s (%(date)s), decision %(number)s")
             % {
                 "meeting": decision.meeting.title,
@@ -105,6 +100,23 @@ def sign_off_decisions_for(
         )
         for decision in decisions
     ]
+
+
+def sign_off_decisions_for(
+    plan: PartnershipPlan, membership: Membership | None
+) -> list[GroupDecision]:
+    """The decisions of meetings this member reads that record this plan's sign-off, for the
+    plan's page."""
+    return _group_decisions(
+        Decision.objects.filter(signed_off_plan=plan, meeting__in=MeetingPolicy.visible(membership))
+    )
+
+
+def action_decisions_for(action: PlanAction, membership: Membership | None) -> list[GroupDecision]:
+    """The decisions of meetings this member reads about this plan action, for its page."""
+    return _group_decisions(
+        Decision.objects.filter(plan_action=action, meeting__in=MeetingPolicy.visible(membership))
+    )
 
 
 def paper_for(*, meeting: StrategyMeeting, pk: int) -> MeetingPaper:

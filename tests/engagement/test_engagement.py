@@ -305,6 +305,9 @@ def test_the_demo_shows_engagement_agreements_and_meetings_in_trafford_and_cardi
         assert sorted(
             StrategyMeeting.objects.filter(partnership__name=name).values_list("status", flat=True)
         ) == ["published", "scheduled"], name
+        assert StrategyMeeting.objects.filter(
+            partnership__name=name, public_at__isnull=False
+        ).exists(), name
     coordinator = signed_in(User.objects.get(email="coordinator@cardiff.example"))
     page = coordinator.get("/p/cardiff/engagement/").content.decode()
     assert "Grangetown" in page and ">Gap<" in page

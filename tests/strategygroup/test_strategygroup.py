@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -304,7 +305,12 @@ def test_a_decision_records_the_plan_sign_off_and_the_plan_shows_it(
     assert f'value="{plan.pk}"' in choices and f'value="{draft.pk}"' not in choices
     response = client.post(
         f"/p/trafford/strategy-group/{meeting.pk}/decisions/new/",
-        {"text": "The group signed off the plan", "signed_off_plan": plan.pk, "submit": "1"},
+        {
+            "text": "The group signed off the plan and asked for this action's progress",
+            "plan_action": plan.actions.get().pk,
+            "signed_off_plan": plan.pk,
+            "submit": "1",
+        },
     )
     assert response.status_code == 302
     decision = Decision.objects.get()
@@ -317,6 +323,11 @@ def test_a_decision_records_the_plan_sign_off_and_the_plan_shows_it(
     scrutiny = signed_in(member(partnership, Role.SCRUTINY))
     plan_page = scrutiny.get(f"/p/trafford/plans/{plan.pk}/").content.decode()
     assert "Signed off at the strategy group" not in plan_page
+    # The action's page links back to the decision about it, as the plan's page does.
+    action_url = reverse("plans:action_progress", args=["trafford", plan.actions.get().pk])
+    action_page = client.get(action_url).content.decode()
+    assert 'data-testid="group-decisions"' in action_page and meeting_url(meeting) in action_page
+    assert meeting_url(meeting) not in scrutiny.get(action_url).content.decode()
 
     other = member(other_partnership, Role.COORDINATOR)
     elsewhere = plan_action(other_partnership, other).plan
