@@ -30,6 +30,7 @@ class MeetingVerb(StrEnum):
     DECIDE = "decide"  # add a decision or action arising
     PUBLISH = "publish"
     PUBLISH_PUBLIC = "publish_public"  # a depersonalised version on the public page
+    WITHDRAW_PUBLIC = "withdraw_public"  # take it off the public page
     ADD_PAPER = "add_paper"
 
 
@@ -65,6 +66,8 @@ class _MeetingPolicy(Policy):
             return _("The minutes go to the partnership's members before the public page.")
         if verb == V.PUBLISH_PUBLIC and obj.public_at is not None:
             return _("These minutes are already on the public page.")
+        if verb == V.WITHDRAW_PUBLIC and obj.public_at is None:
+            return _("These minutes are not on the public page.")
         if verb == V.ADD_PAPER and obj.status == MeetingStatus.PUBLISHED:
             return _("Papers are added before the minutes are published.")
         if verb == V.DECIDE and obj.status != MeetingStatus.HELD:

@@ -208,6 +208,26 @@ def meeting_publish_public(
     return meeting
 
 
+def meeting_withdraw_public(*, acting_user: User, meeting: StrategyMeeting) -> StrategyMeeting:
+    """Take the meeting's minutes off the public page (the members keep theirs); they may be put
+    back, rewritten, later."""
+    with transaction.atomic():
+        meeting = locked(meeting, related=["partnership"])
+        MeetingPolicy.require_user(acting_user, meeting.partnership, V.WITHDRAW_PUBLIC, meeting)
+        published_at = meeting.public_at
+        meeting.public_minutes = ""
+        meeting.public_at = None
+        meeting.save(update_fields=["public_minutes", "public_at"])
+        audit_record(
+            acting_user=acting_user,
+            partnership=meeting.partnership,
+            action="strategygroup.meeting.withdraw_public",
+            target=meeting,
+            changes={"public_at": [published_at.isoformat(), None]},
+        )
+    return meeting
+
+
 def paper_add(
     *,
     acting_user: User,

@@ -12,6 +12,11 @@ meeting_patterns = [
     path(
         "publish-public/", views.MeetingPublishPublicView.as_view(), name="meeting_publish_public"
     ),
+    path(
+        "withdraw-public/",
+        views.MeetingWithdrawPublicView.as_view(),
+        name="meeting_withdraw_public",
+    ),
     path("papers/new/", views.PaperAddView.as_view(), name="paper_new"),
     path("papers/<int:paper_id>/", views.PaperDownloadView.as_view(), name="paper"),
 ]

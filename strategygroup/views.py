@@ -188,6 +188,32 @@ class MeetingPublishPublicView(MeetingMixin, ServiceFormView):
         messages.success(self.request, _("Minutes published on the public page."))
 
 
+class MeetingWithdrawPublicView(MeetingMixin, ServiceFormView):
+    permission_required = Perm.MANAGE_STRATEGY_MEETINGS
+    verb = V.WITHDRAW_PUBLIC
+    template_name = "strategygroup/form.html"
+    form_class = ConfirmForm
+    form_needs_partnership = False
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(
+            submit_label=_("Take the minutes off the public page"),
+            submit_classes="govuk-button--warning",
+        )
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs["heading"] = _("Take the minutes of “%(title)s” off the public page?") % {
+            "title": self.meeting.title
+        }
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        services.meeting_withdraw_public(acting_user=self.request.user, meeting=self.meeting)
+        messages.success(self.request, _("Minutes taken off the public page."))
+
+
 class PaperAddView(MeetingMixin, ServiceFormView):
     permission_required = Perm.MANAGE_STRATEGY_MEETINGS
     verb = V.ADD_PAPER

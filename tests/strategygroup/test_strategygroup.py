@@ -240,6 +240,18 @@ def test_the_coordinator_puts_depersonalised_minutes_on_the_public_page(partners
     assert client.get(url).status_code == 404  # already there
     assert "Minutes published on" in client.get(meeting_url(meeting)).content.decode()
 
+    # Taken off again: by the coordinators only, audited, and the members keep their minutes.
+    withdraw = f"/p/trafford/strategy-group/{meeting.pk}/withdraw-public/"
+    assert strategy_member.post(withdraw, {"submit": "1"}).status_code == 404
+    assert "The police said" in Client().get(public).content.decode()
+    assert client.post(withdraw, {"submit": "1"}).status_code == 302
+    assert "No minutes have been published yet" in Client().get(public).content.decode()
+    meeting.refresh_from_db()
+    assert meeting.public_at is None and meeting.minutes.startswith("Supt. Hughes said")
+    assert AuditEvent.objects.filter(action="strategygroup.meeting.withdraw_public").count() == 1
+    assert client.get(withdraw).status_code == 404  # nothing left to take off
+    assert client.get(url).status_code == 200  # and it may go back, rewritten
+
 
 def meeting_url(meeting):
     return f"/p/trafford/strategy-group/{meeting.pk}/"
