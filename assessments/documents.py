@@ -9,6 +9,7 @@ from partnerships.consultation import comment_counts
 from partnerships.identity import document_identity
 from recorded_crime.selectors import crime_profile
 
+from .community import community_evidence
 from .models import SectionKind, StrategicAssessment
 
 
@@ -53,6 +54,8 @@ def assessment_pdf(assessment: StrategicAssessment) -> bytes:
             "crime_profile": crime_profile(partnership=assessment.partnership),
             "crime_kind": SectionKind.CRIME_LEVELS,
             "community_kind": SectionKind.COMMUNITY,
+            # Linked as evidence in the community section, as on the page (issue 20).
+            "community_evidence": community_evidence(assessment),
             "consultation": comment_counts(assessment.comments.all()),
         },
     )

@@ -26,7 +26,9 @@ from partnerships.models import Partnership
 # s104(4): the threshold may be set no higher than three qualifying complaints. A complaint
 # qualifies (s104(11)) if made within one month of the behaviour, and the application within six
 # months of the complaint: the six months is the statute's, not a local choice, so it is a
-# constant here and stated on the procedure page.
+# constant here and stated on the procedure page. Checked for issue 20: s104(1)-(5) against the
+# section's text on legislation.gov.uk (ukpga/2014/12/section/104), s104(11) against the Act's
+# explanatory notes (paragraph 231); s104(10), the yearly figures, not against its text.
 STATUTORY_MAX_COMPLAINTS = 3
 QUALIFYING_PERIOD_MONTHS = 6
 
@@ -34,8 +36,9 @@ QUALIFYING_PERIOD_MONTHS = 6
 class ReviewProcedure(models.Model):
     """The partnership's review procedures (s104(2)): one per partnership, edited by its
     coordinators, audited, and shown on its public page once published. The periods are set
-    locally (neither the Act nor Schedule 4 fixes them); the defaults are the ones the Home
-    Office's statutory guidance for frontline professionals gives as practice, in days."""
+    locally (s104 as checked fixes none: s104(2) leaves the procedures to the relevant bodies);
+    the defaults are meant as the Home Office's statutory guidance for frontline professionals
+    gives them as practice, which was not checked again for issue 20."""
 
     partnership = models.OneToOneField(
         Partnership, on_delete=models.CASCADE, related_name="case_review_procedure"

@@ -6,9 +6,14 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from assessments import api as assessments_api
+from casereviews import api as casereviews_api
 from csp_portal.api_reference import api_reference
+from engagement import api as engagement_api
+from infosharing import api as infosharing_api
 from partnerships import api as partnerships_api
 from plans import api as plans_api
+from scrutiny import api as scrutiny_api
+from strategygroup import api as strategygroup_api
 
 app_name = "api"
 
@@ -97,5 +102,41 @@ urlpatterns = [
         "p/<slug:partnership_slug>/plans/<int:plan_id>/",
         plans_api.PublishedPlanDetailAPIView.as_view(),
         name="published_plan",
+    ),
+    # The statutory year (issue 20): read only.
+    path(
+        "p/<slug:partnership_slug>/case-reviews/figures/",
+        casereviews_api.CaseReviewFiguresAPIView.as_view(),
+        name="case_review_figures",
+    ),
+    path(
+        "p/<slug:partnership_slug>/scrutiny/information-requests/",
+        scrutiny_api.InformationRequestsAPIView.as_view(),
+        name="scrutiny_information_requests",
+    ),
+    path(
+        "p/<slug:partnership_slug>/scrutiny/recommendations/",
+        scrutiny_api.RecommendationsAPIView.as_view(),
+        name="scrutiny_recommendations",
+    ),
+    path(
+        "p/<slug:partnership_slug>/engagement/events/",
+        engagement_api.EventsAPIView.as_view(),
+        name="engagement_events",
+    ),
+    path(
+        "p/<slug:partnership_slug>/information-sharing/agreements/",
+        infosharing_api.AgreementsAPIView.as_view(),
+        name="sharing_agreements",
+    ),
+    path(
+        "p/<slug:partnership_slug>/information-sharing/returns/",
+        infosharing_api.ReturnsAPIView.as_view(),
+        name="quarterly_returns",
+    ),
+    path(
+        "p/<slug:partnership_slug>/strategy-group/meetings/",
+        strategygroup_api.MeetingsAPIView.as_view(),
+        name="strategy_meetings",
     ),
 ]

@@ -394,20 +394,26 @@ CSP_NEW_REPORT_DAYS = int(os.environ.get("CSP_NEW_REPORT_DAYS", "28"))
 # request is answered by the date the committee sets in it; its form proposes this many days
 # ahead, a local default. The responsible authorities answer the committee's report or
 # recommendations in writing within CSP_SCRUTINY_RESPONSE_DAYS: 28 is the period the Home Office
-# guidance gives for SI 2009/942, not confirmed here against the regulations' own text (which was
-# not to hand), so both stay settings.
+# guidance gives for SI 2009/942. Checked again (issue 20): s19(1)-(2) of the 2006 Act (the
+# committee's power, and a copy of its report to each responsible authority and co-operating
+# body) is confirmed on legislation.gov.uk; the regulations' own text was not to be found, so
+# neither period is confirmed and both stay settings.
 CSP_SCRUTINY_INFORMATION_DAYS = int(os.environ.get("CSP_SCRUTINY_INFORMATION_DAYS", "28"))
 CSP_SCRUTINY_RESPONSE_DAYS = int(os.environ.get("CSP_SCRUTINY_RESPONSE_DAYS", "28"))
 # Community engagement (the engagement app; reg 12 of SI 2007/1830 and its Welsh counterpart SI
-# 2007/3076). The regulations set no period for telling people what was discussed at a public
-# meeting (reg 12(4)(c)(ii)): a held event is recorded, and its summary published, this many
-# days after its date, a local default.
+# 2007/3076, the Crime and Disorder (Formulation and Implementation of Strategy) (Wales)
+# Regulations 2007, made jointly by the Secretary of State and the Welsh Ministers, so numbered
+# without a "(W. …)"; which of its regulations holds the public meetings was not confirmed).
+# The regulations set no period for telling people what was discussed at a public meeting (reg
+# 12(4)(c)(ii)): a held event is recorded, and its summary published, this many days after its
+# date, a local default.
 CSP_ENGAGEMENT_RECORD_DAYS = int(os.environ.get("CSP_ENGAGEMENT_RECORD_DAYS", "14"))
 # The strategy group's minutes (the strategygroup app) are recorded and published to members this
 # many days after the meeting: a local default, no statute sets it.
 # A responsible authority's quarterly return of depersonalised information (infosharing; Crime
 # and Disorder Act 1998 s17A, SI 2007/1831) falls due this many days after the quarter ends: a
-# local default, the period not confirmed against the regulations' own text.
+# local target. The law's limit is the end of the next quarter (SI 2007/1831 reg 3(1), confirmed
+# on legislation.gov.uk), and no setting moves a due date past it (infosharing.services).
 CSP_QUARTERLY_RETURN_DAYS = int(os.environ.get("CSP_QUARTERLY_RETURN_DAYS", "28"))
 CSP_STRATEGY_MINUTES_DAYS = int(os.environ.get("CSP_STRATEGY_MINUTES_DAYS", "10"))
 # A form (or an API request with an Idempotency-Key) acted on is remembered this long: sent

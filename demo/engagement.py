@@ -4,8 +4,9 @@ Trafford and Cardiff: a public meeting held with four of the five responsible au
 published, a public meeting planned with its notice; the register of information sharing
 agreements, one of them due for review within the month, and the last quarter's returns of
 depersonalised information (one submitted, the rest due); and the strategy group's meetings, one
-held with its decisions (one linked to a plan action where the partnership has one) and its
-minutes published, the next scheduled. Through the services; a second run changes nothing. The
+held with its decisions (one linked to a plan action, one to the plan's sign-off, where the
+partnership has them) and its minutes published, to the members and, depersonalised, to the
+public page, the next scheduled. Through the services; a second run changes nothing. The
 events are invented: plausible demonstration text about no real person beyond the places'
 names."""
 
@@ -19,10 +20,12 @@ from engagement.services import Attendee, event_plan, event_publish, event_recor
 from infosharing.models import QuarterlyReturn
 from infosharing.services import agreement_record, return_submit, returns_open
 from partnerships.models import Partnership
-from plans.models import PlanAction
+from plans.models import PartnershipPlan, PlanAction
+from strategygroup.models import SIGNABLE_PLAN_STATUSES
 from strategygroup.services import (
     decision_add,
     meeting_publish,
+    meeting_publish_public,
     meeting_record,
     meeting_schedule,
 )
@@ -221,7 +224,28 @@ def _strategy_group(partnership: Partnership, coordinator: User) -> None:
         owner="Coordinator",
         plan_action=None,
     )
+    signed = (
+        PartnershipPlan.objects.filter(partnership=partnership, status__in=SIGNABLE_PLAN_STATUSES)
+        .order_by("-period_start", "-version")
+        .first()
+    )
+    if signed:
+        decision_add(
+            acting_user=coordinator,
+            meeting=held,
+            text="The group confirmed its sign-off of the partnership plan",
+            owner="",
+            plan_action=None,
+            signed_off_plan=signed,
+        )
     meeting_publish(acting_user=coordinator, meeting=held)
+    meeting_publish_public(
+        acting_user=coordinator,
+        meeting=held,
+        public_minutes="The group reviewed the quarter's performance against the partnership "
+        "plan and agreed the timetable for the next strategic assessment. Concerns about "
+        "off-road bikes raised at the public meeting go to the anti-social behaviour priority.",
+    )
     meeting_schedule(
         acting_user=coordinator,
         partnership=partnership,

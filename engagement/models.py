@@ -10,6 +10,13 @@ what was discussed at them (c). So an event records the senior person present fo
 seat (``SeatAttendance``; the gaps show), its public notice, and the summary of what was raised,
 published on the partnership's public page and read into the next strategic assessment.
 
+Sources (checked for issue 20): reg 12(1)-(4) as made, on legislation.gov.uk
+(uksi/2007/1830/regulation/12/made). Regulation 3 of both sets was substituted in 2011 (SI
+2011/1230 in England from 1 June 2011, SI 2011/2702 in Wales from 5 December 2011: the strategy
+group is now two or more persons appointed by the responsible authorities); whether those or later
+amendments changed regulation 12, and which regulation of SI 2007/3076 holds the Welsh public
+meetings, was not confirmed: read the revised text before relying on either.
+
 A status is data (``TextChoices``, a transitions map and check constraints) changed only through
 ``csp_portal.workflow.transition``.
 """

@@ -5,7 +5,8 @@ notices and summaries, and what the community said for a strategic assessment.""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Prefetch, QuerySet, When
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +44,12 @@ def events_of(*, membership: Membership) -> QuerySet[EngagementEvent]:
     return _with_attendance(EventPolicy.visible(membership).defer("notice", "raised"))
 
 
+def events_in_full_of(*, membership: Membership) -> QuerySet[EngagementEvent]:
+    """The partnership's events with their notice and what was raised, for the API (two
+    queries a page)."""
+    return _with_attendance(EventPolicy.visible(membership).order_by("-planned_on", "-pk"))
+
+
 def event_for(*, membership: Membership, pk: int) -> EngagementEvent:
     try:
         return _with_attendance(EventPolicy.visible(membership).select_related("partnership")).get(
@@ -59,19 +66,67 @@ def public_partnership(*, slug: str) -> Partnership:
         raise Http404 from None
 
 
-def public_events(*, partnership: Partnership) -> tuple[list, list]:
+@dataclass(frozen=True)
+class YearPages:
+    """The financial years (their first year: 2025 is April 2025 to March 2026) that have
+    something to show, newest first, and the one shown (None when there is none)."""
+
+    years: list[int]
+    year: int | None
+
+
+def year_pages(years: list[int], asked: str | None) -> YearPages:
+    """The year asked for (``?year=2025``) if it has something, else the newest."""
+    chosen = int(asked) if asked and asked.isdigit() and int(asked) in years else None
+    return YearPages(years=years, year=chosen or (years[0] if years else None))
+
+
+def financial_year_expression(field: str):
+    """The financial year (1 April) a date field falls in, for a query."""
+    year = ExtractYear(field)
+    return Case(When(**{f"{field}__month__lt": 4}, then=year - 1), default=year)
+
+
+def year_range(year: int) -> tuple[date, date]:
+    return date(year, 4, 1), date(year + 1, 4, 1)
+
+
+@dataclass(frozen=True)
+class PublicEvents:
+    coming: list[EngagementEvent]
+    held: list[EngagementEvent]
+    pages: YearPages
+
+
+def public_events(*, partnership: Partnership, year: str | None = None) -> PublicEvents:
     """What the public page shows (reg 12(4)(c)): the notices of the events to come, and the
-    published summaries of those held, newest first."""
+    published summaries of those held in one financial year, newest first, so that the page
+    does not grow year on year (four queries)."""
     today = timezone.localdate()
-    events = _with_attendance(
+    coming = list(
         EngagementEvent.objects.filter(
-            partnership=partnership, status__in=[EventStatus.PLANNED, EventStatus.PUBLISHED]
-        )
+            partnership=partnership, status=EventStatus.PLANNED, planned_on__gte=today
+        ).order_by("planned_on", "pk")
     )
-    coming = [e for e in events if e.status == EventStatus.PLANNED and e.planned_on >= today]
-    held = [e for e in events if e.status == EventStatus.PUBLISHED]
-    coming.sort(key=lambda event: event.planned_on)
-    return coming, held
+    published = EngagementEvent.objects.filter(
+        partnership=partnership, status=EventStatus.PUBLISHED
+    )
+    years = list(
+        published.annotate(financial_year=financial_year_expression("held_on"))
+        .order_by("-financial_year")
+        .values_list("financial_year", flat=True)
+        .distinct()
+    )
+    pages = year_pages(years, year)
+    held = []
+    if pages.year is not None:
+        start, end = year_range(pages.year)
+        held = list(
+            _with_attendance(published.filter(held_on__gte=start, held_on__lt=end)).order_by(
+                "-held_on", "-pk"
+            )
+        )
+    return PublicEvents(coming=coming, held=held, pages=pages)
 
 
 def financial_year_of(day: date) -> int:

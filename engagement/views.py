@@ -173,16 +173,18 @@ class EventCancelView(_EventConfirmView):
 
 
 class PublicEventsView(TemplateView):
-    """The public page: no sign-in."""
+    """The public page: no sign-in. The summaries of one financial year at a time (``?year=``),
+    and the seats that attended, never the names of who attended for them."""
 
     template_name = "engagement/public.html"
 
     def get_context_data(self, **kwargs):
         partnership = selectors.public_partnership(slug=self.kwargs["slug"])
-        coming, held = selectors.public_events(partnership=partnership)
+        found = selectors.public_events(partnership=partnership, year=self.request.GET.get("year"))
         kwargs.update(
             partnership=partnership,
-            coming=coming,
-            held=[(event, selectors.seat_rows(event)) for event in held],
+            coming=found.coming,
+            held=[(event, selectors.seat_rows(event)) for event in found.held],
+            pages=found.pages,
         )
         return super().get_context_data(**kwargs)

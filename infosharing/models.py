@@ -103,8 +103,8 @@ class QuarterlyReturn(models.Model):
     """One responsible authority's return of depersonalised information for one quarter (s17A of
     the Crime and Disorder Act 1998 and the Crime and Disorder (Prescribed Information)
     Regulations 2007, SI 2007/1831: quarterly). Due ``CSP_QUARTERLY_RETURN_DAYS`` after the
-    quarter ends (a local default: the period was not confirmed against the regulations), and
-    chased by the sweep when late."""
+    quarter ends, a local target inside the law's limit (reg 3(1): by the end of the next
+    quarter; see ``services.statutory_latest``), and chased by the sweep when late."""
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="quarterly_returns"

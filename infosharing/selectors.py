@@ -26,6 +26,12 @@ def agreements_of(*, membership: Membership) -> QuerySet[SharingAgreement]:
     return _with_parties(AgreementPolicy.visible(membership).defer("purpose", "legal_basis"))
 
 
+def agreements_in_full_of(*, membership: Membership) -> QuerySet[SharingAgreement]:
+    """The register with each agreement's purpose and legal basis, for the API (two queries a
+    page)."""
+    return _with_parties(AgreementPolicy.visible(membership))
+
+
 def agreement_for(*, membership: Membership, pk: int) -> SharingAgreement:
     try:
         return _with_parties(AgreementPolicy.visible(membership).select_related("partnership")).get(
@@ -39,6 +45,13 @@ def returns_of(*, membership: Membership) -> QuerySet[QuarterlyReturn]:
     """The returns the member sees (all for the coordinators, their organisation's for others),
     newest quarter first, with the organisation's name (one query)."""
     return ReturnPolicy.visible(membership).select_related("organisation__organisation")
+
+
+def returns_in_full_of(*, membership: Membership) -> QuerySet[QuarterlyReturn]:
+    """The returns the member sees with their figures, for the API (two queries a page)."""
+    return returns_of(membership=membership).prefetch_related(
+        Prefetch("figures", queryset=ReturnFigure.objects.order_by("position"))
+    )
 
 
 def return_for(*, membership: Membership, pk: int) -> QuarterlyReturn:

@@ -139,6 +139,17 @@ def quarter_end(year_start: int, quarter: int) -> date:
     }[quarter]
 
 
+def statutory_latest(year_start: int, quarter: int) -> date:
+    """The last day the law allows for a quarter's return: the end of the next quarter. SI
+    2007/1831 reg 3(1) prescribes disclosure "by the end of the information period following
+    that to which the information relates", reg 1(2) makes an information period each three
+    months from 1 July 2007 (so the financial year's quarters), and reg 4 has it disclosed
+    electronically (legislation.gov.uk/uksi/2007/1831, as made)."""
+    if quarter == 4:
+        return quarter_end(year_start + 1, 1)
+    return quarter_end(year_start, quarter + 1)
+
+
 def returns_open(
     *,
     acting_user: User,
@@ -148,7 +159,8 @@ def returns_open(
     submission: Submission | None = None,
 ) -> list[QuarterlyReturn]:
     """A quarter's returns, one due from each responsible authority on the partnership, by
-    ``CSP_QUARTERLY_RETURN_DAYS`` after the quarter ends; their people are reminded and chased."""
+    ``CSP_QUARTERLY_RETURN_DAYS`` after the quarter ends (never later than the law allows:
+    ``statutory_latest``); their people are reminded and chased."""
     with transaction.atomic():
         submission_claim(submission)
         ReturnPolicy.require_user(acting_user, partnership, ReturnVerb.OPEN)
@@ -158,7 +170,10 @@ def returns_open(
             partnership=partnership, year_start=year_start, quarter=quarter
         ).exists():
             raise ValidationError(_("That quarter's returns are already open"))
-        due = quarter_end(year_start, quarter) + timedelta(days=settings.CSP_QUARTERLY_RETURN_DAYS)
+        due = min(
+            quarter_end(year_start, quarter) + timedelta(days=settings.CSP_QUARTERLY_RETURN_DAYS),
+            statutory_latest(year_start, quarter),
+        )
         returns = QuarterlyReturn.objects.bulk_create(
             QuarterlyReturn(
                 partnership=partnership,

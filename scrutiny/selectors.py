@@ -34,6 +34,20 @@ def information_requests_of(*, membership: Membership) -> QuerySet[InformationRe
     return InformationRequestPolicy.visible(membership).defer("question", "answer")
 
 
+def information_requests_in_full_of(*, membership: Membership) -> QuerySet[InformationRequest]:
+    """The requests with what was asked and the (depersonalised) answer, for the API."""
+    return InformationRequestPolicy.visible(membership).order_by("-created_at", "-pk")
+
+
+def recommendations_of(*, membership: Membership) -> QuerySet[Recommendation]:
+    """The committee's recommendations with their report and the response, for the API."""
+    return (
+        RecommendationPolicy.visible(membership)
+        .select_related("report")
+        .order_by("-report__made_on", "report_id", "number")
+    )
+
+
 def committee_reports_of(*, membership: Membership) -> QuerySet[CommitteeReport]:
     """With each report's count of recommendations and of those still awaiting a response."""
     return (

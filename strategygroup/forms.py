@@ -7,7 +7,7 @@ from engagement.forms import SeatAttendanceMixin
 from partnerships.models import Partnership
 
 from .models import NAME_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
-from .selectors import plan_actions_of
+from .selectors import plan_actions_of, signable_plans_of
 
 
 class MeetingForm(GovukFormMixin, forms.Form):
@@ -76,11 +76,20 @@ class DecisionForm(GovukFormMixin, forms.Form):
         empty_label=_("None"),
     )
 
+    signed_off_plan = forms.ModelChoiceField(
+        label=_("Plan signed off (optional)"),
+        help_text=_("If this decision signed off a version of the partnership plan."),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
+    )
+
     def __init__(self, *args, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["plan_action"]
         field.queryset = plan_actions_of(partnership_id=partnership.pk)
         field.label_from_instance = lambda action: action.description[:120]
+        self.fields["signed_off_plan"].queryset = signable_plans_of(partnership_id=partnership.pk)
 
 
 class PaperForm(GovukFormMixin, forms.Form):
@@ -90,6 +99,25 @@ class PaperForm(GovukFormMixin, forms.Form):
         label=_("Paper"),
         help_text=_("PDF, Word, OpenDocument, Excel, CSV, text or an image."),
         error_messages={"required": _("Choose a file")},
+    )
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class PublicMinutesForm(GovukFormMixin, forms.Form):
+    submit_label = _("Publish on the public page")
+
+    public_minutes = forms.CharField(
+        label=_("Minutes for the public page"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=markdown_textarea(rows=12),
+        help_text=_(
+            "Anyone can read these. Take out names and anything else that could identify a "
+            "person: the public page shows which authorities attended, never who attended for "
+            "them."
+        ),
+        error_messages={"required": _("Enter the minutes for the public page")},
     )
 
     def __init__(self, *args, partnership: Partnership, **kwargs):

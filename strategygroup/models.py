@@ -1,7 +1,10 @@
 """The strategy group's meetings (regulation 3 of SI 2007/1830: the group that prepares the
-strategic assessment and prepares and implements the partnership plan; SI 2007/3076 in Wales):
+strategic assessment and prepares and implements the partnership plan; SI 2007/3076 in Wales;
+regulation 3 as substituted by SI 2011/1230 and SI 2011/2702, whose 3(4) lets co-operating and
+participating bodies and invitees attend its meetings):
 the agenda, who attended for each seat, the decisions and actions arising (each may be linked to
-an action of the partnership plan), and the minutes, published to the partnership's members.
+an action of the partnership plan), and the minutes, published to the partnership's members and,
+where the partnership chooses, a depersonalised version on its public page.
 
 A status is data (``TextChoices``, a transitions map and check constraints) changed only through
 ``csp_portal.workflow.transition``.
@@ -14,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Partnership, Seat
+from plans.models import PlanStatus
 
 TITLE_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 20_000
@@ -32,6 +36,10 @@ MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
     MeetingStatus.PUBLISHED: frozenset(),
 }
 TOOK_PLACE = frozenset({MeetingStatus.HELD, MeetingStatus.PUBLISHED})
+# A plan version the strategy group can have signed off: out for sign-off or past it.
+SIGNABLE_PLAN_STATUSES = frozenset(
+    {PlanStatus.CONSULTATION, PlanStatus.APPROVED, PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED}
+)
 
 
 class StrategyMeeting(models.Model):
@@ -46,6 +54,13 @@ class StrategyMeeting(models.Model):
     )
     minutes = models.TextField(_("minutes"), blank=True, max_length=TEXT_MAX_LENGTH)
     minutes_published_at = models.DateTimeField(null=True, blank=True)
+    # The partnership's choice, meeting by meeting and audited: a version of the minutes for its
+    # public page, written without names or anything else that identifies a person (the public
+    # page shows which seats attended, never who), once the minutes are published to members.
+    public_minutes = models.TextField(
+        _("minutes for the public page"), blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    public_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -68,6 +83,14 @@ class StrategyMeeting(models.Model):
                 condition=Q(status=MeetingStatus.PUBLISHED, minutes_published_at__isnull=False)
                 | (~Q(status=MeetingStatus.PUBLISHED) & Q(minutes_published_at__isnull=True)),
                 name="strategygroup_meeting_published_iff_published_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(public_at__isnull=True, public_minutes="")
+                | (
+                    Q(status=MeetingStatus.PUBLISHED, public_at__isnull=False)
+                    & ~Q(public_minutes="")
+                ),
+                name="strategygroup_meeting_public_has_published_minutes",
             ),
         ]
 
@@ -104,8 +127,8 @@ class MeetingAttendance(models.Model):
 
 
 class Decision(models.Model):
-    """A decision or action arising from the meeting, with its owner, and the partnership plan's
-    action it concerns, if any."""
+    """A decision or action arising from the meeting, with its owner, the partnership plan's
+    action it concerns, if any, and the plan version it signed off, if it did."""
 
     meeting = models.ForeignKey(StrategyMeeting, on_delete=models.CASCADE, related_name="decisions")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
@@ -115,6 +138,15 @@ class Decision(models.Model):
     plan_action = models.ForeignKey(
         "plans.PlanAction",
         verbose_name=_("plan action"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The plan version this decision signed off, if it did: the plan's page links back to it.
+    signed_off_plan = models.ForeignKey(
+        "plans.PartnershipPlan",
+        verbose_name=_("plan signed off"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -29,6 +29,8 @@ class MeetingVerb(StrEnum):
     RECORD = "record"
     DECIDE = "decide"  # add a decision or action arising
     PUBLISH = "publish"
+    PUBLISH_PUBLIC = "publish_public"  # a depersonalised version on the public page
+    WITHDRAW_PUBLIC = "withdraw_public"  # take it off the public page
     ADD_PAPER = "add_paper"
 
 
@@ -60,6 +62,12 @@ class _MeetingPolicy(Policy):
             return _("This meeting is %(status)s, so that cannot be done now.") % {
                 "status": obj.get_status_display().lower()
             }
+        if verb == V.PUBLISH_PUBLIC and obj.status != MeetingStatus.PUBLISHED:
+            return _("The minutes go to the partnership's members before the public page.")
+        if verb == V.PUBLISH_PUBLIC and obj.public_at is not None:
+            return _("These minutes are already on the public page.")
+        if verb == V.WITHDRAW_PUBLIC and obj.public_at is None:
+            return _("These minutes are not on the public page.")
         if verb == V.ADD_PAPER and obj.status == MeetingStatus.PUBLISHED:
             return _("Papers are added before the minutes are published.")
         if verb == V.DECIDE and obj.status != MeetingStatus.HELD:

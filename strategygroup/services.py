@@ -1,7 +1,8 @@
 """Every change to the strategy group's meetings: schedule one with its agenda, record it as
 held (the minutes, who attended for each seat), add the decisions and actions arising (each may
-name an action of the partnership plan), and publish the minutes to the members. Each status
-change is a ``csp_portal.workflow.transition`` (MEETING_TRANSITIONS)."""
+name an action of the partnership plan), publish the minutes to the members and, where the
+partnership chooses, a depersonalised version to its public page. Each status change is a
+``csp_portal.workflow.transition`` (MEETING_TRANSITIONS)."""
 
 import secrets
 from datetime import date
@@ -20,10 +21,11 @@ from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked, transition
 from engagement.services import Attendee, seats_of
 from partnerships.models import Partnership
-from plans.models import PlanAction
+from plans.models import PartnershipPlan, PlanAction
 
 from .models import (
     MEETING_TRANSITIONS,
+    SIGNABLE_PLAN_STATUSES,
     Decision,
     MeetingAttendance,
     MeetingPaper,
@@ -112,16 +114,24 @@ def decision_add(
     text: str,
     owner: str,
     plan_action: PlanAction | None,
+    signed_off_plan: PartnershipPlan | None = None,
     submission: Submission | None = None,
 ) -> Decision:
-    """A decision or action arising, numbered in order; the plan action must be the
-    partnership's own."""
+    """A decision or action arising, numbered in order; the plan action, and the plan version it
+    records the sign-off of, must be the partnership's own (and the plan past its draft)."""
     with transaction.atomic():
         submission_claim(submission)
         meeting = locked(meeting, related=["partnership"])
         MeetingPolicy.require_user(acting_user, meeting.partnership, V.DECIDE, meeting)
         if plan_action is not None and plan_action.partnership_id != meeting.partnership_id:
             raise ValidationError({"plan_action": _("Choose an action of this partnership's plan")})
+        if signed_off_plan is not None and (
+            signed_off_plan.partnership_id != meeting.partnership_id
+            or signed_off_plan.status not in SIGNABLE_PLAN_STATUSES
+        ):
+            raise ValidationError(
+                {"signed_off_plan": _("Choose a plan of this partnership that has left its draft")}
+            )
         if not text.strip():
             raise ValidationError({"text": _("Enter the decision or action")})
         last = meeting.decisions.aggregate(last=Max("number"))["last"] or 0
@@ -132,6 +142,7 @@ def decision_add(
             text=text,
             owner=owner,
             plan_action=plan_action,
+            signed_off_plan=signed_off_plan,
         )
         decision.full_clean(exclude=["meeting", "partnership"])
         decision.save()
@@ -143,6 +154,7 @@ def decision_add(
             changes={
                 "decision": [None, decision.number],
                 "plan_action": [None, plan_action and plan_action.pk],
+                "signed_off_plan": [None, signed_off_plan and signed_off_plan.pk],
             },
         )
     return decision
@@ -162,6 +174,56 @@ def meeting_publish(*, acting_user: User, meeting: StrategyMeeting) -> StrategyM
             action="strategygroup.meeting.publish",
             audit_changes={},
             minutes_published_at=timezone.now(),
+        )
+    return meeting
+
+
+def meeting_publish_public(
+    *,
+    acting_user: User,
+    meeting: StrategyMeeting,
+    public_minutes: str,
+    submission: Submission | None = None,
+) -> StrategyMeeting:
+    """Put a version of the published minutes on the partnership's public page, as the
+    partnership chooses for this meeting. The coordinator writes it without names; the page
+    shows the seats that attended and never who attended for them."""
+    with transaction.atomic():
+        submission_claim(submission)
+        meeting = locked(meeting, related=["partnership"])
+        MeetingPolicy.require_user(acting_user, meeting.partnership, V.PUBLISH_PUBLIC, meeting)
+        if not public_minutes.strip():
+            raise ValidationError({"public_minutes": _("Enter the minutes for the public page")})
+        meeting.public_minutes = public_minutes
+        meeting.public_at = timezone.now()
+        meeting.full_clean(exclude=["partnership", "created_by"])
+        meeting.save(update_fields=["public_minutes", "public_at"])
+        audit_record(
+            acting_user=acting_user,
+            partnership=meeting.partnership,
+            action="strategygroup.meeting.publish_public",
+            target=meeting,
+            changes={"public_at": [None, meeting.public_at.isoformat()]},
+        )
+    return meeting
+
+
+def meeting_withdraw_public(*, acting_user: User, meeting: StrategyMeeting) -> StrategyMeeting:
+    """Take the meeting's minutes off the public page (the members keep theirs); they may be put
+    back, rewritten, later."""
+    with transaction.atomic():
+        meeting = locked(meeting, related=["partnership"])
+        MeetingPolicy.require_user(acting_user, meeting.partnership, V.WITHDRAW_PUBLIC, meeting)
+        published_at = meeting.public_at
+        meeting.public_minutes = ""
+        meeting.public_at = None
+        meeting.save(update_fields=["public_minutes", "public_at"])
+        audit_record(
+            acting_user=acting_user,
+            partnership=meeting.partnership,
+            action="strategygroup.meeting.withdraw_public",
+            target=meeting,
+            changes={"public_at": [published_at.isoformat(), None]},
         )
     return meeting
 

@@ -9,6 +9,14 @@ meeting_patterns = [
     path("record/", views.MeetingRecordView.as_view(), name="meeting_record"),
     path("decisions/new/", views.DecisionAddView.as_view(), name="decision_new"),
     path("publish/", views.MeetingPublishView.as_view(), name="meeting_publish"),
+    path(
+        "publish-public/", views.MeetingPublishPublicView.as_view(), name="meeting_publish_public"
+    ),
+    path(
+        "withdraw-public/",
+        views.MeetingWithdrawPublicView.as_view(),
+        name="meeting_withdraw_public",
+    ),
     path("papers/new/", views.PaperAddView.as_view(), name="paper_new"),
     path("papers/<int:paper_id>/", views.PaperDownloadView.as_view(), name="paper"),
 ]
@@ -19,4 +27,11 @@ tenant_patterns = [
     path("<int:meeting_id>/", include(meeting_patterns)),
 ]
 
-urlpatterns = [path("p/<slug:partnership_slug>/strategy-group/", include(tenant_patterns))]
+urlpatterns = [
+    path(
+        "community-safety/<slug:slug>/strategy-group/",
+        views.PublicMeetingsView.as_view(),
+        name="public",
+    ),
+    path("p/<slug:partnership_slug>/strategy-group/", include(tenant_patterns)),
+]

@@ -1,6 +1,8 @@
 """The strategy group's meetings (under /p/<partnership>/strategy-group/): the list, one
 meeting with its attendance by seat, decisions and (once published, or for the coordinators)
-minutes, and the coordinators' steps: schedule, record, add a decision, publish the minutes."""
+minutes, and the coordinators' steps: schedule, record, add a decision, publish the minutes (and,
+where the partnership chooses, a depersonalised version on the public page). Public, without
+signing in (``/community-safety/<slug>/strategy-group/``): those minutes, year by year."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -11,7 +13,7 @@ from django.views.generic import TemplateView
 
 from csp_portal.downloads import private_attachment
 from csp_portal.forms import ConfirmForm
-from engagement.selectors import seat_rows
+from engagement.selectors import public_partnership, seat_rows
 from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
@@ -158,6 +160,60 @@ class MeetingPublishView(MeetingMixin, ServiceFormView):
         messages.success(self.request, _("Minutes published to the partnership's members."))
 
 
+class MeetingPublishPublicView(MeetingMixin, ServiceFormView):
+    """The partnership's choice for this meeting: a depersonalised version of its published
+    minutes on the public page."""
+
+    permission_required = Perm.MANAGE_STRATEGY_MEETINGS
+    verb = V.PUBLISH_PUBLIC
+    template_name = "strategygroup/form.html"
+    form_class = forms.PublicMinutesForm
+
+    def get_initial(self):
+        return {"public_minutes": self.meeting.minutes}
+
+    def get_context_data(self, **kwargs):
+        kwargs["heading"] = _("Put the minutes of “%(title)s” on the public page") % {
+            "title": self.meeting.title
+        }
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        services.meeting_publish_public(
+            acting_user=self.request.user,
+            meeting=self.meeting,
+            **form.cleaned_data,
+            submission=self.submission,
+        )
+        messages.success(self.request, _("Minutes published on the public page."))
+
+
+class MeetingWithdrawPublicView(MeetingMixin, ServiceFormView):
+    permission_required = Perm.MANAGE_STRATEGY_MEETINGS
+    verb = V.WITHDRAW_PUBLIC
+    template_name = "strategygroup/form.html"
+    form_class = ConfirmForm
+    form_needs_partnership = False
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(
+            submit_label=_("Take the minutes off the public page"),
+            submit_classes="govuk-button--warning",
+        )
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs["heading"] = _("Take the minutes of “%(title)s” off the public page?") % {
+            "title": self.meeting.title
+        }
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        services.meeting_withdraw_public(acting_user=self.request.user, meeting=self.meeting)
+        messages.success(self.request, _("Minutes taken off the public page."))
+
+
 class PaperAddView(MeetingMixin, ServiceFormView):
     permission_required = Perm.MANAGE_STRATEGY_MEETINGS
     verb = V.ADD_PAPER
@@ -182,3 +238,22 @@ class PaperDownloadView(MeetingMixin, PartnershipViewMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         paper = selectors.paper_for(meeting=self.meeting, pk=self.kwargs["paper_id"])
         return private_attachment(paper)
+
+
+class PublicMeetingsView(TemplateView):
+    """The public page (no sign-in): the minutes the partnership chose to publish, one financial
+    year at a time (``?year=``), with the seats that attended and no one's name."""
+
+    template_name = "strategygroup/public.html"
+
+    def get_context_data(self, **kwargs):
+        partnership = public_partnership(slug=self.kwargs["slug"])
+        found = selectors.public_meetings(
+            partnership=partnership, year=self.request.GET.get("year")
+        )
+        kwargs.update(
+            partnership=partnership,
+            meetings=[(meeting, seat_rows(meeting)) for meeting in found.meetings],
+            pages=found.pages,
+        )
+        return super().get_context_data(**kwargs)

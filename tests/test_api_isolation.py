@@ -92,6 +92,13 @@ def test_the_walk_finds_every_api_route():
         "api:published_plan",
         "api:plan_comments",
         "api:assessment_comments",
+        "api:case_review_figures",
+        "api:scrutiny_information_requests",
+        "api:scrutiny_recommendations",
+        "api:engagement_events",
+        "api:sharing_agreements",
+        "api:quarterly_returns",
+        "api:strategy_meetings",
     } <= names
 
 

@@ -12,7 +12,7 @@ from partnerships.models import Seat
 from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 
-from .. import selectors
+from .. import governance, selectors
 from ..bilingual import is_bilingual, missing_welsh
 from ..evidence import plan_evidence
 from ..forms import drafting as forms
@@ -133,6 +133,7 @@ class PlanDetailView(PartnershipViewMixin, TemplateView):
                 (Seat(seat).label, signed.get(seat), [name for _pk, name in asked.get(seat, ())])
                 for seat in required_seats(self.partnership)
             ],
+            sign_off_decisions=governance.sign_off_decisions(plan, self.membership),
             may=may,
             statuses=PlanStatus,
             bilingual=is_bilingual(self.partnership),

@@ -15,7 +15,7 @@ from csp_portal.views import MY_LIST_PAGE_SIZE
 from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
-from .. import deadlines
+from .. import deadlines, governance
 from ..charts import actions_by_status_chart
 from ..forms.progress import (
     ProgressForm,
@@ -151,6 +151,7 @@ class ActionProgressView(ServiceFormView):
             updates=list(action.progress_updates.all()),
             histories=selectors.measure_histories(action),
             theirs=getattr(self, "theirs", None),
+            group_decisions=governance.action_decisions(action, self.membership),
         )
         context = super().get_context_data(**kwargs)
         if not kwargs["can_report"]:

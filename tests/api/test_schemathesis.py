@@ -25,9 +25,17 @@ from schemathesis.specs.openapi.checks import (
 
 from partnerships.models import Role, Seat
 from plans import deadlines
+from strategygroup.services import decision_add
 from tests.assessments.conftest import send_request
 from tests.factories import PartnershipFactory, member, organisation_in
 from tests.plans.conftest import published_plan_of
+from tests.test_isolation import (
+    _case_review,
+    _engagement_event,
+    _quarterly_return,
+    _sharing_agreement,
+    _strategy_meeting,
+)
 
 from .conftest import TODAY, open_assessment_of, token_for
 
@@ -58,8 +66,9 @@ def _keep_the_test_connection(db):
 @pytest.fixture(scope="module")
 def seeded(module_data):
     """Real records for the path parameters, and the member's token: Trafford's published plan
-    with its action led by the police, and next year's assessment with a contribution request
-    to the police, built once for the module (each operation's test runs in a savepoint)."""
+    with its action led by the police, next year's assessment with a contribution request to the
+    police, and a record of each workflow of the statutory year, built once for the module (each
+    operation's test runs in a savepoint)."""
 
     def make():
         with patch.object(deadlines, "local_today", lambda: TODAY):
@@ -73,6 +82,17 @@ def seeded(module_data):
                 open_assessment_of(partnership, coordinator),
                 coordinator,
                 organisation_in(partnership, Seat.POLICE),
+            )
+            # The statutory year's records, so that its lists answer with rows to check.
+            for make_one in (_case_review, _engagement_event, _sharing_agreement):
+                make_one(partnership)
+            _quarterly_return(partnership)
+            decision_add(
+                acting_user=coordinator,
+                meeting=_strategy_meeting(partnership),
+                text="Fund it",
+                owner="",
+                plan_action=plan.actions.get(),
             )
             return {
                 "headers": {"Authorization": f"Bearer {token_for(officer)}"},

@@ -1,6 +1,5 @@
 """A resident asks for an ASB case review on the public form and is told the outcome: the one
-journey issue 20 names for it, in a real browser with JavaScript on and axe on every page (the
-form without JavaScript is a test-client test: tests/casereviews/test_views.py)."""
+journey issue 20 names for it, in a real browser with JavaScript on (axe on every page) and off."""
 
 import pytest
 from django.core import mail
@@ -14,7 +13,7 @@ from .test_assessments import _sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("logs_hold_no_personal_data")]
 
 
-@pytest.mark.parametrize("java_script_enabled", [True], ids=["js"])
+@pytest.mark.parametrize("java_script_enabled", [True, False], ids=["js", "no-js"])
 def test_a_resident_applies_and_is_told_the_threshold_decision(
     new_visitor, partnership, coordinator
 ):

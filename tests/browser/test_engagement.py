@@ -1,9 +1,10 @@
-"""A public meeting in a real browser, JavaScript on, axe on every page: the coordinator plans it
-from the Assessment menu, records it as held with who of senior position attended for each
-responsible authority (the seat table shows the gaps), and finds what was raised in the
-community section of the next strategic assessment; published, it is on the public page.
-Without JavaScript the pages are the same forms: tests/engagement posts them. The register of
-information sharing agreements and the strategy group's meetings are opened at the end, for axe.
+"""A public meeting in a real browser, JavaScript on (axe on every page) and off: the
+coordinator plans it from the Assessment menu, records it as held with who of senior position
+attended for each responsible authority (the seat table shows the gaps), and finds what was
+raised in the community section of the next strategic assessment; published, it is on the public
+page, with the seats that attended and not the names. The register of information sharing
+agreements and the strategy group's meetings (and their minutes on the public page) are opened at
+the end, for axe.
 """
 
 from datetime import date
@@ -15,7 +16,7 @@ from assessments.services.assessments import assessment_start
 from engagement.selectors import financial_year_of
 from infosharing.services import agreement_record, returns_open
 from partnerships.models import PartnerOrganisation, Role
-from strategygroup.services import meeting_record, meeting_schedule
+from strategygroup.services import meeting_publish, meeting_record, meeting_schedule
 
 from ..factories import DEFAULT_PASSWORD, PartnershipFactory, member
 from .conftest import Visitor, pass_two_factor, sign_in
@@ -29,7 +30,7 @@ def _date(visitor: Visitor, day: date) -> None:
     visitor.fill("Year", str(day.year))
 
 
-@pytest.mark.parametrize("java_script_enabled", [True], ids=["js"])
+@pytest.mark.parametrize("java_script_enabled", [True, False], ids=["js", "no-js"])
 def test_a_coordinator_records_a_public_meeting_and_it_appears_in_the_next_assessment(
     new_visitor, db
 ):
@@ -88,7 +89,8 @@ def test_a_coordinator_records_a_public_meeting_and_it_appears_in_the_next_asses
 
     public = new_visitor()
     public.open("/community-safety/trafford/meetings/")
-    assert "Off-road bikes" in public.page.get_by_test_id("summary").inner_text()
+    summary = public.page.get_by_test_id("summary").inner_text()
+    assert "Off-road bikes" in summary and "Supt. Dana Hughes" not in summary
 
     # The other new pages, for axe: the register with an agreement and its forms, and the
     # strategy group's meetings with a held meeting and its forms.
@@ -126,3 +128,8 @@ def test_a_coordinator_records_a_public_meeting_and_it_appears_in_the_next_asses
         f"/p/trafford/strategy-group/{meeting.pk}/papers/new/",
     ):
         assert visitor.open(path) == 200, path
+    meeting_publish(acting_user=coordinator, meeting=meeting)
+    assert visitor.open(f"/p/trafford/strategy-group/{meeting.pk}/publish-public/") == 200
+    visitor.click_button("Publish on the public page")
+    assert visitor.open("/community-safety/trafford/strategy-group/") == 200
+    assert "Agreed." in visitor.page.get_by_test_id("public-minutes").inner_text()

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
+from assessments.documents import assessment_pdf
 from assessments.services.assessments import assessment_start
 from audit.models import AuditEvent
 from demo.engagement import seed_engagement
@@ -34,6 +35,7 @@ from strategygroup.models import StrategyMeeting
 
 from ..conftest import signed_in
 from ..factories import member
+from ..pdf import read_pdf
 
 TODAY = timezone.localdate()
 NEXT_YEAR = financial_year_of(TODAY) + 1
@@ -178,12 +180,19 @@ def test_a_coordinator_records_a_meeting_through_the_pages_and_it_reaches_the_as
     page = client.get(f"/p/trafford/assessments/{assessment.pk}/").content.decode()
     assert 'data-testid="community-evidence"' in page
     assert "Speeding on the A56" in page and "2 of 5 responsible authorities" in page
+    # The PDF carries it in the same section, as linked evidence beside the coordinator's text.
+    pdf = read_pdf(assessment_pdf(assessment)).text
+    community = pdf.split("From the partnership's public meetings and consultations")[1]
+    assert "Public meeting, Sale" in community and "35 people took part" in community
+    assert "Speeding on the A56" in community and "2 of 5 responsible authorities" in community
 
     public = Client().get("/community-safety/trafford/meetings/").content.decode()
     assert "Speeding on the A56" not in public  # not published yet
     client.post(f"/p/trafford/engagement/{event.pk}/publish/", {"submit": "1"})
     public = Client().get("/community-safety/trafford/meetings/").content.decode()
-    assert "Speeding on the A56" in public and "Supt. Hughes" in public
+    assert "Speeding on the A56" in public and 'data-seat="police">Attended<' in public
+    # The public page shows which authorities attended, not who attended for them.
+    assert "Supt. Hughes" not in public and "District Commander" not in public
 
 
 def test_the_public_page_shows_notices_to_come_and_not_cancelled_ones(partnership, coordinator):
@@ -193,6 +202,34 @@ def test_the_public_page_shows_notices_to_come_and_not_cancelled_ones(partnershi
     page = Client().get("/community-safety/trafford/meetings/").content.decode()
     assert "Meeting in Urmston" in page and "Meeting in Partington" not in page
     assert Client().get("/community-safety/nowhere/meetings/").status_code == 404
+
+
+def test_the_public_page_shows_one_financial_year_of_summaries_at_a_time(partnership, coordinator):
+    this_year = financial_year_of(TODAY)
+    for title, day in [
+        ("Meeting this year", date(this_year, 4, 1)),
+        ("Meeting last year", date(this_year - 1, 4, 1)),
+        ("Meeting two years ago", date(this_year - 1, 3, 31)),
+    ]:
+        event = plan(coordinator, partnership, title=title, planned_on=day)
+        event_record_held(
+            acting_user=coordinator,
+            event=event,
+            held_on=day,
+            people_attended=12,
+            raised=f"Raised at {title}",
+            attendees=FOUR_SEATS,
+        )
+        event_publish(acting_user=coordinator, event=event)
+    url = "/community-safety/trafford/meetings/"
+    newest = Client().get(url).content.decode()
+    assert "Meeting this year" in newest and "Meeting last year" not in newest
+    assert f"?year={this_year - 1}" in newest and f"?year={this_year - 2}" in newest
+    older = Client().get(f"{url}?year={this_year - 2}").content.decode()
+    assert "Meeting two years ago" in older and "Meeting this year" not in older
+    assert f"April {this_year - 2} to March {this_year - 1}" in older
+    unknown = Client().get(f"{url}?year=1990").content.decode()  # the newest year instead
+    assert "Meeting this year" in unknown
 
 
 def test_a_strategy_member_reads_but_plans_nothing(partnership, coordinator):
@@ -268,6 +305,9 @@ def test_the_demo_shows_engagement_agreements_and_meetings_in_trafford_and_cardi
         assert sorted(
             StrategyMeeting.objects.filter(partnership__name=name).values_list("status", flat=True)
         ) == ["published", "scheduled"], name
+        assert StrategyMeeting.objects.filter(
+            partnership__name=name, public_at__isnull=False
+        ).exists(), name
     coordinator = signed_in(User.objects.get(email="coordinator@cardiff.example"))
     page = coordinator.get("/p/cardiff/engagement/").content.decode()
     assert "Grangetown" in page and ">Gap<" in page

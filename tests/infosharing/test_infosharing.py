@@ -174,6 +174,18 @@ def test_the_register_and_its_cycle_run_a_fixed_number_of_queries(
 # Quarterly returns -----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("quarter", "latest"), [(2, date(2026, 12, 31)), (4, date(2027, 6, 30))])
+def test_no_setting_moves_a_return_past_the_end_of_the_next_quarter(
+    partnership, coordinator, settings, quarter, latest
+):
+    # SI 2007/1831 reg 3(1): disclosed by the end of the information period that follows.
+    settings.CSP_QUARTERLY_RETURN_DAYS = 200
+    returns = returns_open(
+        acting_user=coordinator, partnership=partnership, year_start=2026, quarter=quarter
+    )
+    assert {r.due_date for r in returns} == {latest}
+
+
 def test_a_quarters_returns_are_due_from_each_authority_submitted_and_chased(
     partnership, coordinator
 ):
