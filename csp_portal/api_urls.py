@@ -98,4 +98,10 @@ urlpatterns = [
         plans_api.PublishedPlanDetailAPIView.as_view(),
         name="published_plan",
     ),
+    path("p/<slug:partnership_slug>/grants/", plans_api.GrantsAPIView.as_view(), name="grants"),
+    path(
+        "p/<slug:partnership_slug>/grants/<int:safety_grant_id>/",
+        plans_api.GrantDetailAPIView.as_view(),
+        name="grant",
+    ),
 ]

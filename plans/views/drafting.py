@@ -16,8 +16,9 @@ from .. import selectors
 from ..evidence import plan_evidence
 from ..forms import drafting as forms
 from ..models import PlanSectionKind, PlanStatus
-from ..policies import PlanPolicy, PlanVerb, required_seats
+from ..policies import GrantPolicy, PlanPolicy, PlanVerb, required_seats
 from ..selectors import consultation, versions
+from ..selectors.grants import grants_funding
 from ..services import drafting
 
 
@@ -134,6 +135,9 @@ class PlanDetailView(PartnershipViewMixin, TemplateView):
             may=PlanPolicy.may(self.membership, plan),
             statuses=PlanStatus,
             information_sharing=PlanSectionKind.INFORMATION_SHARING,
+            resources=PlanSectionKind.RESOURCES,
+            grant_rows=grants_funding(plan),
+            may_grants=GrantPolicy.may(self.membership),
         )
         return context
 
