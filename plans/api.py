@@ -454,7 +454,7 @@ class GrantSerializer(serializers.Serializer):
     measures = serializers.SerializerMethodField()
     spent = serializers.DecimalField(max_digits=14, decimal_places=2)
     late_returns = serializers.SerializerMethodField()
-    returns = GrantSpendSerializer(source="standing.returns.values", many=True)
+    returns = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_actions(self, row) -> list[int]:
@@ -467,6 +467,10 @@ class GrantSerializer(serializers.Serializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_late_returns(self, row) -> list[str]:
         return [quarter.code for quarter in row.standing.late]
+
+    @extend_schema_field(GrantSpendSerializer(many=True))
+    def get_returns(self, row) -> list[dict]:
+        return GrantSpendSerializer(list(row.standing.returns.values()), many=True).data
 
 
 @extend_schema(summary="The partnership's community safety grants, with their spend")

@@ -39,6 +39,11 @@ from ..policies import GrantPolicy, GrantVerb
 from ..selectors.grants import plan_in_force
 
 
+def _money(value: Decimal) -> str:
+    """An amount as the audit log records it: always in pounds and pence."""
+    return f"{Decimal(value):.2f}"
+
+
 def _plan_content_changed(plan_id: int) -> None:
     PartnershipPlan.objects.filter(pk=plan_id).update(content_revision=F("content_revision") + 1)
 
@@ -142,7 +147,7 @@ def grant_offer(
             target=grant,
             changes={
                 "title": [None, grant.title],
-                "amount": [None, str(grant.amount)],
+                "amount": [None, _money(grant.amount)],
                 "period": [None, grant.period_label],
                 "conditions": [None, grant.conditions],
                 **{key: [None, value] for key, value in _links(actions, measures).items()},
@@ -181,7 +186,7 @@ def grant_update(
         )
         before = {
             "title": grant.title,
-            "amount": str(grant.amount),
+            "amount": _money(grant.amount),
             "period": grant.period_label,
             "conditions": grant.conditions,
             **_links(grant.actions.all(), grant.measures.all()),
@@ -196,7 +201,7 @@ def grant_update(
         grant.measures.set(measures)
         after = {
             "title": grant.title,
-            "amount": str(grant.amount),
+            "amount": _money(grant.amount),
             "period": grant.period_label,
             "conditions": grant.conditions,
             **_links(actions, measures),
@@ -289,10 +294,10 @@ def grant_spend_report(
                 spend.submitted_by if spend else None,
                 spend.submitted_at if spend else timezone.now(),
             )
-        before = [None, None] if spend is None else [str(spend.amount_spent), spend.outcome]
+        before = [None, None] if spend is None else [_money(spend.amount_spent), spend.outcome]
         if spend is None:
             spend = GrantSpendReturn(grant=grant, partnership=grant.partnership, **period)
-        elif before == [str(amount_spent), outcome]:
+        elif before == [_money(amount_spent), outcome]:
             return spend
         else:
             spend.revision += 1
@@ -307,7 +312,7 @@ def grant_spend_report(
             target=grant,
             changes={
                 "quarter": [None, str(quarter)],
-                "amount_spent": [before[0], str(spend.amount_spent)],
+                "amount_spent": [before[0], _money(spend.amount_spent)],
                 "outcome": [before[1], outcome],
             },
         )
