@@ -266,12 +266,14 @@ def grant_spend_report(
     outcome: str,
     revision: int | None = None,
     today: date | None = None,
+    submission: Submission | None = None,
 ) -> GrantSpendReturn:
     """Record (or correct) what was spent of the grant in one quarter and what it achieved.
     ``revision`` is the quarter's return as the person was shown it (0 for none): a return saved
     by someone else since is not overwritten. Sent twice, the second changes nothing more."""
     today = today or deadlines.local_today()
     with transaction.atomic():
+        submission_claim(submission)
         # The grant's row lock serialises returns on it, so the upsert below cannot race.
         grant = locked(grant, related=["partnership"])
         GrantPolicy.require_user(acting_user, grant.partnership, GrantVerb.REPORT_SPEND, grant)

@@ -246,6 +246,7 @@ class GrantSpendView(GrantMixin, ServiceFormView):
             amount_spent=form.cleaned_data["amount_spent"],
             outcome=form.cleaned_data["outcome"],
             revision=form.cleaned_data["revision"],
+            submission=self.submission,
         )
         messages.success(
             self.request, _("Spend for %(quarter)s saved.") % {"quarter": str(quarter)}
