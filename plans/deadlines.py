@@ -511,6 +511,9 @@ def with_spend(grants: QuerySet[CommunitySafetyGrant]) -> QuerySet[CommunitySafe
 
 @register
 class GrantSpendCycle(Cycle):
+    """Three queries while any accepted grant owes a return (the grants, their returns, the
+    coordinators), one while none does."""
+
     kind = "grant_spend"
     label = _("Quarterly spend return on a community safety grant")
     year_order = 41
@@ -523,6 +526,8 @@ class GrantSpendCycle(Cycle):
             grants = grants.filter(partnership_id__in=partnership_ids)
         standings = [grant_standing(grant, today=today) for grant in with_spend(grants)]
         standings = [standing for standing in standings if standing.owed]
+        if not standings:
+            return []
         people = _people(GrantPolicy.spend_reporters({s.grant.partnership_id for s in standings}))
         return [
             DueItem(

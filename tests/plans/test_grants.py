@@ -495,3 +495,35 @@ def test_the_api_reads_the_grants_and_nothing_of_another_partnership(trafford, p
     stranger = api(people["other_partnership"])
     assert stranger.get(f"/api/v1/p/trafford/grants/{grant.pk}/").status_code == 404
     assert stranger.get(f"/api/v1/p/bolton/grants/{grant.pk}/").status_code == 404
+
+
+def test_the_sweep_reminds_the_coordinator_once_of_a_late_return(trafford, people, plan):
+    from reminders.models import Notification
+    from reminders.sweep import reminders_sweep
+
+    grant = accepted(trafford, people, plan)
+    spend(grant, people, Q1)
+    reminders_sweep(today=TODAY)
+    reminders_sweep(today=TODAY)  # a doubled sweep sends nothing twice
+    sent = Notification.objects.filter(kind="grant_spend")
+    # Q3's return is due in six weeks: not yet reminded (the stages are 14, 7 and 1 days).
+    assert list(sent.values_list("item_key", flat=True)) == [f"grant_spend:{grant.pk}:{Q2.code}"]
+    assert set(sent.values_list("user", flat=True)) == {people["coordinator"].pk}
+
+
+def test_the_spend_cycle_reads_in_a_fixed_number_of_queries(trafford, people, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plans.deadlines import GrantSpendCycle
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            GrantSpendCycle().due(today=TODAY)
+        return len(captured)
+
+    spend(accepted(trafford, people, plan), people, Q1)
+    small = queries()
+    for number in range(4):
+        spend(accepted(trafford, people, plan, title=f"More {number}"), people, Q2)
+    assert queries() == small == 3
