@@ -527,3 +527,31 @@ def test_the_spend_cycle_reads_in_a_fixed_number_of_queries(trafford, people, pl
     for number in range(4):
         spend(accepted(trafford, people, plan, title=f"More {number}"), people, Q2)
     assert queries() == small == 3
+
+
+def test_the_grant_list_page_and_api_read_in_a_fixed_number_of_queries(trafford, people, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page, endpoint = signed_in(people["contributor"]), api(people["contributor"])
+
+    def queries() -> tuple[int, int]:
+        counts = []
+        for client, url in (
+            (page, "/p/trafford/grants/"),
+            (endpoint, "/api/v1/p/trafford/grants/"),
+        ):
+            client.get(url)  # the session's first request writes it
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return tuple(counts)
+
+    spend(accepted(trafford, people, plan), people, Q1)
+    small = queries()
+    for number in range(4):
+        grant = accepted(trafford, people, plan, title=f"More {number}")
+        spend(grant, people, Q1)
+        spend(grant, people, Q2)
+    assert queries() == small
+    assert small[0] <= 25 and small[1] <= 15
