@@ -6,10 +6,14 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Depends on authorities 0001 only (it needs Organisation): tests/test_migrations_keep_demo_data.py
+# takes authorities back to 0001 and forward again with the grants in place.
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('authorities', '0002_local_policing_bodies'),
+        ('authorities', '0001_initial'),
         ('partnerships', '0003_partnership_contact_address'),
         ('plans', '0010_progress_report_reads'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
