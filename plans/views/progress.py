@@ -151,6 +151,8 @@ class ActionProgressView(ServiceFormView):
             updates=list(action.progress_updates.all()),
             histories=selectors.measure_histories(action),
             theirs=getattr(self, "theirs", None),
+            # Grants funding the action: their spend is reported with the quarter's progress.
+            grants=list(action.grants.order_by("pk")),
         )
         context = super().get_context_data(**kwargs)
         if not kwargs["can_report"]:

@@ -555,3 +555,12 @@ def test_the_grant_list_page_and_api_read_in_a_fixed_number_of_queries(trafford,
         spend(grant, people, Q2)
     assert queries() == small
     assert small[0] <= 25 and small[1] <= 15
+
+
+def test_the_actions_progress_page_names_the_grants_funding_it(trafford, people, plan):
+    grant = accepted(trafford, people, plan)
+    action = plan.actions.get()
+    page = signed_in(people["coordinator"]).get(f"/p/trafford/actions/{action.pk}/progress/")
+    body = page.content.decode()
+    funded = body[body.index('data-testid="action-grants"') :]
+    assert f'href="/p/trafford/grants/{grant.pk}/"' in funded and "£25,000" in funded
