@@ -139,4 +139,10 @@ urlpatterns = [
         strategygroup_api.MeetingsAPIView.as_view(),
         name="strategy_meetings",
     ),
+    path("p/<slug:partnership_slug>/grants/", plans_api.GrantsAPIView.as_view(), name="grants"),
+    path(
+        "p/<slug:partnership_slug>/grants/<int:safety_grant_id>/",
+        plans_api.GrantDetailAPIView.as_view(),
+        name="grant",
+    ),
 ]

@@ -161,6 +161,11 @@ PEOPLE = [
         (("W14000023", Role.COORDINATOR, "Rhondda Cynon Taf County Borough Council"),),
     ),
     DemoPerson(
+        "strategy@cwmtaf.example",
+        "Superintendent Bethan Rees",
+        (("W14000023", Role.STRATEGY_MEMBER, "South Wales Police"),),
+    ),
+    DemoPerson(
         "analyst@southwales.example",
         "Dafydd Morgan",
         (

@@ -24,6 +24,7 @@ from plans.models import (
     PlanPriority,
     PoliceAndCrimePlanPriority,
 )
+from plans.selectors.grants import GrantTotals, grant_totals
 
 from .models import (
     CombinationApproval,
@@ -65,6 +66,7 @@ class PartnershipCycle:
     past_due_actions: int
     open_report_requests: int
     overdue_report_requests: int
+    grants: GrantTotals
 
 
 @dataclass(frozen=True)
@@ -169,8 +171,9 @@ def _report_request_counts(partnership_ids, today: date) -> dict[int, tuple[int,
 def force_area_overview(*, user: User, today: date | None = None) -> list[ForceAreaOverview]:
     """Every partnership the PCC office serves, grouped by police force area: its cycle, its
     progress, and its plan's priorities against the police and crime plan's, under the title of
-    the body holding the area's commissioner functions today. Nine queries, whatever the number
-    of partnerships."""
+    the body holding the area's commissioner functions today, and the body's community safety grants
+    to each (granted, spent, late returns). Eleven queries, whatever the number of partnerships
+    and grants."""
     today = today or deadlines.local_today()
     memberships = list(pcc_memberships(user=user))
     partnerships = [membership.partnership for membership in memberships]
@@ -184,6 +187,7 @@ def force_area_overview(*, user: User, today: date | None = None) -> list[ForceA
         item.plan.partnership_id: item for item in deadlines.refreshes_due(partnership_ids=ids)
     }
     requests = _report_request_counts(ids, today)
+    grants = grant_totals(ids, today=today)
     pcc_priorities: dict[int, list[PoliceAndCrimePlanPriority]] = defaultdict(list)
     for priority in PoliceAndCrimePlanPriority.objects.filter(
         police_force_area_id__in={p.police_force_area_id for p in partnerships}
@@ -199,7 +203,7 @@ def force_area_overview(*, user: User, today: date | None = None) -> list[ForceA
     for area_partnerships in by_area.values():
         force_area = area_partnerships[0].police_force_area
         cycles = [
-            _cycle(partnership, assessments, plans, tallies, refreshes, requests)
+            _cycle(partnership, assessments, plans, tallies, refreshes, requests, grants)
             for partnership in area_partnerships
         ]
         mapped_by: list[dict[int, list[PlanPriority]]] = []
@@ -233,7 +237,9 @@ def force_area_overview(*, user: User, today: date | None = None) -> list[ForceA
     return overviews
 
 
-def _cycle(partnership, assessments, plans, tallies, refreshes, requests) -> PartnershipCycle:
+def _cycle(
+    partnership, assessments, plans, tallies, refreshes, requests, grants
+) -> PartnershipCycle:
     plan = plans.get(partnership.pk)
     tally = tallies.get(plan.pk) if plan else None
     open_requests, overdue_requests = requests.get(partnership.pk, (0, 0))
@@ -251,6 +257,7 @@ def _cycle(partnership, assessments, plans, tallies, refreshes, requests) -> Par
         past_due_actions=tally.past_due if tally else 0,
         open_report_requests=open_requests,
         overdue_report_requests=overdue_requests,
+        grants=grants.get(partnership.pk, GrantTotals()),
     )
 
 

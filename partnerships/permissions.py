@@ -82,6 +82,12 @@ class Perm(StrEnum):
     # minutes once published; kept by the coordinators.
     VIEW_STRATEGY_MEETINGS = "view_strategy_meetings"
     MANAGE_STRATEGY_MEETINGS = "manage_strategy_meetings"
+    # The local policing body's community safety grants to the partnership (plans.grants): read
+    # by every member; offered, changed and ended by the body's office; accepted, and their spend
+    # reported each quarter, by the coordinators.
+    VIEW_GRANTS = "view_grants"
+    OFFER_GRANTS = "offer_grants"
+    TAKE_UP_GRANTS = "take_up_grants"
 
 
 # Everyone sees approved assessments; drafts only those who write or approve them.
@@ -91,6 +97,7 @@ _EVERYONE = {
     Perm.VIEW_PLANS,
     Perm.VIEW_CASE_REVIEWS,
     Perm.VIEW_ENGAGEMENT,
+    Perm.VIEW_GRANTS,
 }
 # Those who hold the partnership to account read its issued progress reports.
 _OVERSIGHT = {Perm.VIEW_PROGRESS_REPORTS}
@@ -128,6 +135,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_INFORMATION_SHARING,
             Perm.VIEW_STRATEGY_MEETINGS,
             Perm.MANAGE_STRATEGY_MEETINGS,
+            Perm.TAKE_UP_GRANTS,
         }
     ),
     Role.STRATEGY_MEMBER: frozenset(
@@ -180,6 +188,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_REPORT_REQUESTS,
             Perm.REQUEST_REPORTS,
             Perm.APPROVE_COMBINATIONS,
+            Perm.OFFER_GRANTS,
         }
     ),
 }

@@ -23,9 +23,10 @@ from partnerships.selectors import memberships_of_user
 from . import deadlines
 from . import selectors as plan_selectors
 from .forms import consultation as consultation_forms
-from .models import ActionStatus, PartnershipPlan, PlanAction, PlanComment, Quarter
+from .models import ActionStatus, GrantStatus, PartnershipPlan, PlanAction, PlanComment, Quarter
 from .policies import ActionPolicy, ActionVerb, PlanPolicy, PlanVerb
 from .selectors import consultation as consultation_selectors
+from .selectors import grants as grant_selectors
 from .selectors import progress as selectors
 from .services import consultation
 from .services.progress import action_progress_report
@@ -429,4 +430,75 @@ class PlanCommentResponseAPIView(PlanCommentsMixin, CommentResponseAPIView):
             outcome=outcome,
             response=response,
             submission=submission,
+        )
+
+
+# Community safety grants ----------------------------------------------------------------------
+
+
+class GrantSpendSerializer(serializers.Serializer):
+    quarter = serializers.CharField(source="period.code")
+    amount_spent = serializers.DecimalField(max_digits=12, decimal_places=2)
+    outcome = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+
+
+class GrantSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="grant.pk")
+    title = serializers.CharField(source="grant.title")
+    local_policing_body = serializers.CharField(source="body.title")
+    offered_by = serializers.CharField(source="grant.offered_by.name")
+    offered_on = serializers.DateField(source="grant.offered_on")
+    amount = serializers.DecimalField(source="grant.amount", max_digits=12, decimal_places=2)
+    first_year = serializers.IntegerField(source="grant.first_year")
+    last_year = serializers.IntegerField(source="grant.last_year")
+    conditions = serializers.CharField(source="grant.conditions")
+    status = serializers.ChoiceField(source="grant.status", choices=GrantStatus.choices)
+    ended_on = serializers.DateField(source="grant.ended_on", allow_null=True)
+    plan = serializers.IntegerField(source="grant.plan_id")
+    actions = serializers.SerializerMethodField()
+    measures = serializers.SerializerMethodField()
+    spent = serializers.DecimalField(max_digits=14, decimal_places=2)
+    late_returns = serializers.SerializerMethodField()
+    returns = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_actions(self, row) -> list[int]:
+        return [action.pk for action in row.grant.actions.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_measures(self, row) -> list[int]:
+        return [measure.pk for measure in row.grant.measures.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_late_returns(self, row) -> list[str]:
+        return [quarter.code for quarter in row.standing.late]
+
+    @extend_schema_field(GrantSpendSerializer(many=True))
+    def get_returns(self, row) -> list[dict]:
+        return GrantSpendSerializer(list(row.standing.returns.values()), many=True).data
+
+
+@extend_schema(summary="The partnership's community safety grants, with their spend")
+class GrantsAPIView(PartnershipAPIMixin, generics.ListAPIView):
+    permission_required = Perm.VIEW_GRANTS
+    serializer_class = GrantSerializer
+
+    def get_queryset(self):
+        return grant_selectors.grants_visible(self.membership)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        rows = grant_selectors.grant_rows(page, today=deadlines.local_today())
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+@extend_schema(summary="One community safety grant, with its quarterly spend returns")
+class GrantDetailAPIView(PartnershipAPIMixin, generics.RetrieveAPIView):
+    permission_required = Perm.VIEW_GRANTS
+    serializer_class = GrantSerializer
+
+    def get_object(self):
+        return grant_selectors.grant_for(
+            membership=self.membership, safety_grant_id=self.kwargs["safety_grant_id"]
         )

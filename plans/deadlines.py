@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -46,6 +47,8 @@ from .models import (
     ISSUED_PLAN_STATUSES,
     PLAN_YEARS,
     ActionStatus,
+    CommunitySafetyGrant,
+    GrantSpendReturn,
     PartnershipPlan,
     PlanAction,
     PlanComment,
@@ -56,7 +59,13 @@ from .models import (
     Quarter,
     SignOff,
 )
-from .policies import ActionPolicy, PlanPolicy, ProgressReportPolicy, required_seats_by_partnership
+from .policies import (
+    ActionPolicy,
+    GrantPolicy,
+    PlanPolicy,
+    ProgressReportPolicy,
+    required_seats_by_partnership,
+)
 
 
 def local_today() -> date:
@@ -444,6 +453,103 @@ class ProgressUpdateCycle(Cycle):
                 ),
             )
             for item in updates
+        ]
+
+
+# Community safety grants: each quarter's spend return -------------------------------------------
+#
+# An accepted grant owes a return (amount spent, outcome) for each quarter of its period, due on
+# the quarter's last day like the quarter's progress update; a quarter that has ended without one
+# is late. An ended grant still owes the quarters up to the day it ended, and nothing after.
+
+
+@dataclass(frozen=True)
+class GrantStanding:
+    """Where one grant's returns stand: what has been spent, and which quarters owe a return."""
+
+    grant: CommunitySafetyGrant
+    spent: Decimal
+    returns: dict[str, GrantSpendReturn]  # by quarter code
+    late: list[Quarter]
+    due: Quarter | None  # the current quarter, while it has no return
+
+    @property
+    def owed(self) -> list[Quarter]:
+        return [*self.late, *([self.due] if self.due else [])]
+
+
+def grant_reportable_quarters(grant: CommunitySafetyGrant, *, today: date) -> list[Quarter]:
+    """The grant's quarters that take a return by ``today``: started, and not after its end."""
+    if grant.accepted_at is None:
+        return []
+    last_day = min(today, grant.ended_on) if grant.ended_on else today
+    return [quarter for quarter in grant.quarters if quarter.starts_on <= last_day]
+
+
+def grant_standing(grant: CommunitySafetyGrant, *, today: date | None = None) -> GrantStanding:
+    """Needs ``grant.spend_returns`` loaded (``with_spend``)."""
+    today = today or local_today()
+    returns = {item.period.code: item for item in grant.spend_returns.all()}
+    owed = [
+        quarter
+        for quarter in grant_reportable_quarters(grant, today=today)
+        if quarter.code not in returns
+    ]
+    return GrantStanding(
+        grant=grant,
+        spent=sum((item.amount_spent for item in returns.values()), Decimal(0)),
+        returns=returns,
+        late=[quarter for quarter in owed if quarter.ends_on < today],
+        due=next((quarter for quarter in owed if quarter.ends_on >= today), None),
+    )
+
+
+def with_spend(grants: QuerySet[CommunitySafetyGrant]) -> QuerySet[CommunitySafetyGrant]:
+    returns = GrantSpendReturn.objects.order_by("year_start", "quarter")
+    return grants.prefetch_related(Prefetch("spend_returns", queryset=returns))
+
+
+@register
+class GrantSpendCycle(Cycle):
+    """Three queries while any accepted grant owes a return (the grants, their returns, the
+    coordinators), one while none does."""
+
+    kind = "grant_spend"
+    label = _("Quarterly spend return on a community safety grant")
+    year_order = 41
+
+    def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
+        grants = CommunitySafetyGrant.objects.filter(accepted_at__isnull=False).select_related(
+            "partnership"
+        )
+        if partnership_ids is not None:
+            grants = grants.filter(partnership_id__in=partnership_ids)
+        standings = [grant_standing(grant, today=today) for grant in with_spend(grants)]
+        standings = [standing for standing in standings if standing.owed]
+        if not standings:
+            return []
+        people = _people(GrantPolicy.spend_reporters({s.grant.partnership_id for s in standings}))
+        return [
+            DueItem(
+                kind=self.kind,
+                key=f"grant_spend:{standing.grant.pk}:{quarter.code}",
+                partnership_id=standing.grant.partnership_id,
+                partnership_name=standing.grant.partnership.name,
+                due_on=update_due_on(quarter),
+                title=gettext("%(quarter)s spend return: %(grant)s")
+                % {"quarter": quarter, "grant": Truncator(standing.grant.title).chars(120)},
+                url=reverse(
+                    "plans:grant_spend",
+                    kwargs={
+                        "partnership_slug": standing.grant.partnership.slug,
+                        "safety_grant_id": standing.grant.pk,
+                    },
+                )
+                + f"?quarter={quarter.code}",
+                recipients=frozenset(people.get(standing.grant.partnership_id, ())),
+            )
+            for standing in standings
+            for quarter in standing.owed
         ]
 
 

@@ -43,6 +43,7 @@ from .models import (
 from .policies import required_seats
 from .selectors import pcc_priorities_for
 from .selectors.consultation import comment_counts
+from .selectors.grants import grants_funding
 
 PLAN_TEMPLATE = "plans/documents/plan_pdf.html"
 PUBLIC_SUMMARY_URLS = {ENGLISH: "plans:public_summary", WELSH: "plans:public_summary_cy"}
@@ -240,6 +241,9 @@ def plan_context(plan: PartnershipPlan) -> dict:
         # Counted only once the version has been consulted on.
         "consultation": comment_counts(plan=plan) if plan.consultation_closes_on else None,
         "kinds": PlanSectionKind,
+        # The resources section lists the grants funding this version (every change to one moves
+        # the plan's content revision on, so the document is made again).
+        "grant_rows": grants_funding(plan),
     }
 
 

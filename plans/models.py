@@ -713,3 +713,160 @@ class PlanDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} ({self.get_kind_display()}, {self.get_status_display()})"
+
+
+# Community safety grants ------------------------------------------------------------------------
+
+GRANT_TITLE_MAX_LENGTH = 200
+GRANT_TEXT_MAX_LENGTH = 5_000
+# Up to £9,999,999,999.99: a grant, or a quarter's spend of it.
+MONEY_DIGITS = 12
+
+
+class GrantStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    ENDED = "ended", _("Ended")
+
+
+GRANT_TRANSITIONS: dict[str, frozenset[str]] = {
+    # The partnership accepts an offer on its conditions, or the body withdraws it (ends it).
+    GrantStatus.OFFERED: frozenset({GrantStatus.ACCEPTED, GrantStatus.ENDED}),
+    GrantStatus.ACCEPTED: frozenset({GrantStatus.ENDED}),
+    GrantStatus.ENDED: frozenset(),
+}
+
+
+class CommunitySafetyGrant(models.Model):
+    """A local policing body's community safety grant to a partnership (Police Reform and Social
+    Responsibility Act 2011 s9): how much, for which financial years, on what conditions, and
+    which actions and measures of the plan in force it funds. The body is the one holding the
+    force area's commissioner functions on ``offered_on`` (``authorities.selectors``), so the
+    grant keeps the right title when the body changes; ``offered_by`` is the organisation whose
+    office recorded it, and only that office changes or ends it."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="community_safety_grants"
+    )
+    plan = models.ForeignKey(PartnershipPlan, on_delete=models.PROTECT, related_name="grants")
+    offered_by = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="community_safety_grants"
+    )
+    offered_on = models.DateField(_("offered on"))
+    title = models.CharField(
+        _("what the grant is for"),
+        max_length=GRANT_TITLE_MAX_LENGTH,
+        error_messages={"blank": _("Say what the grant is for")},
+    )
+    amount = models.DecimalField(_("amount (£)"), max_digits=MONEY_DIGITS, decimal_places=2)
+    first_year = models.PositiveSmallIntegerField(_("first financial year"))
+    last_year = models.PositiveSmallIntegerField(_("last financial year"))
+    conditions = models.TextField(_("conditions"), blank=True, max_length=GRANT_TEXT_MAX_LENGTH)
+    status = models.CharField(
+        _("status"), max_length=16, choices=GrantStatus.choices, default=GrantStatus.OFFERED
+    )
+    actions = models.ManyToManyField(
+        PlanAction, verbose_name=_("actions it funds"), blank=True, related_name="grants"
+    )
+    measures = models.ManyToManyField(
+        Measure, verbose_name=_("measures it funds"), blank=True, related_name="grants"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    # The last day spend is reported for, once it has ended.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-first_year", "-offered_on", "-pk"]
+        verbose_name = _("community safety grant")
+        indexes = [models.Index(fields=["partnership", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=GrantStatus.values), name="grant_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="grant_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(last_year__gte=models.F("first_year")),
+                name="grant_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="ended") | Q(ended_on__isnull=True),
+                name="grant_ended_on_only_when_ended",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def period_label(self) -> str:
+        if self.first_year == self.last_year:
+            return financial_year_label(self.first_year)
+        return f"{financial_year_label(self.first_year)} to {financial_year_label(self.last_year)}"
+
+    @property
+    def quarters(self) -> list[Quarter]:
+        return [
+            Quarter(year, number)
+            for year in range(self.first_year, self.last_year + 1)
+            for number in (1, 2, 3, 4)
+        ]
+
+    @property
+    def starts_on(self) -> date:
+        return date(self.first_year, 4, 1)
+
+    @property
+    def ends_on(self) -> date:
+        return date(self.last_year + 1, 3, 31)
+
+
+class GrantSpendReturn(models.Model):
+    """What the partnership spent of a grant in one quarter and what it achieved: reported with
+    the quarter's progress, once per grant and quarter (corrections revise it)."""
+
+    grant = models.ForeignKey(
+        CommunitySafetyGrant, on_delete=models.CASCADE, related_name="spend_returns"
+    )
+    # Denormalised from the grant so that every tenant query filters one indexed column.
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="grant_spend_returns"
+    )
+    year_start = models.PositiveSmallIntegerField(_("financial year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    amount_spent = models.DecimalField(
+        _("amount spent (£)"), max_digits=MONEY_DIGITS, decimal_places=2
+    )
+    outcome = models.TextField(_("outcome"), max_length=GRANT_TEXT_MAX_LENGTH)
+    revision = models.PositiveIntegerField(default=1)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["year_start", "quarter"]
+        indexes = [models.Index(fields=["partnership", "year_start", "quarter"])]
+        constraints = [
+            models.UniqueConstraint(
+                "grant", "year_start", "quarter", name="grant_spend_once_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="grant_spend_quarter_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_spent__gte=0), name="grant_spend_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant}, {self.period}"
+
+    @property
+    def period(self) -> Quarter:
+        return Quarter(self.year_start, self.quarter)

@@ -9,6 +9,8 @@ says whether it can be done now (the transition map, and approved versions being
     ActionPolicy           report progress on an action, and see it
     ProgressReportPolicy   issue the quarter's progress report
     CommentPolicy          see a plan's consultation comments, and answer, accept or decline one
+    GrantPolicy            offer, change and end a community safety grant; accept it and report
+                           its spend each quarter
 
 An action grants "report progress" on itself to its lead organisation's group (direct-foreign-key
 permission tables: a list is one join). As with contributions, the group alone is not enough,
@@ -34,9 +36,12 @@ from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
 
 from .bilingual import welsh_is_missing
 from .models import (
+    GRANT_TRANSITIONS,
     ISSUED_PLAN_STATUSES,
     PLAN_TRANSITIONS,
     ApprovalRule,
+    CommunitySafetyGrant,
+    GrantStatus,
     PartnershipPlan,
     PlanAction,
     PlanActionGroupObjectPermission,
@@ -397,3 +402,80 @@ class _CommentPolicy(Policy):
 
 
 CommentPolicy = _CommentPolicy()
+
+
+class GrantVerb(StrEnum):
+    VIEW = "view"
+    OFFER = "offer"  # record a grant the body offers the partnership (no ``obj``)
+    EDIT = "edit"  # its amount, period, conditions and what it funds, while it is an offer
+    ACCEPT = "accept"
+    END = "end"
+    REPORT_SPEND = "report_spend"  # a quarter's spend and outcome
+
+
+GRANT_VERB_PERMS: dict[GrantVerb, Perm] = {
+    GrantVerb.VIEW: Perm.VIEW_GRANTS,
+    GrantVerb.OFFER: Perm.OFFER_GRANTS,
+    GrantVerb.EDIT: Perm.OFFER_GRANTS,
+    GrantVerb.ACCEPT: Perm.TAKE_UP_GRANTS,
+    GrantVerb.END: Perm.OFFER_GRANTS,
+    GrantVerb.REPORT_SPEND: Perm.TAKE_UP_GRANTS,
+}
+# The verbs that move a grant along its map, and where to.
+GRANT_MOVES: dict[GrantVerb, str] = {
+    GrantVerb.ACCEPT: GrantStatus.ACCEPTED,
+    GrantVerb.END: GrantStatus.ENDED,
+}
+# What only the office that offered the grant may do to it.
+OFFERING_OFFICE_VERBS = frozenset({GrantVerb.EDIT, GrantVerb.END})
+
+
+class _GrantPolicy(Policy):
+    """The local policing body's office offers a grant, changes it while it is an offer and ends
+    it (only the office that offered it: the organisation of the membership that recorded it);
+    the partnership's coordinators accept it and report its spend each quarter; every member
+    reads it. A grant of another partnership is not found."""
+
+    verbs = GrantVerb
+
+    def visible(self, membership: Membership | None) -> QuerySet[CommunitySafetyGrant]:
+        if not membership_can(membership, Perm.VIEW_GRANTS):
+            return CommunitySafetyGrant.objects.none()
+        return CommunitySafetyGrant.objects.filter(partnership_id=membership.partnership_id)
+
+    def allows(self, membership: Membership | None, verb: GrantVerb, obj: Model | None) -> bool:
+        if not membership_can(membership, GRANT_VERB_PERMS[verb]):
+            return False
+        if obj is None:
+            return verb == GrantVerb.OFFER
+        if obj.partnership_id != membership.partnership_id:
+            return False
+        return verb not in OFFERING_OFFICE_VERBS or obj.offered_by_id == membership.organisation_id
+
+    def not_now(self, membership: Membership | None, verb: GrantVerb, obj: Model | None) -> str:
+        if obj is None:
+            return ""
+        if verb in GRANT_MOVES and GRANT_MOVES[verb] not in GRANT_TRANSITIONS[obj.status]:
+            return _("This grant is %(status)s, so that cannot be done now.") % {
+                "status": obj.get_status_display().lower()
+            }
+        if verb == GrantVerb.EDIT and obj.status != GrantStatus.OFFERED:
+            return _("Only an offer can be changed: this grant is %(status)s.") % {
+                "status": obj.get_status_display().lower()
+            }
+        if verb == GrantVerb.REPORT_SPEND and obj.accepted_at is None:
+            # An ended grant still takes the returns of the quarters up to its end.
+            return _("Spend is reported once the grant is accepted.")
+        return ""
+
+    @staticmethod
+    def spend_reporters(partnership_ids: Collection[int]) -> QuerySet[Membership]:
+        """Who a quarter's spend return is due from: the partnership's active coordinators."""
+        return Membership.objects.filter(
+            partnership_id__in=partnership_ids,
+            role__in=roles_with(Perm.TAKE_UP_GRANTS),
+            user__is_active=True,
+        )
+
+
+GrantPolicy = _GrantPolicy()

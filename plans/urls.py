@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from .views import approval, consultation, documents, drafting, progress, public, reports
+from .views import approval, consultation, documents, drafting, grants, progress, public, reports
 
 app_name = "plans"
 
@@ -14,6 +14,7 @@ tenant_patterns = [
     *progress.tenant_patterns,
     *documents.tenant_patterns,
     *reports.tenant_patterns,
+    *grants.tenant_patterns,
 ]
 
 urlpatterns = [

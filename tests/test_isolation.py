@@ -297,6 +297,43 @@ def _report_request(partnership):
     return report_request
 
 
+def _safety_grant(partnership):
+    """A community safety grant to B from B's PCC office for the action of B's plan, accepted,
+    with its first quarter's spend reported (made once)."""
+    from decimal import Decimal
+
+    from plans.models import CommunitySafetyGrant, Quarter
+    from plans.services import grants
+
+    existing = CommunitySafetyGrant.objects.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    plan = _plan(partnership)
+    _report_request(partnership)  # B's PCC office
+    pcc = Membership.objects.filter(partnership=partnership, role=Role.PCC_OFFICE).first().user
+    coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
+    grant = grants.grant_offer(
+        acting_user=pcc,
+        partnership=partnership,
+        title="B's grant",
+        amount=Decimal(1000),
+        first_year=plan.period_start,
+        last_year=plan.period_start,
+        actions=plan.actions.all(),
+    )
+    grant = grants.grant_accept(acting_user=coordinator.user, grant=grant)
+    first = Quarter(plan.period_start, 1)
+    grants.grant_spend_report(
+        acting_user=coordinator.user,
+        grant=grant,
+        quarter=first,
+        amount_spent=Decimal(100),
+        outcome="B's outcome",
+        today=first.ends_on,
+    )
+    return grant
+
+
 def _pcc_priority_id(partnership) -> int:
     from plans.models import PoliceAndCrimePlanPriority
 
@@ -474,6 +511,7 @@ OBJECT_ARGUMENTS: dict[str, Callable] = {
         _report_request(p).entries.get(kind="answer").documents.get().pk
     ),
     "pcc_priority_id": _pcc_priority_id,
+    "safety_grant_id": lambda p: _safety_grant(p).pk,
     "committee_report_id": lambda p: _scrutiny(p).pk,
     "scrutiny_recommendation_id": lambda p: _scrutiny(p).recommendations.get().pk,
     "information_request_id": lambda p: (

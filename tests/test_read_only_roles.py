@@ -62,6 +62,9 @@ READ_PAGES = {
     # Community engagement: the partnership's public meetings and consultations.
     "engagement:index",
     "engagement:event",
+    # The local policing body's community safety grants, their spend and outcomes.
+    "plans:grants",
+    "plans:grant",
 }
 # What scrutiny may do, and nothing else: the committee's steps under the Police and Justice Act
 # 2006 s19-20 and SI 2009/942. The walk's records are in a state that lets each be taken.

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 from csp_portal import richtext
@@ -16,6 +18,10 @@ _TAG_CLASSES = {
     "at_risk": "govuk-tag--yellow",
     "off_track": "govuk-tag--red",
     "complete": "govuk-tag--blue",
+    # Community safety grants.
+    "offered": "govuk-tag--yellow",
+    "accepted": "govuk-tag--green",
+    "ended": "govuk-tag--grey",
 }
 
 
@@ -28,3 +34,14 @@ def plan_tag_class(status: str) -> str:
 def markdown(source: str):
     """Plan text as sanitised HTML."""
     return richtext.render(source or "")
+
+
+@register.filter
+def pounds(value) -> str:
+    """An amount of money as people write it: £12,500 for whole pounds, £1,250.50 otherwise."""
+    if value is None or value == "":
+        return "–"
+    amount = Decimal(value)
+    if amount == amount.to_integral_value():
+        return f"£{amount:,.0f}"
+    return f"£{amount:,.2f}"

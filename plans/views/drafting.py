@@ -17,8 +17,9 @@ from ..bilingual import is_bilingual, missing_welsh
 from ..evidence import plan_evidence
 from ..forms import drafting as forms
 from ..models import PlanSectionKind, PlanStatus
-from ..policies import PlanPolicy, PlanVerb, required_seats
+from ..policies import GrantPolicy, PlanPolicy, PlanVerb, required_seats
 from ..selectors import consultation, versions
+from ..selectors.grants import grants_funding
 from ..services import drafting
 
 
@@ -141,6 +142,9 @@ class PlanDetailView(PartnershipViewMixin, TemplateView):
             missing_welsh=missing_welsh(plan) if plan.is_editable else [],
             may_edit_welsh=may["edit"],
             information_sharing=PlanSectionKind.INFORMATION_SHARING,
+            resources=PlanSectionKind.RESOURCES,
+            grant_rows=grants_funding(plan),
+            may_grants=GrantPolicy.may(self.membership),
         )
         return context
 

@@ -152,6 +152,8 @@ class ActionProgressView(ServiceFormView):
             histories=selectors.measure_histories(action),
             theirs=getattr(self, "theirs", None),
             group_decisions=governance.action_decisions(action, self.membership),
+            # Grants funding the action: their spend is reported with the quarter's progress.
+            grants=list(action.grants.order_by("pk")),
         )
         context = super().get_context_data(**kwargs)
         if not kwargs["can_report"]:

@@ -63,6 +63,37 @@ def _keep_the_test_connection(db):
     signals.request_finished.connect(close_old_connections)
 
 
+def _grant(partnership, coordinator, plan):
+    """A community safety grant from the partnership's PCC office for its action, accepted, with
+    its first quarter's spend."""
+    from decimal import Decimal
+
+    from plans.models import Quarter
+    from plans.services import grants
+    from tests.factories import OrganisationFactory
+    from tests.oversight.conftest import pcc_member
+
+    office = pcc_member(partnership, OrganisationFactory(name="PCC office", kind="pcc"))
+    grant = grants.grant_offer(
+        acting_user=office,
+        partnership=partnership,
+        title="Youth diversion",
+        amount=Decimal(25000),
+        first_year=plan.period_start,
+        last_year=plan.period_start,
+        actions=plan.actions.all(),
+    )
+    grant = grants.grant_accept(acting_user=coordinator, grant=grant)
+    grants.grant_spend_report(
+        acting_user=coordinator,
+        grant=grant,
+        quarter=Quarter(plan.period_start, 1),
+        amount_spent=Decimal(4000),
+        outcome="Two youth workers",
+    )
+    return grant
+
+
 @pytest.fixture(scope="module")
 def seeded(module_data):
     """Real records for the path parameters, and the member's token: Trafford's published plan
@@ -94,6 +125,7 @@ def seeded(module_data):
                 owner="",
                 plan_action=plan.actions.get(),
             )
+            grant = _grant(partnership, coordinator, plan)
             return {
                 "headers": {"Authorization": f"Bearer {token_for(officer)}"},
                 "path": {
@@ -101,6 +133,7 @@ def seeded(module_data):
                     "contribution_id": contribution.pk,
                     "action_id": plan.actions.get().pk,
                     "plan_id": plan.pk,
+                    "safety_grant_id": grant.pk,
                 },
             }
 

@@ -1,13 +1,19 @@
 """The PCC office's force-area page: every partnership it serves, where each is in its cycle,
 its priorities against the police and crime plan's, and its progress; no drafts."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.services import assessments as assessment_services
 from partnerships.models import Role
+from plans import deadlines
+from plans.models import Quarter
 from plans.services import drafting
+from plans.services import grants as grant_services
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, member
 from tests.plans.conftest import approved_assessment
@@ -104,6 +110,52 @@ def test_the_navigation_links_to_it_for_a_pcc_office(partnership, pcc):
     assert 'href="/pcc/"' not in other
 
 
+def granted(partnership, pcc, coordinator, plan, amount, spent=(), accept=True):
+    """A grant from the PCC office for the plan's actions, accepted, with a return for each
+    quarter of ``spent`` (quarter, amount) reported as on a day in its period."""
+    grant = grant_services.grant_offer(
+        acting_user=pcc,
+        partnership=partnership,
+        title=f"Grant of {amount}",
+        amount=Decimal(amount),
+        first_year=plan.period_start,
+        last_year=plan.period_start,
+        actions=plan.actions.all(),
+    )
+    if accept:
+        grant = grant_services.grant_accept(acting_user=coordinator, grant=grant)
+    for quarter, amount_spent in spent:
+        grant_services.grant_spend_report(
+            acting_user=coordinator,
+            grant=grant,
+            quarter=quarter,
+            amount_spent=Decimal(amount_spent),
+            outcome="Done",
+            today=quarter.ends_on,
+        )
+    return grant
+
+
+def test_the_page_shows_each_partnerships_grants_spend_and_late_returns(
+    partnership, bolton, pcc, monkeypatch
+):
+    coordinator = member(partnership, Role.COORDINATOR)
+    plan = published_plan(partnership, coordinator)
+    year = plan.period_start
+    granted(partnership, pcc, coordinator, plan, "20000", spent=[(Quarter(year, 1), "3000.50")])
+    granted(partnership, pcc, coordinator, plan, "5000", accept=False)
+    monkeypatch.setattr(deadlines, "local_today", lambda: date(year, 11, 15))  # Q2 has ended
+
+    grants = _table(signed_in(pcc).get(URL).content.decode(), "grants")
+
+    trafford = next(row for row in grants.split("<tr") if "Trafford" in row)
+    assert "£20,000" in trafford and "£5,000" in trafford and "£3,000.50" in trafford
+    assert "<strong>1</strong>" in trafford  # Q2's return is late
+    assert 'href="/p/trafford/grants/"' in trafford
+    bolton_row = next(row for row in grants.split("<tr") if "Bolton" in row)
+    assert "£0" in bolton_row
+
+
 def _queries(client) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(URL).status_code == 200
@@ -113,7 +165,11 @@ def _queries(client) -> int:
 def test_a_fixed_number_of_queries_whatever_the_number_of_partnerships(
     partnership, force_area, pcc, pcc_organisation, pcc_priorities
 ):
-    published_plan(partnership, member(partnership, Role.COORDINATOR), serves=pcc_priorities)
+    coordinator = member(partnership, Role.COORDINATOR)
+    plan = published_plan(partnership, coordinator, serves=pcc_priorities)
+    granted(
+        partnership, pcc, coordinator, plan, "1000", spent=[(Quarter(plan.period_start, 1), "5")]
+    )
     client = signed_in(pcc)
     _queries(client)  # the session's first request writes it; the ones within the minute do not
     small = _queries(client)
@@ -122,7 +178,11 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_partnerships(
             name=f"Borough {number}", slug=f"borough-{number}", police_force_area=force_area
         )
         pcc_member(more, pcc_organisation, pcc)
-        published_plan(more, member(more, Role.COORDINATOR), serves=pcc_priorities[:1], actions=3)
+        coordinator = member(more, Role.COORDINATOR)
+        plan = published_plan(more, coordinator, serves=pcc_priorities[:1], actions=3)
+        for amount in ("1000", "2000"):
+            first = Quarter(plan.period_start, 1)
+            granted(more, pcc, coordinator, plan, amount, spent=[(first, "5"), (first.next(), "6")])
     large = _queries(client)
     print("force-area queries", small, large)
     assert large == small

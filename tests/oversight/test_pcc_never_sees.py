@@ -1,5 +1,6 @@
 """PCC offices never see DHR content or drafts, and write nothing but their own records
-(report requests, police and crime plan priorities, combination approvals): every other write
+(report requests, police and crime plan priorities, combination approvals, community safety
+grants): every other write
 of their own partnership answers 404 (or 405 where the page only reads) and changes nothing."""
 
 import pytest
@@ -128,11 +129,17 @@ def test_drafts_and_contributions_in_progress_answer_404(own_without_a_plan, url
 # Asking for the PDF of an issued plan is a read that every member may make: it renders (or
 # reuses) the document of that version, so it writes a PlanDocument row.
 READS_BY_POST = {"plans:plan_document"}
+# The office's own write in the plans app: recording a community safety grant for the plan's
+# actions (tests/plans/test_grants.py). Changing or ending one is only for the office that
+# offered it, so those pages answer this office 404 like every other write.
+OWN_ELSEWHERE = {"plans:grant_offer"}
 
 WRITE_URLS = [
     (name, args)
     for name, args in TENANT_URLS
-    if not name.startswith(OWN) and not name.startswith("api") and name not in READS_BY_POST
+    if not name.startswith(OWN)
+    and not name.startswith("api")
+    and name not in READS_BY_POST | OWN_ELSEWHERE
 ]
 
 

@@ -19,7 +19,7 @@ from django.db import connection
 from audit.models import AuditEvent
 from partnerships.models import Role, Seat
 from plans.models import ActionStatus, DocumentKind, PartnershipPlan, PlanSectionKind, Quarter
-from plans.policies import ActionVerb, PlanVerb, ReportVerb
+from plans.policies import ActionVerb, GrantVerb, PlanVerb, ReportVerb
 from plans.services import approval, drafting
 from plans.services.documents import plan_document_request
 from plans.services.progress import action_progress_report
@@ -332,5 +332,5 @@ def test_plan_templates_ask_only_for_verbs_that_exist():
         for verb in re.findall(r"\bmay\.(\w+)", path.read_text())
     }
     assert asked, "the plan templates show buttons from the policies' may"
-    verbs = {*PlanVerb, *ActionVerb, *ReportVerb}
+    verbs = {*PlanVerb, *ActionVerb, *ReportVerb, *GrantVerb}
     assert {(name, verb) for name, verb in asked if verb not in verbs} == set()

@@ -4,6 +4,7 @@ from django.db import transaction
 from demo.assessments import seed_assessments
 from demo.casereviews import seed_casereviews
 from demo.engagement import seed_engagement
+from demo.grants import seed_grants
 from demo.national_oversight import seed_national_oversight
 from demo.oversight import seed_oversight
 from demo.partnerships import DEMO_PASSWORD, seed_demo
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             seed_reviews(partnerships=partnerships)
             seed_plans(partnerships=partnerships)
             seed_oversight(partnerships=partnerships)
+            seed_grants(partnerships=partnerships)
             seed_casereviews(partnerships=partnerships)
             seed_scrutiny(partnerships=partnerships)
             logins.append(seed_national_oversight())
