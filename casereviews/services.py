@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from audit.services import audit_record
@@ -539,11 +540,18 @@ def case_access_follow_membership(*, acting_user: User | None, change: Membershi
 
 # Letters to the applicant ---------------------------------------------------------------------
 
+# Marked for makemessages, translated when the letter is written (in the applicant's language).
 LETTER_SUBJECTS = {
-    LetterKind.ACKNOWLEDGEMENT: "Your application for an ASB case review: %(reference)s",
-    LetterKind.THRESHOLD: "Your ASB case review %(reference)s: whether the threshold is met",
-    LetterKind.OUTCOME: "Your ASB case review %(reference)s: the outcome",
-    LetterKind.APPEAL: "Your ASB case review %(reference)s: the outcome of your appeal",
+    LetterKind.ACKNOWLEDGEMENT: gettext_noop(
+        "Your application for an ASB case review: %(reference)s"
+    ),
+    LetterKind.THRESHOLD: gettext_noop(
+        "Your ASB case review %(reference)s: whether the threshold is met"
+    ),
+    LetterKind.OUTCOME: gettext_noop("Your ASB case review %(reference)s: the outcome"),
+    LetterKind.APPEAL: gettext_noop(
+        "Your ASB case review %(reference)s: the outcome of your appeal"
+    ),
 }
 
 

@@ -17,9 +17,11 @@ from accounts.models import User
 from accounts.services import user_language_set
 from audit.models import AuditEvent
 from authorities.models import Nation
+from casereviews.models import CaseReview
 from csp_portal.languages import language_of, recipient_language
 from partnerships.models import Invitation, Role
 from partnerships.services import invitation_accept
+from tests.casereviews.builders import APPLICATION, decide, publish_procedure
 from tests.conftest import signed_in
 from tests.factories import DEFAULT_PASSWORD, PartnershipFactory, member, organisation_in
 
@@ -80,7 +82,7 @@ def test_the_toggle_switches_a_page_to_welsh_and_back_with_plain_links(
     page = client.get(path).content.decode()
     assert _lang(page) == "cy"
     assert welsh in page
-    assert 'aria-label="Dewis iaith"' in page
+    assert 'aria-label="Cyfieithiadau"' in page
     assert '<span lang="cy" aria-current="true">Cymraeg</span>' in page
 
     client.get(_toggle_link(page, "en"))
@@ -341,3 +343,26 @@ def test_recipient_language_follows_the_recipient_not_the_request(recipient, exp
     with translation.override(request_language), recipient_language(person) as language:
         assert language == expected == language_of(person)
         assert translation.get_language() == expected
+
+
+def test_letters_to_a_case_review_applicant_go_in_the_language_they_applied_in(
+    partnership, coordinator, django_capture_on_commit_callbacks
+):
+    publish_procedure(partnership, coordinator)
+    resident = Client()
+    resident.cookies[COOKIE] = "cy"
+    form = {k: str(v) for k, v in APPLICATION.items()}
+    form["application_token"] = "6f1c2f61-8c1e-4a7e-9a7c-1f0a3b3b9e01"
+    with django_capture_on_commit_callbacks(execute=True):
+        resident.post(reverse("casereviews:apply", args=[partnership.slug]), form)
+    case = CaseReview.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):  # the coordinator works in English
+        decide(case, coordinator)
+
+    assert case.applicant_language == "cy"
+    assert [m.subject for m in mail.outbox] == [
+        f"Eich cais am adolygiad achos ymddygiad gwrthgymdeithasol: {case.reference}",
+        f"Eich adolygiad achos ymddygiad gwrthgymdeithasol {case.reference}: "
+        "a yw'r trothwy wedi'i gyrraedd",
+    ]
+    assert all(m.body.startswith("Annwyl Sam O'Neill,") for m in mail.outbox)
