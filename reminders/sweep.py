@@ -4,7 +4,9 @@ stage). Writing is all it does; ``reminders.outbox`` sends.
 The rows go in with one ``INSERT … ON CONFLICT DO NOTHING`` against the unique constraint
 (item, due date, person, stage), so a sweep that runs twice, is retried, or runs alongside
 another writes each row once. Its query count is fixed: each cycle reads in a fixed number of
-queries, the coordinators for the weekly digest are one more, and the insert is one.
+queries, the coordinators for the weekly digest are one more, who chose Welsh one more, and the
+insert is one. The cycles are read again in Welsh when someone chose it, so each row's title is
+in its recipient's language (the in-app notification; the email re-reads it as it is sent).
 """
 
 import json
@@ -18,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from accounts.models import User
+from csp_portal.languages import Language, recipient_language
 from partnerships.policies import MembershipPolicy
 
 from .cycles import NEW, WEEKLY, DueItem, cycle_for, due_items, stage_for
@@ -49,15 +53,17 @@ def reminders_sweep(*, today: date | None = None) -> SweepResult:
     today = today or timezone.localdate()
     run = SweepRun.objects.create(day=today)
     items = due_items(today=today)
+    digests = weekly_digests(today=today, items=items)
+    worded = _in_recipients_languages([*items, *digests], today)
     rows = [
-        Row(item=item, user_id=user_id, stage=stage)
+        Row(item=worded(item, user_id), user_id=user_id, stage=stage)
         for item in items
         if (stage := stage_for(item.due_on, today)) is not None
         for user_id in sorted(item.recipients)
     ]
     rows += [
-        Row(item=digest, user_id=user_id, stage=WEEKLY)
-        for digest in weekly_digests(today=today, items=items)
+        Row(item=worded(digest, user_id), user_id=user_id, stage=WEEKLY)
+        for digest in digests
         for user_id in sorted(digest.recipients)
     ]
     written = len(insert_rows(rows))
@@ -65,6 +71,29 @@ def reminders_sweep(*, today: date | None = None) -> SweepResult:
         finished_at=timezone.now(), items=len(items), rows_written=written
     )
     return SweepResult(items=len(items), rows=len(rows), written=written)
+
+
+def _in_recipients_languages(items: list[DueItem], today: date):
+    """``worded(item, user_id)``: the item as its recipient reads it, its title (and a digest's
+    list) in the language they chose. One query for who chose another language than the
+    default; the cycles are read again once for each such language, only when someone has."""
+    recipients = {user_id for item in items for user_id in item.recipients}
+    chosen = dict(
+        User.objects.filter(pk__in=recipients)
+        .exclude(language__in=["", Language.ENGLISH])
+        .values_list("pk", "language")
+    )
+    again: dict[tuple[str, str], DueItem] = {}
+    for language in set(chosen.values()):
+        with recipient_language(language):
+            reread = due_items(today=today)
+            reread += weekly_digests(today=today, items=reread)
+        again.update({(language, item.key): item for item in reread})
+
+    def worded(item: DueItem, user_id: int) -> DueItem:
+        return again.get((chosen.get(user_id, ""), item.key), item)
+
+    return worded
 
 
 def latest_scheduled_sweep(now: datetime) -> datetime:
