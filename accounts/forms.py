@@ -4,7 +4,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from csp_portal.forms import GovukFormMixin
-from csp_portal.languages import Language
+from csp_portal.languages import radio_choices
 
 from .models import canonical_email
 
@@ -118,7 +118,7 @@ class LanguageForm(GovukFormMixin, forms.Form):
     language = forms.ChoiceField(
         label=_("Which language should the service use?"),
         help_text=_("Pages and emails will be in this language when you are signed in."),
-        choices=Language.choices,
+        choices=radio_choices(),
         widget=forms.RadioSelect,
         error_messages={"required": _("Select the language you want to use")},
     )

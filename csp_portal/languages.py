@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import models
 from django.utils import translation
+from django.utils.html import format_html
 
 
 class Language(models.TextChoices):
@@ -27,6 +28,15 @@ TOGGLE = [
     {"code": Language.ENGLISH.value, "name": "English", "hidden": "Change the language to English"},
     {"code": Language.WELSH.value, "name": "Cymraeg", "hidden": "Newid yr iaith i’r Gymraeg"},
 ]
+
+
+def radio_choices() -> list[tuple[str, str]]:
+    """The languages as a form's radios: each label marked as the language it is in, so a screen
+    reader says "Cymraeg" in Welsh on an English page."""
+    return [
+        (code, format_html('<span lang="{}">{}</span>', code, name))
+        for code, name in Language.choices
+    ]
 
 
 def language_of(recipient) -> str:

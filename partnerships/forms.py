@@ -7,7 +7,7 @@ from accounts.forms import CanonicalEmailField
 from audit.models import ACTION_LABELS
 from authorities.models import Nation, Organisation
 from csp_portal.forms import GovukDateField, GovukFormMixin
-from csp_portal.languages import Language
+from csp_portal.languages import radio_choices
 from csp_portal.text import PlainTextFormMixin
 
 from .models import Partnership, Role, Seat
@@ -69,7 +69,7 @@ class InvitationForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):
             "We will send the invitation in this language, and the service will use it when "
             "they sign in. They can change it at any time."
         ),
-        choices=Language.choices,
+        choices=radio_choices(),
         widget=forms.RadioSelect,
         error_messages={"required": _("Select the language the person prefers")},
     )
