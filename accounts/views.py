@@ -68,11 +68,12 @@ class LanguageView(View):
     POST to Django's ``set_language``. It sets the language cookie and goes back to ``next``
     when that is a page of this site. Signed in, it also stores the choice on the account
     (audited), so emails follow it and the next sign-in starts in it; someone still to pass
-    two-factor authentication changes only the cookie (it is reachable before, as the sign-in
-    and verify pages have the toggle too). A GET that writes is
-    acceptable here: it changes only the person's own language, the same value twice changes
-    nothing, and the worst a link from elsewhere can do is switch the language, which the
-    toggle on the page it lands on switches back.
+    two-factor authentication changes only the cookie (the view is reachable before, as the
+    sign-in and verify pages have the toggle too).
+
+    A GET that writes is acceptable here: it changes only the person's own language, the same
+    value twice changes nothing, and the worst a link from elsewhere can do is switch the
+    language, which the toggle on the page it lands on switches back.
     """
 
     def get(self, request):
