@@ -16,6 +16,7 @@ from django.conf import settings as django_settings
 from django.contrib import auth
 from django.db import transaction
 from django.test import Client, override_settings
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -168,6 +169,15 @@ def media_root(tmp_path) -> Path:
     """Where the test's uploads and documents go: its own folder, unless its module shares
     records (and their files) through ``module_data``."""
     return tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test ends back in the default language: a request in Welsh (the cookie, a person's
+    preference) leaves its thread in Welsh, as Django's LocaleMiddleware does, and the next test
+    of the process would otherwise read Welsh from a service it calls directly."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ catalogue's (locale/cy), compiled by make messages or tests/conftest.py.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -21,6 +22,8 @@ from casereviews.models import CaseReview
 from csp_portal.languages import language_of, recipient_language
 from partnerships.models import Invitation, Role
 from partnerships.services import invitation_accept
+from reminders.models import Notification
+from scrutiny.services.information import information_request_create
 from tests.casereviews.builders import APPLICATION, decide, publish_procedure
 from tests.conftest import signed_in
 from tests.factories import DEFAULT_PASSWORD, PartnershipFactory, member, organisation_in
@@ -366,3 +369,26 @@ def test_letters_to_a_case_review_applicant_go_in_the_language_they_applied_in(
         "a yw'r trothwy wedi'i gyrraedd",
     ]
     assert all(m.body.startswith("Annwyl Sam O'Neill,") for m in mail.outbox)
+
+
+@pytest.mark.parametrize("actor_language", ["en", "cy"])
+def test_an_announcement_is_worded_in_each_recipients_language(partnership, actor_language):
+    english = member(partnership, Role.COORDINATOR, email="coordinator@example.org")
+    welsh = member(partnership, Role.COORDINATOR, email="cydgysylltydd@example.org")
+    user_language_set(acting_user=welsh, language="cy")
+    councillor = member(partnership, Role.SCRUTINY, email="cllr@example.org")
+
+    with translation.override(actor_language):  # the language the councillor works in
+        information_request_create(
+            acting_user=councillor,
+            partnership=partnership,
+            title="Repeat burglary in Sale",
+            question="How many homes were burgled twice in the year?",
+            due_date=timezone.localdate() + timedelta(days=28),
+        )
+
+    titles = dict(Notification.objects.filter(stage="new").values_list("user__email", "title"))
+    assert titles == {
+        english.email: "Information for the scrutiny committee: Repeat burglary in Sale",
+        welsh.email: "Gwybodaeth ar gyfer y Pwyllgor Craffu: Repeat burglary in Sale",
+    }
