@@ -2,12 +2,14 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_DEBUG=false CSP_VAR_DIR=/app/var
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra gettext \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .
 RUN pip install --no-cache-dir -c constraints.txt .
-RUN DJANGO_SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
+# The Welsh catalogue is compiled here: the .mo files are not committed.
+RUN DJANGO_SECRET_KEY=build-only-collectstatic python manage.py compilemessages \
+    && DJANGO_SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
     && useradd --system --home /app csp && mkdir -p /app/var/media && chown -R csp /app/var
 USER csp
 EXPOSE 8000

@@ -21,7 +21,7 @@ TEST_WORKERS ?= 3
 TEST_DIST ?= loadscope
 PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist $(TEST_DIST) --maxprocesses 4 --durations=25
 
-.PHONY: run test test-fast install install-test services system-packages lint check-deploy assets
+.PHONY: run test test-fast install install-test services system-packages lint check-deploy assets messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ install-test: $(BIN)/activate
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 
 ## make run: install, migrate, load the demo data, start web + worker + scheduler.
-run: install
+run: install messages
 	@mkdir -p var/broker/processed var/mail
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -47,16 +47,25 @@ test: system-packages install-test services
 	$(BIN)/lint-imports
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run
 	@$(MAKE) --no-print-directory check-deploy
+	@$(MAKE) --no-print-directory messages
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CSP_TEST_S3_ENDPOINT_URL=$(TEST_S3_ENDPOINT_URL) \
 		$(BIN)/pytest --create-db $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 ## make test-fast: the inner loop, everything but the browser and real-worker tests, on the test
 ## databases of the last run (after a new migration, add PYTEST_ARGS=--create-db).
-test-fast: install-test services
+test-fast: install-test services messages
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CSP_TEST_S3_ENDPOINT_URL=$(TEST_S3_ENDPOINT_URL) \
 		$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser and not real_worker" $(PYTEST_ARGS)
+
+## The compiled Welsh catalogue (locale/*/LC_MESSAGES/django.mo, not committed), from the .po.
+## Needs GNU gettext's msgfmt (scripts/system-packages.sh installs it).
+## Without msgfmt (a fresh machine, make run) the pages stay in English, with a warning.
+messages:
+	@if command -v msgfmt >/dev/null; then \
+		$(BIN)/python manage.py compilemessages -v 0 --ignore='.venv' --ignore='frontend' --ignore='var'; \
+	else echo "msgfmt not found (Debian: apt-get install gettext): Welsh is not compiled." >&2; fi
 
 system-packages:
 	@bash scripts/system-packages.sh

@@ -4,6 +4,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from csp_portal.forms import GovukFormMixin
+from csp_portal.languages import radio_choices
 
 from .models import canonical_email
 
@@ -108,6 +109,18 @@ class PasswordResetForm(GovukFormMixin, forms.Form):
             "required": _("Enter your email address"),
             "invalid": _("Enter an email address in the correct format, like name@example.gov.uk"),
         },
+    )
+
+
+class LanguageForm(GovukFormMixin, forms.Form):
+    submit_label = _("Save language")
+
+    language = forms.ChoiceField(
+        label=_("Which language should the service use?"),
+        help_text=_("Pages and emails will be in this language when you are signed in."),
+        choices=radio_choices(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the language you want to use")},
     )
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.core import signing
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from csp_portal.sessions import SESSION_REFRESH_MARGIN_SECONDS
 
@@ -21,6 +22,7 @@ EXEMPT_URL_NAMES = {
     "accounts:logout",
     "accounts:two_factor_verify",
     "accounts:two_factor_setup",
+    "accounts:language",
     "pages:accessibility",
     "pages:cookies",
     "pages:privacy",
@@ -123,3 +125,41 @@ class IdleTimeoutMiddleware:
         except signing.BadSignature:  # forged, or older than the idle time
             return False
         return key == request.session.session_key
+
+
+class PreferredLanguageMiddleware:
+    """Signed in, the person's own choice of language wins over the language cookie and the
+    browser (django.middleware.locale.LocaleMiddleware chose from those before the person was
+    known). The cookie is then set to the choice, so the pages they see once signed out (the
+    sign-in page after a timeout) speak it too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        language = user.language if user.is_authenticated else ""
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if (
+            language
+            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
+            and settings.LANGUAGE_COOKIE_NAME not in response.cookies
+        ):
+            set_language_cookie(response, language)
+        return response
+
+
+def set_language_cookie(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

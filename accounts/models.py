@@ -7,6 +7,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from csp_portal.languages import Language
+
 
 def canonical_email(value: str) -> str:
     """The one spelling of an email address that signs in, counts towards a lockout, gets a
@@ -50,6 +52,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Blank until the person chooses (the toggle or their account page): pages then follow the
+    # language cookie or the browser, and emails go in the default language.
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, blank=True, default=""
+    )
 
     objects = UserManager()
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
+from csp_portal.languages import recipient_language
 from csp_portal.logs import email_headers
 from csp_portal.mail import subject_line
 from csp_portal.queue import enqueue_on_commit, task_named
@@ -161,6 +162,29 @@ def password_change_record(*, acting_user: User | None, user: User, how: str) ->
     )
 
 
+def user_language_set(*, acting_user: User, language: str) -> User:
+    """The person chose the language the service speaks to them in (the toggle in the header,
+    or their account page): their pages and emails follow it. Their own choice, so no policy
+    is asked (tests/test_code_rules.py lists it)."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=acting_user.pk)
+        if user.language == language:
+            return user
+        before = user.language
+        user.language = language
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=["language"])
+        audit_record(
+            acting_user=acting_user,
+            partnership=None,
+            action="user.language_changed",
+            target=user,
+            changes={"language": [before, language]},
+        )
+    acting_user.language = language
+    return user
+
+
 # Emails about a person's own account ---------------------------------------------------------
 
 
@@ -266,7 +290,7 @@ def _account_message(row: AccountEmail) -> EmailMessage | None:
             "reset_link": site_url(reverse("accounts:password_reset")),
         }
     template, subject = ACCOUNT_EMAILS[row.kind]
-    with translation.override(settings.LANGUAGE_CODE):
+    with recipient_language(user):
         return EmailMessage(
             subject=subject_line(subject),
             body=render_to_string(template, context),

@@ -11,10 +11,10 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -25,14 +25,17 @@ from django_otp import match_token
 
 from csp_portal.forms import ConfirmForm
 from csp_portal.kept import DRAFT_MAX_CHARS, text_draft_save, text_drafts_discard
+from csp_portal.languages import Language
 from csp_portal.views import SubmitOnceMixin
 
 from . import forms
 from .lockout import client_address
+from .middleware import set_language_cookie
 from .selectors import (
     api_token_of,
     api_tokens_of,
     memberships_of,
+    two_factor_pending,
     two_factor_wait_seconds,
     user_has_two_factor,
 )
@@ -44,6 +47,7 @@ from .services import (
     password_reset_request,
     two_factor_begin,
     two_factor_confirm,
+    user_language_set,
 )
 
 BACKUP_CODES_SESSION_KEY = "new_backup_codes"
@@ -54,6 +58,34 @@ def _safe_next(request, default: str) -> str:
     if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
         return candidate
     return default
+
+
+class LanguageView(View):
+    """The language toggle in every page's header ("English | Cymraeg").
+
+    GOV.UK's toggle is a pair of links (``hreflang`` belongs on a link, and a link works with
+    JavaScript off and in every browser), so choosing is a GET to this small view rather than a
+    POST to Django's ``set_language``. It sets the language cookie and goes back to ``next``
+    when that is a page of this site. Signed in, it also stores the choice on the account
+    (audited), so emails follow it and the next sign-in starts in it; someone still to pass
+    two-factor authentication changes only the cookie (the view is reachable before, as the
+    sign-in and verify pages have the toggle too).
+
+    A GET that writes is acceptable here: it changes only the person's own language, the same
+    value twice changes nothing, and the worst a link from elsewhere can do is switch the
+    language, which the toggle on the page it lands on switches back.
+    """
+
+    def get(self, request):
+        language = request.GET.get("to", "")
+        if language not in Language.values:
+            raise Http404
+        # Someone who has given only their password changes the page, not the account.
+        if request.user.is_authenticated and not two_factor_pending(request.user):
+            user_language_set(acting_user=request.user, language=language)
+        response = redirect(_safe_next(request, reverse("reminders:your_work")))
+        set_language_cookie(response, language)
+        return response
 
 
 class LoginView(auth_views.LoginView):
@@ -187,6 +219,25 @@ class AccountView(LoginRequiredMixin, View):
             "memberships": memberships_of(user=request.user),
         }
         return render(request, "accounts/account.html", context)
+
+
+class AccountLanguageView(LoginRequiredMixin, FormView):
+    """The language preference on the account page: the same choice as the header's toggle,
+    as a plain form."""
+
+    form_class = forms.LanguageForm
+    template_name = "accounts/form_page.html"
+    extra_context = {"title": _("Language")}
+
+    def get_initial(self):
+        return {"language": self.request.user.language or translation.get_language()[:2]}
+
+    def form_valid(self, form):
+        language = form.cleaned_data["language"]
+        user_language_set(acting_user=self.request.user, language=language)
+        response = redirect("accounts:account")
+        set_language_cookie(response, language)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from authorities.models import Organisation
+from csp_portal.languages import Language
 from partnerships.models import Partnership
 
 # s104(4): the threshold may be set no higher than three qualifying complaints. A complaint
@@ -174,6 +175,10 @@ class CaseReview(models.Model):
     applicant_name = models.CharField(_("full name"), max_length=200)
     applicant_email = models.EmailField(_("email address"))
     applicant_phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    # The language the application was made in: the letters to the applicant go in it.
+    applicant_language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, blank=True, default=""
+    )
     on_behalf_of = models.CharField(
         _("applying on behalf of someone else (their name, with their consent)"),
         max_length=200,

@@ -15,11 +15,14 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from audit.services import audit_record
 from authorities.models import Organisation
+from csp_portal.languages import Language, recipient_language
 from csp_portal.logs import email_headers
 from csp_portal.mail import subject_line
 from csp_portal.queue import enqueue_on_commit, task_named
@@ -114,7 +117,13 @@ def application_limit_reached(*, source: str, now=None) -> bool:
 
 
 def application_submit(
-    *, partnership: Partnership, token: uuid.UUID, details: dict, source: str = "", now=None
+    *,
+    partnership: Partnership,
+    token: uuid.UUID,
+    details: dict,
+    language: str = "",
+    source: str = "",
+    now=None,
 ) -> CaseReview:
     """An application for an ASB case review (s104(1)(a)) made on the public form, by anyone.
 
@@ -147,6 +156,7 @@ def application_submit(
                 source_hash=source,
                 received_at=now,
                 status_changed_at=now,
+                applicant_language=language if language in Language.values else "",
                 **details,
             )
             case.full_clean(exclude=["submission_token"])
@@ -387,7 +397,7 @@ def appeal_record(
                 "received_on": _(
                     "The procedure allows appeals until %(date)s: this one came too late."
                 )
-                % {"date": deadline.strftime("%-d %B %Y")}
+                % {"date": date_format(deadline, "j F Y")}
             }
         )
     return transition(
@@ -530,11 +540,18 @@ def case_access_follow_membership(*, acting_user: User | None, change: Membershi
 
 # Letters to the applicant ---------------------------------------------------------------------
 
+# Marked for makemessages, translated when the letter is written (in the applicant's language).
 LETTER_SUBJECTS = {
-    LetterKind.ACKNOWLEDGEMENT: "Your application for an ASB case review: %(reference)s",
-    LetterKind.THRESHOLD: "Your ASB case review %(reference)s: whether the threshold is met",
-    LetterKind.OUTCOME: "Your ASB case review %(reference)s: the outcome",
-    LetterKind.APPEAL: "Your ASB case review %(reference)s: the outcome of your appeal",
+    LetterKind.ACKNOWLEDGEMENT: gettext_noop(
+        "Your application for an ASB case review: %(reference)s"
+    ),
+    LetterKind.THRESHOLD: gettext_noop(
+        "Your ASB case review %(reference)s: whether the threshold is met"
+    ),
+    LetterKind.OUTCOME: gettext_noop("Your ASB case review %(reference)s: the outcome"),
+    LetterKind.APPEAL: gettext_noop(
+        "Your ASB case review %(reference)s: the outcome of your appeal"
+    ),
 }
 
 
@@ -548,13 +565,15 @@ def _letter(case: CaseReview, kind: str, *, procedure: ReviewProcedure | None = 
         "recommendations": list(case.recommendations.select_related("owner")),
         "appeal_by": appeal_deadline(case, procedure),
     }
-    letter = CaseLetter.objects.create(
-        case=case,
-        kind=kind,
-        subject=subject_line(_(LETTER_SUBJECTS[kind]) % {"reference": case.reference}),
-        body=render_to_string(f"casereviews/email/{kind}.txt", context),
-        sent_to=case.applicant_email,
-    )
+    # Written in the language the applicant applied in, whoever's action sends it.
+    with recipient_language(case.applicant_language):
+        letter = CaseLetter.objects.create(
+            case=case,
+            kind=kind,
+            subject=subject_line(_(LETTER_SUBJECTS[kind]) % {"reference": case.reference}),
+            body=render_to_string(f"casereviews/email/{kind}.txt", context),
+            sent_to=case.applicant_email,
+        )
     enqueue_on_commit(task_named("casereviews.tasks.send_letter"), letter.pk)
 
 
@@ -570,13 +589,16 @@ def letter_send(*, letter_id: int) -> bool:
         if letter is None:
             return False
         procedure = letter.case.partnership.case_review_procedure
-        EmailMessage(
-            subject=subject_line(letter.subject),
-            body=letter.body,
-            to=[letter.sent_to],
-            reply_to=[procedure.contact_email],
-            headers=email_headers(),
-        ).send()
+        # Kept as written, in the applicant's language (_letter).
+        with recipient_language(letter.case.applicant_language):
+            message = EmailMessage(
+                subject=subject_line(letter.subject),
+                body=letter.body,
+                to=[letter.sent_to],
+                reply_to=[procedure.contact_email],
+                headers=email_headers(),
+            )
+        message.send()
         letter.sent_at = timezone.now()
         letter.save(update_fields=["sent_at"])
     return True

@@ -105,6 +105,7 @@ class ApplyView(PublicProcedureMixin, FormView):
                 partnership=self.procedure.partnership,
                 token=self.token,
                 details=details,
+                language=self.request.LANGUAGE_CODE,
                 source=services.source_hash(client_address(self.request)),
             )
         except services.AlreadyApplied as earlier:

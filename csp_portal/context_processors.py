@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .kept import restored_drafts
+from .languages import TOGGLE
 
 
 def service(request):
@@ -11,6 +12,7 @@ def service(request):
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "session_idle_seconds": settings.SESSION_COOKIE_AGE,
         "timeout_warning_seconds": settings.CSP_TIMEOUT_WARNING_SECONDS,
+        "language_toggle": TOGGLE,
         # Called by the template once the page's forms are made (csp_portal.kept).
         "restored_drafts": lambda: restored_drafts(request),
     }

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.PreferredLanguageMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "csp_portal.kept.KeepTypedTextMiddleware",
@@ -233,9 +234,17 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 LANGUAGE_CODE = "en-gb"
-# Welsh (issue 16): its catalogue is locale/cy. Its name is always written in Welsh.
-LANGUAGES = [("en", _("English")), ("cy", "Cymraeg")]
+# Each language is named in its own language, as GOV.UK's toggle names them, so not translated.
+# The language comes from the person's preference when signed in (accounts.middleware), else the
+# language cookie the toggle sets (accounts.views.LanguageView), else the browser's.
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+# Compiled by `make run`, `make test` and the Dockerfile (manage.py compilemessages); the .mo
+# files are not committed.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "csp_language"
+LANGUAGE_COOKIE_AGE = int(timedelta(days=365).total_seconds())
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -589,6 +598,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 # Health, metrics and logs (docs/deployment.md). /readyz gives each of the database, Redis and
 # the object store this many seconds to answer. /metrics answers only

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CanonicalEmailField
 from audit.models import ACTION_LABELS
-from authorities.models import Organisation
+from authorities.models import Nation, Organisation
 from csp_portal.forms import GovukDateField, GovukFormMixin
+from csp_portal.languages import radio_choices
 from csp_portal.text import PlainTextFormMixin
 
 from .models import Partnership, Role, Seat
@@ -60,10 +61,24 @@ class InvitationForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):
             "invalid_choice": _("Select an organisation that sits on this partnership"),
         },
     )
+    # Asked only for a Welsh partnership (the Welsh Language Standards: Welsh offered, not
+    # waited to be asked for).
+    language = forms.ChoiceField(
+        label=_("Which language does the person prefer?"),
+        help_text=_(
+            "We will send the invitation in this language, and the service will use it when "
+            "they sign in. They can change it at any time."
+        ),
+        choices=radio_choices(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the language the person prefers")},
+    )
 
     def __init__(self, *args, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self._limit_organisations(partnership)
+        if partnership.nation != Nation.WALES:
+            del self.fields["language"]
 
 
 class MembershipForm(GovukFormMixin, _OrganisationChoiceMixin, forms.Form):

@@ -16,6 +16,7 @@ from authorities.models import (
     OrganisationKind,
     PoliceForceArea,
 )
+from csp_portal.languages import Language
 
 
 class PartnershipStatus(models.TextChoices):
@@ -191,6 +192,11 @@ class Invitation(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Asked for a Welsh partnership: the invitation email goes in it, and accepting stores it as
+    # the person's preference. Blank: the default language (or the person's own preference).
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, blank=True, default=""
     )
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(

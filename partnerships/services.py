@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User, canonical_email
+from accounts.services import user_language_set
 from audit.models import AuditEvent
 from audit.services import audit_record
 from authorities.models import LocalAuthorityDistrict, Nation, Organisation, PoliceForceArea
+from csp_portal.languages import recipient_language
 from csp_portal.logs import email_headers
 from csp_portal.mail import subject_line
 from csp_portal.queue import enqueue_on_commit, task_named
@@ -363,9 +365,12 @@ def invitation_create(
     role: str,
     organisation: Organisation,
     accept_url: Callable[[str], str],
+    language: str = "",
     submission: Submission | None = None,
 ) -> Invitation:
-    """Invite someone by email. ``accept_url`` turns the secret token into the link they follow."""
+    """Invite someone by email. ``accept_url`` turns the secret token into the link they follow.
+    ``language`` (asked for a Welsh partnership) is the language the person prefers: the email
+    goes in it, and accepting makes it their preference."""
     MembershipPolicy.require_acting(acting_user, partnership, MembershipVerb.INVITE)
     submission_claim(submission)
     email = canonical_email(email)
@@ -392,6 +397,7 @@ def invitation_create(
         full_name=full_name.strip(),
         role=role,
         organisation=organisation,
+        language=language,
         token_hash=Invitation.hash_token(token),
         invited_by=acting_user,
         expires_at=now + settings.INVITATION_VALID_FOR,
@@ -411,6 +417,7 @@ def invitation_create(
             "email": [None, email],
             "role": [None, role],
             "organisation": [None, organisation.name],
+            **({"language": [None, language]} if language else {}),
         },
     )
     # A broker outage does not fail the page: the invitation stays unsent and the outbox flush
@@ -456,18 +463,33 @@ def invitation_send(
         if token_hash:
             invitation.token_hash = token_hash
         context = {"invitation": invitation, "link": link, "partnership": invitation.partnership}
-        EmailMessage(
-            subject=subject_line(
-                _("You are invited to %(partnership)s on CSP Portal")
-                % {"partnership": invitation.partnership.name}
-            ),
-            body=render_to_string("partnerships/email/invitation.txt", context),
-            to=[invitation.email],
-            headers=email_headers(),
-        ).send()
+        with recipient_language(_invitee_language(invitation)):
+            message = EmailMessage(
+                subject=subject_line(
+                    _("You are invited to %(partnership)s on CSP Portal")
+                    % {"partnership": invitation.partnership.name}
+                ),
+                body=render_to_string("partnerships/email/invitation.txt", context),
+                to=[invitation.email],
+                headers=email_headers(),
+            )
+        message.send()
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at", "token_hash"])
     return True
+
+
+def _invitee_language(invitation: Invitation) -> str:
+    """The language asked for on the invitation, else the invitee's own preference if they have
+    an account, else the default."""
+    if invitation.language:
+        return invitation.language
+    return (
+        User.objects.filter(email=canonical_email(invitation.email))
+        .values_list("language", flat=True)
+        .first()
+        or ""
+    )
 
 
 def invitations_send_unsent(*, grace: timedelta | None = None) -> int:
@@ -613,6 +635,10 @@ def invitation_accept(*, token: str, user: User | None, password: str = "") -> M
         )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    if invitation.language and not user.language:
+        # The language the coordinator asked about becomes the person's preference, unless
+        # they have already chosen one themselves.
+        user_language_set(acting_user=user, language=invitation.language)
     return _membership_add(
         acting_user=user,
         partnership=invitation.partnership,

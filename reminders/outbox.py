@@ -38,11 +38,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from csp_portal.languages import language_of, recipient_language
 from csp_portal.logs import email_headers
 from csp_portal.mail import subject_line
 from csp_portal.site import site_url
@@ -138,8 +139,21 @@ def claim(
 # Checking that each item is still due -----------------------------------------------------------
 
 
-def _current_items(rows: list[Notification], today: date) -> dict[str, DueItem]:
-    """The items of these rows as their cycles see them now (a fixed number of queries)."""
+def _current_items(rows: list[Notification], today: date) -> dict[tuple[str, str], DueItem]:
+    """The items of these rows as their cycles see them now, keyed by (recipient's language,
+    item key): each item's title is in the language of the people it goes to. A fixed number
+    of queries for each language among the recipients."""
+    by_language: dict[str, list[Notification]] = defaultdict(list)
+    for row in rows:
+        by_language[language_of(row.user)].append(row)
+    current = {}
+    for language, group in by_language.items():
+        with recipient_language(language):
+            current.update({(language, item.key): item for item in _items_now(group, today)})
+    return current
+
+
+def _items_now(rows: list[Notification], today: date) -> list[DueItem]:
     partnership_ids = {row.partnership_id for row in rows}
     kinds = {row.kind for row in rows}
     if WEEKLY_KIND in kinds:
@@ -149,7 +163,7 @@ def _current_items(rows: list[Notification], today: date) -> dict[str, DueItem]:
         items += weekly_digests(today=today, items=every)
     else:
         items = due_items(today=today, partnership_ids=partnership_ids, kinds=kinds)
-    return {item.key: item for item in items}
+    return items
 
 
 _STAGE_ORDER = {NEW: 0, OVERDUE: 10_000, WEEKLY: 0}
@@ -169,13 +183,14 @@ def _sort_out(
     current = _current_items(rows, today)
     live, gone = [], []
     for row in rows:
-        item = current.get(row.item_key)
+        item = current.get((language_of(row.user), row.item_key))
         if item is None or item.due_on != row.due_on or row.user_id not in item.recipients:
             gone.append(row)
             continue
+        # The email says the title as the cycle words it now, in the recipient's language.
+        row.title = item.title[:300]
         if row.kind == WEEKLY_KIND:
             row.details = list(item.details)
-            row.title = item.title[:300]
         live.append(row)
     # After an outage several stages of one item may wait for one person: only the latest goes.
     latest: dict[tuple, Notification] = {}
@@ -383,7 +398,7 @@ def _common_context(user) -> dict:
 
 
 def reminder_email(row: Notification, *, today: date) -> EmailMultiAlternatives:
-    with translation.override(settings.LANGUAGE_CODE):
+    with recipient_language(row.user):
         item = entry(row, today=today)
         context = {**_common_context(row.user), "item": item}
         if item["is_weekly"]:
@@ -406,7 +421,7 @@ def reminder_email(row: Notification, *, today: date) -> EmailMultiAlternatives:
 
 def digest_email(rows: list[Notification], *, today: date) -> EmailMultiAlternatives:
     user = rows[0].user
-    with translation.override(settings.LANGUAGE_CODE):
+    with recipient_language(user):
         items = [entry(row, today=today) for row in rows]
         context = {**_common_context(user), "items": items, "today": today}
         subject = ngettext(

@@ -4,20 +4,25 @@ stage). Writing is all it does; ``reminders.outbox`` sends.
 The rows go in with one ``INSERT … ON CONFLICT DO NOTHING`` against the unique constraint
 (item, due date, person, stage), so a sweep that runs twice, is retried, or runs alongside
 another writes each row once. Its query count is fixed: each cycle reads in a fixed number of
-queries, the coordinators for the weekly digest are one more, and the insert is one.
+queries, the coordinators for the weekly digest are one more, who chose Welsh one more, and the
+insert is one. The cycles are read again in Welsh when someone chose it, so each row's title is
+in its recipient's language (the in-app notification; the email re-reads it as it is sent).
 """
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from accounts.models import User
+from csp_portal.languages import Language, language_of, recipient_language
 from partnerships.policies import MembershipPolicy
 
 from .cycles import NEW, WEEKLY, DueItem, cycle_for, due_items, stage_for
@@ -49,15 +54,22 @@ def reminders_sweep(*, today: date | None = None) -> SweepResult:
     today = today or timezone.localdate()
     run = SweepRun.objects.create(day=today)
     items = due_items(today=today)
+    digests = weekly_digests(today=today, items=items)
+
+    def reread() -> list[DueItem]:
+        again = due_items(today=today)
+        return again + weekly_digests(today=today, items=again)
+
+    worded = in_recipients_languages([*items, *digests], reread)
     rows = [
-        Row(item=item, user_id=user_id, stage=stage)
+        Row(item=worded(item, user_id), user_id=user_id, stage=stage)
         for item in items
         if (stage := stage_for(item.due_on, today)) is not None
         for user_id in sorted(item.recipients)
     ]
     rows += [
-        Row(item=digest, user_id=user_id, stage=WEEKLY)
-        for digest in weekly_digests(today=today, items=items)
+        Row(item=worded(digest, user_id), user_id=user_id, stage=WEEKLY)
+        for digest in digests
         for user_id in sorted(digest.recipients)
     ]
     written = len(insert_rows(rows))
@@ -65,6 +77,35 @@ def reminders_sweep(*, today: date | None = None) -> SweepResult:
         finished_at=timezone.now(), items=len(items), rows_written=written
     )
     return SweepResult(items=len(items), rows=len(rows), written=written)
+
+
+def in_recipients_languages(items: list[DueItem], reread: Callable[[], list[DueItem]]):
+    """``worded(item, user_id)``: the item as its recipient reads it, its title (and a digest's
+    list) in their language (the default when they chose none), whatever language the items were
+    worded in (the sweep's is the default; an announcement's, that of whoever's action made it).
+    One query for the recipients' languages (in the default language, only those who chose
+    another); ``reread`` (the cycles read again) runs once in each language that differs, only
+    when someone needs it. An item the reread does not find keeps its words."""
+    current = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    recipients = {user_id for item in items for user_id in item.recipients}
+    people = User.objects.filter(pk__in=recipients)
+    if current == Language.ENGLISH:
+        people = people.exclude(language__in=["", Language.ENGLISH])
+    chosen = {
+        pk: code
+        for pk, language in people.values_list("pk", "language")
+        if (code := language_of(language)[:2]) != current
+    }
+    again: dict[tuple[str, str], DueItem] = {}
+    for language in set(chosen.values()):
+        with recipient_language(language):
+            again.update({(language, item.key): item for item in reread()})
+
+    def worded(item: DueItem, user_id: int) -> DueItem:
+        found = again.get((chosen.get(user_id, ""), item.key))
+        return replace(item, title=found.title, details=found.details) if found else item
+
+    return worded
 
 
 def latest_scheduled_sweep(now: datetime) -> datetime:
@@ -150,11 +191,22 @@ def weekly_digests(
 
 def announcement_rows(items: list[DueItem], *, today: date, url: str = "") -> list[Row]:
     """A new item is announced at once ("new"); the stage it is already in counts as told
-    (covered), so the next sweep does not repeat it the same day."""
+    (covered), so the next sweep does not repeat it the same day. Each row is worded in its
+    recipient's language, whoever's action announced it."""
+
+    def reread() -> list[DueItem]:
+        return due_items(
+            today=today,
+            partnership_ids={item.partnership_id for item in items},
+            kinds={item.kind for item in items},
+        )
+
+    worded = in_recipients_languages(items, reread)
     rows = []
-    for item in items:
-        covered = stage_for(item.due_on, today)
-        for user_id in sorted(item.recipients):
+    for original in items:
+        covered = stage_for(original.due_on, today)
+        for user_id in sorted(original.recipients):
+            item = worded(original, user_id)
             rows.append(Row(item=item, user_id=user_id, stage=NEW, url=url))
             if covered is not None:
                 rows.append(

@@ -1,6 +1,8 @@
 import fcntl
 import os
 import re
+import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +16,7 @@ from django.conf import settings as django_settings
 from django.contrib import auth
 from django.db import transaction
 from django.test import Client, override_settings
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -138,6 +141,17 @@ def _celery_runs_tasks_in_process():
     app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
 
 
+def pytest_sessionstart(session):
+    """The Welsh catalogue compiled when its .po is newer than its .mo (make test compiles it
+    first; this is for pytest run on its own). Once, before any test process starts."""
+    if hasattr(session.config, "workerinput") or shutil.which("msgfmt") is None:
+        return
+    po = Path(django_settings.BASE_DIR) / "locale" / "cy" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+        subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+
+
 def _test_settings(media_root: Path) -> dict:
     return {
         "MEDIA_ROOT": media_root,
@@ -155,6 +169,15 @@ def media_root(tmp_path) -> Path:
     """Where the test's uploads and documents go: its own folder, unless its module shares
     records (and their files) through ``module_data``."""
     return tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test ends back in the default language: a request in Welsh (the cookie, a person's
+    preference) leaves its thread in Welsh, as Django's LocaleMiddleware does, and the next test
+    of the process would otherwise read Welsh from a service it calls directly."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

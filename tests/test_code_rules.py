@@ -243,6 +243,53 @@ def test_every_email_subject_is_put_on_one_line():
     assert offenders == []
 
 
+EMAIL_CLASSES = {"EmailMessage", "EmailMultiAlternatives", "send_mail", "send_mass_mail"}
+
+
+def _renders_an_email(node: ast.AST) -> bool:
+    """Building an email, or rendering a template under an ``email/`` folder."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+    if name in EMAIL_CLASSES:
+        return True
+    if name == "render_to_string" and node.args:
+        template = node.args[0]
+        text = ast.unparse(template)
+        return "/email/" in text
+    return False
+
+
+def _in_recipient_language(parents: list[ast.AST]) -> bool:
+    return any(
+        isinstance(parent, ast.With)
+        and any(
+            isinstance(item.context_expr, ast.Call)
+            and getattr(item.context_expr.func, "id", None) == "recipient_language"
+            for item in parent.items
+        )
+        for parent in parents
+    )
+
+
+def test_every_email_is_rendered_in_its_recipients_language():
+    """An email's subject and body are put together inside csp_portal.languages.
+    recipient_language(...), so a Welsh-speaking recipient reads Welsh whoever sent it."""
+    offenders = []
+
+    def visit(node: ast.AST, parents: list[ast.AST], path: Path) -> None:
+        if _renders_an_email(node) and not _in_recipient_language(parents):
+            offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+        for child in ast.iter_child_nodes(node):
+            visit(child, [*parents, node], path)
+
+    for app in APPS:
+        for path in app.rglob("*.py"):
+            if not {"migrations", "management"} & set(path.parts):
+                visit(ast.parse(path.read_text()), [], path)
+    assert offenders == []
+
+
 def _project_subclasses(base) -> list[type]:
     """Every subclass of ``base`` defined in the project, after importing every app module."""
     import importlib
@@ -319,6 +366,7 @@ ACTS_WITHOUT_POLICY = {
     "notifications_read_on_visit": "one's own notifications, of the page one opened",
     "progress_report_read": "one's own read mark, of a report the view found among one's own",
     "email_preference_update": "one's own email preference",
+    "user_language_set": "one's own choice of language",
     "two_factor_begin": "one's own authenticator, behind the two-factor checks of accounts",
     "two_factor_confirm": "one's own authenticator, behind the two-factor checks of accounts",
     "backup_codes_replace": "one's own backup codes, behind a verified session",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -417,8 +418,8 @@ def plan_action_save(
         for name, value in (("start_date", start_date), ("due_date", due_date)):
             if not plan.starts_on <= value <= plan.ends_on:
                 errors[name] = _("Enter a date within the plan period, %(start)s to %(end)s") % {
-                    "start": plan.starts_on.strftime("%-d %B %Y"),
-                    "end": plan.ends_on.strftime("%-d %B %Y"),
+                    "start": date_format(plan.starts_on, "j F Y"),
+                    "end": date_format(plan.ends_on, "j F Y"),
                 }
         if "due_date" not in errors and "start_date" not in errors and due_date < start_date:
             errors["due_date"] = _("The due date must be the same as or after the start date")
