@@ -644,6 +644,26 @@ def two_partnerships(walked_partnerships, db):
     return walked_partnerships
 
 
+@pytest.fixture(scope="module")
+def objects_of_b(walked_partnerships) -> Callable[[str, frozenset], dict]:
+    """B's records that each URL's arguments name, looked up once for the module rather than
+    once for every role: the walk only reads them (``walked`` made every one), and the tests
+    check that nothing changed."""
+    _a, b = walked_partnerships
+    found: dict[str, dict] = {}
+
+    def of(url_name: str, arguments: frozenset) -> dict:
+        if url_name not in found:
+            found[url_name] = {
+                name: _argument(name, b, url_name)
+                for name in arguments
+                if name != "partnership_slug"
+            }
+        return found[url_name]
+
+    return of
+
+
 def test_the_snapshot_sees_a_write_that_leaves_every_count_alone(two_partnerships):
     a, _b = two_partnerships
     before = _snapshot()
@@ -660,13 +680,13 @@ def test_the_snapshot_sees_a_write_that_leaves_every_count_alone(two_partnership
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize(("url_name", "arguments"), TENANT_URLS, ids=[n for n, _ in TENANT_URLS])
-def test_a_member_of_a_cannot_reach_b(two_partnerships, attackers, role, url_name, arguments):
+def test_a_member_of_a_cannot_reach_b(
+    two_partnerships, attackers, objects_of_b, role, url_name, arguments
+):
     a, b = two_partnerships
     unknown = set(arguments) - {"partnership_slug"} - set(OBJECT_ARGUMENTS)
     assert not unknown, f"Teach OBJECT_ARGUMENTS how to make a record of B for {unknown}"
-    objects_of_b = {
-        name: _argument(name, b, url_name) for name in arguments if name != "partnership_slug"
-    }
+    objects_of_b = objects_of_b(url_name, arguments)
     client = client_of(attackers[role])
     mail.outbox.clear()
     before = _snapshot()
@@ -690,12 +710,10 @@ def test_a_member_of_a_cannot_reach_b(two_partnerships, attackers, role, url_nam
 
 @pytest.mark.parametrize(("url_name", "arguments"), TENANT_URLS, ids=[n for n, _ in TENANT_URLS])
 def test_someone_signed_out_is_sent_to_sign_in_and_sees_nothing(
-    two_partnerships, client, url_name, arguments
+    two_partnerships, objects_of_b, client, url_name, arguments
 ):
     _a, b = two_partnerships
-    kwargs = {
-        name: _argument(name, b, url_name) for name in arguments if name != "partnership_slug"
-    }
+    kwargs = objects_of_b(url_name, arguments)
     before = _snapshot()
     url = reverse(url_name, kwargs={"partnership_slug": b.slug, **kwargs})
     for response in (client.get(url), client.post(url)):
@@ -728,14 +746,12 @@ def national_client(module_data):
 
 @pytest.mark.parametrize(("url_name", "arguments"), TENANT_URLS, ids=[n for n, _ in TENANT_URLS])
 def test_a_national_oversight_officer_reaches_no_partnership_content(
-    two_partnerships, national_client, url_name, arguments
+    two_partnerships, objects_of_b, national_client, url_name, arguments
 ):
     """Counts and dates on their own page, and not one page of any partnership: 404 for every
     URL of B, by GET and by POST, and nothing changes."""
     _a, b = two_partnerships
-    kwargs = {
-        name: _argument(name, b, url_name) for name in arguments if name != "partnership_slug"
-    }
+    kwargs = objects_of_b(url_name, arguments)
     client = national_client
     mail.outbox.clear()
     before = _snapshot()
