@@ -2,7 +2,7 @@ import base64
 import re
 from datetime import timedelta
 from io import BytesIO
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -26,6 +26,7 @@ from django_otp import match_token
 from csp_portal.forms import ConfirmForm
 from csp_portal.kept import DRAFT_MAX_CHARS, text_draft_save, text_drafts_discard
 from csp_portal.languages import Language
+from csp_portal.site import site_address
 from csp_portal.views import SubmitOnceMixin
 
 from . import forms
@@ -54,8 +55,12 @@ BACKUP_CODES_SESSION_KEY = "new_backup_codes"
 
 
 def _safe_next(request, default: str) -> str:
+    """``next`` when it is a page of this site (this host, or the site's own address, which the
+    pages' absolute links use), else ``default``."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+    own = {request.get_host(), urlsplit(site_address()).netloc}
+    secure = request.is_secure()
+    if url_has_allowed_host_and_scheme(candidate, allowed_hosts=own, require_https=secure):
         return candidate
     return default
 

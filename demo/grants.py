@@ -19,7 +19,7 @@ from assessments.services import assessments as assessment_services
 from partnerships.models import Membership, Partnership, Role, Seat
 from partnerships.selectors import membership_for
 from plans.deadlines import grant_reportable_quarters, local_today
-from plans.models import CommunitySafetyGrant
+from plans.models import CommunitySafetyGrant, PlanSectionKind
 from plans.selectors.grants import plan_in_force
 from plans.services import approval, drafting
 from plans.services import grants as grant_services
@@ -86,6 +86,17 @@ def seed_grants(*, partnerships: dict[str, Partnership]) -> None:
 
 
 CWM_TAF_YEAR = 2026
+CWM_TAF_SECTIONS = {
+    PlanSectionKind.SUMMARY: (
+        "Cwm Taf Morgannwg's plan for 2026 to 2029: safer town centres at night.",
+        "Cynllun Cwm Taf Morgannwg ar gyfer 2026 i 2029: canol trefi mwy diogel gyda'r nos.",
+    ),
+    PlanSectionKind.WELLBEING_PLAN: (
+        "The priority serves the Cwm Taf Morgannwg Public Services Board's well-being plan.",
+        "Mae'r flaenoriaeth yn cyfrannu at gynllun llesiant Bwrdd Gwasanaethau Cyhoeddus "
+        "Cwm Taf Morgannwg.",
+    ),
+}
 
 
 def _cwm_taf_plan(partnership: Partnership, coordinator, strategy):
@@ -121,11 +132,33 @@ def _cwm_taf_plan(partnership: Partnership, coordinator, strategy):
     plan = drafting.plan_start(
         acting_user=coordinator, partnership=partnership, assessment=assessment
     )
+    # A Welsh partnership publishes in both languages (plans.bilingual): each published text
+    # has its Welsh before sign-off.
+    for section in plan.sections.filter(kind__in=CWM_TAF_SECTIONS):
+        body, body_cy = CWM_TAF_SECTIONS[section.kind]
+        drafting.plan_section_update(
+            acting_user=coordinator,
+            section=section,
+            revision=section.revision,
+            body=body,
+            body_cy=body_cy,
+        )
+    for priority in plan.priorities.exclude(objectives=""):
+        drafting.plan_priority_save(
+            acting_user=coordinator,
+            plan=plan,
+            priority=priority,
+            theme=priority.theme,
+            rationale=priority.rationale,
+            objectives=priority.objectives,
+            objectives_cy="Llai o drais yng nghanol y trefi gyda'r nos erbyn 2029.",
+        )
     police = partnership.partner_organisations.get(organisation__name="South Wales Police")
     action = drafting.plan_action_save(
         acting_user=coordinator,
         priority=plan.priorities.first(),
         description="Safe routes home from Pontypridd and Merthyr Tydfil town centres",
+        description_cy="Llwybrau diogel adref o ganol trefi Pontypridd a Merthyr Tudful",
         lead_organisation=police.organisation,
         start_date=date(CWM_TAF_YEAR, 4, 1),
         due_date=date(CWM_TAF_YEAR + 1, 3, 31),
@@ -135,6 +168,7 @@ def _cwm_taf_plan(partnership: Partnership, coordinator, strategy):
         acting_user=coordinator,
         action=action,
         name="Violence with injury in the night-time economy",
+        name_cy="Trais ag anaf yn yr economi nos",
         unit="offences",
         baseline=Decimal(420),
         target=Decimal(380),

@@ -4,6 +4,7 @@ PDF in each language. An English partnership's plan has none of it."""
 
 from datetime import date
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -349,6 +350,10 @@ def test_the_public_summary_comes_in_english_and_in_welsh(world, client):
     assert f'href="{welsh_url}" hreflang="cy" lang="cy"' in english.text
     assert f'href="{english_url}" hreflang="en" lang="en"' in welsh.text
     assert f'href="{public_pdf("cardiff", welsh=True)}"' in welsh.text
+    # The header's language toggle goes to the other version, not back to this one.
+    toggle = client.get(f"/account/language/choose/?to=cy&next={quote(welsh_url)}")
+    assert (toggle.status_code, toggle["Location"]) == (302, welsh_url)
+    assert f"to=cy&amp;next={quote(welsh_url, safe='/')}" in english.text
 
 
 def test_an_english_partnership_has_no_welsh_summary(world, client):
@@ -367,7 +372,7 @@ def test_an_english_partnership_has_no_welsh_summary(world, client):
     }
     approval.plan_publish(acting_user=coordinator, plan=sign_off_by_every_seat(plan, signers))
     english = client.get(public("bury"))
-    assert english.status_code == 200 and "hreflang" not in english.text
+    assert english.status_code == 200 and 'rel="alternate"' not in english.text
     # Its one version follows the visitor's language, as every other page does.
     assert '<html lang="cy"' in client.get(public("bury"), HTTP_ACCEPT_LANGUAGE="cy").text
     # The same 404 as a partnership that does not exist, for the page and the PDF.
