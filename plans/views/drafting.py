@@ -3,11 +3,13 @@ for its sections, priorities, actions and measures."""
 
 from django.contrib import messages
 from django.http import Http404
+from django.template.loader import get_template
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from csp_portal.frozen import fill_slots, frozen_body, frozen_key, slot
 from partnerships.models import Seat
 from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
@@ -15,7 +17,7 @@ from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, Servi
 from .. import selectors
 from ..evidence import plan_evidence
 from ..forms import drafting as forms
-from ..models import PlanSectionKind, PlanStatus
+from ..models import PlanPriority, PlanSectionKind, PlanStatus
 from ..policies import PlanPolicy, PlanVerb, required_seats
 from ..selectors import consultation, versions
 from ..services import drafting
@@ -109,33 +111,75 @@ class PlanListView(PlanFormView):
 
 
 class PlanDetailView(PartnershipViewMixin, TemplateView):
+    """A plan version. Its contents are rendered once and cached while the version is frozen
+    (issued: approved, published or superseded; csp_portal/frozen.py); each priority's evidence is
+    live (flagged when it changes after approval), so it is rendered on every request."""
+
     permission_required = Perm.VIEW_PLANS
     template_name = "plans/detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = selectors.plan_detail(membership=self.membership, plan_id=self.kwargs["plan_id"])
-        order = {kind: index for index, kind in enumerate(PlanSectionKind.values)}
+        plan = selectors.plan_page(membership=self.membership, plan_id=self.kwargs["plan_id"])
         signed = {sign_off.seat: sign_off for sign_off in plan.sign_offs.all()}
-        priorities = list(plan.priorities.all())
-        evidence = plan_evidence(plan, priorities)
-        for priority in priorities:
-            priority.evidence_items = evidence.get(priority.pk, [])
-            priority.evidence_changed = any(item.changed for item in priority.evidence_items)
         asked = {waiting.seat: waiting.people for waiting in consultation.sign_off_panel(plan=plan)}
+        may = PlanPolicy.may(self.membership, plan)
+        key = None
+        if plan.is_issued:
+            key = frozen_key(
+                plan,
+                revision=plan.content_revision,
+                stamp=plan.approved_at,
+                role=self.membership.role,
+            )
+        loaded: list[PlanPriority] = []
+
+        def contents() -> dict:
+            selectors.plan_contents(plan)
+            order = {kind: index for index, kind in enumerate(PlanSectionKind.values)}
+            loaded.extend(plan.priorities.all())
+            for priority in loaded:
+                priority.evidence_slot = slot(f"evidence-{priority.pk}")
+            return {
+                "partnership": self.partnership,
+                "plan": plan,
+                "sections": sorted(plan.sections.all(), key=lambda section: order[section.kind]),
+                "priorities": loaded,
+                "may_edit": may[PlanVerb.EDIT],
+                "information_sharing": PlanSectionKind.INFORMATION_SHARING,
+            }
+
+        body = frozen_body(key=key, template_name="plans/includes/plan_body.html", context=contents)
         context.update(
             plan=plan,
-            sections=sorted(plan.sections.all(), key=lambda section: order[section.kind]),
-            priorities=priorities,
+            body=fill_slots(body, self._evidence(plan, loaded or None)),
             sign_off_rows=[
                 (Seat(seat).label, signed.get(seat), [name for _pk, name in asked.get(seat, ())])
                 for seat in required_seats(self.partnership)
             ],
-            may=PlanPolicy.may(self.membership, plan),
+            may=may,
             statuses=PlanStatus,
-            information_sharing=PlanSectionKind.INFORMATION_SHARING,
         )
         return context
+
+    @staticmethod
+    def _evidence(plan, priorities) -> dict[str, str]:
+        """Each priority's "Why this is a priority", rendered now (its slot's filling)."""
+        if priorities is None:
+            priorities = selectors.priorities_for_evidence(plan)
+        evidence = plan_evidence(plan, priorities)
+        template = get_template("plans/includes/why_priority.html")
+        fillings = {}
+        for priority_id, items in evidence.items():
+            fillings[f"evidence-{priority_id}"] = template.render(
+                {
+                    "items": items,
+                    "changed": any(item.changed for item in items),
+                    "heading_level": 4,
+                    "links": True,
+                }
+            )
+        return fillings
 
 
 class SectionEditView(PlanMixin, StaleAwareFormView):
