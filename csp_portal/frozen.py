@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import os
 import re
+import zlib
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
@@ -93,15 +94,22 @@ def frozen_body(
             return mark_safe(body)  # safe: our own rendering, escaped when it was made
     body = get_template(template_name).render(dict(context()))
     if key is not None:
+        # Compressed: a plan's contents are some 70 KB of HTML, about 8 KB so.
         with contextlib.suppress(RedisError):
-            default_cache.set(key, str(body), TIMEOUT)
+            default_cache.set(key, zlib.compress(str(body).encode()), TIMEOUT)
     return mark_safe(body)  # safe: rendered by the template engine, autoescaped
 
 
 def _cached(key: str) -> str | None:
     try:
-        return default_cache.get(key)
+        stored = default_cache.get(key)
     except RedisError:  # Redis unreachable: render, as without a cache
+        return None
+    if stored is None:
+        return None
+    try:
+        return zlib.decompress(stored).decode()
+    except (zlib.error, TypeError):  # not what this code stores: render it again
         return None
 
 

@@ -206,3 +206,16 @@ def test_an_issued_report_is_rendered_once_for_each_role(world):
     ProgressReport.objects.filter(pk=built.report.pk).update(figures=figures)
     assert get(coordinator, report_url(built.report))[0] == first
     assert "Street lighting" in get(scrutiny, report_url(built.report))[0]
+
+
+def test_a_frozen_page_renders_when_the_cache_is_unreachable(world, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    built = world["trafford"]
+    page = get(signed_in(built.coordinator), plan_url(built.plan))[0]
+    assert page.count('data-testid="action"') == SIZES["trafford"]
