@@ -150,20 +150,26 @@ class Command(BaseCommand):
         mail.outbox = []
 
         with _QueryCounter() as queries:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = reminders_sweep(today=today)
             sweep_seconds = time.perf_counter() - started
+            sweep_cpu = time.process_time() - cpu
+        # On a shared machine the wall time counts the waits for the processor too: the time this
+        # process computed is the part that does not depend on the neighbours.
         self.stdout.write(
-            f"Sweep: {sweep_seconds:.2f} s, {queries.count} queries, {result.items} items due, "
+            f"Sweep: {sweep_seconds:.2f} s ({sweep_cpu:.2f} s of this process's CPU), "
+            f"{queries.count} queries, {result.items} items due, "
             f"{result.written} outbox rows written"
         )
 
         with _QueryCounter() as queries:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             sent = outbox_send(today=today)
             send_seconds = time.perf_counter() - started
+            send_cpu = time.process_time() - cpu
         self.stdout.write(
-            f"Send (immediate): {sent.emails} emails in {send_seconds:.2f} s, "
+            f"Send (immediate): {sent.emails} emails in {send_seconds:.2f} s "
+            f"({send_cpu:.2f} s CPU), "
             f"{sent.emails / send_seconds:.0f} emails/s, {queries.count} queries; "
             f"{sent.cancelled} cancelled"
         )
