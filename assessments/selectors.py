@@ -5,7 +5,7 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -65,6 +65,31 @@ def assessment_page(*, membership: Membership, assessment_id: int) -> StrategicA
         return queryset.get(pk=assessment_id)
     except StrategicAssessment.DoesNotExist:
         raise Http404 from None
+
+
+def assessment_header(*, membership: Membership, assessment_id: int) -> StrategicAssessment:
+    """One assessment with what its page shows around the contents (status, versions, the
+    contribution requests the member may see): the contents come from ``assessment_contents``,
+    which an approved assessment's cached page does not need."""
+    requests = ContributionRequest.objects.select_related("organisation").order_by(
+        "due_date", "organisation__name", "pk"
+    )
+    queryset = assessments_visible(membership=membership).select_related(
+        "partnership", "partnership__police_force_area", "previous_version"
+    )
+    queryset = queryset.prefetch_related(
+        Prefetch("contribution_requests", queryset=ContributionPolicy.listed(membership, requests))
+    )
+    try:
+        return queryset.get(pk=assessment_id)
+    except StrategicAssessment.DoesNotExist:
+        raise Http404 from None
+
+
+def assessment_contents(assessment: StrategicAssessment) -> StrategicAssessment:
+    """``assessment`` with its sections and recommended priorities (two queries)."""
+    prefetch_related_objects([assessment], "sections", "priorities")
+    return assessment
 
 
 def section_for(*, assessment: StrategicAssessment, kind: str):

@@ -359,6 +359,21 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 
+# The cache: the rendered bodies of frozen records (csp_portal/frozen.py). Redis when REDIS_URL is
+# set, shared by every web process and node; otherwise each process keeps its own in memory. An
+# unreachable Redis costs a page its cache (frozen.py renders instead), not the page.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "csp-cache",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 
 def env_time(name: str, default: str) -> tuple[int, int]:
     hour, minute = os.environ.get(name, default).split(":")

@@ -12,7 +12,11 @@ What goes through the project's own code, and what is bulk-inserted, and why:
   with ``bulk_create``: through the services it is about three million audited, locked, one-row
   transactions (hours); in bulk it is minutes. The rows are the ones the services would leave
   (statuses, dates, grants to the organisation's group, a guardian grant only on versions still
-  in force) but without their audit trail, which no page measured here reads.
+  in force) but without their audit trail, which no page measured here reads;
+- what is made once per partnership or review on top of that goes through the services, as people
+  would do it (a few thousand transactions, about a minute): the progress reports of this year's
+  finished quarters, the PCC offices' report requests with their answers, and access to the
+  reviews (each creator's grant as ``review_notify`` leaves it, then ``access_grant``).
 
 Reproducible: every choice comes from ``random.Random(seed)`` and from the order of the lookup, so
 the same seed into an empty database gives the same rows. Every person's password is
@@ -46,6 +50,12 @@ from assessments.models import (
     StrategicAssessment,
 )
 from authorities.models import Organisation, OrganisationKind
+from oversight.models import ReportRequest
+from oversight.services.report_requests import (
+    report_request_answer,
+    report_request_close,
+    report_request_create,
+)
 from partnerships.models import Membership, PartnerOrganisation, Partnership, Role, Seat
 from partnerships.ons_lookup import import_lookup
 from plans.models import (
@@ -60,15 +70,25 @@ from plans.models import (
     PlanSectionKind,
     PlanStatus,
     PoliceAndCrimePlanPriority,
+    ProgressReport,
     ProgressUpdate,
     Quarter,
     SignOff,
 )
+from plans.services.reports import progress_report_issue
 from recorded_crime.reader import read_crime_file
 from recorded_crime.selectors import release_exists
 from recorded_crime.services import crime_release_import
-from reviews.models import CriteriaRelationship, Decision, DomesticHomicideReview, ReviewStatus
+from reviews.models import (
+    AccessGrant,
+    CriteriaRelationship,
+    Decision,
+    DomesticHomicideReview,
+    ReviewStatus,
+)
+from reviews.policies import ReviewPolicy
 from reviews.selectors import review_type_for_notification
+from reviews.services.lifecycle import access_grant
 
 DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
 LOOKUP = DATA / "ons" / "lookup_ltla24_csp24_pfa24.csv"
@@ -176,6 +196,14 @@ class _Seeder:
         self._assessments()
         self._plans()
         self._reviews()
+        # Through the services, each an audited transaction, as people would leave them.
+        members = {
+            (m.partnership_id, m.user_id): m
+            for m in Membership.objects.select_related("partnership", "organisation", "user")
+        }
+        self._progress_reports()
+        self._report_requests(members)
+        self._review_grants(members)
         for model in (
             Partnership,
             User,
@@ -184,7 +212,10 @@ class _Seeder:
             PartnershipPlan,
             PlanAction,
             ProgressUpdate,
+            ProgressReport,
+            ReportRequest,
             DomesticHomicideReview,
+            AccessGrant,
         ):
             self.counts[model._meta.verbose_name_plural] = model.objects.count()
         return SeedResult(counts=self.counts)
@@ -666,6 +697,104 @@ class _Seeder:
                     )
                 )
         DomesticHomicideReview.objects.bulk_create(reviews)
+
+    # Through the services ---------------------------------------------------------------------
+
+    def _progress_reports(self) -> None:
+        """The coordinator's progress report for each finished quarter of this year's plan,
+        issued ten days after the quarter ended, as it stood then (``progress_report_issue``)."""
+        for plan in PartnershipPlan.objects.filter(status=PlanStatus.PUBLISHED).order_by(
+            "partnership__ons_code"
+        ):
+            for quarter in plan.quarters:
+                issued_on = quarter.ends_on + timedelta(days=10)
+                if quarter.year_start != self.year or issued_on > self.today:
+                    continue
+                progress_report_issue(
+                    acting_user=self.coordinators[plan.partnership_id],
+                    plan=plan,
+                    quarter=quarter,
+                    today=issued_on,
+                )
+
+    def _report_requests(self, members: dict[tuple[int, int], Membership]) -> None:
+        """Up to three formal requests for a report from the PCC office to each partnership, due
+        in the coming weeks: some waiting, some answered by the coordinator, some of those closed
+        by the office (``report_request_create``, ``_answer``, ``_close``)."""
+        offices = {m.partnership_id: m for m in members.values() if m.role == Role.PCC_OFFICE}
+        for partnership in self.partnerships:
+            office = offices[partnership.pk]
+            coordinator = members[(partnership.pk, self.coordinators[partnership.pk].pk)]
+            for number in range(self.rng.randint(0, 3)):
+                request = report_request_create(
+                    acting_user=office.user,
+                    membership=office,
+                    title=f"Report on {str(self.rng.choice(PriorityTheme.labels)).lower()}",
+                    body=_paragraph(self.rng),
+                    due_date=self.today + timedelta(days=self.rng.randint(7, 90)),
+                )
+                stage = self.rng.random()
+                if stage < 0.4:
+                    continue
+                report_request_answer(
+                    acting_user=coordinator.user,
+                    membership=coordinator,
+                    report_request=request,
+                    body=_paragraph(self.rng),
+                )
+                if stage < 0.7:
+                    continue
+                report_request_close(
+                    acting_user=office.user,
+                    membership=office,
+                    report_request=request,
+                    note=f"Thank you ({number + 1}).",
+                )
+
+    def _review_grants(self, members: dict[tuple[int, int], Membership]) -> None:
+        """Each review's access as its services leave it: the coordinator who recorded the
+        notification holds it (as ``review_notify`` grants it), and gives the police lead a place
+        on the panel and the force's analyst one as agency author for some of them
+        (``access_grant``). Everyone holding a grant signs in with an authenticator."""
+        reviews = list(DomesticHomicideReview.objects.select_related("partnership").order_by("pk"))
+        AccessGrant.objects.bulk_create(
+            AccessGrant(
+                review=review,
+                user_id=review.created_by_id,
+                reason=AccessGrant.Reason.CREATOR,
+                granted_by_id=review.created_by_id,
+            )
+            for review in reviews
+        )
+        for review in reviews:
+            ReviewPolicy.grant(review, self.coordinators[review.partnership_id])
+        analysts = {
+            m.partnership_id: m.user
+            for m in members.values()
+            if m.role == Role.CONTRIBUTOR and m.user.email.startswith("analyst.")
+        }
+        holders = set()
+        for review in reviews:
+            partnership_id = review.partnership_id
+            given = []
+            if self.rng.random() < 0.6:
+                given.append((self.strategy[partnership_id][Seat.POLICE], AccessGrant.Reason.PANEL))
+            if self.rng.random() < 0.4:
+                given.append((analysts[partnership_id], AccessGrant.Reason.AUTHOR))
+            for user, reason in given:
+                access_grant(
+                    acting_user=self.coordinators[partnership_id],
+                    review=review,
+                    user=user,
+                    reason=reason,
+                )
+                holders.add(user)
+        TOTPDevice.objects.bulk_create(
+            TOTPDevice(
+                user=user, name="Authenticator app", confirmed=True, key=totp_key(user.email)
+            )
+            for user in sorted(holders, key=lambda user: user.pk)
+        )
 
 
 def _month(text: str) -> date | None:

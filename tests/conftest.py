@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings as django_settings
 from django.contrib import auth
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import translation
@@ -193,6 +194,9 @@ def _test_settings(media_root: Path) -> dict:
         "MEDIA_ROOT": media_root,
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        # Each test process its own cache in memory, emptied before each test (_fast_tests): the
+        # test databases of two processes hold different rows under the same keys.
+        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
         "STORAGES": {
             **django_settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -220,6 +224,7 @@ def _default_language():
 def _fast_tests(settings, media_root):
     for name, value in _test_settings(media_root).items():
         setattr(settings, name, value)
+    cache.clear()
 
 
 class ModuleData:

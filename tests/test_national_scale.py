@@ -24,6 +24,7 @@ from assessments.models import (
     ContributionRequest,
     ContributionStatus,
 )
+from audit.models import AuditEvent
 from demo.national import NATIONAL_PASSWORD, login_email
 from partnerships.models import Membership, Partnership, Role
 from plans.models import ActionStatus, PlanAction, PlanStatus
@@ -74,6 +75,28 @@ def test_seed_national_fills_an_empty_database_reproducibly(national, db):
     assert ContributionGroupObjectPermission.objects.count() == ContributionRequest.objects.count()
     with pytest.raises(ValueError, match="empty database"):
         call_command("seed_national", partnerships=1, stdout=StringIO())
+
+
+def test_seed_national_goes_through_the_services_for_reports_requests_and_review_access(
+    national, db
+):
+    from oversight.models import ReportRequest
+    from plans.models import ProgressReport
+    from reviews.models import AccessGrant, DomesticHomicideReview
+
+    assert "progress reports" in national and "report requests" in national
+    # Each review's creator holds access, as review_notify leaves it; every grant has its audit.
+    reviews = DomesticHomicideReview.objects.count()
+    assert AccessGrant.objects.filter(reason=AccessGrant.Reason.CREATOR).count() == reviews
+    given = AccessGrant.objects.exclude(reason=AccessGrant.Reason.CREATOR).count()
+    assert AuditEvent.objects.filter(action="review.access_grant").count() == given
+    assert AuditEvent.objects.filter(action="report_request.create").count() == (
+        ReportRequest.objects.count()
+    )
+    assert (
+        ProgressReport.objects.count()
+        == AuditEvent.objects.filter(action="plan.progress_report_issue").count()
+    )
 
 
 def test_a_seeded_coordinator_signs_in_with_the_password_and_an_authenticator(national, db):

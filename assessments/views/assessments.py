@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from partnerships.permissions import Perm
+from csp_portal.frozen import fill_slots, frozen_body, frozen_key, slot
+from partnerships.permissions import Perm, membership_can
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 from recorded_crime.selectors import crime_profile
 from recorded_crime.tables import profile_table
@@ -115,34 +117,79 @@ class AssessmentMixin:
 
 
 class AssessmentDetailView(PartnershipViewMixin, TemplateView):
+    """An assessment. Once approved its contents are rendered once and cached
+    (csp_portal/frozen.py); what the community said and the crime profile are live, rendered on
+    every request into their slots, as are the contribution requests below."""
+
     permission_required = Perm.VIEW_ASSESSMENTS
     template_name = "assessments/detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        assessment = selectors.assessment_page(
+        assessment = selectors.assessment_header(
             membership=self.membership, assessment_id=self.kwargs["assessment_id"]
         )
         requests = list(assessment.contribution_requests.all())
-        priorities = list(assessment.priorities.all())
-        citations = citations_for(priority.pk for priority in priorities)
-        for priority in priorities:
-            priority.evidence_items = evidence_items(citations.get(priority.pk, []))
+        may = AssessmentPolicy.may(self.membership, assessment)
+        key = None
+        if assessment.is_approved:
+            key = frozen_key(
+                assessment,
+                revision=assessment.version,
+                stamp=assessment.approved_at,
+                role=self.membership.role,
+            )
+
+        def contents() -> dict:
+            selectors.assessment_contents(assessment)
+            priorities = list(assessment.priorities.all())
+            citations = citations_for(priority.pk for priority in priorities)
+            for priority in priorities:
+                priority.evidence_items = evidence_items(citations.get(priority.pk, []))
+            return {
+                "partnership": self.partnership,
+                "assessment": assessment,
+                "sections": documents.ordered_sections(assessment),
+                "priorities": priorities,
+                "may_edit": may[AssessmentVerb.EDIT],
+                "show_contributions": membership_can(self.membership, Perm.VIEW_CONTRIBUTIONS),
+                "community_kind": SectionKind.COMMUNITY,
+                "community_slot": slot("community"),
+                "crime_kind": SectionKind.CRIME_LEVELS,
+                "crime_slot": slot("crime"),
+            }
+
+        body = frozen_body(
+            key=key, template_name="assessments/includes/assessment_body.html", context=contents
+        )
+        live = {"partnership": self.partnership}
+        body = fill_slots(
+            body,
+            {
+                "community": render_to_string(
+                    "assessments/includes/community_evidence.html",
+                    {**live, "community_evidence": community_evidence(assessment)},
+                ),
+                "crime": render_to_string(
+                    "assessments/includes/crime_levels.html",
+                    {**live, "crime_profile": crime_profile(partnership=self.partnership)},
+                ),
+            },
+        )
         context.update(
             assessment=assessment,
-            may=AssessmentPolicy.may(self.membership, assessment),
-            sections=documents.ordered_sections(assessment),
-            priorities=priorities,
+            body=body,
+            may=may,
             requests=requests,
             summary=selectors.contribution_summary(requests),
-            missing=assessment_services.missing_for_approval(assessment),
-            crime_profile=crime_profile(partnership=self.partnership),
-            community_kind=SectionKind.COMMUNITY,
-            community_evidence=community_evidence(assessment),
-            crime_kind=SectionKind.CRIME_LEVELS,
+            missing=[] if assessment.is_approved else self._missing(assessment),
             statuses=AssessmentStatus,
         )
         return context
+
+    @staticmethod
+    def _missing(assessment) -> list[str]:
+        return assessment_services.missing_for_approval(selectors.assessment_contents(assessment))
 
 
 class AssessmentPdfView(AssessmentMixin, PartnershipViewMixin, TemplateView):

@@ -7,7 +7,7 @@ Progress (my actions, the dashboard) is in ``selectors.progress``; documents in
 
 from collections.abc import Collection
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from partnerships.models import Membership, Partnership
@@ -52,19 +52,46 @@ def plan_detail(*, membership: Membership, plan_id: int) -> PartnershipPlan:
         "pcc_priorities",
         Prefetch("actions", queryset=actions_with_detail(PlanAction.objects.all())),
     )
-    queryset = plans_visible(membership=membership).select_related(
-        "partnership",
-        "partnership__police_force_area",
-        "assessment",
-        "previous_version",
-    )
-    queryset = queryset.prefetch_related(
+    queryset = _plan_page_queryset(membership).prefetch_related(
         "sections", Prefetch("priorities", queryset=priorities), "sign_offs"
     )
     try:
         return queryset.get(pk=plan_id)
     except PartnershipPlan.DoesNotExist:
         raise Http404 from None
+
+
+def _plan_page_queryset(membership: Membership) -> QuerySet[PartnershipPlan]:
+    return plans_visible(membership=membership).select_related(
+        "partnership", "partnership__police_force_area", "assessment", "previous_version"
+    )
+
+
+def plan_page(*, membership: Membership, plan_id: int) -> PartnershipPlan:
+    """One plan with what its page shows around the contents (status, versions, sign-offs): the
+    contents come from ``plan_contents``, which a frozen version's cached page does not need."""
+    try:
+        return _plan_page_queryset(membership).prefetch_related("sign_offs").get(pk=plan_id)
+    except PartnershipPlan.DoesNotExist:
+        raise Http404 from None
+
+
+def plan_contents(plan: PartnershipPlan) -> PartnershipPlan:
+    """``plan`` with the contents its page shows (sections, priorities, their actions with lead,
+    supporters and measures): five queries whatever the size of the plan."""
+    actions = PlanAction.objects.select_related("lead_organisation").prefetch_related(
+        "supporting_organisations", "measures"
+    )
+    priorities = PlanPriority.objects.prefetch_related(
+        "pcc_priorities", Prefetch("actions", queryset=actions)
+    )
+    prefetch_related_objects([plan], "sections", Prefetch("priorities", queryset=priorities))
+    return plan
+
+
+def priorities_for_evidence(plan: PartnershipPlan) -> list[PlanPriority]:
+    """The plan's priorities with what ``plan_evidence`` reads (one query)."""
+    return list(plan.priorities.only("id", "plan_id", "recommended_id"))
 
 
 def published_plans(*, partnership_ids: Collection[int] | None = None) -> QuerySet[PartnershipPlan]:

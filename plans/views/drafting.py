@@ -3,11 +3,13 @@ for its sections, priorities, actions and measures."""
 
 from django.contrib import messages
 from django.http import Http404
+from django.template.loader import get_template
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from csp_portal.frozen import fill_slots, frozen_body, frozen_key, slot
 from partnerships.models import Seat
 from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
@@ -16,7 +18,7 @@ from .. import governance, selectors
 from ..bilingual import is_bilingual, missing_welsh
 from ..evidence import plan_evidence
 from ..forms import drafting as forms
-from ..models import PlanSectionKind, PlanStatus
+from ..models import ActionStatus, PlanAction, PlanPriority, PlanSectionKind, PlanStatus
 from ..policies import GrantPolicy, PlanPolicy, PlanVerb, required_seats
 from ..selectors import consultation, versions
 from ..selectors.grants import grants_funding
@@ -111,25 +113,60 @@ class PlanListView(PlanFormView):
 
 
 class PlanDetailView(PartnershipViewMixin, TemplateView):
+    """A plan version. Its contents are rendered once and cached while the version is frozen
+    (issued: approved, published or superseded; csp_portal/frozen.py); each priority's evidence is
+    live (flagged when it changes after approval), so it is rendered on every request."""
+
     permission_required = Perm.VIEW_PLANS
     template_name = "plans/detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = selectors.plan_detail(membership=self.membership, plan_id=self.kwargs["plan_id"])
-        order = {kind: index for index, kind in enumerate(PlanSectionKind.values)}
+        plan = selectors.plan_page(membership=self.membership, plan_id=self.kwargs["plan_id"])
         signed = {sign_off.seat: sign_off for sign_off in plan.sign_offs.all()}
-        priorities = list(plan.priorities.all())
-        evidence = plan_evidence(plan, priorities)
-        for priority in priorities:
-            priority.evidence_items = evidence.get(priority.pk, [])
-            priority.evidence_changed = any(item.changed for item in priority.evidence_items)
-        may = PlanPolicy.may(self.membership, plan)
         asked = {waiting.seat: waiting.people for waiting in consultation.sign_off_panel(plan=plan)}
+        may = PlanPolicy.may(self.membership, plan)
+        key = None
+        if plan.is_issued:
+            key = frozen_key(
+                plan,
+                revision=plan.content_revision,
+                stamp=plan.approved_at,
+                role=self.membership.role,
+            )
+        loaded: list[PlanPriority] = []
+
+        def contents() -> dict:
+            selectors.plan_contents(plan)
+            order = {kind: index for index, kind in enumerate(PlanSectionKind.values)}
+            loaded.extend(plan.priorities.all())
+            for priority in loaded:
+                priority.evidence_slot = slot(f"evidence-{priority.pk}")
+                for action in priority.actions.all():
+                    action.status_slot = slot(f"action-status-{action.pk}")
+            return {
+                "partnership": self.partnership,
+                "plan": plan,
+                "sections": sorted(plan.sections.all(), key=lambda section: order[section.kind]),
+                "priorities": loaded,
+                "may_edit": may[PlanVerb.EDIT],
+                "information_sharing": PlanSectionKind.INFORMATION_SHARING,
+                "resources": PlanSectionKind.RESOURCES,
+                "grants_slot": slot("grants"),
+                "bilingual": is_bilingual(self.partnership),
+            }
+
+        body = frozen_body(key=key, template_name="plans/includes/plan_body.html", context=contents)
         context.update(
             plan=plan,
-            sections=sorted(plan.sections.all(), key=lambda section: order[section.kind]),
-            priorities=priorities,
+            body=fill_slots(
+                body,
+                {
+                    **self._evidence(plan, loaded or None),
+                    **self._action_statuses(plan),
+                    "grants": self._grants(plan),
+                },
+            ),
             sign_off_rows=[
                 (Seat(seat).label, signed.get(seat), [name for _pk, name in asked.get(seat, ())])
                 for seat in required_seats(self.partnership)
@@ -137,16 +174,51 @@ class PlanDetailView(PartnershipViewMixin, TemplateView):
             sign_off_decisions=governance.sign_off_decisions(plan, self.membership),
             may=may,
             statuses=PlanStatus,
-            bilingual=is_bilingual(self.partnership),
             # Listed while it can still be entered (drafting), and to whoever enters it.
             missing_welsh=missing_welsh(plan) if plan.is_editable else [],
             may_edit_welsh=may["edit"],
-            information_sharing=PlanSectionKind.INFORMATION_SHARING,
-            resources=PlanSectionKind.RESOURCES,
-            grant_rows=grants_funding(plan),
-            may_grants=GrantPolicy.may(self.membership),
         )
         return context
+
+    def _grants(self, plan) -> str:
+        """The resources section's grants: they change while the version stands, so live."""
+        return get_template("plans/grants/includes/plan_section.html").render(
+            {
+                "partnership": self.partnership,
+                "grant_rows": grants_funding(plan),
+                "may_grants": GrantPolicy.may(self.membership),
+            }
+        )
+
+    @staticmethod
+    def _action_statuses(plan) -> dict[str, str]:
+        """Each action's status tag: progress updates change it on a plan in force (one query)."""
+        template = get_template("plans/includes/action_status.html")
+        return {
+            f"action-status-{pk}": template.render(
+                {"status": status, "label": ActionStatus(status).label}
+            )
+            for pk, status in PlanAction.objects.filter(plan=plan).values_list("pk", "status")
+        }
+
+    @staticmethod
+    def _evidence(plan, priorities) -> dict[str, str]:
+        """Each priority's "Why this is a priority", rendered now (its slot's filling)."""
+        if priorities is None:
+            priorities = selectors.priorities_for_evidence(plan)
+        evidence = plan_evidence(plan, priorities)
+        template = get_template("plans/includes/why_priority.html")
+        fillings = {}
+        for priority_id, items in evidence.items():
+            fillings[f"evidence-{priority_id}"] = template.render(
+                {
+                    "items": items,
+                    "changed": any(item.changed for item in items),
+                    "heading_level": 4,
+                    "links": True,
+                }
+            )
+        return fillings
 
 
 class SectionEditView(PlanMixin, StaleAwareFormView):

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -222,7 +223,20 @@ class ProgressDashboardView(PartnershipViewMixin, TemplateView):
                 for row in dashboard.by_priority
             ],
         )
+        lines = selectors.dashboard_lines(dashboard, partnership_slug=self.partnership.slug)
+        if dashboard.in_force:
+            # The reporting-state cell, rendered once for each different state (a handful).
+            state_template = get_template("plans/progress/includes/reporting_state.html")
+            rendered: dict[tuple, str] = {}
+            for _theme, _label, rows in lines.actions:
+                for row in rows:
+                    if row.state_key not in rendered:
+                        rendered[row.state_key] = state_template.render(
+                            {"state": row.state, "action": row.action}
+                        )
+                    row.state_html = rendered[row.state_key]
         context["dashboard"] = dashboard
+        context["lines"] = lines
         return context
 
 

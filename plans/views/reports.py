@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
+from csp_portal.frozen import frozen_body, frozen_key
 from csp_portal.pdf import pdf_response
 from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
@@ -18,6 +19,7 @@ from ..documents import progress_report_chart, progress_report_filename, progres
 from ..forms.reports import ProgressReportIssueForm
 from ..policies import ISSUES_PROGRESS_REPORTS, ProgressReportPolicy
 from ..selectors import reports as selectors
+from ..selectors.reports import FIGURES_VERSION
 from ..services.reports import progress_report_issue, progress_report_read
 
 
@@ -123,9 +125,31 @@ class ProgressReportView(ProgressReportMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        """An issued report never changes: its body is rendered once for each role and language
+        and kept (csp_portal/frozen.py)."""
         context = super().get_context_data(**kwargs)
-        view = selectors.report_view(self.report)
-        context.update(report=self.report, view=view, status_chart=progress_report_chart(view))
+        report = self.report
+
+        def contents() -> dict:
+            view = selectors.report_view(report)
+            return {
+                "partnership": self.partnership,
+                "report": report,
+                "view": view,
+                "status_chart": progress_report_chart(view),
+                "for_print": False,
+            }
+
+        key = frozen_key(
+            report, revision=FIGURES_VERSION, stamp=report.issued_at, role=self.membership.role
+        )
+        context.update(
+            report=report,
+            previous=report.previous,
+            body=frozen_body(
+                key=key, template_name="plans/reports/includes/report_body.html", context=contents
+            ),
+        )
         return context
 
 

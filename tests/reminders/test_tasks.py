@@ -117,6 +117,7 @@ def test_the_benchmark_command_runs_and_rolls_back(db):
     text = out.getvalue()
     assert "Sweep:" in text and "emails/s" in text and "rolled back" in text
     assert "Second sweep:" in text and "0 rows written, 0 emails sent" in text
+    assert "Each email once: yes" in text
     assert not Notification.objects.exists() and not SweepRun.objects.exists()
 
 
