@@ -54,15 +54,16 @@ class Change:
 
 
 @cache
-def _choice_labels() -> dict[str, str]:
+def _choice_labels() -> dict[str, object]:
     """Every enumeration's code and label across the project's models (statuses, RAG ratings,
-    seats, roles …): the log has only the code, and codes are unique enough across them."""
+    seats, roles …): the log has only the code, and codes are unique enough across them. The
+    labels stay lazy, so each reader gets them in their own language."""
     labels: dict[str, str] = {}
     for model in apps.get_models():
         for field in model._meta.get_fields():
             for value, label in getattr(field, "flatchoices", None) or ():
                 if isinstance(value, str) and value and not isinstance(label, list | tuple):
-                    labels.setdefault(value, str(label))
+                    labels.setdefault(value, label)
     return labels
 
 
@@ -113,7 +114,7 @@ def value_text(value) -> str:
     if _CODE.match(text):
         label = _choice_labels().get(text)
         if label:
-            return label
+            return str(label)
     return text
 
 

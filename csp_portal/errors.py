@@ -32,13 +32,15 @@ def bad_request(request, exception=None):
 def page_not_found(request, exception=None):
     if is_api_request(request):
         return json_error(404, "not_found", _("Not found."))
-    return render(request, "404.html", status=404)
+    # The language toggle leads home, not back to the address asked for, so that every 404 is
+    # the same page whatever was asked (nothing tells a missing record from a forbidden one).
+    return render(request, "404.html", {"language_next": "/"}, status=404)
 
 
 def permission_denied(request, exception=None):
     if is_api_request(request):
         return json_error(403, "permission_denied", _("You cannot do that."))
-    return render(request, "403.html", status=403)
+    return render(request, "403.html", {"language_next": "/"}, status=403)
 
 
 def server_error(request):

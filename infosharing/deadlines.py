@@ -104,10 +104,13 @@ class QuarterlyReturnCycle(Cycle):
                 due_on=item.due_date,
                 title=gettext("Quarterly return %(quarter)s: %(organisation)s")
                 % {"quarter": str(item), "organisation": item.organisation.organisation.name},
+                # The list of returns, where each member finds the ones they may open (their own
+                # organisation's, or all for those who manage them): the partnership's year lists
+                # the item to every member, and another organisation's return is not theirs.
                 url=reverse(
-                    "infosharing:return",
-                    kwargs={"partnership_slug": item.partnership.slug, "return_id": item.pk},
-                ),
+                    "infosharing:returns", kwargs={"partnership_slug": item.partnership.slug}
+                )
+                + f"#return-{item.pk}",
                 recipients=frozenset(
                     people.get((item.partnership_id, item.organisation.organisation_id), ())
                 ),

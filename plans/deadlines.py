@@ -538,14 +538,15 @@ class GrantSpendCycle(Cycle):
                 due_on=update_due_on(quarter),
                 title=gettext("%(quarter)s spend return: %(grant)s")
                 % {"quarter": quarter, "grant": Truncator(standing.grant.title).chars(120)},
+                # The grant's page, which every member may read (the partnership's year lists
+                # the item to all of them); its "Report spend" leads those who report on.
                 url=reverse(
-                    "plans:grant_spend",
+                    "plans:grant",
                     kwargs={
                         "partnership_slug": standing.grant.partnership.slug,
                         "safety_grant_id": standing.grant.pk,
                     },
-                )
-                + f"?quarter={quarter.code}",
+                ),
                 recipients=frozenset(people.get(standing.grant.partnership_id, ())),
             )
             for standing in standings

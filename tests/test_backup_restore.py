@@ -36,8 +36,17 @@ from .conftest import signed_in
 pytestmark = pytest.mark.slow
 
 LINK = re.compile(r'href="(/[^"#?]*)')
-# Not pages of the service: sign-out, Django's admin, the API and its docs, files.
-NOT_WALKED = ("/account/sign-out", "/admin/", "/api/", "/static/", "/media/", "/favicon.ico")
+# Not pages of the service: sign-out and the language toggle (they change the session), Django's
+# admin, the API and its docs, files.
+NOT_WALKED = (
+    "/account/sign-out",
+    "/account/language/",
+    "/admin/",
+    "/api/",
+    "/static/",
+    "/media/",
+    "/favicon.ico",
+)
 # What differs between two renders of the same page a few seconds apart.
 VARYING = [
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'), 'name="csrfmiddlewaretoken"'),

@@ -94,6 +94,12 @@ def priorities_for_evidence(plan: PartnershipPlan) -> list[PlanPriority]:
     return list(plan.priorities.only("id", "plan_id", "recommended_id"))
 
 
+def action_statuses(plan: PartnershipPlan) -> dict[int, str]:
+    """Each action's status by id (one query): progress updates change it on a plan in force,
+    so a cached plan page reads it on every request."""
+    return dict(plan.actions.values_list("pk", "status"))
+
+
 def published_plans(*, partnership_ids: Collection[int] | None = None) -> QuerySet[PartnershipPlan]:
     """Published plans only (never a draft, a consultation version or a superseded one), with
     everything the public summary and the API show, in a fixed number of queries."""

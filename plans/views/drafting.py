@@ -18,7 +18,7 @@ from .. import governance, selectors
 from ..bilingual import is_bilingual, missing_welsh
 from ..evidence import plan_evidence
 from ..forms import drafting as forms
-from ..models import ActionStatus, PlanAction, PlanPriority, PlanSectionKind, PlanStatus
+from ..models import ActionStatus, PlanPriority, PlanSectionKind, PlanStatus
 from ..policies import GrantPolicy, PlanPolicy, PlanVerb, required_seats
 from ..selectors import consultation, versions
 from ..selectors.grants import grants_funding
@@ -198,7 +198,7 @@ class PlanDetailView(PartnershipViewMixin, TemplateView):
             f"action-status-{pk}": template.render(
                 {"status": status, "label": ActionStatus(status).label}
             )
-            for pk, status in PlanAction.objects.filter(plan=plan).values_list("pk", "status")
+            for pk, status in selectors.action_statuses(plan).items()
         }
 
     @staticmethod

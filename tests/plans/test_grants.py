@@ -279,7 +279,7 @@ def test_late_returns_are_counted_and_the_sweep_chases_the_coordinators(trafford
     late = next(item for item in items if item.key.endswith(Q2.code))
     assert late.is_overdue(TODAY) and late.due_on == Q2.ends_on
     assert late.recipients == {people["coordinator"].pk}
-    assert late.url.endswith(f"/grants/{grant.pk}/spend/?quarter={Q2.code}")
+    assert late.url.endswith(f"/grants/{grant.pk}/")
 
 
 def test_an_ended_grant_owes_the_quarters_up_to_its_end_and_no_more(trafford, people, plan):
