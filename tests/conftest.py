@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from importlib import import_module
 from pathlib import Path
@@ -141,11 +142,6 @@ def django_db_setup(
     yield
 
 
-# Modules whose tests take tens of seconds each: they run first, so that the short tests fill in
-# behind them, instead of one process finishing a browser journey alone at the end.
-LONG_MARKERS = ("browser", "slow")
-
-
 def pytest_collection_modifyitems(items):
     """The long modules first, each module's tests still together and in order (module-scoped
     fixtures are built once per module).
@@ -160,12 +156,25 @@ def pytest_collection_modifyitems(items):
             item._id = item.parent.id.child(item.name)  # pytest 9 keeps a node's id here
         assert item.nodeid not in seen, f"two tests share the id {item.nodeid}"
         seen.add(item.nodeid)
-    long_modules = {
-        item.module.__name__
-        for item in items
-        if any(item.get_closest_marker(name) for name in LONG_MARKERS)
-    }
-    items.sort(key=lambda item: item.module.__name__ not in long_modules)
+
+    def rank(marker: str) -> set[str]:
+        return {item.module.__name__ for item in items if item.get_closest_marker(marker)}
+
+    # The single long tests (``slow``) first, then the browser journeys, then the rest, largest
+    # module first: the isolation walk's thousand tests go to one process whole under loadscope,
+    # and started last they alone would be the run's final minutes.
+    slow, browser = rank("slow"), rank("browser")
+    sizes = Counter(item.module.__name__ for item in items)
+
+    def order(item) -> tuple[int, int]:
+        module = item.module.__name__
+        if module in slow:
+            return (0, 0)
+        if module in browser:
+            return (1, 0)
+        return (2, -sizes[module])
+
+    items.sort(key=order)
 
 
 @pytest.fixture(autouse=True)

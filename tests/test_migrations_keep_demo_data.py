@@ -5,6 +5,7 @@ or added."""
 
 from datetime import date
 
+import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
@@ -47,6 +48,7 @@ def _table(page: str) -> str:
     return page[page.index("<table") : page.index("</table>")]
 
 
+@pytest.mark.slow  # most of a minute: it seeds the demo and migrates it back and forth
 def test_the_migrations_keep_every_row_of_the_demo(db):
     call_command("seed_demo")
     before = _counts()
