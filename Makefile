@@ -19,11 +19,7 @@ TEST_S3_ENDPOINT_URL ?= http://127.0.0.1:5107
 # as loadscope schedules by id (it dropped 16 of Schemathesis's tests, which shared one).
 TEST_WORKERS ?= 3
 TEST_DIST ?= loadscope
-# xdist's loadscope would reorder modules by their number of tests, which sends the browser journeys
-# and the long drills (few tests, minutes of work) to the end, where one process finishes them
-# alone: 4,093 tests took 910 s so. --no-loadscope-reorder keeps the order tests/conftest.py sets
-# (long tests first, then the largest modules).
-PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist $(TEST_DIST) --no-loadscope-reorder --maxprocesses 4 --durations=25
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist $(TEST_DIST) --maxprocesses 4 --durations=25
 # Compiled bytecode (and pytest's rewritten test modules) kept between runs, in var/, even where
 # the environment sets PYTHONDONTWRITEBYTECODE (as the image does): otherwise every test process
 # compiles the project and rewrites the test modules afresh, about 8 s of CPU each.
