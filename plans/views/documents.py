@@ -47,8 +47,8 @@ def document_url(name: str, plan, kind: str, language: str = ENGLISH) -> str:
 
 
 def document_label(partnership, kind: str, language: str) -> str:
-    """ "Partnership plan", or for a Welsh partnership, which has two of each, "Partnership plan
-    in Welsh" and "Partnership plan in English"."""
+    """The document's name ("Partnership plan"), saying its language for a Welsh partnership,
+    which has two of each ("Partnership plan in Welsh", "Partnership plan in English")."""
     label = DocumentKind(kind).label
     if not is_bilingual(partnership):
         return label
