@@ -110,8 +110,8 @@ def missing_welsh(plan: PartnershipPlan, *, full: bool = False) -> list[MissingW
         missing.append(
             MissingWelsh(
                 what=(
-                    _("Reasons and objectives of the priority %(theme)s")
-                    if full
+                    _("Why %(theme)s is a priority")
+                    if full and not (priority.objectives and not priority.objectives_cy)
                     else _("Objectives of the priority %(theme)s")
                 )
                 % {"theme": priority.get_theme_display()},

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from authorities.models import Nation
@@ -547,7 +548,9 @@ def test_the_welsh_plan_is_not_offered_while_its_welsh_is_missing(world, refresh
     page = client.get(document_url(refresh, "plan", welsh=True)).text
     assert 'data-testid="welsh-missing"' in page and "Make the PDF" not in page
     assert f'href="{section_url(refresh, PlanSectionKind.RESOURCES)}"' in page
-    assert "Reasons and objectives of the priority" in page
+    missing = [str(item.what) for item in missing_welsh(refresh, full=True)]
+    assert any(what.startswith("Why ") and what.endswith(" is a priority") for what in missing)
+    assert all(escape(what) in page for what in missing)
 
     before = PlanDocument.objects.count(), AuditEvent.objects.count()
     response = client.post(document_url(refresh, "plan", welsh=True), follow=True)
