@@ -26,11 +26,13 @@ from plans.models import (
     PartnershipPlan,
     PlanAction,
     PlanDocument,
+    PlanSection,
     PlanSectionKind,
     PlanStatus,
     SignOff,
 )
 from plans.selectors.documents import document_for
+from plans.selectors.versions import outline
 from plans.services import approval, drafting
 from plans.services.documents import plan_document_render, plan_document_request
 from tests.conftest import signed_in
@@ -613,6 +615,12 @@ def test_comparing_versions_shows_changes_to_the_welsh(world, refresh):
     assert f"Objectives in Welsh: {OBJECTIVES[1]}" in diff
     assert "Objectives in Welsh: Lleihau erledigaeth o draean." in diff
     assert OBJECTIVES[0] not in diff  # the English did not change
+
+    # An English partnership's outline has no Welsh lines, even with Welsh stored by mistake.
+    english = world["english"]
+    PlanSection.objects.filter(plan=english).update(body_cy="Testun")
+    lines = [block.text for blocks in outline(english).values() for block in blocks]
+    assert lines and not any("Welsh" in line or "Testun" in line for line in lines)
 
 
 # Progress reports in both languages -----------------------------------------------------------
