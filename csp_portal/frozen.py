@@ -100,6 +100,21 @@ def frozen_body(
     return mark_safe(body)  # safe: rendered by the template engine, autoescaped
 
 
+def frozen_bytes(*, key: str, make: Callable[[], bytes]) -> bytes:
+    """A frozen record's document (a PDF), from the cache when it is there; else made by
+    ``make()`` and kept. The key names the language it is made in, as a body's does."""
+    try:
+        stored = default_cache.get(key)
+    except RedisError:  # Redis unreachable: make it, as without a cache
+        stored = None
+    if isinstance(stored, bytes):
+        return stored
+    data = make()
+    with contextlib.suppress(RedisError):
+        default_cache.set(key, data, TIMEOUT)
+    return data
+
+
 def _cached(key: str) -> str | None:
     try:
         stored = default_cache.get(key)

@@ -14,7 +14,7 @@ from assessments.models import AssessmentStatus, StrategicAssessment
 from demo.assessments import approved_assessment
 from partnerships.models import Membership, Partnership, Role, Seat
 from partnerships.selectors import membership_for
-from plans.deadlines import local_today, reportable_quarters
+from plans.deadlines import last_completed_quarter, local_today, reportable_quarters
 from plans.models import (
     ActionStatus,
     DocumentKind,
@@ -347,9 +347,23 @@ CARDIFF_SECTIONS = {
     PlanSectionKind.RESOURCES: (
         "Partners fund the plan from their own budgets and the Police and Crime Commissioner's "
         "community safety grant.",
-        "",
+        "Mae'r partneriaid yn ariannu'r cynllun o'u cyllidebau eu hunain a grant diogelwch "
+        "cymunedol y Comisiynydd Heddlu a Throseddu.",
     ),
 }
+# Why each priority is one, in both languages: the full plan shows it (its Welsh PDF needs it).
+CARDIFF_RATIONALE = (
+    "Our strategic assessment recommended it: this is where harm in Cardiff is greatest.",
+    "Argymhellodd ein hasesiad strategol hi: dyma lle mae'r niwed mwyaf yng Nghaerdydd.",
+)
+# The coordinator's summary for the scrutiny committee, in its progress report.
+CARDIFF_REPORT = (
+    "Every action has started. More repeat victims were offered an adviser than last quarter; "
+    "the youth work sessions are reaching fewer young people than planned.",
+    "Mae pob cam gweithredu wedi dechrau. Cafodd mwy o ddioddefwyr dro ar ôl tro gynnig "
+    "cynghorydd nag yn y chwarter diwethaf; mae'r sesiynau gwaith ieuenctid yn cyrraedd llai o "
+    "bobl ifanc na'r disgwyl.",
+)
 CARDIFF_OBJECTIVES = (
     "Fewer victims, and fewer repeat victims, by 2029.",
     "Llai o ddioddefwyr, a llai o ddioddefwyr dro ar ôl tro, erbyn 2029.",
@@ -421,7 +435,8 @@ def seed_welsh_plan(*, partnerships: dict[str, Partnership]) -> None:
             plan=plan,
             priority=priority,
             theme=priority.theme,
-            rationale=priority.rationale,
+            rationale=CARDIFF_RATIONALE[0],
+            rationale_cy=CARDIFF_RATIONALE[1],
             objectives=CARDIFF_OBJECTIVES[0],
             objectives_cy=CARDIFF_OBJECTIVES[1],
         )
@@ -454,4 +469,33 @@ def seed_welsh_plan(*, partnerships: dict[str, Partnership]) -> None:
         plan=plan,
     )
     plan.refresh_from_db()
-    approval.plan_publish(acting_user=coordinator, plan=plan)
+    plan = approval.plan_publish(acting_user=coordinator, plan=plan)
+    _report_in_welsh(plan, coordinator)
+
+
+def _report_in_welsh(plan: PartnershipPlan, coordinator) -> None:
+    """Cardiff's progress report for the last completed quarter, with the coordinator's summary
+    for the committee in both languages: scrutiny@cardiff.example reads it in either, as a page
+    and as a PDF in each language. The police have reported on their action for it."""
+    today = local_today()
+    quarter = last_completed_quarter(plan=plan, today=today)
+    if quarter is None:
+        return
+    police = plan.actions.filter(lead_organisation__name="South Wales Police").first()
+    if police is not None:
+        action_progress_report(
+            acting_user=coordinator,
+            action=police,
+            quarter=quarter,
+            narrative="Advisers offered to 84 repeat victims.",
+            status=ActionStatus.ON_TRACK,
+            actuals={police.measures.get().pk: Decimal(84)},
+        )
+    progress_report_issue(
+        acting_user=coordinator,
+        plan=plan,
+        quarter=quarter,
+        narrative=CARDIFF_REPORT[0],
+        narrative_cy=CARDIFF_REPORT[1],
+        today=today,
+    )

@@ -328,6 +328,7 @@ class PlanPrioritySerializer(serializers.Serializer):
     theme = serializers.CharField()
     title = serializers.CharField(source="get_theme_display")
     rationale = serializers.CharField()
+    rationale_cy = serializers.CharField(help_text="In Welsh; blank for an English partnership")
     objectives = serializers.CharField()
     objectives_cy = serializers.CharField(help_text="In Welsh; blank for an English partnership")
     actions = PlanActionSerializer(many=True, source="actions.all")

@@ -10,6 +10,11 @@ without anyone deciding to.
 A Welsh text that is missing is never filled with English: the plan page lists each one with a
 link to where to enter it, and the plan policy refuses sign-off and publication until none is
 missing (``PlanPolicy.not_now``), so the services refuse them too.
+
+The full plan (the members' PDF) shows more than is published: every section, each priority's
+reasons (``rationale_cy``) and each action's resources (``resources_cy``). Its Welsh PDF is made
+only when all of those have their Welsh too (``missing_welsh(plan, full=True)``); until then it
+is not offered, and the documents page says which texts it waits for.
 """
 
 from dataclasses import dataclass
@@ -53,13 +58,19 @@ def _untranslated(english: str, welsh: str) -> Q:
     return ~Q(**{english: ""}) & Q(**{welsh: ""})
 
 
-def _missing_querysets(plan: PartnershipPlan):
+def _missing_querysets(plan: PartnershipPlan, *, full: bool = False):
+    sections = PlanSection.objects.filter(_untranslated("body", "body_cy"), plan=plan)
+    priorities = _untranslated("objectives", "objectives_cy")
+    actions = _untranslated("description", "description_cy")
+    if full:
+        priorities |= _untranslated("rationale", "rationale_cy")
+        actions |= _untranslated("resources", "resources_cy")
+    else:
+        sections = sections.filter(kind__in=PUBLISHED_SECTIONS)
     return (
-        PlanSection.objects.filter(
-            _untranslated("body", "body_cy"), plan=plan, kind__in=PUBLISHED_SECTIONS
-        ),
-        PlanPriority.objects.filter(_untranslated("objectives", "objectives_cy"), plan=plan),
-        PlanAction.objects.filter(_untranslated("description", "description_cy"), plan=plan),
+        sections,
+        PlanPriority.objects.filter(priorities, plan=plan),
+        PlanAction.objects.filter(actions, plan=plan),
         Measure.objects.filter(_untranslated("name", "name_cy"), action__plan=plan),
     )
 
@@ -78,13 +89,14 @@ class MissingWelsh:
     url: str
 
 
-def missing_welsh(plan: PartnershipPlan) -> list[MissingWelsh]:
-    """Each published text of a Welsh partnership's plan without its Welsh, in the plan's order,
-    with the address of the form where it is entered (four queries; none in England)."""
+def missing_welsh(plan: PartnershipPlan, *, full: bool = False) -> list[MissingWelsh]:
+    """Each published text of a Welsh partnership's plan without its Welsh (``full``: each text
+    of the full plan), in the plan's order, with the address of the form where it is entered
+    (four queries; none in England)."""
     if not is_bilingual(plan.partnership):
         return []
     slug = plan.partnership.slug
-    sections, priorities, actions, measures = _missing_querysets(plan)
+    sections, priorities, actions, measures = _missing_querysets(plan, full=full)
     missing = []
     order = {kind: index for index, kind in enumerate(PlanSectionKind.values)}
     for section in sorted(sections, key=lambda s: order[s.kind]):
@@ -97,7 +109,11 @@ def missing_welsh(plan: PartnershipPlan) -> list[MissingWelsh]:
     for priority in priorities.order_by("position", "pk"):
         missing.append(
             MissingWelsh(
-                what=_("Objectives of the priority %(theme)s")
+                what=(
+                    _("Why %(theme)s is a priority")
+                    if full and not (priority.objectives and not priority.objectives_cy)
+                    else _("Objectives of the priority %(theme)s")
+                )
                 % {"theme": priority.get_theme_display()},
                 url=reverse("plans:priority_edit", args=[slug, plan.pk, priority.pk]),
             )
@@ -124,3 +140,24 @@ def missing_welsh(plan: PartnershipPlan) -> list[MissingWelsh]:
 def in_language(english: str, welsh: str, language: str) -> str:
     """The text in ``language``: the Welsh only when Welsh is asked for (never English instead)."""
     return welsh if language == WELSH else english
+
+
+def missing_report_welsh(*, narrative: str, narrative_cy: str) -> dict[str, str]:
+    """What a Welsh partnership's progress report lacks in one of its languages, by field: its
+    summary for the committee is optional, but once written in one language it is needed in the
+    other (the figures' words come from the plan in force, whose Welsh sign-off required)."""
+    if narrative and not narrative_cy:
+        return {
+            "narrative_cy": _(
+                "Enter the summary for the committee in Welsh too: the report is issued in "
+                "Welsh and in English. Missing: the summary in Welsh."
+            )
+        }
+    if narrative_cy and not narrative:
+        return {
+            "narrative": _(
+                "Enter the summary for the committee in English too: the report is issued in "
+                "Welsh and in English. Missing: the summary in English."
+            )
+        }
+    return {}

@@ -9,6 +9,7 @@ reaches the templates only through ``csp_portal.richtext`` (the ``markdown`` fil
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -83,6 +84,8 @@ class PriorityBlock:
     title: str
     heading: str
     priority: PlanPriority
+    rationale: str
+    objectives: str
     pcc_priorities: list[str]
     actions: list[ActionRow] = field(default_factory=list)
     measures: list[MeasureRow] = field(default_factory=list)
@@ -102,12 +105,12 @@ def _progress(measure: Measure, latest: Decimal | None) -> int | None:
     return round((latest - measure.baseline) * 100 / (measure.target - measure.baseline))
 
 
-def _measure_row(action_ref: str, measure: Measure) -> MeasureRow:
+def _measure_row(action_ref: str, measure: Measure, language: str = ENGLISH) -> MeasureRow:
     actuals = list(measure.actuals.all())  # prefetched, oldest first
     latest = actuals[-1] if actuals else None
     return MeasureRow(
         action_ref=action_ref,
-        name=measure.name,
+        name=in_language(measure.name, measure.name_cy, language),
         unit=measure.unit,
         baseline=figure(measure.baseline),
         target=figure(measure.target),
@@ -118,23 +121,25 @@ def _measure_row(action_ref: str, measure: Measure) -> MeasureRow:
     )
 
 
-def _action_row(ref: str, action: PlanAction) -> ActionRow:
+def _action_row(ref: str, action: PlanAction, language: str = ENGLISH) -> ActionRow:
     return ActionRow(
         ref=ref,
-        description=action.description,
+        description=in_language(action.description, action.description_cy, language),
         lead=action.lead_organisation.name,
         supporting=sorted(o.name for o in action.supporting_organisations.all()),
         start_date=action.start_date,
         due_date=action.due_date,
-        resources=action.resources,
+        resources=in_language(action.resources, action.resources_cy, language),
         status=action.status,
         status_label=action.get_status_display(),
     )
 
 
 def priority_blocks(
-    plan: PartnershipPlan, *, charts: bool = True, public: bool = False
+    plan: PartnershipPlan, *, charts: bool = True, public: bool = False, language: str = ENGLISH
 ) -> list[PriorityBlock]:
+    """Each priority of the full plan, its words in ``language`` (the Welsh ones for ``WELSH``,
+    never English in their place: the Welsh plan is made only when none is missing)."""
     blocks = []
     priorities = list(plan.priorities.all())
     evidence = plan_evidence(plan, priorities, public=public)
@@ -146,15 +151,17 @@ def priority_blocks(
             title=title,
             heading=_("Priority %(number)s: %(title)s") % {"number": number, "title": title},
             priority=priority,
+            rationale=in_language(priority.rationale, priority.rationale_cy, language),
+            objectives=in_language(priority.objectives, priority.objectives_cy, language),
             pcc_priorities=[p.title for p in priority.pcc_priorities.all()],
             status_counts={status: 0 for status in ActionStatus.values},
             evidence=evidence.get(priority.pk, []),
         )
         for index, action in enumerate(priority.actions.all(), start=1):
             ref = f"{number}.{index}"
-            block.actions.append(_action_row(ref, action))
+            block.actions.append(_action_row(ref, action, language))
             block.status_counts[action.status] += 1
-            block.measures.extend(_measure_row(ref, m) for m in action.measures.all())
+            block.measures.extend(_measure_row(ref, m, language) for m in action.measures.all())
         if charts and block.measures:
             block.measure_chart = progress_chart(
                 f"priority-{number}-measures",
@@ -164,10 +171,17 @@ def priority_blocks(
     return blocks
 
 
-def ordered_sections(plan: PartnershipPlan) -> dict[str, PlanSection]:
-    """The plan's sections by kind (prefetched rows), in the order ``PlanSectionKind`` lists."""
+def ordered_sections(plan: PartnershipPlan, language: str = ENGLISH) -> dict[str, PlanSection]:
+    """The plan's sections by kind (prefetched rows), in the order ``PlanSectionKind`` lists. In
+    Welsh, each is a copy that reads its Welsh text as its ``body`` (only for showing: the
+    template's other fields, the protocol's among them, stay as they are)."""
     by_kind = {section.kind: section for section in plan.sections.all()}
-    return {kind: by_kind[kind] for kind in PlanSectionKind.values if kind in by_kind}
+    ordered = {kind: by_kind[kind] for kind in PlanSectionKind.values if kind in by_kind}
+    if language == WELSH:
+        for kind, section in ordered.items():
+            ordered[kind] = copy.copy(section)
+            ordered[kind].body = section.body_cy
+    return ordered
 
 
 def sign_off_rows(plan: PartnershipPlan) -> list[dict]:
@@ -208,9 +222,11 @@ def summary_title(plan: PartnershipPlan) -> str:
     return _("Partnership plan %(period)s: summary") % {"period": plan.period_label}
 
 
-def plan_context(plan: PartnershipPlan) -> dict:
-    sections = ordered_sections(plan)
-    priorities = priority_blocks(plan)
+def plan_context(plan: PartnershipPlan, language: str = ENGLISH) -> dict:
+    """The full plan. ``language`` chooses the words people wrote, as for the summary; the
+    caller renders it with that language active, for the labels and the /Lang."""
+    sections = ordered_sections(plan, language)
+    priorities = priority_blocks(plan, language=language)
     summary = sections.get(PlanSectionKind.SUMMARY)
     others = [section for kind, section in sections.items() if kind != PlanSectionKind.SUMMARY]
     contents = [("summary", _("Summary")), ("at-a-glance", _("Priorities at a glance"))]
@@ -228,6 +244,7 @@ def plan_context(plan: PartnershipPlan) -> dict:
     return {
         **_cover(plan, plan_title(plan)),
         "contents": contents,
+        "language": language,
         "summary": summary,
         "other_sections": others,
         "priorities": priorities,
@@ -440,11 +457,13 @@ def summary_context(plan: PartnershipPlan, language: str = ENGLISH) -> dict:
 def render_document(plan: PartnershipPlan, kind: str) -> bytes:
     """The document in the active language: its labels, its /Lang and, for the summary, the
     words people wrote in that language (the worker activates the document's own)."""
+    language = WELSH if translation.get_language() == WELSH else ENGLISH
     if kind == DocumentKind.SUMMARY:
-        language = WELSH if translation.get_language() == WELSH else ENGLISH
         return render_pdf(template_name=SUMMARY_TEMPLATE, context=summary_context(plan, language))
     # The whole plan is long (a page for each priority): rendered long first.
-    return render_pdf(template_name=PLAN_TEMPLATE, context=plan_context(plan), layout=LONG)
+    return render_pdf(
+        template_name=PLAN_TEMPLATE, context=plan_context(plan, language), layout=LONG
+    )
 
 
 def document_filename(plan: PartnershipPlan, kind: str, language: str = ENGLISH) -> str:
@@ -497,6 +516,7 @@ def progress_report_context(view) -> dict:
         % {"period": plan["period"], "version": plan["version"]},
         "status_chart": progress_report_chart(view),
         "contents": [
+            *([("narrative", _("Summary for the committee"))] if view.narrative else []),
             ("by-status", _("Actions by status")),
             ("overdue", _("What is overdue")),
             ("measures", _("Measures against target")),
@@ -509,5 +529,6 @@ def progress_report_pdf(view) -> bytes:
     return render_pdf(template_name=PROGRESS_REPORT_TEMPLATE, context=progress_report_context(view))
 
 
-def progress_report_filename(view) -> str:
-    return f"{slugify(f'{view.report.partnership.name} {progress_report_title(view)}')}.pdf"
+def progress_report_filename(view, language: str = ENGLISH) -> str:
+    stem = slugify(f"{view.report.partnership.name} {progress_report_title(view)}")
+    return f"{stem}-{WELSH}.pdf" if language == WELSH else f"{stem}.pdf"

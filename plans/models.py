@@ -322,6 +322,8 @@ class PlanPriority(models.Model):
     evidence = models.TextField(_("evidence"), blank=True)
     objectives = models.TextField(_("objectives"), blank=True)
     objectives_cy = models.TextField(_("objectives in Welsh"), blank=True)
+    # Shown in the full plan only (the summary leaves it out): its Welsh PDF needs it in Welsh.
+    rationale_cy = models.TextField(_("why it is a priority, in Welsh"), blank=True)
     pcc_priorities = models.ManyToManyField(
         PoliceAndCrimePlanPriority,
         verbose_name=_("police and crime plan priorities it serves"),
@@ -378,6 +380,7 @@ class PlanAction(models.Model):
     start_date = models.DateField(_("start date"))
     due_date = models.DateField(_("due date"))
     resources = models.TextField(_("resources"), blank=True)
+    resources_cy = models.TextField(_("resources, in Welsh"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
@@ -544,6 +547,10 @@ class ProgressReport(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_report"
     )
     figures = models.JSONField()
+    # The coordinator's words to the committee, written at issue; a Welsh partnership's in Welsh
+    # too (plans.bilingual), required beside the English before the report can be issued.
+    narrative = models.TextField(_("summary for the committee"), blank=True)
+    narrative_cy = models.TextField(_("summary for the committee, in Welsh"), blank=True)
     as_at = models.DateField(_("figures as at"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

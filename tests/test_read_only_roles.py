@@ -43,9 +43,14 @@ READ_PAGES = {
     "plans:plan_document",
     "plans:plan_document_download",
     "plans:plan_document_status",
+    # A Welsh partnership's documents in Welsh (404 here: the walk's partnership is English).
+    "plans:plan_document_cy",
+    "plans:plan_document_download_cy",
+    "plans:plan_document_status_cy",
     "plans:reports",
     "plans:progress_report",
     "plans:progress_report_pdf",
+    "plans:progress_report_pdf_cy",
     "reviews:list",
     # ASB case reviews: the counts by status, naming nobody.
     "casereviews:list",

@@ -42,7 +42,7 @@ class _RevisionMixin:
         return kwargs
 
 
-class _WelshMixin:
+class WelshFieldsMixin:
     """For a Welsh partnership, each published text is entered in English and in Welsh side by
     side (plans.bilingual): a Welsh field beside its English one, in the same kind of box, with
     ``lang="cy"`` so that spelling checkers and screen readers take it as Welsh. An English
@@ -126,7 +126,7 @@ class PlanStartForm(GovukFormMixin, forms.Form):
         )
 
 
-class PlanSectionForm(GovukFormMixin, _RevisionMixin, _WelshMixin, forms.Form):
+class PlanSectionForm(GovukFormMixin, _RevisionMixin, WelshFieldsMixin, forms.Form):
     submit_label = _("Save section")
     welsh_fields = {"body": "body_cy"}
 
@@ -172,9 +172,9 @@ class PlanSectionForm(GovukFormMixin, _RevisionMixin, _WelshMixin, forms.Form):
         self.add_welsh(section.plan.partnership, section)
 
 
-class PlanPriorityForm(GovukFormMixin, _RevisionMixin, _WelshMixin, forms.Form):
+class PlanPriorityForm(GovukFormMixin, _RevisionMixin, WelshFieldsMixin, forms.Form):
     submit_label = _("Save priority")
-    welsh_fields = {"objectives": "objectives_cy"}
+    welsh_fields = {"rationale": "rationale_cy", "objectives": "objectives_cy"}
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     theme = forms.ChoiceField(
@@ -242,9 +242,9 @@ class PlanPriorityForm(GovukFormMixin, _RevisionMixin, _WelshMixin, forms.Form):
         self.add_welsh(plan.partnership, priority)
 
 
-class PlanActionForm(GovukFormMixin, _RevisionMixin, _WelshMixin, forms.Form):
+class PlanActionForm(GovukFormMixin, _RevisionMixin, WelshFieldsMixin, forms.Form):
     submit_label = _("Save action")
-    welsh_fields = {"description": "description_cy"}
+    welsh_fields = {"description": "description_cy", "resources": "resources_cy"}
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     description = forms.CharField(
@@ -314,7 +314,7 @@ class PlanActionForm(GovukFormMixin, _RevisionMixin, _WelshMixin, forms.Form):
         self.add_welsh(plan.partnership, action)
 
 
-class MeasureForm(GovukFormMixin, _WelshMixin, forms.Form):
+class MeasureForm(GovukFormMixin, WelshFieldsMixin, forms.Form):
     submit_label = _("Save measure")
     welsh_fields = {"name": "name_cy"}
 

@@ -24,7 +24,7 @@ from reviews.models import ReviewStatus
 from reviews.selectors import review_counts
 
 from .. import deadlines
-from ..bilingual import WELSH
+from ..bilingual import WELSH, in_language
 from ..models import ActionStatus, PartnershipPlan, PlanStatus, ProgressReport, Quarter
 from ..policies import ProgressReportPolicy
 from . import plans_visible
@@ -219,6 +219,8 @@ class ReportView:
     reported_for_quarter: int
     actions_total: int
     review_counts: list[dict]
+    # The coordinator's summary for the committee in the language read ("" when there is none).
+    narrative: str = ""
 
 
 def _period(code: str | None) -> str:
@@ -327,6 +329,7 @@ def report_view(report: ProgressReport) -> ReportView:
             {**row, "label": ReviewStatus(row["status"]).label} for row in figures["reviews"]
         ],
         actions_total=figures["actions_total"],
+        narrative=in_language(report.narrative, report.narrative_cy, translation.get_language()),
     )
 
 

@@ -1,7 +1,11 @@
 """What changed between two versions of a plan: each version written out as headed blocks of
 lines, compared line by line with difflib. Text written in Markdown is compared as it reads
 (a paragraph or a list item a line, bold as bold: csp_portal.richtext.blocks), never as its
-source, so a comparison never shows ``**also**``."""
+source, so a comparison never shows ``**also**``.
+
+A Welsh partnership's Welsh texts (``*_cy``, plans.bilingual) are compared too: each follows its
+English, labelled "Welsh" and marked ``lang="cy"``, so a change to the Welsh alone shows as a
+change. An English partnership's outline has no Welsh lines."""
 
 import difflib
 from dataclasses import dataclass
@@ -12,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from csp_portal.richtext import Block, blocks
 
+from ..bilingual import is_bilingual
 from ..models import PartnershipPlan, PlanSectionKind
 
 
@@ -31,12 +36,26 @@ def _labelled(label: str, source: str) -> list[Block]:
     ]
 
 
+def _welsh(label: str, source: str) -> list[Block]:
+    """A Welsh text as lines under its label, each marked as Welsh; none when it is blank (an
+    English text not yet translated is flagged on the plan page, not here)."""
+    if not source.strip():
+        return []
+    return [
+        Block(block.text, SafeString(f'<span lang="cy">{block.html}</span>'))
+        for block in _labelled(label, source)
+    ]
+
+
 def outline(plan: PartnershipPlan) -> dict[str, list[Block]]:
     """The plan's content as {heading: lines}, in document order (uses prefetched rows)."""
     order = {kind: index for index, kind in enumerate(PlanSectionKind.values)}
+    bilingual = is_bilingual(plan.partnership)
     outlined: dict[str, list[Block]] = {}
     for section in sorted(plan.sections.all(), key=lambda s: order[s.kind]):
         lines = blocks(section.body)
+        if bilingual:
+            lines += _welsh(_("Welsh"), section.body_cy)
         if section.kind == PlanSectionKind.INFORMATION_SHARING:
             lines += map(
                 _plain,
@@ -55,7 +74,9 @@ def outline(plan: PartnershipPlan) -> dict[str, list[Block]]:
     for priority in plan.priorities.all():
         lines = [
             *_labelled(_("Why"), priority.rationale),
+            *(_welsh(_("Why, in Welsh"), priority.rationale_cy) if bilingual else []),
             *_labelled(_("Objectives"), priority.objectives),
+            *(_welsh(_("Objectives in Welsh"), priority.objectives_cy) if bilingual else []),
             _plain(
                 _("Police and crime plan: %(titles)s")
                 % {"titles": ", ".join(p.title for p in priority.pcc_priorities.all()) or "–"}
@@ -73,13 +94,17 @@ def outline(plan: PartnershipPlan) -> dict[str, list[Block]]:
                     }
                 )
             )
-            lines += [
-                _plain(
-                    _("Measure: %(name)s, baseline %(baseline)s, target %(target)s")
-                    % {"name": m.name, "baseline": m.baseline, "target": m.target}
+            if bilingual:
+                lines += _welsh(_("Action in Welsh"), action.description_cy)
+            for m in action.measures.all():
+                lines.append(
+                    _plain(
+                        _("Measure: %(name)s, baseline %(baseline)s, target %(target)s")
+                        % {"name": m.name, "baseline": m.baseline, "target": m.target}
+                    )
                 )
-                for m in action.measures.all()
-            ]
+                if bilingual:
+                    lines += _welsh(_("Measure in Welsh"), m.name_cy)
         heading = _("Priority: %(theme)s") % {"theme": priority.get_theme_display()}
         outlined[heading] = lines
     return outlined

@@ -30,7 +30,7 @@ from ..models import (
 )
 from ..policies import ActionPolicy, PlanPolicy, PlanVerb, required_seats, seat_of
 from ..selectors.documents import plan_for_rendering
-from .documents import plan_document_request
+from .documents import plan_document_request, welsh_document_missing
 from .drafting import content_changed
 
 
@@ -188,11 +188,13 @@ def plan_sign_off(
 
 def _issue_documents(plan: PartnershipPlan, *kinds: str) -> None:
     """Queue the PDFs of a version that has just been issued, so that readers who may not ask
-    for a render (scrutiny, the PCC office, the public) find them made: the summary in each
-    language the partnership publishes in."""
+    for a render (scrutiny, the PCC office, the public) find them made: each in every language
+    the partnership publishes in (the full plan in Welsh only when all its Welsh is there: the
+    documents page says what it waits for)."""
     for kind in kinds:
-        for language in languages(plan.partnership) if kind == DocumentKind.SUMMARY else [ENGLISH]:
-            plan_document_request(acting_user=None, plan=plan, kind=kind, language=language)
+        for language in languages(plan.partnership):
+            if language == ENGLISH or not welsh_document_missing(plan=plan, kind=kind):
+                plan_document_request(acting_user=None, plan=plan, kind=kind, language=language)
 
 
 def plan_publish(*, acting_user: User, plan: PartnershipPlan) -> PartnershipPlan:

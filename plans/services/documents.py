@@ -13,10 +13,12 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from accounts.models import User
@@ -24,8 +26,8 @@ from audit.services import audit_record
 from csp_portal.queue import TRANSIENT_ERRORS, enqueue_on_commit, task_named
 from csp_portal.workflow import locked
 
-from ..bilingual import ENGLISH, languages
-from ..documents import document_filename, render_document, summary_snapshot
+from ..bilingual import ENGLISH, WELSH, MissingWelsh, languages, missing_welsh
+from ..documents import document_filename, render_document, summary_languages, summary_snapshot
 from ..models import DocumentKind, DocumentStatus, PartnershipPlan, PlanDocument
 from ..policies import PlanPolicy, PlanVerb
 from ..selectors.documents import (
@@ -66,23 +68,40 @@ def published_summary_freeze(*, plan: PartnershipPlan) -> PartnershipPlan:
     return plan
 
 
+def welsh_document_missing(*, plan: PartnershipPlan, kind: str) -> list[MissingWelsh]:
+    """The texts a Welsh document of ``plan`` waits for (plans.bilingual): it is not offered, and
+    not made, while any is missing, rather than made with English in their place. The summary of
+    a version published in Welsh is frozen with its Welsh, so it waits for nothing; the full plan
+    needs every one of its texts in Welsh, not only those the summary publishes."""
+    if kind == DocumentKind.SUMMARY:
+        if plan.published_summary is not None and WELSH in summary_languages(plan):
+            return []
+        return missing_welsh(plan)
+    return missing_welsh(plan, full=True)
+
+
 def plan_document_request(
     *, acting_user: User | None, plan: PartnershipPlan, kind: str, language: str = ENGLISH
 ) -> PlanDocument:
     """Ask for the document of the plan as it stands, in ``language``. Reuses a current one
     (queued, being made or ready); queues a render when there is none, when the last one failed
     or is out of date. ``acting_user`` None is the portal itself (a version just issued, the
-    public summary). Only the summary comes in Welsh, and only a Welsh partnership's."""
+    public summary). Only a Welsh partnership's documents come in Welsh, and only once none of
+    their Welsh is missing (``welsh_document_missing``): the refusal names what is."""
     if kind not in DocumentKind.values:
         raise ValueError(kind)
-    if language != ENGLISH and (
-        kind != DocumentKind.SUMMARY or language not in languages(plan.partnership)
-    ):
+    if language != ENGLISH and language not in languages(plan.partnership):
         raise ValueError(language)
     with transaction.atomic():
         plan = locked(plan, related=["partnership"])
         if acting_user is not None:
             PlanPolicy.require_user(acting_user, plan.partnership, PlanVerb.MAKE_DOCUMENT, plan)
+        if language == WELSH and (missing := welsh_document_missing(plan=plan, kind=kind)):
+            raise ValidationError(
+                _("The Welsh PDF is made once every text it shows has its Welsh. Missing: %(what)s")
+                % {"what": "; ".join(str(item.what) for item in missing)},
+                code="welsh_missing",
+            )
         # The unique constraint decides between two simultaneous first requests: get_or_create
         # inserts in a savepoint and, when the other one won, reads the row it committed.
         document, created = PlanDocument.objects.get_or_create(

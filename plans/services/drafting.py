@@ -210,6 +210,7 @@ def _copy_content(source: PartnershipPlan, target: PartnershipPlan, acting_user:
             evidence=priority.evidence,
             objectives=priority.objectives,
             objectives_cy=priority.objectives_cy,
+            rationale_cy=priority.rationale_cy,
             position=priority.position,
             updated_by=acting_user,
         )
@@ -225,6 +226,7 @@ def _copy_content(source: PartnershipPlan, target: PartnershipPlan, acting_user:
                 start_date=action.start_date,
                 due_date=action.due_date,
                 resources=action.resources,
+                resources_cy=action.resources_cy,
                 status=action.status,
                 position=action.position,
                 updated_by=acting_user,
@@ -311,6 +313,7 @@ def plan_priority_save(
     rationale: str,
     objectives: str = "",
     objectives_cy: str = "",
+    rationale_cy: str = "",
     pcc_priorities: list[PoliceAndCrimePlanPriority] = (),
     submission: Submission | None = None,
 ) -> PlanPriority:
@@ -337,6 +340,7 @@ def plan_priority_save(
                 "theme": priority.theme,
                 "rationale": priority.rationale,
                 "objectives_cy": priority.objectives_cy,
+                "rationale_cy": priority.rationale_cy,
             }
             priority.revision += 1
         else:
@@ -349,6 +353,7 @@ def plan_priority_save(
         priority.theme, priority.rationale, priority.objectives = theme, rationale, objectives
         if is_bilingual(plan.partnership):
             priority.objectives_cy = objectives_cy.strip()
+            priority.rationale_cy = rationale_cy.strip()
         priority.updated_by = acting_user
         priority.full_clean()
         priority.save()
@@ -363,6 +368,7 @@ def plan_priority_save(
                 "priority": [before.get("theme"), theme],
                 "rationale": [before.get("rationale"), rationale],
                 **_welsh_change(before, "objectives_cy", priority.objectives_cy),
+                **_welsh_change(before, "rationale_cy", priority.rationale_cy),
                 "pcc_priorities": [None, [p.title for p in pcc_priorities]],
             },
         )
@@ -401,6 +407,7 @@ def plan_action_save(
     start_date: date,
     due_date: date,
     resources: str = "",
+    resources_cy: str = "",
     submission: Submission | None = None,
 ) -> PlanAction:
     """Add or change an action. Its lead organisation's people may then report its progress."""
@@ -434,6 +441,7 @@ def plan_action_save(
             before = {
                 "description": action.description,
                 "description_cy": action.description_cy,
+                "resources_cy": action.resources_cy,
                 "lead": previous_lead.name,
             }
             action.revision += 1
@@ -448,6 +456,7 @@ def plan_action_save(
         action.description = description.strip()
         if is_bilingual(plan.partnership):
             action.description_cy = description_cy.strip()
+            action.resources_cy = resources_cy.strip()
         action.lead_organisation = lead_organisation
         action.start_date, action.due_date = start_date, due_date
         action.resources = resources.strip()
@@ -467,6 +476,7 @@ def plan_action_save(
             changes={
                 "description": [before.get("description"), action.description],
                 **_welsh_change(before, "description_cy", action.description_cy),
+                **_welsh_change(before, "resources_cy", action.resources_cy),
                 "lead": [before.get("lead"), lead_organisation.name],
                 "dates": [None, [str(start_date), str(due_date)]],
             },

@@ -16,6 +16,7 @@ from csp_portal.workflow import locked
 from partnerships.models import Membership, Partnership
 
 from .. import deadlines
+from ..bilingual import is_bilingual, missing_report_welsh
 from ..models import PartnershipPlan, ProgressReport, ProgressReportRead, Quarter
 from ..policies import ProgressReportPolicy, ReportVerb
 from ..selectors.progress import progress_dashboard
@@ -27,10 +28,15 @@ def progress_report_issue(
     acting_user: User,
     plan: PartnershipPlan,
     quarter: Quarter,
+    narrative: str = "",
+    narrative_cy: str = "",
     today: date | None = None,
     submission: Submission | None = None,
 ) -> ProgressReport:
-    """Issue the report for ``quarter`` on ``plan``, with progress as it stands ``today``."""
+    """Issue the report for ``quarter`` on ``plan``, with progress as it stands ``today``. A
+    Welsh partnership's report may carry a summary for the committee, in both languages or
+    neither: one written in only one is refused, naming the one missing (plans.bilingual). An
+    English partnership's report has none."""
     today = today or deadlines.local_today()
     with transaction.atomic():
         submission_claim(submission)
@@ -59,6 +65,11 @@ def progress_report_issue(
                 },
                 code="quarter",
             )
+        narrative, narrative_cy = narrative.strip(), narrative_cy.strip()
+        if not is_bilingual(partnership):
+            narrative = narrative_cy = ""
+        elif missing := missing_report_welsh(narrative=narrative, narrative_cy=narrative_cy):
+            raise ValidationError(missing, code="welsh_missing")
         dashboard = progress_dashboard(membership=membership, plan_id=plan.pk, today=today)
         report = ProgressReport(
             partnership=partnership,
@@ -67,6 +78,8 @@ def progress_report_issue(
             quarter=quarter.number,
             previous=latest,
             figures=snapshot(dashboard, quarter),
+            narrative=narrative,
+            narrative_cy=narrative_cy,
             as_at=today,
             issued_by=acting_user,
             issued_by_name=acting_user.full_name or acting_user.email,
@@ -84,7 +97,12 @@ def progress_report_issue(
             partnership=partnership,
             action="plan.progress_report_issue",
             target=report,
-            changes={"quarter": [None, str(quarter)], "plan": [None, str(plan)]},
+            changes={
+                "quarter": [None, str(quarter)],
+                "plan": [None, str(plan)],
+                **({"narrative": [None, narrative]} if narrative else {}),
+                **({"narrative_cy": [None, narrative_cy]} if narrative_cy else {}),
+            },
         )
     return report
 

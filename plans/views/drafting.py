@@ -177,6 +177,7 @@ class PlanDetailView(PartnershipViewMixin, TemplateView):
             # Listed while it can still be entered (drafting), and to whoever enters it.
             missing_welsh=missing_welsh(plan) if plan.is_editable else [],
             may_edit_welsh=may["edit"],
+            bilingual=is_bilingual(self.partnership),
         )
         return context
 
@@ -285,6 +286,7 @@ class PriorityEditView(PlanMixin, StaleAwareFormView):
             rationale=data["rationale"],
             objectives=data["objectives"],
             objectives_cy=data.get("objectives_cy", ""),
+            rationale_cy=data.get("rationale_cy", ""),
             pcc_priorities=list(data.get("pcc_priorities") or []),
             submission=self.submission,
         )
@@ -345,6 +347,7 @@ class ActionEditView(PlanMixin, StaleAwareFormView):
             start_date=data["start_date"],
             due_date=data["due_date"],
             resources=data["resources"],
+            resources_cy=data.get("resources_cy", ""),
             submission=self.submission,
         )
 

@@ -1,20 +1,28 @@
 """Reports for those who hold the partnership to account: the page of everything scrutiny and the
 PCC office read (approved assessments, approved and published plans, issued progress reports,
 review counts), the coordinator's page to issue a quarter's progress report, and each report as a
-page and as a PDF. Reading needs ``Perm.VIEW_PROGRESS_REPORTS``; anyone else gets 404."""
+page and as a PDF. Reading needs ``Perm.VIEW_PROGRESS_REPORTS``; anyone else gets 404.
+
+A Welsh partnership's report reads in the reader's language on its page and comes as a PDF in
+each language (``pdf/`` in English, ``pdf/cy/`` in Welsh, each with its own /Lang), kept once made
+under a key that names the language. An English partnership's PDF is in the reader's language,
+as its page is."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from csp_portal.frozen import frozen_body, frozen_key
+from csp_portal.frozen import frozen_body, frozen_bytes, frozen_key
 from csp_portal.pdf import pdf_response
 from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
 from .. import deadlines
+from ..bilingual import ENGLISH, WELSH, is_bilingual, languages
 from ..documents import progress_report_chart, progress_report_filename, progress_report_pdf
 from ..forms.reports import ProgressReportIssueForm
 from ..policies import ISSUES_PROGRESS_REPORTS, ProgressReportPolicy
@@ -30,6 +38,13 @@ def report_url(report) -> str:
     )
 
 
+def report_pdf_url(report, language: str | None = None) -> str:
+    name = "plans:progress_report_pdf_cy" if language == WELSH else "plans:progress_report_pdf"
+    return reverse(
+        name, kwargs={"partnership_slug": report.partnership.slug, "report_id": report.pk}
+    )
+
+
 class ReportsView(PartnershipViewMixin, TemplateView):
     permission_required = Perm.VIEW_PROGRESS_REPORTS
     template_name = "plans/reports/index.html"
@@ -38,6 +53,7 @@ class ReportsView(PartnershipViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["page"] = selectors.readers_page(membership=self.membership)
         context["may"] = ProgressReportPolicy.may(self.membership)
+        context["bilingual"] = is_bilingual(self.partnership)
         return context
 
 
@@ -45,7 +61,6 @@ class ProgressReportIssueView(ServiceFormView):
     permission_required = ISSUES_PROGRESS_REPORTS
     template_name = "plans/reports/issue.html"
     form_class = ProgressReportIssueForm
-    form_needs_partnership = False
 
     @cached_property
     def today(self):
@@ -90,6 +105,8 @@ class ProgressReportIssueView(ServiceFormView):
             acting_user=self.request.user,
             plan=self.plan,
             quarter=form.cleaned_data["quarter"],
+            narrative=form.cleaned_data.get("narrative", ""),
+            narrative_cy=form.cleaned_data.get("narrative_cy", ""),
             today=self.today,
             submission=self.submission,
         )
@@ -146,6 +163,14 @@ class ProgressReportView(ProgressReportMixin, TemplateView):
         context.update(
             report=report,
             previous=report.previous,
+            # A Welsh partnership's report as a PDF in each language; otherwise one, in the
+            # reader's language.
+            pdfs=[
+                (language, report_pdf_url(report, language))
+                for language in languages(self.partnership)
+            ]
+            if is_bilingual(self.partnership)
+            else [],
             body=frozen_body(
                 key=key, template_name="plans/reports/includes/report_body.html", context=contents
             ),
@@ -157,9 +182,21 @@ class ProgressReportPdfView(ProgressReportMixin, View):
     http_method_names = ["get", "head"]
 
     def get(self, request, *args, **kwargs):
-        # A few pages of stored figures: made while the visitor waits, like the assessment PDF.
-        view = selectors.report_view(self.report)
-        return pdf_response(progress_report_pdf(view), filename=progress_report_filename(view))
+        language = self.kwargs.get("language")
+        if language is None and is_bilingual(self.partnership):
+            language = ENGLISH
+        if language is not None and language not in languages(self.partnership):
+            raise Http404
+        with translation.override(language or translation.get_language()):
+            # A few pages of stored figures: made while the first visitor waits, then kept
+            # (an issued report never changes), one for each language.
+            view = selectors.report_view(self.report)
+            key = frozen_key(
+                self.report, revision=FIGURES_VERSION, stamp=self.report.issued_at, role="pdf"
+            )
+            pdf = frozen_bytes(key=key, make=lambda: progress_report_pdf(view))
+            filename = progress_report_filename(view, language or ENGLISH)
+        return pdf_response(pdf, filename=filename)
 
 
 tenant_patterns = [
@@ -176,5 +213,11 @@ tenant_patterns = [
         "reports/progress/<int:report_id>/pdf/",
         ProgressReportPdfView.as_view(),
         name="progress_report_pdf",
+    ),
+    path(
+        "reports/progress/<int:report_id>/pdf/cy/",
+        ProgressReportPdfView.as_view(),
+        {"language": WELSH},
+        name="progress_report_pdf_cy",
     ),
 ]

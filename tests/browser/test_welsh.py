@@ -1,9 +1,9 @@
 """The Welsh journey (issue 16's quality bar), in a real browser, JavaScript on and off, axe on
 every page: a Cwm Taf partner answers a contribution request, and Cardiff's coordinator signs in
 with two-factor, drafts the plan's summary in English and in Welsh side by side, and publishes
-it; the public page then reads in Welsh. Every page is asked for in Welsh (the browser's
-Accept-Language), and every label the test finds or reads is the Welsh catalogue's
-(``cy()``), so a page left in English fails it."""
+it; the plan's documents are listed in both languages; the public page then reads in Welsh.
+Every page is asked for in Welsh (the browser's Accept-Language), and every label the test finds
+or reads is the Welsh catalogue's (``cy()``), so a page left in English fails it."""
 
 import pytest
 from django.utils import translation
@@ -141,6 +141,16 @@ def test_the_welsh_journey(new_visitor):
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PUBLISHED
     assert cy("Published") in cora.page.get_by_test_id("plan-status").inner_text()
+
+    # The plan's documents come in both languages; the full plan in Welsh waits for the Welsh
+    # of the priorities' reasons (never made with English in their place), and says so.
+    cora.click_link(cy("The plan in Welsh as a PDF"))
+    _assert_welsh(cora)
+    assert cora.page.get_by_test_id("welsh-missing").count() == 1
+    others = cora.page.get_by_test_id("other-documents").inner_text()
+    with translation.override("cy"):
+        for label in (gettext("%(document)s in English"), gettext("%(document)s in Welsh")):
+            assert label % {"document": gettext("Published summary")} in others
 
     # The public page, in Welsh, with the Welsh summary; the English one beside it.
     reader = new_visitor()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from authorities.models import Nation
@@ -25,13 +26,15 @@ from plans.models import (
     PartnershipPlan,
     PlanAction,
     PlanDocument,
+    PlanSection,
     PlanSectionKind,
     PlanStatus,
     SignOff,
 )
 from plans.selectors.documents import document_for
+from plans.selectors.versions import outline
 from plans.services import approval, drafting
-from plans.services.documents import plan_document_render
+from plans.services.documents import plan_document_render, plan_document_request
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, member, organisation_in
 from tests.pdf import read_pdf
@@ -467,3 +470,250 @@ def test_an_autosaved_welsh_draft_is_put_back(world, refresh):
         {"path": page, "field": "body_cy", "text": "Drafft heb ei gadw"},
     )
     assert "Drafft heb ei gadw" in client.get(page).text
+
+
+# The full plan in Welsh, the members' documents, the comparison (issue 16's last parts) -------
+
+RATIONALE_CY = "Mae erledigaeth dro ar ôl tro yn uchel."
+RESOURCES = ("Two officers from the pooled fund", "Dau swyddog o'r gronfa gyfun")
+
+
+def welsh_throughout(plan, coordinator):
+    """Every text of the full plan given its Welsh, through the services."""
+    for section in plan.sections.exclude(body=""):
+        if not section.body_cy:
+            write(plan, coordinator, section.kind, section.body, f"Testun Cymraeg {section.kind}")
+    for priority in plan.priorities.all():
+        drafting.plan_priority_save(
+            acting_user=coordinator,
+            plan=plan,
+            priority=priority,
+            theme=priority.theme,
+            rationale=priority.rationale,
+            rationale_cy=RATIONALE_CY,
+            objectives=priority.objectives,
+            objectives_cy=priority.objectives_cy,
+        )
+    for action in plan.actions.all():
+        drafting.plan_action_save(
+            acting_user=coordinator,
+            priority=action.priority,
+            action=action,
+            description=action.description,
+            description_cy=action.description_cy,
+            lead_organisation=action.lead_organisation,
+            start_date=action.start_date,
+            due_date=action.due_date,
+            resources=RESOURCES[0],
+            resources_cy=RESOURCES[1],
+        )
+    plan.refresh_from_db()
+    assert missing_welsh(plan, full=True) == []
+    return plan
+
+
+def document_url(plan, kind, welsh=False, name="plan_document"):
+    return reverse(
+        f"plans:{name}_cy" if welsh else f"plans:{name}",
+        args=[plan.partnership.slug, plan.pk, kind],
+    )
+
+
+def test_the_full_plan_in_welsh_is_tagged_welsh_and_reads_in_welsh(world, refresh, media_root):
+    coordinator = world["coordinator"]
+    plan = welsh_throughout(refresh, coordinator)
+    client = signed_in(coordinator)
+    assert client.post(document_url(plan, "plan", welsh=True)).status_code == 302
+    document = document_for(plan=plan, kind=DocumentKind.PLAN, language="cy")
+    assert document.status == DocumentStatus.QUEUED
+    assert not PlanDocument.objects.filter(plan=plan, kind=DocumentKind.PLAN, language="en")
+    plan_document_render(document_id=document.pk)
+
+    response = client.get(document_url(plan, "plan", welsh=True, name="plan_document_download"))
+    assert response.status_code == 200 and "-cy.pdf" in response["Content-Disposition"]
+    welsh = read_pdf(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    assert welsh.lang == "cy" and welsh.tagged
+    for text in (SUMMARY, OBJECTIVES, ACTION, MEASURE, RESOURCES):
+        assert text[1] in welsh.text and text[0] not in welsh.text
+    assert RATIONALE_CY in welsh.text and "Testun Cymraeg resources" in welsh.text
+    assert "Cynllun y bartneriaeth" in welsh.text  # the labels are Welsh too
+
+
+def test_the_welsh_plan_is_not_offered_while_its_welsh_is_missing(world, refresh):
+    """The refreshed draft has no Welsh for its priority's reasons or its resources section: the
+    page lists them (with links, for the coordinator) and offers no button; asking anyway is
+    refused, in the service too, and nothing changes."""
+    coordinator = world["coordinator"]
+    client = signed_in(coordinator)
+    page = client.get(document_url(refresh, "plan", welsh=True)).text
+    assert 'data-testid="welsh-missing"' in page and "Make the PDF" not in page
+    assert f'href="{section_url(refresh, PlanSectionKind.RESOURCES)}"' in page
+    missing = [str(item.what) for item in missing_welsh(refresh, full=True)]
+    assert any(what.startswith("Why ") and what.endswith(" is a priority") for what in missing)
+    assert all(escape(what) in page for what in missing)
+
+    before = PlanDocument.objects.count(), AuditEvent.objects.count()
+    response = client.post(document_url(refresh, "plan", welsh=True), follow=True)
+    assert "The Welsh PDF is made once every text it shows has its Welsh" in response.text
+    with pytest.raises(ValidationError, match="Missing:"):
+        plan_document_request(
+            acting_user=coordinator, plan=refresh, kind=DocumentKind.PLAN, language="cy"
+        )
+    assert (PlanDocument.objects.count(), AuditEvent.objects.count()) == before
+    # The summary's Welsh is all there, so its Welsh PDF is offered.
+    summary = client.get(document_url(refresh, "summary", welsh=True)).text
+    assert "welsh-missing" not in summary and "Make the PDF" in summary
+
+
+def test_the_documents_page_lists_each_document_in_both_languages(world):
+    plan = world["published"]
+    page = signed_in(world["coordinator"]).get(document_url(plan, "plan")).text
+    assert "Partnership plan in English (PDF)" in page
+    others = page.split('data-testid="other-documents"')[1].split("</ul>")[0]
+    assert f'href="{document_url(plan, "plan", welsh=True)}" hreflang="cy"' in others
+    assert f'href="{document_url(plan, "summary")}" hreflang="en"' in others
+    assert f'href="{document_url(plan, "summary", welsh=True)}" hreflang="cy"' in others
+    assert "Published summary in Welsh (PDF)" in others
+    # A scrutiny member reads the summary's Welsh PDF, made at publication.
+    councillor = member(world["cardiff"], Role.SCRUTINY, email="reader@cardiff.example")
+    welsh = signed_in(councillor).get(
+        document_url(plan, "summary", welsh=True), HTTP_ACCEPT_LANGUAGE="cy"
+    )
+    assert '<html lang="cy"' in welsh.text and 'data-testid="document-status"' in welsh.text
+
+
+def test_an_english_partnership_has_one_document_of_each_kind(world):
+    plan = world["english"]
+    client = signed_in(world["trafford_coordinator"])
+    page = client.get(document_url(plan, "plan")).text
+    others = page.split('data-testid="other-documents"')[1].split("</ul>")[0]
+    assert others.count("<li>") == 1 and "in English" not in page and "Welsh" not in others
+    for name in ("plan_document", "plan_document_download", "plan_document_status"):
+        assert client.get(document_url(plan, "plan", welsh=True, name=name)).status_code == 404
+    with pytest.raises(ValueError):
+        plan_document_request(acting_user=None, plan=plan, kind=DocumentKind.PLAN, language="cy")
+
+
+def test_comparing_versions_shows_changes_to_the_welsh(world, refresh):
+    coordinator = world["coordinator"]
+    priority = refresh.priorities.first()
+    drafting.plan_priority_save(
+        acting_user=coordinator,
+        plan=refresh,
+        priority=priority,
+        theme=priority.theme,
+        rationale=priority.rationale,
+        objectives=priority.objectives,
+        objectives_cy="Lleihau erledigaeth o draean.",
+    )
+    url = reverse("plans:compare", args=["cardiff", refresh.pk])
+    page = signed_in(coordinator).get(url, {"other": world["published"].pk}).text
+    diff = page.split('data-testid="diff-block"')[1].split("</ul>")[0]
+    assert '<del><span class="govuk-visually-hidden">Removed: </span><span lang="cy">' in diff
+    assert f"Objectives in Welsh: {OBJECTIVES[1]}" in diff
+    assert "Objectives in Welsh: Lleihau erledigaeth o draean." in diff
+    assert OBJECTIVES[0] not in diff  # the English did not change
+
+    # An English partnership's outline has no Welsh lines, even with Welsh stored by mistake.
+    english = world["english"]
+    PlanSection.objects.filter(plan=english).update(body_cy="Testun")
+    lines = [block.text for blocks in outline(english).values() for block in blocks]
+    assert lines and not any("Welsh" in line or "Testun" in line for line in lines)
+
+
+# Progress reports in both languages -----------------------------------------------------------
+
+NARRATIVE = ("Burglary fell again this quarter.", "Gostyngodd byrgleriaeth eto y chwarter hwn.")
+
+
+def issue(world, monkeypatch, **texts):
+    from plans import deadlines
+    from plans.models import Quarter
+    from plans.services.reports import progress_report_issue
+
+    monkeypatch.setattr(deadlines, "local_today", lambda: date(YEAR, 11, 15))
+    return progress_report_issue(
+        acting_user=world["coordinator"],
+        plan=world["published"],
+        quarter=Quarter(YEAR, 1),
+        today=date(YEAR, 7, 10),
+        **texts,
+    )
+
+
+@pytest.mark.parametrize(
+    ("texts", "field"),
+    [
+        ({"narrative": NARRATIVE[0]}, "narrative_cy"),
+        ({"narrative_cy": NARRATIVE[1]}, "narrative"),
+    ],
+)
+def test_issuing_is_refused_while_the_summary_lacks_a_language(world, monkeypatch, texts, field):
+    from plans.models import ProgressReport
+
+    before = ProgressReport.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        issue(world, monkeypatch, **texts)
+    assert list(refused.value.message_dict) == [field]
+    assert "Missing: the summary in" in refused.value.message_dict[field][0]
+    assert (ProgressReport.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_the_issue_form_refuses_it_field_by_field(world, monkeypatch):
+    from plans import deadlines
+
+    monkeypatch.setattr(deadlines, "local_today", lambda: date(YEAR, 11, 15))
+    client = signed_in(world["coordinator"])
+    url = reverse("plans:progress_report_issue", args=["cardiff"])
+    page = client.get(url).text
+    assert 'name="narrative_cy"' in page and 'lang="cy"' in page
+    response = client.post(url, {"quarter": f"{YEAR}-1", "narrative": NARRATIVE[0]})
+    assert response.status_code == 400
+    error = response.text.split('id="id_narrative_cy_1_error"')[1].split("</p>")[0]
+    assert "Missing: the summary in Welsh" in error
+    assert not world["cardiff"].progress_reports.exists()
+
+
+def test_a_welsh_partnership_report_comes_in_both_languages(world, monkeypatch):
+    report = issue(world, monkeypatch, narrative=NARRATIVE[0], narrative_cy=NARRATIVE[1])
+    assert (report.narrative, report.narrative_cy) == NARRATIVE
+    councillor = member(world["cardiff"], Role.SCRUTINY, email="councillor@cardiff.example")
+    client = signed_in(councillor)
+    page = reverse("plans:progress_report", args=["cardiff", report.pk])
+    welsh = client.get(page, HTTP_ACCEPT_LANGUAGE="cy").text
+    english = client.get(page, HTTP_ACCEPT_LANGUAGE="en").text
+    assert NARRATIVE[1] in welsh and NARRATIVE[0] not in welsh
+    assert NARRATIVE[0] in english and NARRATIVE[1] not in english
+    pdf_cy = reverse("plans:progress_report_pdf_cy", args=["cardiff", report.pk])
+    pdf_en = reverse("plans:progress_report_pdf", args=["cardiff", report.pk])
+    assert f'href="{pdf_cy}" hreflang="cy"' in english and f'href="{pdf_en}" hreflang="en"' in welsh
+
+    # Each PDF in its own language whatever the reader's, tagged with it.
+    response = client.get(pdf_cy, HTTP_ACCEPT_LANGUAGE="en")
+    assert "-cy.pdf" in response["Content-Disposition"]
+    in_welsh = read_pdf(response.content)
+    assert in_welsh.lang == "cy"
+    assert NARRATIVE[1] in in_welsh.text and MEASURE[1] in in_welsh.text
+    assert NARRATIVE[0] not in in_welsh.text and MEASURE[0] not in in_welsh.text
+    in_english = read_pdf(client.get(pdf_en, HTTP_ACCEPT_LANGUAGE="cy").content)
+    assert in_english.lang == "en"
+    assert NARRATIVE[0] in in_english.text and NARRATIVE[1] not in in_english.text
+    # Kept once made, per language: asked again, the same bytes without rendering.
+    monkeypatch.setattr("plans.views.reports.progress_report_pdf", lambda view: b"made again")
+    assert client.get(pdf_cy).content == response.content
+
+
+def test_an_english_partnership_report_has_no_welsh(world, monkeypatch):
+    from plans import deadlines
+
+    monkeypatch.setattr(deadlines, "local_today", lambda: date(YEAR, 11, 15))
+    from plans.forms.reports import ProgressReportIssueForm
+    from plans.models import Quarter
+
+    form = ProgressReportIssueForm(quarters=[Quarter(YEAR, 1)], partnership=world["trafford"])
+    assert list(form.fields) == ["quarter"]
+    client = signed_in(world["trafford_coordinator"])
+    page = client.get(reverse("plans:progress_report_issue", args=["trafford"])).text
+    assert "narrative" not in page
