@@ -101,15 +101,34 @@ def _schema_digest() -> str:
     from django.db.migrations.loader import MigrationLoader
 
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    files = {Path(sys.modules[m.__module__].__file__) for m in loader.disk_migrations.values()}
-    base = Path(django_settings.BASE_DIR)
-    skipped = {"tests", ".venv", "var", "frontend", "node_modules", "static", "locale", "docs"}
-    files |= {
-        path for path in base.rglob("*.py") if not skipped & set(path.relative_to(base).parts[:1])
+    # Named by module or by path in the checkout, never by absolute path: CI's clone is
+    # elsewhere, with a virtualenv of its own.
+    files = {
+        migration.__module__: Path(sys.modules[migration.__module__].__file__)
+        for migration in loader.disk_migrations.values()
     }
+    base = Path(django_settings.BASE_DIR)
+    skipped = {
+        ".git",
+        "tests",
+        ".venv",
+        "var",
+        "frontend",
+        "node_modules",
+        "static",
+        "locale",
+        "docs",
+    }
+    for folder, subfolders, names in os.walk(base):
+        if Path(folder) == base:
+            subfolders[:] = [name for name in subfolders if name not in skipped]
+        for name in names:
+            if name.endswith(".py"):
+                path = Path(folder, name)
+                files[str(path.relative_to(base))] = path
     digest = hashlib.sha256(get_version().encode())
-    for path in sorted(files):
-        digest.update(str(path.relative_to(path.anchor)).encode())
+    for name, path in sorted(files.items()):
+        digest.update(name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
