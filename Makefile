@@ -17,11 +17,16 @@ TEST_S3_ENDPOINT_URL ?= http://127.0.0.1:5107
 # (tests/conftest.py module_data) are built once, not once in each process: 3,664 tests in 676 s
 # against 700 s with the default scheduling. tests/conftest.py gives every test an id of its own,
 # as loadscope schedules by id (it dropped 16 of Schemathesis's tests, which shared one).
-# 7 December 2026: 4,093 tests in 910 s (937 s with --no-loadscope-reorder): over the budget, the
-# new browser journeys' share; the closing note of that day lists what to cut next.
+# Modules go out in the order tests/conftest.py gives them (--no-loadscope-reorder): the long ones
+# first. xdist's own order, by number of tests, leaves the few-test browser journeys (a minute
+# each) and the single long drills for last, and a process that is down to two tests takes the
+# next module at once, so the run ended with one process still on two journeys while the others
+# had finished: replaying the 7 December run's own test times, 1,446 s of the slowest process
+# against 1,350 s in the long-first order (the run itself took 1,458 s).
 TEST_WORKERS ?= 3
 TEST_DIST ?= loadscope
-PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist $(TEST_DIST) --maxprocesses 4 --durations=25
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist $(TEST_DIST) --no-loadscope-reorder --maxprocesses 4 \
+	--durations=25
 # Compiled bytecode (and pytest's rewritten test modules) kept between runs, in var/, even where
 # the environment sets PYTHONDONTWRITEBYTECODE (as the image does): otherwise every test process
 # compiles the project and rewrites the test modules afresh, about 8 s of CPU each.

@@ -239,7 +239,8 @@ def pytest_collection_modifyitems(items):
 
     # The single long tests (``slow``) first, then the browser journeys, then the rest, largest
     # module first: the isolation walk's thousand tests go to one process whole under loadscope,
-    # and started last they alone would be the run's final minutes.
+    # and started last they alone would be the run's final minutes. make test keeps this order
+    # (--no-loadscope-reorder), so that the run ends on short modules (the Makefile says why).
     slow, browser = rank("slow"), rank("browser")
     sizes = Counter(item.module.__name__ for item in items)
 
