@@ -1,13 +1,28 @@
+"""The demonstration (``manage.py seed_demo``), seeded once for the whole module: what a first
+look at each part of the portal needs, that a second run adds nothing, that every login works, and
+that no page of it prints a figure without its separators (csp_portal.templatetags.figures).
+Seeding takes many seconds, so the tests that read the demo live here and share one seed; a test
+that checks what a second run does still runs it (its writes roll back with the test)."""
+
+import html
+import re
+from collections import deque
 from decimal import Decimal
 from io import StringIO
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 
 from accounts.models import User
+from assessments.models import StrategicAssessment
 from demo.partnerships import DEMO_PASSWORD, PEOPLE
+from oversight.models import ReportRequest
 from partnerships.models import Membership, Partnership, Seat
+from plans.models import PoliceAndCrimePlanPriority
+from tests.conftest import signed_in
+from tests.partnerships.test_ons_lookup import LOOKUP_2023
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +213,139 @@ def test_trafford_has_issued_progress_reports_with_a_trend(seeded):
         latest, earlier = reports  # latest first
         assert latest.previous == earlier
         assert latest.figures["totals"] != earlier.figures["totals"]
+
+
+# The police and crime commissioners' offices (from tests/oversight) -----------------------------
+
+
+def test_the_demo_gives_each_pcc_office_a_force_area_page(seeded):
+    call_command("seed_demo", stdout=StringIO())
+
+    south_wales = signed_in(User.objects.get(email="pcc@southwales.example")).get("/pcc/")
+    page = south_wales.content.decode()
+    assert "Cardiff" in page and "Cwm Taf" in page
+    assert "Tackling violence against women and girls" in page
+    greater_manchester = signed_in(User.objects.get(email="pcc@greatermanchester.example"))
+    assert "Keeping people safe" in greater_manchester.get("/pcc/").content.decode()
+    request = ReportRequest.objects.get(partnership__name="Trafford")
+    assert request.status == "requested"
+    # South Wales asked Cardiff, which answered: the office has an answer to read.
+    answered = ReportRequest.objects.get(partnership__name="Cardiff")
+    assert answered.status == "answered"
+    assert (
+        PoliceAndCrimePlanPriority.objects.filter(police_force_area__name="South Wales").count()
+        == 4
+    )
+
+
+def _grants_table(page: str) -> str:
+    start = page.index('data-testid="grants"')
+    return page[start : page.index("</table>", start)]
+
+
+def test_the_demo_has_grants_with_spend_from_a_mayor_and_a_commissioner(seeded):
+    from plans.models import CommunitySafetyGrant
+
+    call_command("seed_demo", stdout=StringIO())  # a second run adds nothing
+
+    assert CommunitySafetyGrant.objects.filter(partnership__name="Trafford").count() == 2
+    greater_manchester = signed_in(User.objects.get(email="pcc@greatermanchester.example"))
+    trafford = _grants_table(greater_manchester.get("/pcc/").content.decode())
+    assert "£48,000" in trafford and "£30,000" in trafford and "£11,200" in trafford
+    south_wales = signed_in(User.objects.get(email="pcc@southwales.example"))
+    cwm_taf = _grants_table(south_wales.get("/pcc/").content.decode())
+    grant = CommunitySafetyGrant.objects.get(partnership__slug=cwm_taf_slug())
+    spent = sum(item.amount_spent for item in grant.spend_returns.all())
+    assert grant.spend_returns.exists()  # every quarter ended so far
+    assert "£22,500" in cwm_taf and f"£{spent:,.0f}" in cwm_taf
+    page = south_wales.get(f"/p/{grant.partnership.slug}/grants/{grant.pk}/").content.decode()
+    assert "South Wales Police and Crime Commissioner" in page
+
+
+def cwm_taf_slug() -> str:
+    return Partnership.objects.get(ons_code="W14000023").slug
+
+
+# National oversight (from tests/national) -------------------------------------------------------
+
+
+def test_the_demo_has_a_national_officer_and_a_contact_on_the_register(seeded, client):
+    call_command("seed_demo", stdout=StringIO())
+    assert "national@homeoffice.example" in seeded
+    officer = User.objects.get(email="national@homeoffice.example")
+    assert officer.national_oversight_grants.filter(ended_at__isnull=True).count() == 1
+    page = signed_in(officer).get("/national/").content.decode()
+    assert "Trafford" in page and "Cardiff" in page
+    assert "csp@trafford.example" in client.get("/partnerships/trafford/").content.decode()
+    learning = signed_in(officer).get("/national/dhr-learning/").content.decode()
+    assert "647 published reviews" in learning
+
+
+# The reminders benchmark (from tests/reminders/test_tasks.py) -----------------------------------
+
+
+def test_the_benchmark_runs_on_a_database_that_already_holds_the_demo(seeded):
+    partnerships = sorted(Partnership.objects.values_list("pk", "slug", "ons_edition"))
+    assessments = StrategicAssessment.objects.count()
+    out = StringIO()
+
+    call_command(
+        "benchmark_reminders", "--partnerships", "8", "--lookup", str(LOOKUP_2023), stdout=out
+    )
+
+    text = out.getvalue()
+    assert "Seeded 8 partnerships" in text and "rolled back" in text
+    assert sorted(Partnership.objects.values_list("pk", "slug", "ons_edition")) == partnerships
+    assert StrategicAssessment.objects.count() == assessments
+
+
+# Figures (csp_portal.templatetags.figures; the filter itself is in tests/test_figures.py) --------
+
+PAGES_PER_PERSON = 40
+# Not pages: files, signing out, the admin and the API (as the reflow crawl).
+SKIP = re.compile(
+    r"^/(account/sign-out|admin|api|static|media)/|/(pdf|download|exports?)/|\.(pdf|csv|json)$"
+    r"|/documents/\d+/|/summary\.pdf$"
+)
+# Four or more digits in a row that are not part of a code (E22000027), a date or a grouped
+# figure: a figure printed without separators.
+UNGROUPED = re.compile(r"(?<![\w,.\-:/£])\d{4,}(?![\w,]|\.\d)")
+GROUPED = re.compile(r"\b\d{1,3}(?:,\d{3})+\b")
+_HIDDEN = re.compile(r"<(script|style|head|template)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _visible_text(page: str) -> str:
+    return html.unescape(_TAG.sub(" ", _HIDDEN.sub(" ", page)))
+
+
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and 1990 <= int(number) <= 2100
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["coordinator@trafford.example", "partner@trafford.example", "pcc@greatermanchester.example"],
+)
+def test_no_page_of_the_demo_prints_a_figure_without_separators(seeded, email):
+    client = signed_in(User.objects.get(email=email))
+    ungrouped, grouped_seen = {}, set()
+    queue, seen = deque(["/"]), {"/"}
+    while queue and len(seen) - len(queue) < PAGES_PER_PERSON:
+        path = queue.popleft()
+        response = client.get(path)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        page = response.content.decode()
+        text = _visible_text(page)
+        grouped_seen |= set(GROUPED.findall(text))
+        found = [number for number in UNGROUPED.findall(text) if not _is_year(number)]
+        if found:
+            ungrouped[path] = found
+        for link in re.findall(r'<a [^>]*href="(/[^"#?]*)"', page):
+            if link not in seen and not SKIP.search(link) and not urlsplit(link).query:
+                seen.add(link)
+                queue.append(link)
+
+    assert ungrouped == {}
+    assert len(grouped_seen) >= 5, grouped_seen  # the walk did reach figures in the thousands
