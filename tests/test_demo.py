@@ -17,10 +17,16 @@ from django.core.management import call_command
 
 from accounts.models import User
 from assessments.models import StrategicAssessment
+from demo.engagement import seed_engagement
 from demo.partnerships import DEMO_PASSWORD, PEOPLE
+from demo.scrutiny import seed_scrutiny
+from engagement.models import EngagementEvent
+from infosharing.models import QuarterlyReturn, SharingAgreement
 from oversight.models import ReportRequest
 from partnerships.models import Membership, Partnership, Seat
 from plans.models import PoliceAndCrimePlanPriority
+from scrutiny.models import CallForAction, CommitteeReport, InformationRequest, ScrutinyMeeting
+from strategygroup.models import StrategyMeeting
 from tests.conftest import signed_in
 from tests.partnerships.test_ons_lookup import LOOKUP_2023
 
@@ -349,3 +355,52 @@ def test_no_page_of_the_demo_prints_a_figure_without_separators(seeded, email):
 
     assert ungrouped == {}
     assert len(grouped_seen) >= 5, grouped_seen  # the walk did reach figures in the thousands
+
+
+# Scrutiny and engagement (from tests/scrutiny and tests/engagement) ----------------------------
+
+
+def _demo_partnerships() -> dict:
+    return {p.ons_code: p for p in Partnership.objects.exclude(ons_code="")}
+
+
+def test_the_demo_shows_the_committees_work_in_trafford_and_cardiff(seeded):
+    seed_scrutiny(partnerships=_demo_partnerships())  # a second run changes nothing
+
+    for name in ("Trafford", "Cardiff"):
+        statuses = set(
+            InformationRequest.objects.filter(partnership__name=name).values_list(
+                "status", flat=True
+            )
+        )
+        assert statuses == {"requested", "answered"}, name
+        assert CommitteeReport.objects.get(partnership__name=name).status == "awaiting"
+        assert CallForAction.objects.filter(partnership__name=name).count() == 1
+        assert ScrutinyMeeting.objects.filter(partnership__name=name).count() == 1
+
+    councillor = signed_in(User.objects.get(email="scrutiny@cardiff.example"))
+    page = councillor.get("/p/cardiff/scrutiny/").content.decode()
+    assert "Domestic abuse referrals" in page and "Grangetown" in page
+    # The answer to read is on the councillor's Your work.
+    assert "Answer to your information request" in councillor.get("/").content.decode()
+
+
+def test_the_demo_shows_engagement_agreements_and_meetings_in_trafford_and_cardiff(seeded):
+    seed_engagement(partnerships=_demo_partnerships())  # a second run changes nothing
+    for name in ("Trafford", "Cardiff"):
+        statuses = sorted(
+            EngagementEvent.objects.filter(partnership__name=name).values_list("status", flat=True)
+        )
+        assert statuses == ["held", "planned", "published"], name
+        assert SharingAgreement.objects.filter(partnership__name=name).count() == 2, name
+        returns = QuarterlyReturn.objects.filter(partnership__name=name)
+        assert sorted(set(returns.values_list("status", flat=True))) == ["due", "submitted"]
+        assert sorted(
+            StrategyMeeting.objects.filter(partnership__name=name).values_list("status", flat=True)
+        ) == ["published", "scheduled"], name
+        assert StrategyMeeting.objects.filter(
+            partnership__name=name, public_at__isnull=False
+        ).exists(), name
+    coordinator = signed_in(User.objects.get(email="coordinator@cardiff.example"))
+    page = coordinator.get("/p/cardiff/engagement/").content.decode()
+    assert "Grangetown" in page and ">Gap<" in page
