@@ -4,6 +4,7 @@ tests/plans/conftest.py start on 1 April 2027, so every API test runs on a day i
 """
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -13,14 +14,19 @@ from accounts.services import api_token_create
 from assessments.services import assessments as assessment_services
 from partnerships.models import Membership, Role, Seat
 from plans import deadlines
+from plans.services import drafting
 from tests.assessments.conftest import send_request
 from tests.factories import member, organisation_in
 from tests.plans.conftest import (  # noqa: F401 -- fixtures
     YEAR,
+    add_action,
     assessment,
     draft_plan,
+    on_day,
     plan_with_action,
+    publish,
     published_plan,
+    shared_world,
     signers,
 )
 
@@ -87,3 +93,26 @@ def action(published_plan):  # noqa: F811
 @pytest.fixture
 def measure(action):
     return action.measures.get()
+
+
+def contribution_world() -> SimpleNamespace:
+    """What the fixtures above make for a test of a contribution request (the partnership, its
+    coordinator and police officer, the published plan and next year's assessment with its
+    request to the police), for a module to make once with ``module_data.build`` and re-read
+    in each test with ``tests.plans.conftest.fresh``."""
+    world = shared_world(today=TODAY, police_officer=True)
+    with on_day(TODAY):
+        plan = drafting.plan_start(
+            acting_user=world.coordinator,
+            partnership=world.partnership,
+            assessment=world.assessment,
+        )
+        add_action(plan, world.coordinator)
+        world.published_plan = publish(plan, world.coordinator, world.signers)
+        world.open_assessment = open_assessment_of(world.partnership, world.coordinator)
+        world.contribution = send_request(
+            world.open_assessment,
+            world.coordinator,
+            organisation_in(world.partnership, Seat.POLICE),
+        )
+    return world

@@ -14,10 +14,48 @@ from audit.models import AuditEvent
 from partnerships.models import Membership, Role, Seat
 from partnerships.services import membership_create, membership_remove, membership_update
 from tests.factories import PartnershipFactory, organisation_in
+from tests.plans.conftest import fresh
 
-from .conftest import bearer, token_for
+from .conftest import bearer, contribution_world, token_for
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(module_data):
+    """The partnership, its people, the published plan and the request to the police, made once
+    (tests/api/conftest.py's ``contribution_world``); each test reads them afresh."""
+    return module_data.build(contribution_world)
+
+
+@pytest.fixture
+def media_root(module_data):
+    return module_data.media_root
+
+
+@pytest.fixture
+def partnership(world):
+    return fresh(world.partnership)
+
+
+@pytest.fixture
+def coordinator(world):
+    return fresh(world.coordinator)
+
+
+@pytest.fixture
+def police_officer(world):
+    return fresh(world.police_officer)
+
+
+@pytest.fixture
+def open_assessment(world):
+    return fresh(world.open_assessment)
+
+
+@pytest.fixture
+def contribution(world):
+    return fresh(world.contribution)
 
 
 def detail_url(contribution) -> str:

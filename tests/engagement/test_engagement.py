@@ -2,7 +2,8 @@
 partnership's public meetings and consultations, the seat table shows which responsible
 authorities had no one of senior position there, the public page carries the notices and the
 summaries, and what the community said reads into the next strategic assessment. The walks in
-tests/test_isolation.py and tests/test_read_only_roles.py cover every URL."""
+tests/test_isolation.py and tests/test_read_only_roles.py cover every URL; tests/test_demo.py the
+demo's engagement."""
 
 from datetime import date, timedelta
 
@@ -13,12 +14,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import User
 from assessments.documents import assessment_pdf
 from assessments.services.assessments import assessment_start
 from audit.models import AuditEvent
-from demo.engagement import seed_engagement
-from demo.partnerships import seed_demo
 from engagement.models import EngagementEvent, EventStatus, SeatAttendance
 from engagement.selectors import financial_year_of
 from engagement.services import (
@@ -28,10 +26,8 @@ from engagement.services import (
     event_publish,
     event_record_held,
 )
-from infosharing.models import QuarterlyReturn, SharingAgreement
-from partnerships.models import Partnership, Role
+from partnerships.models import Role
 from reminders.cycles import cycle_for
-from strategygroup.models import StrategyMeeting
 
 from ..conftest import signed_in
 from ..factories import member
@@ -287,27 +283,3 @@ def test_the_pages_and_cycles_run_a_fixed_number_of_queries(
     assert [_count(client, url) for url in urls] == small
     assert cycles() == small_cycles and max(small_cycles) <= 3
     assert max(small[:2]) <= 12
-
-
-def test_the_demo_shows_engagement_agreements_and_meetings_in_trafford_and_cardiff(db):
-    seed_demo()
-    partnerships = {p.ons_code: p for p in Partnership.objects.exclude(ons_code="")}
-    seed_engagement(partnerships=partnerships)
-    seed_engagement(partnerships=partnerships)  # a second run changes nothing
-    for name in ("Trafford", "Cardiff"):
-        statuses = sorted(
-            EngagementEvent.objects.filter(partnership__name=name).values_list("status", flat=True)
-        )
-        assert statuses == ["held", "planned", "published"], name
-        assert SharingAgreement.objects.filter(partnership__name=name).count() == 2, name
-        returns = QuarterlyReturn.objects.filter(partnership__name=name)
-        assert sorted(set(returns.values_list("status", flat=True))) == ["due", "submitted"]
-        assert sorted(
-            StrategyMeeting.objects.filter(partnership__name=name).values_list("status", flat=True)
-        ) == ["published", "scheduled"], name
-        assert StrategyMeeting.objects.filter(
-            partnership__name=name, public_at__isnull=False
-        ).exists(), name
-    coordinator = signed_in(User.objects.get(email="coordinator@cardiff.example"))
-    page = coordinator.get("/p/cardiff/engagement/").content.decode()
-    assert "Grangetown" in page and ">Gap<" in page

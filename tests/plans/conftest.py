@@ -1,19 +1,22 @@
 """Partnership plans built through the services, at each point of their life."""
 
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
 from assessments.services import assessments as assessment_services
 from partnerships.models import Role, Seat
 from partnerships.selectors import membership_for
+from plans import deadlines
 from plans.models import DocumentKind, DocumentStatus, PoliceAndCrimePlanPriority
 from plans.selectors.documents import document_for
 from plans.services import approval, drafting
 from plans.services.documents import plan_document_render
 from tests.assessments.conftest import complete
-from tests.factories import member, organisation_in
+from tests.factories import PartnershipFactory, member, organisation_in
 
 YEAR = 2027
 
@@ -157,3 +160,41 @@ def published_plan_of(partnership, coordinator):
 @pytest.fixture
 def published_plan(plan_with_action, coordinator, signers):
     return publish(plan_with_action, coordinator, signers)
+
+
+@contextmanager
+def on_day(today):
+    """``deadlines.local_today`` fixed to ``today``, as a module's ``today`` fixture fixes it
+    for each test, for what a module-scoped fixture makes before any test starts."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(deadlines, "local_today", lambda: today)
+        yield
+
+
+def shared_world(*, today=None, police_officer=False, other_partnership=False) -> SimpleNamespace:
+    """What the fixtures make for each test up to the approved assessment (tests/conftest.py's
+    partnership and coordinator, this file's signers and assessment, and, when asked for, the
+    police officer and the other partnership), for a module to make once with
+    ``module_data.build`` and re-read in each test with ``fresh``: the approved assessment alone
+    is half a second of each test. ``today`` is the day a module's ``today`` fixture fixes."""
+    with on_day(today) if today else nullcontext():
+        partnership = PartnershipFactory(name="Trafford", slug="trafford")
+        world = SimpleNamespace(
+            partnership=partnership,
+            coordinator=member(partnership, Role.COORDINATOR, email="coordinator@example.org"),
+        )
+        if other_partnership:
+            world.other_partnership = PartnershipFactory(name="Cardiff", slug="cardiff")
+        if police_officer:
+            world.police_officer = member(
+                partnership, Role.CONTRIBUTOR, seat=Seat.POLICE, email="officer@police.example"
+            )
+        world.signers = signers_of(partnership)
+        world.assessment = approved_assessment(partnership, world.coordinator)
+    return world
+
+
+def fresh(record):
+    """A record of a module's shared world as the database holds it in this test: an earlier
+    test may have changed it (the change rolled back, the Python object left as it was)."""
+    return type(record).objects.get(pk=record.pk)

@@ -28,11 +28,43 @@ from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, member
 from tests.pdf import read_pdf
 
-from .conftest import YEAR, sign_off_by_every_seat, worker_makes
+from .conftest import YEAR, fresh, shared_world, sign_off_by_every_seat, worker_makes
 
 pytestmark = pytest.mark.django_db
 
 PROTOCOL = "Greater Trafford Information Sharing Protocol 2026"
+
+
+@pytest.fixture(scope="module")
+def world(module_data):
+    """The partnership, its people and the approved assessment, made once (tests/plans/conftest.py's
+    ``shared_world``); each test still makes its own plan on them."""
+    return module_data.build(lambda: shared_world())
+
+
+@pytest.fixture
+def media_root(module_data):
+    return module_data.media_root
+
+
+@pytest.fixture
+def partnership(world):
+    return fresh(world.partnership)
+
+
+@pytest.fixture
+def coordinator(world):
+    return fresh(world.coordinator)
+
+
+@pytest.fixture
+def signers(world):
+    return {seat: fresh(user) for seat, user in world.signers.items()}
+
+
+@pytest.fixture
+def assessment(world):
+    return fresh(world.assessment)
 
 
 def url(name, plan, kind=DocumentKind.PLAN, partnership=None):

@@ -33,7 +33,14 @@ from plans.services.progress import action_progress_report
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, UserFactory, member, organisation_in
 
-from .conftest import YEAR, add_action, approved_assessment, sign_off_by_every_seat
+from .conftest import (
+    YEAR,
+    add_action,
+    approved_assessment,
+    fresh,
+    shared_world,
+    sign_off_by_every_seat,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +52,50 @@ Q2, Q3 = Quarter(YEAR, 2), Quarter(YEAR, 3)
 def today(monkeypatch):
     monkeypatch.setattr(deadlines, "local_today", lambda: TODAY)
     return TODAY
+
+
+@pytest.fixture(scope="module")
+def world(module_data):
+    """The partnerships, people and approved assessment, made once (tests/plans/conftest.py's
+    ``shared_world``); each test still starts, approves and publishes its own plan on them."""
+    return module_data.build(
+        lambda: shared_world(today=TODAY, police_officer=True, other_partnership=True)
+    )
+
+
+@pytest.fixture
+def media_root(module_data):
+    return module_data.media_root
+
+
+@pytest.fixture
+def partnership(world):
+    return fresh(world.partnership)
+
+
+@pytest.fixture
+def other_partnership(world):
+    return fresh(world.other_partnership)
+
+
+@pytest.fixture
+def coordinator(world):
+    return fresh(world.coordinator)
+
+
+@pytest.fixture
+def police_officer(world):
+    return fresh(world.police_officer)
+
+
+@pytest.fixture
+def signers(world):
+    return {seat: fresh(user) for seat, user in world.signers.items()}
+
+
+@pytest.fixture
+def assessment(world):
+    return fresh(world.assessment)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The Celery entry points in the test's process (tasks run eagerly here; the real worker is in
 test_real_components.py), the schedule in settings, the catch-up of a missed sweep, and the
-benchmark command."""
+benchmark command (on a database holding the demo: tests/test_demo.py)."""
 
 from datetime import datetime, timedelta
 from io import StringIO
@@ -11,14 +11,12 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
-from assessments.models import StrategicAssessment
-from partnerships.models import Invitation, Partnership, Role
+from partnerships.models import Invitation, Role
 from partnerships.services import invitation_create
 from reminders.models import DeliveryStatus, Notification, SweepRun
 from reminders.sweep import latest_scheduled_sweep, sweep_missed
 from reminders.tasks import flush_outbox, send_notifications, sweep_reminders
 from tests.factories import organisation_in
-from tests.partnerships.test_ons_lookup import LOOKUP_2023
 
 from .conftest import TODAY
 
@@ -119,19 +117,3 @@ def test_the_benchmark_command_runs_and_rolls_back(db):
     assert "Second sweep:" in text and "0 rows written, 0 emails sent" in text
     assert "Each email once: yes" in text
     assert not Notification.objects.exists() and not SweepRun.objects.exists()
-
-
-def test_the_benchmark_runs_on_a_database_that_already_holds_the_demo(db):
-    call_command("seed_demo", stdout=StringIO())
-    partnerships = sorted(Partnership.objects.values_list("pk", "slug", "ons_edition"))
-    assessments = StrategicAssessment.objects.count()
-    out = StringIO()
-
-    call_command(
-        "benchmark_reminders", "--partnerships", "8", "--lookup", str(LOOKUP_2023), stdout=out
-    )
-
-    text = out.getvalue()
-    assert "Seeded 8 partnerships" in text and "rolled back" in text
-    assert sorted(Partnership.objects.values_list("pk", "slug", "ons_edition")) == partnerships
-    assert StrategicAssessment.objects.count() == assessments
