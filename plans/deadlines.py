@@ -27,6 +27,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -109,6 +110,14 @@ def last_completed_quarter(*, plan: PartnershipPlan, today: date | None = None) 
     return ended[-1] if ended else None
 
 
+@lru_cache(maxsize=64)
+def _reporting_quarters(period_start: int, today: date) -> tuple[Quarter | None, Quarter | None]:
+    """The quarter being reported and the last completed one, for a plan period on a day: the
+    same for every action of every plan of that period, so worked out once."""
+    plan = PartnershipPlan(period_start=period_start)
+    return reporting_quarter(plan=plan, today=today), last_completed_quarter(plan=plan, today=today)
+
+
 @dataclass(frozen=True)
 class DueUpdate:
     """One quarter's update that an action still owes."""
@@ -155,8 +164,7 @@ def reporting_state(action: PlanAction, *, today: date | None = None) -> Reporti
     the action's plan is taken to be in force."""
     today = today or local_today()
     reported = {(update.year_start, update.quarter) for update in action.progress_updates.all()}
-    current = reporting_quarter(plan=action.plan, today=today)
-    previous = last_completed_quarter(plan=action.plan, today=today)
+    current, previous = _reporting_quarters(action.plan.period_start, today)
 
     def owed(quarter: Quarter | None) -> DueUpdate | None:
         if not _owes(action, quarter, reported):
@@ -285,6 +293,20 @@ def all_progress_due(
     actions = PlanAction.objects.filter(in_force_filter("plan__")).select_related("partnership")
     if partnership_ids is not None:
         actions = actions.filter(partnership_id__in=partnership_ids)
+    return due_for_actions(with_reporting(actions), today=today)
+
+
+def progress_due_to(
+    *, user_id: int, today: date | None = None, partnership_ids: Collection[int]
+) -> list[DueUpdate]:
+    """The updates of ``all_progress_due`` that are due from one person (see ``due_from``), read
+    for their actions alone: an analyst in 32 partnerships owes a few dozen of the thousands."""
+    actions = (
+        PlanAction.objects.filter(in_force_filter("plan__"), partnership_id__in=partnership_ids)
+        .exclude(status=ActionStatus.COMPLETE)  # a complete action owes nothing (``_owes``)
+        .filter(ActionPolicy.progress_owed_by(user_id))
+        .select_related("partnership")
+    )
     return due_for_actions(with_reporting(actions), today=today)
 
 
@@ -426,8 +448,16 @@ class ProgressUpdateCycle(Cycle):
     year_order = 40
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
-        updates = all_progress_due(today=today, partnership_ids=partnership_ids)
+        return self._items(all_progress_due(today=today, partnership_ids=partnership_ids))
+
+    def due_to(self, *, user_id: int, today: date, partnership_ids: Collection[int]):
+        updates = progress_due_to(user_id=user_id, today=today, partnership_ids=partnership_ids)
+        return [item for item in self._items(updates) if user_id in item.recipients]
+
+    def _items(self, updates: list[DueUpdate]) -> list[DueItem]:
         people = due_from(updates=updates)
+        # Translated once, not once an item: an analyst's Your work holds hundreds.
+        title = gettext("%(quarter)s update: %(action)s")
         return [
             DueItem(
                 kind=self.kind,
@@ -435,11 +465,8 @@ class ProgressUpdateCycle(Cycle):
                 partnership_id=item.action.partnership_id,
                 partnership_name=item.action.partnership.name,
                 due_on=item.due_on,
-                title=gettext("%(quarter)s update: %(action)s")
-                % {
-                    "quarter": item.quarter,
-                    "action": Truncator(item.action.description).chars(120),
-                },
+                title=title
+                % {"quarter": item.quarter, "action": _shortened(item.action.description)},
                 url=reverse(
                     "plans:action_progress",
                     kwargs={
@@ -454,6 +481,11 @@ class ProgressUpdateCycle(Cycle):
             )
             for item in updates
         ]
+
+
+def _shortened(text: str, length: int = 120) -> str:
+    # Truncator's result, without its cost for the many texts that are short enough already.
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 # Community safety grants: each quarter's spend return -------------------------------------------

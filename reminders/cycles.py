@@ -82,6 +82,19 @@ class Cycle:
         narrows it to those partnerships (the send-time check and the digests ask that)."""
         raise NotImplementedError
 
+    def due_to(
+        self, *, user_id: int, today: date, partnership_ids: Collection[int]
+    ) -> Iterable[DueItem]:
+        """The items of ``due`` that one person is among the recipients of, in those
+        partnerships: what Your work lists where the person only owes. A cycle whose ``due``
+        reads much more than one person's share (every action of every plan) overrides it to
+        ask its tables for that share alone, returning the very same items."""
+        return [
+            item
+            for item in self.due(today=today, partnership_ids=partnership_ids)
+            if user_id in item.recipients
+        ]
+
     def workflow_lines(self, *, partnership_id: int, today: date) -> list[WorkflowLine]:
         """Where the cycle's workflow stands in one partnership, for the top of its part of the
         cycle view, in a fixed number of queries. Nothing of a need-to-know record: the cycle
