@@ -232,3 +232,30 @@ def test_what_changes_while_a_version_stands_is_live_on_its_cached_page(world):
 
     after, _queries = get(client, plan_url(built.plan))
     assert 'data-testid="action"' in after and ">Complete</strong>" in after
+
+
+def summary_url(plan):
+    return reverse("plans:public_summary", kwargs={"slug": plan.partnership.slug})
+
+
+def test_the_public_summary_is_rendered_once_for_each_published_version(world, client):
+    hits = {}
+    for slug, built in world.items():
+        rendered, miss = get(client, summary_url(built.plan))
+        cached, hits[slug] = get(client, summary_url(built.plan))
+        assert cached == rendered
+        assert cached.count("Patrol hotspot") == SIZES[slug]
+        assert hits[slug] < miss
+    assert hits["trafford"] == hits["bolton"]
+
+    # A summary is frozen at publication: what a visitor reads is that rendering, until a new
+    # revision of the version (or a new version) is published.
+    built = world["trafford"]
+    summary = built.plan.published_summary
+    summary["summary"] = "Rewritten behind the services' back"
+    PartnershipPlan.objects.filter(pk=built.plan.pk).update(published_summary=summary)
+    assert "Rewritten behind" not in get(client, summary_url(built.plan))[0]
+    PartnershipPlan.objects.filter(pk=built.plan.pk).update(
+        content_revision=F("content_revision") + 1
+    )
+    assert "Rewritten behind" in get(client, summary_url(built.plan))[0]
