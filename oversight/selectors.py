@@ -136,6 +136,7 @@ def _action_tallies(plans: list[PartnershipPlan], today: date) -> dict[int, Acti
             overdue = Count("pk", filter=deadlines.overdue_update_filter(quarter))
         rows = (
             PlanAction.objects.filter(plan_id__in=plan_ids)
+            .order_by()  # not by priority: that joins every priority for nothing
             .values("plan_id")
             .annotate(
                 total=Count("pk"),
