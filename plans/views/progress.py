@@ -31,6 +31,20 @@ from ..selectors import progress as selectors
 from ..services.progress import action_progress_report
 
 
+def with_state_cells(lines: list[selectors.ActionLine]) -> list[selectors.ActionLine]:
+    """Each line with its "This quarter's update" cell, rendered once for each different state
+    (a handful), not once a row (issue 17)."""
+    state_template = get_template("plans/progress/includes/reporting_state.html")
+    rendered: dict[tuple, str] = {}
+    for line in lines:
+        if line.state_key not in rendered:
+            rendered[line.state_key] = state_template.render(
+                {"state": line.state, "action": line.action}
+            )
+        line.state_html = rendered[line.state_key]
+    return lines
+
+
 @login_required
 def my_actions(request):
     """Every action this person's organisations lead, in every partnership they serve: the open
@@ -52,7 +66,9 @@ def my_actions(request):
         request,
         "plans/progress/my_actions.html",
         {
-            "rows": selectors.with_states(page.object_list, today=today),
+            "rows": with_state_cells(
+                selectors.my_action_lines(selectors.with_states(page.object_list, today=today))
+            ),
             "page": page,
             "order": order,
             "show": show,
@@ -225,16 +241,7 @@ class ProgressDashboardView(PartnershipViewMixin, TemplateView):
         )
         lines = selectors.dashboard_lines(dashboard, partnership_slug=self.partnership.slug)
         if dashboard.in_force:
-            # The reporting-state cell, rendered once for each different state (a handful).
-            state_template = get_template("plans/progress/includes/reporting_state.html")
-            rendered: dict[tuple, str] = {}
-            for _theme, _label, rows in lines.actions:
-                for row in rows:
-                    if row.state_key not in rendered:
-                        rendered[row.state_key] = state_template.render(
-                            {"state": row.state, "action": row.action}
-                        )
-                    row.state_html = rendered[row.state_key]
+            with_state_cells([row for _theme, _label, rows in lines.actions for row in rows])
         context["dashboard"] = dashboard
         context["lines"] = lines
         return context
