@@ -104,6 +104,7 @@ def _plans_in_force(partnership_ids) -> dict[int, PartnershipPlan]:
         PartnershipPlan.objects.filter(partnership_id__in=partnership_ids)
         .filter(deadlines.in_force_filter())
         .select_related("previous_version")
+        .defer("published_summary", "previous_version__published_summary")
         .prefetch_related(Prefetch("priorities", queryset=priorities))
         .order_by("partnership_id", "-period_start", "-version")
     ):

@@ -386,8 +386,10 @@ class RefreshDue:
 
 def refreshes_due(*, partnership_ids: Collection[int] | None = None) -> list[RefreshDue]:
     """The next refresh of every partnership with an approved plan (one query)."""
-    plans = PartnershipPlan.objects.filter(status__in=ISSUED_PLAN_STATUSES).select_related(
-        "partnership"
+    plans = (
+        PartnershipPlan.objects.filter(status__in=ISSUED_PLAN_STATUSES)
+        .select_related("partnership")
+        .defer("published_summary")
     )
     if partnership_ids is not None:
         plans = plans.filter(partnership_id__in=partnership_ids)
@@ -445,6 +447,15 @@ class PlanRefreshCycle(Cycle):
             for item in refreshes
         ]
 
+    def due_to(self, *, user_id: int, today: date, partnership_ids: Collection[int]):
+        # Due from those who run the plan: only the partnerships where this person does.
+        theirs = list(
+            PlanPolicy.refresh_recipients(partnership_ids)
+            .filter(user_id=user_id)
+            .values_list("partnership_id", flat=True)
+        )
+        return self.due(today=today, partnership_ids=theirs) if theirs else []
+
 
 @register
 class ProgressUpdateCycle(Cycle):
@@ -461,6 +472,7 @@ class ProgressUpdateCycle(Cycle):
 
     def _items(self, updates: list[DueUpdate]) -> list[DueItem]:
         people = due_from(updates=updates)
+        progress_url = ProgressUrls()
         # Translated once, not once an item: an analyst's Your work holds hundreds.
         title = gettext("%(quarter)s update: %(action)s")
         return [
@@ -472,20 +484,32 @@ class ProgressUpdateCycle(Cycle):
                 due_on=item.due_on,
                 title=title
                 % {"quarter": item.quarter, "action": _shortened(item.action.description)},
-                url=reverse(
-                    "plans:action_progress",
-                    kwargs={
-                        "partnership_slug": item.action.partnership.slug,
-                        "action_id": item.action.pk,
-                    },
-                )
-                + f"?quarter={item.quarter.code}",
+                url=f"{progress_url(item.action)}?quarter={item.quarter.code}",
                 recipients=frozenset(
                     user.pk for user in people.get(item.action.pk, []) if user.is_active
                 ),
             )
             for item in updates
         ]
+
+
+class ProgressUrls:
+    """Actions' progress addresses, one reverse() for each partnership: they differ only in the
+    action's id."""
+
+    def __init__(self):
+        self.parts: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, action: PlanAction, slug: str = "") -> str:
+        """``slug``: the action's partnership's, where its partnership is not loaded with it."""
+        slug = slug or action.partnership.slug
+        if slug not in self.parts:
+            head, _zero, tail = reverse(
+                "plans:action_progress", kwargs={"partnership_slug": slug, "action_id": 0}
+            ).rpartition("/0/")
+            self.parts[slug] = (head, tail)
+        head, tail = self.parts[slug]
+        return f"{head}/{action.pk}/{tail}"
 
 
 def _shortened(text: str, length: int = 120) -> str:

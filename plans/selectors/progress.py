@@ -12,7 +12,6 @@ from enum import StrEnum
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -391,18 +390,9 @@ class _Lines:
     def __init__(self):
         self.status_labels = {value: str(label) for value, label in ActionStatus.choices}
         self.theme_labels = {value: str(label) for value, label in PriorityTheme.choices}
-        self.addresses: dict[str, tuple[str, str]] = {}
+        self.url = deadlines.ProgressUrls()
 
-    def url(self, action: PlanAction, slug: str) -> str:
-        if slug not in self.addresses:
-            head, _zero, tail = reverse(
-                "plans:action_progress", kwargs={"partnership_slug": slug, "action_id": 0}
-            ).rpartition("/0/")
-            self.addresses[slug] = (head, tail)
-        head, tail = self.addresses[slug]
-        return f"{head}/{action.pk}/{tail}"
-
-    def line(self, action: PlanAction, *, slug: str, due: date, state=None) -> ActionLine:
+    def line(self, action: PlanAction, *, due: date, state=None, slug: str = "") -> ActionLine:
         return ActionLine(
             action=action,
             url=self.url(action, slug),
@@ -422,9 +412,7 @@ def my_action_lines(rows: list[MyAction]) -> list[ActionLine]:
     made = []
     for row in rows:
         action = row.action
-        made.append(
-            lines.line(action, slug=action.partnership.slug, due=action.due_date, state=row.state)
-        )
+        made.append(lines.line(action, due=action.due_date, state=row.state))
         made[-1].partnership_name = action.partnership.name
         made[-1].priority_label = lines.theme_labels.get(
             action.priority.theme, action.priority.theme
@@ -442,7 +430,7 @@ def dashboard_lines(dashboard: Dashboard, *, partnership_slug: str) -> Dashboard
         return lines.url(action, partnership_slug)
 
     def line(action: PlanAction, *, due: date, state=None) -> ActionLine:
-        return lines.line(action, slug=partnership_slug, due=due, state=state)
+        return lines.line(action, due=due, state=state, slug=partnership_slug)
 
     def number(value) -> str:
         return floatformat(value, "-2g")
