@@ -32,6 +32,8 @@ from demo.national import NATIONAL_PASSWORD, login_email
 from partnerships.models import Membership, Partnership, Role
 from plans.deadlines import reporting_state
 from plans.models import ActionStatus, PlanAction, PlanStatus
+from reminders.cycles import cycles
+from reminders.selectors import work_day
 
 from .conftest import signed_in
 from .factories import member
@@ -236,6 +238,26 @@ def test_your_work_reads_only_ones_own_share_of_the_partnerships_work(national, 
     assert (read_again, large) == (actions_read, small)
     assert again.count('class="app-work-item"') == rows
     assert "Someone else's action" not in again
+
+
+@pytest.mark.parametrize(
+    "who", ["analyst.", "coordinator.", "strategy-police.", "scrutiny.", "pcc.", "contributor-"]
+)
+def test_each_cycle_gives_a_person_exactly_their_share_of_what_is_due(national, db, who):
+    """Your work asks each cycle for one person's share (``Cycle.due_to``), which some cycles
+    read in the database alone: it is always the items of ``due`` the person is a recipient of,
+    the ones the sweep reminds them of."""
+    person = User.objects.filter(email__startswith=who).order_by("pk").first()
+    serving = list(Membership.objects.filter(user=person).values_list("partnership_id", flat=True))
+    today = work_day()
+    for cycle in cycles(to_read=None):
+        expected = [
+            item
+            for item in cycle.due(today=today, partnership_ids=serving)
+            if person.pk in item.recipients
+        ]
+        shared = list(cycle.due_to(user_id=person.pk, today=today, partnership_ids=serving))
+        assert shared == expected, cycle.kind
 
 
 def test_the_layout_view_is_only_for_the_benchmark_and_staff(client, partnership, settings):
