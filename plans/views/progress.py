@@ -3,7 +3,6 @@ quarterly updates, and the coordinator's dashboard."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import get_template
@@ -12,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from csp_portal.views import MY_LIST_PAGE_SIZE
+from csp_portal.views import my_list_page
 from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
@@ -61,7 +60,7 @@ def my_actions(request):
         if show == "finished"
         else (actions.exclude(status=ActionStatus.COMPLETE))
     )
-    page = Paginator(listed, MY_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = my_list_page(listed, count=tally[f"{show}_count"], number=request.GET.get("page"))
     return render(
         request,
         "plans/progress/my_actions.html",
