@@ -448,13 +448,9 @@ class PlanRefreshCycle(Cycle):
         ]
 
     def due_to(self, *, user_id: int, today: date, partnership_ids: Collection[int]):
-        # Due from those who run the plan: only the partnerships where this person does.
-        theirs = list(
-            PlanPolicy.refresh_recipients(partnership_ids)
-            .filter(user_id=user_id)
-            .values_list("partnership_id", flat=True)
+        return self.due_to_members(
+            PlanPolicy.refresh_recipients(partnership_ids), user_id=user_id, today=today
         )
-        return self.due(today=today, partnership_ids=theirs) if theirs else []
 
 
 @register
@@ -879,6 +875,11 @@ class IssuedReportCycle(Cycle):
             kwargs={"partnership_slug": latest.partnership.slug, "report_id": latest.pk},
         )
         return [WorkflowLine(text, url)]
+
+    def due_to(self, *, user_id: int, today: date, partnership_ids: Collection[int]):
+        return self.due_to_members(
+            ProgressReportPolicy.readers(partnership_ids), user_id=user_id, today=today
+        )
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         reports = ProgressReport.objects.filter(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,20 @@ class Cycle:
         return [
             item
             for item in self.due(today=today, partnership_ids=partnership_ids)
+            if user_id in item.recipients
+        ]
+
+    def due_to_members(self, members: QuerySet, *, user_id: int, today: date) -> list[DueItem]:
+        """``due_to`` for a cycle whose items are due from members of the partnership in some
+        roles, ``members`` being that policy's query over the partnerships asked about: only the
+        partnerships where this person is one are read (an analyst runs no plan and reads no
+        report)."""
+        theirs = list(members.filter(user_id=user_id).values_list("partnership_id", flat=True))
+        if not theirs:
+            return []
+        return [
+            item
+            for item in self.due(today=today, partnership_ids=theirs)
             if user_id in item.recipients
         ]
 
