@@ -208,11 +208,6 @@ def summary_title(plan: PartnershipPlan) -> str:
     return _("Partnership plan %(period)s: summary") % {"period": plan.period_label}
 
 
-def summary_cover(plan: PartnershipPlan) -> dict:
-    """What the public summary page shows around its contents: the plan's own fields only."""
-    return _cover(plan, summary_title(plan))
-
-
 def plan_context(plan: PartnershipPlan) -> dict:
     sections = ordered_sections(plan)
     priorities = priority_blocks(plan)
@@ -384,6 +379,11 @@ def summary_languages(plan: PartnershipPlan) -> list[str]:
     if plan.published_summary is not None:
         return plan.published_summary.get("languages", [ENGLISH])
     return languages(plan.partnership)
+
+
+def summary_cover(plan: PartnershipPlan) -> dict:
+    """What the public summary page shows around its contents: the plan's own fields only."""
+    return _cover(plan, summary_title(plan))
 
 
 def summary_context(plan: PartnershipPlan, language: str = ENGLISH) -> dict:

@@ -22,6 +22,7 @@ from django.urls import path, reverse
 from django.utils import translation
 from django.views.generic import TemplateView, View
 
+from assessments.evidence import public_evidence_stamp
 from casereviews.selectors import published_procedure
 from csp_portal.downloads import private_image
 from csp_portal.frozen import frozen_body, frozen_key
@@ -128,10 +129,14 @@ class PublicSummaryView(InLanguageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         language, slug = self.language, self.kwargs["slug"]
         plan = _published_plan_or_404(self.summary_partnership, language, find=published_plan_head)
-        # The summary of a published version is frozen at publication (its evidence cites
-        # figures that never change): rendered once per version, language and code, and kept.
+        # The summary of a published version is frozen at publication: rendered once per
+        # version, language and code, and kept. Its evidence (crime figures) is flagged when
+        # figures imported since change it: the latest import is part of the revision.
         key = frozen_key(
-            plan, revision=plan.content_revision, stamp=plan.published_at, role=f"public-{language}"
+            plan,
+            revision=f"{plan.content_revision}:{public_evidence_stamp()}",
+            stamp=plan.published_at,
+            role=f"public-{language}",
         )
         body = frozen_body(
             key=key,

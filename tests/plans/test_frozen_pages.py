@@ -26,6 +26,7 @@ from partnerships.models import Role, Seat
 from plans.models import ActionStatus, PartnershipPlan, PlanAction, ProgressReport, Quarter
 from plans.services import drafting
 from plans.services.reports import progress_report_issue
+from recorded_crime.models import CrimeRelease
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, member, organisation_in
 
@@ -259,3 +260,13 @@ def test_the_public_summary_is_rendered_once_for_each_published_version(world, c
         content_revision=F("content_revision") + 1
     )
     assert "Rewritten behind" in get(client, summary_url(built.plan))[0]
+
+    # Its crime figures are flagged when figures imported since change them: an import renders
+    # it again.
+    summary["summary"] = "Rewritten once more"
+    PartnershipPlan.objects.filter(pk=built.plan.pk).update(published_summary=summary)
+    assert "Rewritten once more" not in get(client, summary_url(built.plan))[0]
+    CrimeRelease.objects.create(
+        period_label="Year ending March 2099", period_end=date(2099, 3, 31), source_file_name="x"
+    )
+    assert "Rewritten once more" in get(client, summary_url(built.plan))[0]
