@@ -29,6 +29,15 @@ EXEMPT_URL_NAMES = {
 }
 
 
+def two_factor_known_unneeded(request) -> bool:
+    """Whether the person was found, less than a minute ago, to have no authenticator and no
+    rule asking for one: the page's navigation reads this answer too, rather than asking the
+    four queries again (issue 17)."""
+    session = getattr(request, "session", None)
+    checked = session.get(TWO_FACTOR_NOT_NEEDED_KEY, 0) if session is not None else 0
+    return time.time() - checked < SESSION_REFRESH_SECONDS
+
+
 class TwoFactorRequiredMiddleware:
     """Signed-in people who have, or must have, two-factor authentication verify it first.
 
@@ -59,8 +68,7 @@ class TwoFactorRequiredMiddleware:
         # Someone with no authenticator, whom no rule asks for one, was found so less than a
         # minute ago: the four queries of the answer are not asked again on every request (a
         # role that starts needing two-factor takes effect within the minute).
-        checked = request.session.get(TWO_FACTOR_NOT_NEEDED_KEY, 0)
-        if time.time() - checked < SESSION_REFRESH_SECONDS:
+        if two_factor_known_unneeded(request):
             return None
         if user_has_two_factor(user):
             return redirect(reverse("accounts:two_factor_verify") + next_query)

@@ -22,7 +22,7 @@ from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Case, QuerySet, When
+from django.db.models import Case, Exists, OuterRef, QuerySet, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -129,6 +129,16 @@ class ContributionCycle(Cycle):
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         return contribution_items(contributions_awaiting(partnership_ids))
+
+    def due_to(self, *, user_id: int, today: date, partnership_ids: Collection[int]):
+        # Due from the request's organisation's answerers on its partnership (``answering_people``):
+        # the requests this person is one of them for, each with all of them.
+        answers = ContributionPolicy.answerers().filter(
+            user_id=user_id,
+            partnership_id=OuterRef("partnership_id"),
+            organisation_id=OuterRef("organisation_id"),
+        )
+        return contribution_items(contributions_awaiting(partnership_ids).filter(Exists(answers)))
 
     def workflow_lines(self, *, partnership_id: int, today: date) -> list[WorkflowLine]:
         assessment = current_assessment(partnership_id)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from csp_portal.templatetags.figures import figure
-from recorded_crime.models import AreaKind, CrimeArea
+from recorded_crime.models import AreaKind, CrimeArea, CrimeRelease
 from recorded_crime.offences import BY_KEY
 
 from .models import ContributionFigure, EvidenceKind, PriorityEvidence, SectionKind
@@ -112,6 +112,15 @@ def evidence_items(
                 )
             )
     return items
+
+
+def public_evidence_stamp() -> str:
+    """What the public evidence of a plan (crime figures) can change with: an import of crime
+    figures (a newer release, or a corrected one imported again) flags a citation as changed
+    since approval. The moment of the latest import, for the key of a cached public page."""
+    latest = CrimeRelease.objects.order_by("-imported_at").values_list("imported_at", flat=True)
+    moment = latest.first()
+    return moment.isoformat() if moment else "-"
 
 
 def newest_release_for(csp_code: str):

@@ -24,12 +24,12 @@ and the same of ``ContributionPolicy`` for a contribution request, and of
 from collections.abc import Collection
 from enum import StrEnum
 
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, get_objects_for_user
+from guardian.shortcuts import assign_perm
 
 from accounts.models import User
-from csp_portal.policies import Policy
+from csp_portal.policies import Policy, granted
 from partnerships.consultation import COMMENT_TRANSITIONS
 from partnerships.models import Membership
 from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
@@ -38,8 +38,10 @@ from .models import (
     CONTRIBUTION_TRANSITIONS,
     AssessmentComment,
     AssessmentStatus,
+    ContributionGroupObjectPermission,
     ContributionRequest,
     ContributionStatus,
+    ContributionUserObjectPermission,
     StrategicAssessment,
 )
 
@@ -206,18 +208,21 @@ class _ContributionPolicy(Policy):
         """The contribution requests ``user`` may answer, across all their partnerships."""
         if not user.is_authenticated:
             return ContributionRequest.objects.none()
-        queryset = (queryset if queryset is not None else ContributionRequest.objects).filter(
-            partnership__memberships__user=user,
-            partnership__memberships__organisation=F("organisation"),
-            partnership__memberships__role__in=ANSWERING_ROLES,
+        # Their organisation's, on a partnership they serve in an answering role, and granted.
+        answers = Membership.objects.filter(
+            user=user,
+            partnership_id=OuterRef("partnership_id"),
+            organisation_id=OuterRef("organisation_id"),
+            role__in=ANSWERING_ROLES,
         )
-        return get_objects_for_user(
-            user,
-            ANSWER_CONTRIBUTION,
-            klass=queryset,
-            use_groups=True,
-            with_superuser=False,
-            accept_global_perms=False,
+        return (queryset if queryset is not None else ContributionRequest.objects).filter(
+            Exists(answers),
+            granted(
+                user,
+                ANSWER_CONTRIBUTION,
+                user_grants=ContributionUserObjectPermission,
+                group_grants=ContributionGroupObjectPermission,
+            ),
         )
 
     def can_answer(self, user: User, contribution: ContributionRequest) -> bool:

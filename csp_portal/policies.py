@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -84,3 +84,20 @@ def acting_membership(user: User | None, partnership: Partnership) -> Membership
     if user is None or not user.is_authenticated:
         return None
     return user.memberships.select_related("organisation").filter(partnership=partnership).first()
+
+
+def granted(
+    user: User, perm: str, *, user_grants: type[Model], group_grants: type[Model]
+) -> Exists:
+    """The records ``user`` holds ``perm`` ("app.codename") on, directly or through one of their
+    groups, as a filter on the records' queryset: what guardian's ``get_objects_for_user`` (with
+    ``use_groups``, no superuser or global permissions) selects, read from the model's direct
+    grant tables. guardian's own puts the whole queryset again inside two ``IN`` subqueries,
+    which costs a person in 32 partnerships more than the rest of their page (issue 17)."""
+    app_label, codename = perm.split(".")
+    permission = Q(permission__codename=codename, permission__content_type__app_label=app_label)
+    by_group = group_grants.objects.filter(
+        permission, content_object=OuterRef("pk"), group__user=user
+    )
+    by_user = user_grants.objects.filter(permission, content_object=OuterRef("pk"), user=user)
+    return Exists(by_group) | Exists(by_user)

@@ -1,6 +1,8 @@
 from crispy_forms.layout import Hidden
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -20,6 +22,14 @@ from .submissions import (
 # A page of a person's own list (Requests to you, Your actions): bounded, however many years of
 # finished history the person has (issue 17).
 MY_LIST_PAGE_SIZE = 50
+
+
+def my_list_page(listed: QuerySet, *, count: int, number) -> Page:
+    """A page of a person's own list, whose length the view counted already (with its tabs, in
+    one query): the paginator does not count it again."""
+    paginator = Paginator(listed, MY_LIST_PAGE_SIZE)
+    paginator.count = count  # a cached_property: set, it is not asked of the database
+    return paginator.get_page(number)
 
 
 def csrf_failure(request, reason=""):

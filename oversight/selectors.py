@@ -104,6 +104,7 @@ def _plans_in_force(partnership_ids) -> dict[int, PartnershipPlan]:
         PartnershipPlan.objects.filter(partnership_id__in=partnership_ids)
         .filter(deadlines.in_force_filter())
         .select_related("previous_version")
+        .defer("published_summary", "previous_version__published_summary")
         .prefetch_related(Prefetch("priorities", queryset=priorities))
         .order_by("partnership_id", "-period_start", "-version")
     ):
@@ -136,6 +137,7 @@ def _action_tallies(plans: list[PartnershipPlan], today: date) -> dict[int, Acti
             overdue = Count("pk", filter=deadlines.overdue_update_filter(quarter))
         rows = (
             PlanAction.objects.filter(plan_id__in=plan_ids)
+            .order_by()  # not by priority: that joins every priority for nothing
             .values("plan_id")
             .annotate(
                 total=Count("pk"),

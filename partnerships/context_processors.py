@@ -1,5 +1,6 @@
 from django.http import Http404
 
+from accounts.middleware import two_factor_known_unneeded
 from accounts.selectors import two_factor_pending
 
 from .navigation import navigation, switch_target
@@ -31,7 +32,7 @@ def current_partnership(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    if two_factor_pending(user):
+    if not two_factor_known_unneeded(request) and two_factor_pending(user):
         return {"two_factor_pending": True}
     context = {}
     membership = getattr(request, "membership", None)

@@ -27,6 +27,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -109,6 +110,14 @@ def last_completed_quarter(*, plan: PartnershipPlan, today: date | None = None) 
     return ended[-1] if ended else None
 
 
+@lru_cache(maxsize=64)
+def _reporting_quarters(period_start: int, today: date) -> tuple[Quarter | None, Quarter | None]:
+    """The quarter being reported and the last completed one, for a plan period on a day: the
+    same for every action of every plan of that period, so worked out once."""
+    plan = PartnershipPlan(period_start=period_start)
+    return reporting_quarter(plan=plan, today=today), last_completed_quarter(plan=plan, today=today)
+
+
 @dataclass(frozen=True)
 class DueUpdate:
     """One quarter's update that an action still owes."""
@@ -155,8 +164,7 @@ def reporting_state(action: PlanAction, *, today: date | None = None) -> Reporti
     the action's plan is taken to be in force."""
     today = today or local_today()
     reported = {(update.year_start, update.quarter) for update in action.progress_updates.all()}
-    current = reporting_quarter(plan=action.plan, today=today)
-    previous = last_completed_quarter(plan=action.plan, today=today)
+    current, previous = _reporting_quarters(action.plan.period_start, today)
 
     def owed(quarter: Quarter | None) -> DueUpdate | None:
         if not _owes(action, quarter, reported):
@@ -209,11 +217,16 @@ def overdue_update_count(actions: QuerySet[PlanAction], *, today: date | None = 
 
 
 def with_reporting(actions: QuerySet[PlanAction]) -> QuerySet[PlanAction]:
-    """What ``reporting_state`` reads, in two queries however many actions there are."""
-    return actions.select_related("plan", "lead_organisation").prefetch_related(
-        Prefetch(
-            "progress_updates",
-            queryset=ProgressUpdate.objects.only("id", "action_id", "year_start", "quarter"),
+    """What ``reporting_state`` reads, in two queries however many actions there are. Not the
+    plan's published summary: a document's worth of JSON, decoded again for every action."""
+    return (
+        actions.select_related("plan", "lead_organisation")
+        .defer("plan__published_summary")
+        .prefetch_related(
+            Prefetch(
+                "progress_updates",
+                queryset=ProgressUpdate.objects.only("id", "action_id", "year_start", "quarter"),
+            )
         )
     )
 
@@ -288,6 +301,20 @@ def all_progress_due(
     return due_for_actions(with_reporting(actions), today=today)
 
 
+def progress_due_to(
+    *, user_id: int, today: date | None = None, partnership_ids: Collection[int]
+) -> list[DueUpdate]:
+    """The updates of ``all_progress_due`` that are due from one person (see ``due_from``), read
+    for their actions alone: an analyst in 32 partnerships owes a few dozen of the thousands."""
+    actions = (
+        PlanAction.objects.filter(in_force_filter("plan__"), partnership_id__in=partnership_ids)
+        .exclude(status=ActionStatus.COMPLETE)  # a complete action owes nothing (``_owes``)
+        .filter(ActionPolicy.progress_owed_by(user_id))
+        .select_related("partnership")
+    )
+    return due_for_actions(with_reporting(actions), today=today)
+
+
 def due_from(*, updates: Iterable[DueUpdate]) -> dict[int, list[User]]:
     """Who each owed update is due from, by action id: the lead organisation's people on the
     action's partnership in a reporting role (one query). The coordinator, who may report on any
@@ -359,8 +386,10 @@ class RefreshDue:
 
 def refreshes_due(*, partnership_ids: Collection[int] | None = None) -> list[RefreshDue]:
     """The next refresh of every partnership with an approved plan (one query)."""
-    plans = PartnershipPlan.objects.filter(status__in=ISSUED_PLAN_STATUSES).select_related(
-        "partnership"
+    plans = (
+        PartnershipPlan.objects.filter(status__in=ISSUED_PLAN_STATUSES)
+        .select_related("partnership")
+        .defer("published_summary")
     )
     if partnership_ids is not None:
         plans = plans.filter(partnership_id__in=partnership_ids)
@@ -418,6 +447,11 @@ class PlanRefreshCycle(Cycle):
             for item in refreshes
         ]
 
+    def due_to(self, *, user_id: int, today: date, partnership_ids: Collection[int]):
+        return self.due_to_members(
+            PlanPolicy.refresh_recipients(partnership_ids), user_id=user_id, today=today
+        )
+
 
 @register
 class ProgressUpdateCycle(Cycle):
@@ -426,8 +460,17 @@ class ProgressUpdateCycle(Cycle):
     year_order = 40
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
-        updates = all_progress_due(today=today, partnership_ids=partnership_ids)
+        return self._items(all_progress_due(today=today, partnership_ids=partnership_ids))
+
+    def due_to(self, *, user_id: int, today: date, partnership_ids: Collection[int]):
+        updates = progress_due_to(user_id=user_id, today=today, partnership_ids=partnership_ids)
+        return [item for item in self._items(updates) if user_id in item.recipients]
+
+    def _items(self, updates: list[DueUpdate]) -> list[DueItem]:
         people = due_from(updates=updates)
+        progress_url = ProgressUrls()
+        # Translated once, not once an item: an analyst's Your work holds hundreds.
+        title = gettext("%(quarter)s update: %(action)s")
         return [
             DueItem(
                 kind=self.kind,
@@ -435,25 +478,39 @@ class ProgressUpdateCycle(Cycle):
                 partnership_id=item.action.partnership_id,
                 partnership_name=item.action.partnership.name,
                 due_on=item.due_on,
-                title=gettext("%(quarter)s update: %(action)s")
-                % {
-                    "quarter": item.quarter,
-                    "action": Truncator(item.action.description).chars(120),
-                },
-                url=reverse(
-                    "plans:action_progress",
-                    kwargs={
-                        "partnership_slug": item.action.partnership.slug,
-                        "action_id": item.action.pk,
-                    },
-                )
-                + f"?quarter={item.quarter.code}",
+                title=title
+                % {"quarter": item.quarter, "action": _shortened(item.action.description)},
+                url=f"{progress_url(item.action)}?quarter={item.quarter.code}",
                 recipients=frozenset(
                     user.pk for user in people.get(item.action.pk, []) if user.is_active
                 ),
             )
             for item in updates
         ]
+
+
+class ProgressUrls:
+    """Actions' progress addresses, one reverse() for each partnership: they differ only in the
+    action's id."""
+
+    def __init__(self):
+        self.parts: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, action: PlanAction, slug: str = "") -> str:
+        """``slug``: the action's partnership's, where its partnership is not loaded with it."""
+        slug = slug or action.partnership.slug
+        if slug not in self.parts:
+            head, _zero, tail = reverse(
+                "plans:action_progress", kwargs={"partnership_slug": slug, "action_id": 0}
+            ).rpartition("/0/")
+            self.parts[slug] = (head, tail)
+        head, tail = self.parts[slug]
+        return f"{head}/{action.pk}/{tail}"
+
+
+def _shortened(text: str, length: int = 120) -> str:
+    # Truncator's result, without its cost for the many texts that are short enough already.
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 # Community safety grants: each quarter's spend return -------------------------------------------
@@ -818,6 +875,11 @@ class IssuedReportCycle(Cycle):
             kwargs={"partnership_slug": latest.partnership.slug, "report_id": latest.pk},
         )
         return [WorkflowLine(text, url)]
+
+    def due_to(self, *, user_id: int, today: date, partnership_ids: Collection[int]):
+        return self.due_to_members(
+            ProgressReportPolicy.readers(partnership_ids), user_id=user_id, today=today
+        )
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         reports = ProgressReport.objects.filter(

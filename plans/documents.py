@@ -398,6 +398,11 @@ def summary_languages(plan: PartnershipPlan) -> list[str]:
     return languages(plan.partnership)
 
 
+def summary_cover(plan: PartnershipPlan) -> dict:
+    """What the public summary page shows around its contents: the plan's own fields only."""
+    return _cover(plan, summary_title(plan))
+
+
 def summary_context(plan: PartnershipPlan, language: str = ENGLISH) -> dict:
     """The published summary: what the public page and the summary PDF both show, and nothing
     else (no rationale, resources, supporting organisations, actuals or people's names).

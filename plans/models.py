@@ -512,6 +512,11 @@ class ProgressUpdate(models.Model):
 
     class Meta:
         ordering = ["-year_start", "-quarter"]
+        # "Which actions have an update for this quarter": the dashboards' and the force area's
+        # overdue counts ask it of every action of many plans at once (issue 17).
+        indexes = [
+            models.Index(fields=["year_start", "quarter", "action"], name="progress_update_quarter")
+        ]
         constraints = [
             models.UniqueConstraint(
                 "action", "year_start", "quarter", name="progress_update_once_per_quarter"

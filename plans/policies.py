@@ -23,13 +23,13 @@ coordinator "edits all" action progress).
 from collections.abc import Collection
 from enum import StrEnum
 
-from django.db.models import F, Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
 from authorities.models import Organisation
-from csp_portal.policies import Policy
+from csp_portal.policies import Policy, granted
 from partnerships.consultation import COMMENT_TRANSITIONS
 from partnerships.models import Membership, PartnerOrganisation, Partnership, Seat
 from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
@@ -45,6 +45,7 @@ from .models import (
     PartnershipPlan,
     PlanAction,
     PlanActionGroupObjectPermission,
+    PlanActionUserObjectPermission,
     PlanComment,
     PlanStatus,
     ProgressReport,
@@ -272,18 +273,14 @@ class _ActionPolicy(Policy):
         partnerships."""
         if not user.is_authenticated:
             return PlanAction.objects.none()
-        queryset = (queryset if queryset is not None else PlanAction.objects).filter(
-            partnership__memberships__user=user,
-            partnership__memberships__organisation=F("lead_organisation"),
-            partnership__memberships__role__in=REPORTING_ROLES,
-        )
-        return get_objects_for_user(
-            user,
-            REPORT_PROGRESS,
-            klass=queryset,
-            use_groups=True,
-            with_superuser=False,
-            accept_global_perms=False,
+        return (queryset if queryset is not None else PlanAction.objects).filter(
+            granted(
+                user,
+                REPORT_PROGRESS,
+                user_grants=PlanActionUserObjectPermission,
+                group_grants=PlanActionGroupObjectPermission,
+            ),
+            _ActionPolicy.progress_owed_by(user.pk),
         )
 
     def can_report(self, user: User, action: PlanAction) -> bool:
@@ -320,6 +317,20 @@ class _ActionPolicy(Policy):
             partnership_id__in=partnership_ids,
             organisation_id__in=organisation_ids,
             role__in=REPORTING_ROLES,
+        )
+
+    @staticmethod
+    def progress_owed_by(user_id: int) -> Exists:
+        """``progress_reporters`` from the other side, as a filter on actions: those whose
+        updates are due from this person (their organisation leads it, on its partnership, in a
+        reporting role)."""
+        return Exists(
+            Membership.objects.filter(
+                user_id=user_id,
+                partnership_id=OuterRef("partnership_id"),
+                organisation_id=OuterRef("lead_organisation_id"),
+                role__in=REPORTING_ROLES,
+            )
         )
 
 

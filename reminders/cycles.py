@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,33 @@ class Cycle:
         """Every item not yet done, overdue or not, with whom it is due from. ``partnership_ids``
         narrows it to those partnerships (the send-time check and the digests ask that)."""
         raise NotImplementedError
+
+    def due_to(
+        self, *, user_id: int, today: date, partnership_ids: Collection[int]
+    ) -> Iterable[DueItem]:
+        """The items of ``due`` that one person is among the recipients of, in those
+        partnerships: what Your work lists where the person only owes. A cycle whose ``due``
+        reads much more than one person's share (every action of every plan) overrides it to
+        ask its tables for that share alone, returning the very same items."""
+        return [
+            item
+            for item in self.due(today=today, partnership_ids=partnership_ids)
+            if user_id in item.recipients
+        ]
+
+    def due_to_members(self, members: QuerySet, *, user_id: int, today: date) -> list[DueItem]:
+        """``due_to`` for a cycle whose items are due from members of the partnership in some
+        roles, ``members`` being that policy's query over the partnerships asked about: only the
+        partnerships where this person is one are read (an analyst runs no plan and reads no
+        report)."""
+        theirs = list(members.filter(user_id=user_id).values_list("partnership_id", flat=True))
+        if not theirs:
+            return []
+        return [
+            item
+            for item in self.due(today=today, partnership_ids=theirs)
+            if user_id in item.recipients
+        ]
 
     def workflow_lines(self, *, partnership_id: int, today: date) -> list[WorkflowLine]:
         """Where the cycle's workflow stands in one partnership, for the top of its part of the

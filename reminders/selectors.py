@@ -192,6 +192,25 @@ class YourWork:
         )
 
 
+def _work_items(*, user: User, serving: dict[int, Membership], today: date) -> list[DueItem]:
+    """What every cycle has due in the partnerships served: all of it where the person's role
+    oversees or watches the cycle, only their own share elsewhere (asked of the cycle, which may
+    read just that share: an analyst in 32 partnerships owes little of what they hold)."""
+    items: list[DueItem] = []
+    for cycle in cycles(to_read=None):
+        wider = [
+            partnership_id
+            for partnership_id, membership in serving.items()
+            if WorkPolicy.oversees(membership, cycle) or WorkPolicy.watches(membership, cycle)
+        ]
+        own = [partnership_id for partnership_id in serving if partnership_id not in wider]
+        if wider:
+            items += cycle.due(today=today, partnership_ids=wider)
+        if own:
+            items += cycle.due_to(user_id=user.pk, today=today, partnership_ids=own)
+    return items
+
+
 def your_work(*, user: User, today: date, partnership_slug: str = "", page_number=None) -> YourWork:
     """Every item due from ``user`` in the partnerships they serve (or in the one named), read
     from the deadline registry, with what their roles watch beside it. A partnership they do not
@@ -207,7 +226,7 @@ def your_work(*, user: User, today: date, partnership_slug: str = "", page_numbe
         if chosen is None:
             raise Http404
     serving = {m.partnership_id: m for m in ([chosen] if chosen else memberships)}
-    items = due_items(today=today, partnership_ids=list(serving), to_read=None) if serving else []
+    items = _work_items(user=user, serving=serving, today=today)
     own, to_read, overseen, watched = [], [], [], []
     for item in items:
         cycle = cycle_for(item.kind)

@@ -29,6 +29,20 @@ class ReviewClockCycle(Cycle):
     def due(
         self, *, today: date, partnership_ids: Collection[int] | None = None
     ) -> Iterable[DueItem]:
+        return self._items(self._open_reviews(partnership_ids), today)
+
+    def due_to(
+        self, *, user_id: int, today: date, partnership_ids: Collection[int]
+    ) -> Iterable[DueItem]:
+        # A review's clocks are due from every holder of a working grant to it: only the
+        # reviews this person holds one to, each with all its holders.
+        held = ReviewPolicy.working_grants(
+            AccessGrant.objects.filter(user_id=user_id, user__is_active=True)
+        ).values("review_id")
+        return self._items(self._open_reviews(partnership_ids).filter(pk__in=held), today)
+
+    @staticmethod
+    def _open_reviews(partnership_ids: Collection[int] | None):
         reviews = (
             DomesticHomicideReview.objects.exclude(status=ReviewStatus.CLOSED)
             .select_related("partnership", "review_type")
@@ -36,6 +50,9 @@ class ReviewClockCycle(Cycle):
         )
         if partnership_ids is not None:
             reviews = reviews.filter(partnership_id__in=partnership_ids)
+        return reviews
+
+    def _items(self, reviews, today: date) -> Iterable[DueItem]:
         reviews = list(reviews)
         # Grants of people still in the review's partnership, in a role that may hold access.
         holders: dict[int, set[int]] = defaultdict(set)

@@ -1,6 +1,7 @@
 """Issue 17, national scale: seed_national at a small size, the per-person lists bounded whatever
 the finished history, and no per-request writes or queries that are not needed."""
 
+import copy
 import time
 from io import StringIO
 from unittest import mock
@@ -8,8 +9,10 @@ from unittest import mock
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,7 +30,10 @@ from assessments.models import (
 from audit.models import AuditEvent
 from demo.national import NATIONAL_PASSWORD, login_email
 from partnerships.models import Membership, Partnership, Role
+from plans.deadlines import reporting_state
 from plans.models import ActionStatus, PlanAction, PlanStatus
+from reminders.cycles import cycles
+from reminders.selectors import work_day
 
 from .conftest import signed_in
 from .factories import member
@@ -182,6 +188,76 @@ def test_your_actions_renders_a_bounded_page_whatever_the_completed_history(
         done = client.get(url + "?show=finished").content.decode()
     assert open_now.count("data-action=") == 0
     assert 0 < done.count("data-action=") <= LIST_PAGE
+
+
+def _more_actions_led_by_others(analyst, count):
+    """``count`` more open actions in each plan in force the analyst's partnerships have, each
+    led by another organisation: work the analyst does not owe."""
+    mine = set(Membership.objects.filter(user=analyst).values_list("organisation_id", flat=True))
+    made = []
+    for action in (
+        PlanAction.objects.filter(
+            plan__status=PlanStatus.PUBLISHED,
+            partnership__memberships__user=analyst,
+        )
+        .exclude(lead_organisation_id__in=mine)
+        .distinct("plan_id")
+        .order_by("plan_id", "pk")
+    ):
+        for number in range(count):
+            action.pk = None
+            action.description = f"Someone else's action {number}"
+            action.status = ActionStatus.NOT_STARTED
+            made.append(copy.copy(action))
+    PlanAction.objects.bulk_create(made)
+
+
+def test_your_work_reads_only_ones_own_share_of_the_partnerships_work(national, db):
+    analyst = _analyst(db)
+    client = signed_in(analyst)
+    client.get("/")
+
+    def visit():
+        with (
+            mock.patch("plans.deadlines.reporting_state", wraps=reporting_state) as read,
+            CaptureQueriesContext(connection) as queries,
+        ):
+            page = client.get("/").content.decode()
+        return page, read.call_count, len(queries)
+
+    page, actions_read, small = visit()
+    owed = PlanAction.objects.filter(
+        plan__status=PlanStatus.PUBLISHED, lead_organisation__memberships__user=analyst
+    ).exclude(status=ActionStatus.COMPLETE)
+    assert 0 < actions_read <= owed.count()
+    rows = page.count('class="app-work-item"')
+    assert 0 < rows <= 2 * LIST_PAGE  # a page of their own items, and what they have to read
+
+    _more_actions_led_by_others(analyst, 3 * LIST_PAGE)
+    again, read_again, large = visit()
+    assert (read_again, large) == (actions_read, small)
+    assert again.count('class="app-work-item"') == rows
+    assert "Someone else's action" not in again
+
+
+@pytest.mark.parametrize(
+    "who", ["analyst.", "coordinator.", "strategy-police.", "scrutiny.", "pcc.", "contributor-"]
+)
+def test_each_cycle_gives_a_person_exactly_their_share_of_what_is_due(national, db, who):
+    """Your work asks each cycle for one person's share (``Cycle.due_to``), which some cycles
+    read in the database alone: it is always the items of ``due`` the person is a recipient of,
+    the ones the sweep reminds them of."""
+    person = User.objects.filter(email__startswith=who).order_by("pk").first()
+    serving = list(Membership.objects.filter(user=person).values_list("partnership_id", flat=True))
+    today = work_day()
+    for cycle in cycles(to_read=None):
+        expected = [
+            item
+            for item in cycle.due(today=today, partnership_ids=serving)
+            if person.pk in item.recipients
+        ]
+        shared = list(cycle.due_to(user_id=person.pk, today=today, partnership_ids=serving))
+        assert shared == expected, cycle.kind
 
 
 def test_the_layout_view_is_only_for_the_benchmark_and_staff(client, partnership, settings):

@@ -5,7 +5,6 @@ withdraws it; "Requests to you" lists a person's requests across their partnersh
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import include, path, reverse
@@ -14,7 +13,7 @@ from django.views.generic import TemplateView
 
 from csp_portal.downloads import private_attachment
 from csp_portal.kept import kept_form_data
-from csp_portal.views import MY_LIST_PAGE_SIZE
+from csp_portal.views import my_list_page
 from partnerships.permissions import Perm
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 
@@ -392,7 +391,7 @@ def my_requests(request):
         if show == "finished"
         else requests.awaiting_answer()
     )
-    page = Paginator(listed, MY_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = my_list_page(listed, count=tally[f"{show}_count"], number=request.GET.get("page"))
     return render(
         request,
         "assessments/my_requests.html",

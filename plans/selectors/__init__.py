@@ -151,6 +151,17 @@ def published_plan(*, partnership: Partnership) -> PartnershipPlan | None:
     return published_plans(partnership_ids=[partnership.pk]).first()
 
 
+def published_plan_head(*, partnership: Partnership) -> PartnershipPlan | None:
+    """The partnership's published plan without its contents: the public summary page reads its
+    own fields, and its contents only to render the cached body again (``published_plan``)."""
+    return (
+        PartnershipPlan.objects.filter(partnership=partnership, status=PlanStatus.PUBLISHED)
+        .select_related("partnership")
+        .order_by("-version")
+        .first()
+    )
+
+
 def published_plan_for(*, membership: Membership, plan_id: int) -> PartnershipPlan:
     try:
         return published_plans(partnership_ids=[membership.partnership_id]).get(pk=plan_id)

@@ -12,13 +12,13 @@ from enum import StrEnum
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from assessments.models import PriorityTheme
 from partnerships.models import Membership
 
 from .. import deadlines
@@ -328,6 +328,9 @@ class ActionLine:
     tag_class: str
     state: deadlines.ReportingState | None = None
     state_html: str = ""
+    # Your actions only: the columns the dashboard, which is one plan's, has no need of.
+    partnership_name: str = ""
+    priority_label: str = ""
 
     @property
     def state_key(self) -> tuple:
@@ -380,30 +383,54 @@ def _measure_name(measure: Measure) -> str:
     return f"{measure.name} ({measure.unit})" if measure.unit else measure.name
 
 
+class _Lines:
+    """Makes ``ActionLine``s: one reverse() for each partnership (every action's progress address
+    differs only in its id) and each label translated once, not once a row."""
+
+    def __init__(self):
+        self.status_labels = {value: str(label) for value, label in ActionStatus.choices}
+        self.theme_labels = {value: str(label) for value, label in PriorityTheme.choices}
+        self.url = deadlines.ProgressUrls()
+
+    def line(self, action: PlanAction, *, due: date, state=None, slug: str = "") -> ActionLine:
+        return ActionLine(
+            action=action,
+            url=self.url(action, slug),
+            title=Truncator(action.description).chars(120),
+            lead=action.lead_organisation.name,
+            due=date_format(due, "j M Y"),
+            status_label=self.status_labels.get(action.status, action.status),
+            tag_class=plan_tag_class(action.status),
+            state=state,
+        )
+
+
+def my_action_lines(rows: list[MyAction]) -> list[ActionLine]:
+    """Your actions' rows, ready to print (no queries): each from any partnership, with its
+    partnership's name and its priority."""
+    lines = _Lines()
+    made = []
+    for row in rows:
+        action = row.action
+        made.append(lines.line(action, due=action.due_date, state=row.state))
+        made[-1].partnership_name = action.partnership.name
+        made[-1].priority_label = lines.theme_labels.get(
+            action.priority.theme, action.priority.theme
+        )
+    return made
+
+
 def dashboard_lines(dashboard: Dashboard, *, partnership_slug: str) -> DashboardLines:
     """The rows of ``dashboard``'s tables, ready to print (no queries)."""
-    # One reverse() for the page: every action's progress address differs only in its id.
-    head, _zero, tail = reverse(
-        "plans:action_progress", kwargs={"partnership_slug": partnership_slug, "action_id": 0}
-    ).rpartition("/0/")
-    status_labels = {value: str(label) for value, label in ActionStatus.choices}
+    lines = _Lines()
     course_labels = {course: str(course.label) for course in Course}
     directions = {True: gettext("Higher is better"), False: gettext("Lower is better")}
 
     def url(action: PlanAction) -> str:
-        return f"{head}/{action.pk}/{tail}"
+        return lines.url(action, partnership_slug)
 
     def line(action: PlanAction, *, due: date, state=None) -> ActionLine:
-        return ActionLine(
-            action=action,
-            url=url(action),
-            title=Truncator(action.description).chars(120),
-            lead=action.lead_organisation.name,
-            due=date_format(due, "j M Y"),
-            status_label=status_labels.get(action.status, action.status),
-            tag_class=plan_tag_class(action.status),
-            state=state,
-        )
+        return lines.line(action, due=due, state=state, slug=partnership_slug)
 
     def number(value) -> str:
         return floatformat(value, "-2g")

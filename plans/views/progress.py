@@ -3,7 +3,6 @@ quarterly updates, and the coordinator's dashboard."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import get_template
@@ -12,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from csp_portal.views import MY_LIST_PAGE_SIZE
+from csp_portal.views import my_list_page
 from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
@@ -31,6 +30,20 @@ from ..selectors import progress as selectors
 from ..services.progress import action_progress_report
 
 
+def with_state_cells(lines: list[selectors.ActionLine]) -> list[selectors.ActionLine]:
+    """Each line with its "This quarter's update" cell, rendered once for each different state
+    (a handful), not once a row (issue 17)."""
+    state_template = get_template("plans/progress/includes/reporting_state.html")
+    rendered: dict[tuple, str] = {}
+    for line in lines:
+        if line.state_key not in rendered:
+            rendered[line.state_key] = state_template.render(
+                {"state": line.state, "action": line.action}
+            )
+        line.state_html = rendered[line.state_key]
+    return lines
+
+
 @login_required
 def my_actions(request):
     """Every action this person's organisations lead, in every partnership they serve: the open
@@ -47,12 +60,14 @@ def my_actions(request):
         if show == "finished"
         else (actions.exclude(status=ActionStatus.COMPLETE))
     )
-    page = Paginator(listed, MY_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = my_list_page(listed, count=tally[f"{show}_count"], number=request.GET.get("page"))
     return render(
         request,
         "plans/progress/my_actions.html",
         {
-            "rows": selectors.with_states(page.object_list, today=today),
+            "rows": with_state_cells(
+                selectors.my_action_lines(selectors.with_states(page.object_list, today=today))
+            ),
             "page": page,
             "order": order,
             "show": show,
@@ -225,16 +240,7 @@ class ProgressDashboardView(PartnershipViewMixin, TemplateView):
         )
         lines = selectors.dashboard_lines(dashboard, partnership_slug=self.partnership.slug)
         if dashboard.in_force:
-            # The reporting-state cell, rendered once for each different state (a handful).
-            state_template = get_template("plans/progress/includes/reporting_state.html")
-            rendered: dict[tuple, str] = {}
-            for _theme, _label, rows in lines.actions:
-                for row in rows:
-                    if row.state_key not in rendered:
-                        rendered[row.state_key] = state_template.render(
-                            {"state": row.state, "action": row.action}
-                        )
-                    row.state_html = rendered[row.state_key]
+            with_state_cells([row for _theme, _label, rows in lines.actions for row in rows])
         context["dashboard"] = dashboard
         context["lines"] = lines
         return context

@@ -22,17 +22,25 @@ from django.urls import path, reverse
 from django.utils import translation
 from django.views.generic import TemplateView, View
 
+from assessments.evidence import public_evidence_stamp
 from casereviews.selectors import published_procedure
 from csp_portal.downloads import private_image
+from csp_portal.frozen import frozen_body, frozen_key
 from csp_portal.pdf import pdf_response
 from csp_portal.site import site_url
 from partnerships.models import Partnership
 from partnerships.selectors import partnership_identity, partnership_logo
 
 from ..bilingual import ENGLISH, WELSH, is_bilingual
-from ..documents import document_bytes, document_filename, summary_context, summary_languages
+from ..documents import (
+    document_bytes,
+    document_filename,
+    summary_context,
+    summary_cover,
+    summary_languages,
+)
 from ..models import DocumentKind, PartnershipPlan
-from ..selectors import published_plan
+from ..selectors import published_plan, published_plan_head
 from ..selectors.documents import (
     NONE,
     document_state,
@@ -50,9 +58,12 @@ from ..services.documents import (
 PUBLIC_CACHE_CONTROL = "public, max-age=300"
 
 
-def _published_plan_or_404(partnership: Partnership | None, language: str) -> PartnershipPlan:
-    """The published version; 404 too when it was not published in ``language``."""
-    plan = published_plan(partnership=partnership) if partnership else None
+def _published_plan_or_404(
+    partnership: Partnership | None, language: str, *, find=published_plan
+) -> PartnershipPlan:
+    """The published version (as ``find`` loads it); 404 too when it was not published in
+    ``language``."""
+    plan = find(partnership=partnership) if partnership else None
     if plan is None:
         raise Http404
     plan = published_summary_freeze(plan=plan)
@@ -117,14 +128,33 @@ class PublicSummaryView(InLanguageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         language, slug = self.language, self.kwargs["slug"]
-        plan = _published_plan_or_404(self.summary_partnership, language)
+        plan = _published_plan_or_404(self.summary_partnership, language, find=published_plan_head)
+        # The summary of a published version is frozen at publication: rendered once per
+        # version, language and code, and kept. Its evidence (crime figures) is flagged when
+        # figures imported since change it: the latest import is part of the revision.
+        key = frozen_key(
+            plan,
+            revision=f"{plan.content_revision}:{public_evidence_stamp()}",
+            stamp=plan.published_at,
+            role=f"public-{language}",
+        )
+        body = frozen_body(
+            key=key,
+            template_name="plans/public/includes/summary_frozen.html",
+            context=lambda: summary_context(
+                published_summary_freeze(plan=published_plan(partnership=plan.partnership)),
+                language,
+            ),
+        )
         state = plan_document_state(plan=plan, kind=DocumentKind.SUMMARY, language=language)
         if state.status == NONE:
             # Start making the PDF now, so that it is ready by the time anyone asks for it.
             published_summary_request(plan=plan, language=language)
             state = document_state(plan=plan, kind=DocumentKind.SUMMARY, language=language)
         kwargs.update(
-            summary_context(plan, language),
+            summary_cover(plan),
+            body=body,
+            language=language,
             state=state,
             pdf_url=_pdf_url(plan, language),
             # Each version of the page, for hreflang and the link to the other language.

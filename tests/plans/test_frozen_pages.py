@@ -26,6 +26,7 @@ from partnerships.models import Role, Seat
 from plans.models import ActionStatus, PartnershipPlan, PlanAction, ProgressReport, Quarter
 from plans.services import drafting
 from plans.services.reports import progress_report_issue
+from recorded_crime.models import CrimeRelease
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, member, organisation_in
 
@@ -232,3 +233,40 @@ def test_what_changes_while_a_version_stands_is_live_on_its_cached_page(world):
 
     after, _queries = get(client, plan_url(built.plan))
     assert 'data-testid="action"' in after and ">Complete</strong>" in after
+
+
+def summary_url(plan):
+    return reverse("plans:public_summary", kwargs={"slug": plan.partnership.slug})
+
+
+def test_the_public_summary_is_rendered_once_for_each_published_version(world, client):
+    hits = {}
+    for slug, built in world.items():
+        rendered, miss = get(client, summary_url(built.plan))
+        cached, hits[slug] = get(client, summary_url(built.plan))
+        assert cached == rendered
+        assert cached.count("Patrol hotspot") == SIZES[slug]
+        assert hits[slug] < miss
+    assert hits["trafford"] == hits["bolton"]
+
+    # A summary is frozen at publication: what a visitor reads is that rendering, until a new
+    # revision of the version (or a new version) is published.
+    built = world["trafford"]
+    summary = built.plan.published_summary
+    summary["summary"] = "Rewritten behind the services' back"
+    PartnershipPlan.objects.filter(pk=built.plan.pk).update(published_summary=summary)
+    assert "Rewritten behind" not in get(client, summary_url(built.plan))[0]
+    PartnershipPlan.objects.filter(pk=built.plan.pk).update(
+        content_revision=F("content_revision") + 1
+    )
+    assert "Rewritten behind" in get(client, summary_url(built.plan))[0]
+
+    # Its crime figures are flagged when figures imported since change them: an import renders
+    # it again.
+    summary["summary"] = "Rewritten once more"
+    PartnershipPlan.objects.filter(pk=built.plan.pk).update(published_summary=summary)
+    assert "Rewritten once more" not in get(client, summary_url(built.plan))[0]
+    CrimeRelease.objects.create(
+        period_label="Year ending March 2099", period_end=date(2099, 3, 31), source_file_name="x"
+    )
+    assert "Rewritten once more" in get(client, summary_url(built.plan))[0]

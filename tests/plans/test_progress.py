@@ -30,6 +30,7 @@ from plans.models import (
 from plans.selectors.progress import Course
 from plans.services import approval, drafting
 from plans.services.progress import action_progress_report
+from reminders.cycles import cycle_for
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, UserFactory, member, organisation_in
 
@@ -777,6 +778,33 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
 
 
 # Deadlines --------------------------------------------------------------------------------------
+
+
+def test_one_persons_share_of_the_progress_cycle_is_what_the_sweep_chases_them_for(
+    police_officer, coordinator, signers, partnership, action
+):
+    """Your work asks the cycle for one person's updates alone (issue 17): the very items the
+    sweep reminds that person of, in the partnerships asked about, and nobody else's."""
+    police = organisation_in(partnership, Seat.POLICE)
+    salford = second_partnership_serving(police, police_officer, "Salford", actions=2)
+    cycle = cycle_for("progress_update")
+    everything = list(cycle.due(today=TODAY))
+    both = [partnership.pk, salford.partnership_id]
+
+    def share(person, partnership_ids):
+        return list(cycle.due_to(user_id=person.pk, today=TODAY, partnership_ids=partnership_ids))
+
+    for person in (police_officer, signers[Seat.POLICE], coordinator):
+        assert share(person, both) == [item for item in everything if person.pk in item.recipients]
+    assert len(share(police_officer, both)) == 6  # three actions, two quarters each
+    assert {item.partnership_id for item in share(police_officer, [partnership.pk])} == {
+        partnership.pk
+    }
+    assert share(coordinator, both) == []  # may report on any action, chased for none
+
+    action.status = ActionStatus.COMPLETE
+    action.save(update_fields=["status"])
+    assert {item.partnership_id for item in share(police_officer, both)} == {salford.partnership_id}
 
 
 def test_what_is_due_when_and_from_whom(police_officer, signers, published_plan, action):
