@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0012_community_safety_grants'),
+        ('plans', '0013_bilingual_reports_and_full_plan'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
