@@ -350,15 +350,17 @@ def module_data(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterato
         outer.__exit__(None, None, None)
 
 
-def signed_in(user, *, verified: bool = True) -> Client:
-    """A client signed in as ``user``; ``verified`` also passes two-factor, as after a real code.
+def signed_in_session(user, *, verified: bool = True) -> str:
+    """The key of a new session such as a real sign-in leaves for ``user``; ``verified`` also
+    passes two-factor, as after a real code.
 
-    It holds the session a real sign-in leaves (the user, their backend and password hash, the
-    device that passed, and the time the session row was written, so that the first request need
-    not write it again: accounts.middleware.IdleTimeoutMiddleware writes it once a minute),
-    written in one go: ``Client.force_login`` would also run the sign-in signals (the lockout's
-    access log, last_login) and write the session three times, in every one of the suite's
-    thousands of sign-ins. tests/accounts sign in through the real pages."""
+    It holds the user, their backend and password hash, the device that passed, and the time the
+    session row was written, so that the first request need not write it again
+    (accounts.middleware.IdleTimeoutMiddleware writes it once a minute), written in one go:
+    ``Client.force_login`` would also run the sign-in signals (the lockout's access log,
+    last_login) and write the session three times, in every one of the suite's thousands of
+    sign-ins. tests/accounts, and the browser journeys about signing in, go through the real
+    pages."""
     session = import_module(django_settings.SESSION_ENGINE).SessionStore()
     session[auth.SESSION_KEY] = str(user.pk)
     session[auth.BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -368,8 +370,13 @@ def signed_in(user, *, verified: bool = True) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[SESSION_SAVED_KEY] = int(time.time())
     session.save()
+    return session.session_key
+
+
+def signed_in(user, *, verified: bool = True) -> Client:
+    """A client signed in as ``user`` (see ``signed_in_session``)."""
     client = Client()
-    client.cookies[django_settings.SESSION_COOKIE_NAME] = session.session_key
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = signed_in_session(user, verified=verified)
     return client
 
 

@@ -12,14 +12,21 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings as django_settings
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
+from accounts.selectors import user_has_two_factor, user_requires_two_factor
 from csp_portal.logs import JsonFormatter
+
+from ..conftest import signed_in_session
 
 # Playwright's sync API runs an event loop in the main thread, where the test also reads the DB.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
+# How long an action or navigation may wait, not how fast it must be: on a loaded two-core
+# machine (make test runs three processes) a page once took over 10 s to load.
+WAIT_LIMIT_MS = 30_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -53,25 +60,29 @@ _checker_pages: dict[Browser, Page] = {}
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE)
 
 
-def _checker_page(browser: Browser) -> Page:
-    if browser not in _checker_pages:
-        _checker_pages[browser] = browser.new_context().new_page()
-    return _checker_pages[browser]
+def _checker_page(browser: Browser, origin: str) -> Page:
+    """A JavaScript-enabled page on the live server's origin. It gets there once, through a route
+    taken away again at once: while a page routes requests Playwright turns the browser's cache
+    off, and each check would fetch the stylesheets, fonts and images from the live server anew."""
+    checker = _checker_pages.get(browser)
+    if checker is None:
+        checker = _checker_pages[browser] = browser.new_context().new_page()
+    if not checker.url.startswith(origin + "/"):
+        checker.route(origin + "/", lambda route: route.fulfill(body="", content_type="text/html"))
+        checker.goto(origin + "/")
+        checker.unroute_all()
+    return checker
 
 
-def _page_to_check(page: Page) -> Page:
-    """The page itself, or for a no-JS page the same DOM at the same URL with scripts left out."""
+def _page_to_check(page: Page, document: str) -> Page:
+    """The page itself, or for a no-JS page (whose ``document`` this is) the same DOM at the same
+    URL with scripts left out."""
     if page.context not in _NO_JS_CONTEXTS:
         return page
-    html = _SCRIPT.sub("", page.content())
     url = page.url.split("#")[0]
-    checker = _checker_page(page.context.browser)
-    checker.unroute_all()
-    checker.route(
-        lambda requested: requested == url,
-        lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"),
-    )
-    checker.goto(url)
+    checker = _checker_page(page.context.browser, re.match(r"^https?://[^/]+", url).group(0))
+    checker.set_content(_SCRIPT.sub("", document))
+    checker.evaluate("(url) => history.replaceState(null, '', url)", url)
     return checker
 
 
@@ -85,10 +96,11 @@ _CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*"')
 
 def assert_accessible(page: Page) -> None:
     """Fail with a readable list of axe violations if the current page has any."""
-    document = _CSRF_TOKEN.sub(r"\1", page.content()).encode()
-    key = (page.url, page.context in _NO_JS_CONTEXTS, hashlib.sha256(document).hexdigest())
+    document = page.content()
+    without_token = _CSRF_TOKEN.sub(r"\1", document).encode()
+    key = (page.url, page.context in _NO_JS_CONTEXTS, hashlib.sha256(without_token).hexdigest())
     if key not in _violations_found:
-        checked = _axe.run(_page_to_check(page), options=AXE_OPTIONS)
+        checked = _axe.run(_page_to_check(page, document), options=AXE_OPTIONS)
         _violations_found[key] = checked.response["violations"]
     violations = _violations_found[key]
     if not violations:
@@ -146,6 +158,22 @@ def assert_no_policy_violations(watch: PolicyWatch) -> None:
         pytest.fail("\n".join(lines), pytrace=False)
 
 
+def sign_in_by_session(context: BrowserContext, base_url: str, user) -> None:
+    """Gives the browser the session a real sign-in leaves (tests.conftest): two-factor passed,
+    with a device of theirs (their backup codes, made if they have none), for whoever has or
+    must have it, as the middleware checks on every request; a password alone for everyone
+    else."""
+    verified = user_has_two_factor(user) or user_requires_two_factor(user)
+    cookie = {
+        "name": django_settings.SESSION_COOKIE_NAME,
+        "value": signed_in_session(user, verified=verified),
+        "url": base_url,
+        "httpOnly": True,
+        "sameSite": "Lax",
+    }
+    context.add_cookies([cookie])
+
+
 class Visitor:
     """One person at one browser: every page they reach is checked for accessibility, and for
     anything the Content-Security-Policy had to block."""
@@ -191,6 +219,16 @@ class Visitor:
     def fill(self, label: str, value: str) -> None:
         self.page.get_by_label(label, exact=True).fill(value)
 
+    def sign_in_as(self, user) -> None:
+        """Signed in as ``user`` without the sign-in pages, for journeys that are not about
+        signing in (``sign_in_by_session``), then on the start page (checked like any other), as
+        after a real sign-in. Signing in itself
+        (the form, two-factor, ``next``, lockout) is the subject of test_two_factor.py,
+        test_journeys.py, test_welsh.py, test_no_lost_text.py and test_security_policy.py, and
+        each kind of role signs in for real in one journey or more."""
+        sign_in_by_session(self.page.context, self.base_url, user)
+        self.open("/")
+
     @property
     def path(self) -> str:
         return re.sub(r"^https?://[^/]+", "", self.page.url)
@@ -228,7 +266,7 @@ def new_visitor(
 
     def make() -> Visitor:
         context = browser.new_context(java_script_enabled=java_script_enabled)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(WAIT_LIMIT_MS)
         if not java_script_enabled:
             _NO_JS_CONTEXTS.add(context)
         contexts.append(context)

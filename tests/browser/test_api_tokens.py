@@ -8,8 +8,7 @@ from django.test import Client
 from accounts.models import ApiToken
 from partnerships.models import Role, Seat
 
-from ..factories import DEFAULT_PASSWORD, PartnershipFactory, member
-from .conftest import sign_in
+from ..factories import PartnershipFactory, member
 
 # Its log lines hold none of the names, pseudonyms or tokens (tests/browser/conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("logs_hold_no_personal_data")]
@@ -25,7 +24,7 @@ def analyst(db):
 
 
 def test_a_partner_makes_sees_once_and_revokes_a_token(visitor, analyst):
-    sign_in(visitor, analyst.email, DEFAULT_PASSWORD)
+    visitor.sign_in_as(analyst)
     visitor.open("/account/")
     visitor.follow(visitor.page.get_by_role("link", name="Manage API tokens"))
     assert visitor.heading() == "Your API tokens"

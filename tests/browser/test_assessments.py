@@ -25,14 +25,6 @@ def partnership(db):
     return PartnershipFactory(name="Trafford", slug="trafford", ons_code="E22000107")
 
 
-def _sign_in(visitor: Visitor, user) -> None:
-    two_factor = user.memberships.filter(role=Role.COORDINATOR).exists()
-    code = backup_codes_replace(acting_user=user)[0] if two_factor else None
-    sign_in(visitor, user.email, DEFAULT_PASSWORD)
-    if code:
-        pass_two_factor(visitor, code)
-
-
 def _menu(visitor: Visitor):
     return visitor.page.get_by_role("navigation", name="Menu")
 
@@ -55,7 +47,7 @@ def test_the_assessment_from_first_draft_to_approval(new_visitor, partnership, c
 
     # The coordinator starts the assessment and sees the police figures already there.
     visitor = new_visitor()
-    _sign_in(visitor, coordinator)
+    visitor.sign_in_as(coordinator)
     visitor.click_link("Assessment", within=_menu(visitor))
     visitor.page.get_by_label("2027/28").check()
     visitor.click_button("Start the assessment")
@@ -105,7 +97,7 @@ def test_the_assessment_from_first_draft_to_approval(new_visitor, partnership, c
 
     # The analyst finds the request in their own list, answers it and submits.
     partner = new_visitor()
-    _sign_in(partner, analyst)
+    partner.sign_in_as(analyst)
     partner.click_link(
         "Requests to you", within=partner.page.get_by_role("navigation", name="Your work")
     )
@@ -132,12 +124,12 @@ def test_the_assessment_from_first_draft_to_approval(new_visitor, partnership, c
 
     # The scrutiny councillor cannot see the draft.
     reader = new_visitor()
-    _sign_in(reader, councillor)
+    reader.sign_in_as(councillor)
     assert reader.open(f"/p/{partnership.slug}/assessments/{assessment.pk}/") == 404
 
     # A strategy group member approves it.
     approver = new_visitor()
-    _sign_in(approver, chief)
+    approver.sign_in_as(chief)
     approver.click_link("Assessment", within=_menu(approver))
     approver.click_link("2027/28")
     approver.click_link("Approve")

@@ -7,7 +7,6 @@ from django.core import mail
 from casereviews.models import CaseReview, CaseStatus
 
 from ..casereviews.builders import publish_procedure
-from .test_assessments import _sign_in
 
 # Its log lines hold none of the applicant's details (tests/browser/conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("logs_hold_no_personal_data")]
@@ -45,7 +44,7 @@ def test_a_resident_applies_and_is_told_the_threshold_decision(
     assert f"Your reference is {case.reference}" in acknowledgement.body
 
     staff = new_visitor()
-    _sign_in(staff, coordinator)
+    staff.sign_in_as(coordinator)
     staff.open(f"/p/{partnership.slug}/case-reviews/")
     staff.click_link(case.reference)
     assert "Robin Resident" in staff.page.get_by_test_id("application").inner_text()

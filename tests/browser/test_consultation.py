@@ -19,7 +19,6 @@ from reminders.sweep import reminders_sweep
 
 from ..factories import member
 from ..plans.conftest import add_action, approved_assessment
-from .test_assessments import _sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +48,7 @@ def test_a_partner_comments_in_consultation_and_the_coordinator_answers(
 ):
     partner = member(partnership, Role.CONTRIBUTOR, seat=Seat.POLICE, full_name="Pia Partner")
     lead = new_visitor()
-    _sign_in(lead, coordinator)
+    lead.sign_in_as(coordinator)
     lead.open(f"/p/{partnership.slug}/plans/{plan.pk}/")
     lead.click_link("Open consultation")
     closes = timezone.localdate() + timedelta(days=14)
@@ -61,7 +60,7 @@ def test_a_partner_comments_in_consultation_and_the_coordinator_answers(
     assert "Consultation" in lead.page.get_by_test_id("plan-status").inner_text()
 
     visitor = new_visitor()
-    _sign_in(visitor, partner)
+    visitor.sign_in_as(partner)
     visitor.open(_link_in_email(partner.email, f"/plans/{plan.pk}/comments/"))
     assert visitor.heading() == "Consultation"
     assert (
@@ -113,7 +112,7 @@ def test_the_seats_are_asked_at_once_and_the_last_is_chased_until_it_signs(
 
     for seat in (Seat.POLICE, Seat.LOCAL_AUTHORITY):
         visitor = new_visitor()
-        _sign_in(visitor, signers[seat])
+        visitor.sign_in_as(signers[seat])
         visitor.open(_link_in_email(signers[seat].email, plan_path))
         visitor.click_link("Sign off")
         visitor.click_button("Sign off the plan")
@@ -129,7 +128,7 @@ def test_the_seats_are_asked_at_once_and_the_last_is_chased_until_it_signs(
     assert [message.to for message in mail.outbox] == [[signers[Seat.HEALTH].email]]
 
     visitor = new_visitor()
-    _sign_in(visitor, signers[Seat.HEALTH])
+    visitor.sign_in_as(signers[Seat.HEALTH])
     visitor.open(_link_in_email(signers[Seat.HEALTH].email, plan_path))
     visitor.click_link("Sign off")
     visitor.click_button("Sign off the plan")
@@ -164,7 +163,7 @@ def test_a_partner_comments_on_the_assessment_in_review_and_the_coordinator_answ
     chief = member(partnership, Role.STRATEGY_MEMBER, seat=Seat.POLICE, full_name="Cal Chief")
 
     visitor = new_visitor()
-    _sign_in(visitor, chief)
+    visitor.sign_in_as(chief)
     visitor.open(f"/p/{partnership.slug}/assessments/{assessment.pk}/")
     visitor.click_link("Comment on this assessment")
     assert visitor.heading() == "Comments in review"
@@ -176,7 +175,7 @@ def test_a_partner_comments_on_the_assessment_in_review_and_the_coordinator_answ
     assert "Awaiting a response" in visitor.page.get_by_test_id("comment").inner_text()
 
     lead = new_visitor()
-    _sign_in(lead, coordinator)
+    lead.sign_in_as(coordinator)
     lead.open(f"/p/{partnership.slug}/assessments/{assessment.pk}/comments/")
     lead.click_link("Respond to the comment by Cal Chief")
     lead.page.get_by_label("Answer it (no change to the assessment)").check()

@@ -11,15 +11,14 @@ from datetime import date
 
 import pytest
 
-from accounts.services import backup_codes_replace
 from assessments.services.assessments import assessment_start
 from engagement.selectors import financial_year_of
 from infosharing.services import agreement_record, returns_open
 from partnerships.models import PartnerOrganisation, Role
 from strategygroup.services import meeting_publish, meeting_record, meeting_schedule
 
-from ..factories import DEFAULT_PASSWORD, PartnershipFactory, member
-from .conftest import Visitor, pass_two_factor, sign_in
+from ..factories import PartnershipFactory, member
+from .conftest import Visitor
 
 pytestmark = pytest.mark.browser
 
@@ -42,9 +41,7 @@ def test_a_coordinator_records_a_public_meeting_and_it_appears_in_the_next_asses
     )
 
     visitor = new_visitor()
-    code = backup_codes_replace(acting_user=coordinator)[0]
-    sign_in(visitor, coordinator.email, DEFAULT_PASSWORD)
-    pass_two_factor(visitor, code)
+    visitor.sign_in_as(coordinator)
     visitor.open("/p/trafford/")
     visitor.click_link("Assessment", within=visitor.page.get_by_role("navigation", name="Menu"))
     visitor.click_link("Community engagement")

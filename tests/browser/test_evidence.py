@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.services import backup_codes_replace
 from assessments.models import EvidenceKind
 from assessments.services import assessments as assessment_services
 from assessments.services.evidence import priority_evidence_cite
@@ -23,7 +22,6 @@ from recorded_crime.services import population_edition_import
 
 from ..assessments.conftest import complete
 from ..factories import (
-    DEFAULT_PASSWORD,
     DistrictFactory,
     PartnershipFactory,
     UserFactory,
@@ -32,7 +30,7 @@ from ..factories import (
 )
 from ..plans.conftest import sign_off_by_every_seat
 from ..recorded_crime.conftest import file_counts
-from .conftest import _NO_JS_CONTEXTS, Visitor, pass_two_factor, sign_in
+from .conftest import _NO_JS_CONTEXTS, WAIT_LIMIT_MS, Visitor
 
 pytestmark = pytest.mark.browser
 
@@ -118,14 +116,12 @@ def _later_release(tmp_path):
 def test_a_bound_measure_fills_itself_and_a_priority_leads_to_its_figures(
     new_visitor, browser, live_server, partnership, coordinator, draft_plan, tmp_path
 ):
-    codes = backup_codes_replace(acting_user=coordinator)
     measure = draft_plan.actions.get().measures.get()
     slug = partnership.slug
 
     # The coordinator binds the measure to violence with injury per 1,000 residents.
     lead = new_visitor()
-    sign_in(lead, coordinator.email, DEFAULT_PASSWORD)
-    pass_two_factor(lead, codes[0])
+    lead.sign_in_as(coordinator)
     lead.open(f"/p/{slug}/plans/{draft_plan.pk}/measures/{measure.pk}/")
     lead.page.get_by_label("Fill the actual from imported figures (optional)").select_option(
         label="Police recorded crime: Violence with injury, offences per 1,000 residents"
@@ -145,10 +141,8 @@ def test_a_bound_measure_fills_itself_and_a_priority_leads_to_its_figures(
 
     # A platform administrator imports a release for a period the plan covers.
     admin = UserFactory(is_staff=True, email="admin@example.org")
-    admin_code = backup_codes_replace(acting_user=admin)[0]
     staff = new_visitor()
-    sign_in(staff, admin.email, DEFAULT_PASSWORD)
-    pass_two_factor(staff, admin_code)
+    staff.sign_in_as(admin)
     staff.open("/national-data/recorded-crime/upload/")
     staff.page.get_by_label("Upload the table").set_input_files(str(_later_release(tmp_path)))
     staff.click_button("Import file")
@@ -165,12 +159,11 @@ def test_a_bound_measure_fills_itself_and_a_priority_leads_to_its_figures(
 
     # With JavaScript off: from the published priority to the figures behind it.
     context = browser.new_context(java_script_enabled=False)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_LIMIT_MS)
     _NO_JS_CONTEXTS.add(context)
     try:
         reader = Visitor(context.new_page(), live_server.url, java_script_enabled=False)
-        sign_in(reader, coordinator.email, DEFAULT_PASSWORD)
-        pass_two_factor(reader, codes[1])
+        reader.sign_in_as(coordinator)
         reader.open(f"/p/{slug}/plans/{draft_plan.pk}/")
         why = reader.page.get_by_test_id("priority-evidence").inner_text()
         assert "1,369 offences" in why

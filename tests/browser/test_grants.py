@@ -5,13 +5,11 @@ grant shows in the plan's resources section and on the force-area page."""
 
 import pytest
 
-from accounts.services import backup_codes_replace
 from authorities.services import local_policing_bodies_record
 from partnerships.models import Role
 from plans.models import CommunitySafetyGrant, GrantSpendReturn, GrantStatus
 
 from ..factories import (
-    DEFAULT_PASSWORD,
     OrganisationFactory,
     PartnershipFactory,
     PoliceForceAreaFactory,
@@ -19,7 +17,6 @@ from ..factories import (
     member,
 )
 from ..oversight.conftest import pcc_member, published_plan
-from .conftest import pass_two_factor, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +32,7 @@ def test_a_grant_offered_accepted_and_spent(new_visitor, db):
     action = plan.actions.get()
 
     office = new_visitor()
-    sign_in(office, pcc.email, DEFAULT_PASSWORD)
+    office.sign_in_as(pcc)
     office.open("/pcc/")
     office.click_link("Trafford grants")
     assert office.heading() == "Community safety grants"
@@ -57,9 +54,7 @@ def test_a_grant_offered_accepted_and_spent(new_visitor, db):
     assert list(grant.actions.all()) == [action]
 
     partnership = new_visitor()
-    code = backup_codes_replace(acting_user=coordinator)[0]
-    sign_in(partnership, coordinator.email, DEFAULT_PASSWORD)
-    pass_two_factor(partnership, code)
+    partnership.sign_in_as(coordinator)
     partnership.open(f"/p/trafford/grants/{grant.pk}/")
     partnership.click_link("Accept the grant")
     partnership.click_button("Accept the grant")

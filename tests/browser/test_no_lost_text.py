@@ -109,7 +109,7 @@ def test_21_wards_of_figures_pasted_or_uploaded(visitor, trafford, coordinator, 
         ),
     )
     request = send_request(assessment, coordinator, organisation_in(trafford, Seat.POLICE))
-    sign_in(visitor, analyst.email, DEFAULT_PASSWORD)
+    visitor.sign_in_as(analyst)
     visitor.open(f"/p/trafford/contributions/{request.pk}/")
     visitor.fill("Your answer", "Incidents by ward, 2025/26.")
 

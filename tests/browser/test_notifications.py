@@ -15,8 +15,8 @@ from reminders.models import EmailPreference, Frequency, Notification
 from reminders.outbox import outbox_send
 from reminders.sweep import reminders_sweep
 
-from ..factories import DEFAULT_PASSWORD, PartnershipFactory, member, organisation_in
-from .conftest import Visitor, sign_in
+from ..factories import PartnershipFactory, member, organisation_in
+from .conftest import Visitor
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,7 @@ def _menu(visitor: Visitor):
 
 
 def test_a_partner_reads_notifications_and_chooses_a_daily_digest(visitor, analyst):
-    sign_in(visitor, analyst.email, DEFAULT_PASSWORD)
+    visitor.sign_in_as(analyst)
     visitor.click_link("Notifications (2 unread)", within=_menu(visitor))
     assert visitor.heading() == "Notifications"
     table = visitor.page.get_by_test_id("notifications").inner_text()

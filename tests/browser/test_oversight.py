@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from accounts.services import backup_codes_replace
 from authorities.services import local_policing_bodies_record
 from oversight.models import CombinationApproval, ReportDocument, ReportRequest
 from partnerships.models import Role
@@ -16,7 +15,7 @@ from plans.models import PoliceAndCrimePlanPriority
 
 from ..factories import DEFAULT_PASSWORD, PartnershipFactory, PoliceForceAreaFactory, member
 from ..oversight.conftest import pcc_member, published_plan
-from .conftest import Visitor, pass_two_factor, sign_in
+from .conftest import Visitor, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -114,9 +113,7 @@ def test_a_mayors_office_journey(
 
     # The coordinator answers with a document.
     answer = new_visitor()
-    code = backup_codes_replace(acting_user=coordinator)[0]
-    sign_in(answer, coordinator.email, DEFAULT_PASSWORD)
-    pass_two_factor(answer, code)
+    answer.sign_in_as(coordinator)
     answer.open("/p/trafford/")
     answer.click_link("Reports", within=answer.page.get_by_role("navigation", name="Menu"))
     answer.click_link("Report requests")

@@ -6,12 +6,11 @@ the remaining pages, including ones with form errors, so that no page goes unche
 
 import pytest
 
-from accounts.services import backup_codes_replace
 from audit.models import AuditEvent
 from partnerships.models import Membership, Role
 
-from ..factories import DEFAULT_PASSWORD, member
-from .conftest import pass_two_factor, sign_in
+from ..factories import member
+from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,9 +32,7 @@ def test_public_pages(visitor, db):
 
 def test_coordinator_pages(visitor, partnership, coordinator):
     colleague = member(partnership, Role.STRATEGY_MEMBER, email="colleague@example.org")
-    code = backup_codes_replace(acting_user=coordinator)[0]
-    sign_in(visitor, coordinator.email, DEFAULT_PASSWORD)
-    pass_two_factor(visitor, code)
+    visitor.sign_in_as(coordinator)
 
     visitor.click_link("People", within=visitor.page.get_by_role("navigation", name="Menu"))
     visitor.click_link("Audit log")

@@ -8,14 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.services import backup_codes_replace
 from partnerships.models import Role, Seat
 from plans.models import ActionStatus, MeasureActual, ProgressUpdate, Quarter
 from plans.services import approval, drafting
 
-from ..factories import DEFAULT_PASSWORD, PartnershipFactory, member, organisation_in
+from ..factories import PartnershipFactory, member, organisation_in
 from ..plans.conftest import approved_assessment, sign_off_by_every_seat
-from .conftest import Visitor, pass_two_factor, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -59,14 +57,6 @@ def plan_in_force(partnership, coordinator):
     return approval.plan_publish(acting_user=coordinator, plan=plan)
 
 
-def _sign_in(visitor: Visitor, user) -> None:
-    two_factor = user.memberships.filter(role=Role.COORDINATOR).exists()
-    code = backup_codes_replace(acting_user=user)[0] if two_factor else None
-    sign_in(visitor, user.email, DEFAULT_PASSWORD)
-    if code:
-        pass_two_factor(visitor, code)
-
-
 def test_a_partner_reports_progress_and_the_coordinator_sees_it(
     new_visitor, partnership, coordinator, plan_in_force
 ):
@@ -74,7 +64,7 @@ def test_a_partner_reports_progress_and_the_coordinator_sees_it(
     quarter = Quarter.containing(date.today())
 
     partner = new_visitor()
-    _sign_in(partner, analyst)
+    partner.sign_in_as(analyst)
     partner.open("/my-actions/")
     assert partner.heading() == "Your actions"
     row = partner.page.get_by_test_id("my-actions").inner_text()
@@ -101,7 +91,7 @@ def test_a_partner_reports_progress_and_the_coordinator_sees_it(
 
     # The coordinator sees it on the dashboard.
     visitor = new_visitor()
-    _sign_in(visitor, coordinator)
+    visitor.sign_in_as(coordinator)
     visitor.open(f"/p/{partnership.slug}/plans/{plan_in_force.pk}/progress/")
     chart = visitor.page.locator("svg[role=img]")
     assert chart.count() == 1

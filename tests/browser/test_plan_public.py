@@ -13,7 +13,6 @@ from plans.services import documents as document_services
 from ..factories import member
 from ..plans.conftest import add_action, approved_assessment, sign_off_by_every_seat
 from .conftest import Visitor, assert_accessible
-from .test_assessments import _sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -95,7 +94,7 @@ def test_the_coordinator_makes_the_plan_pdf_and_sees_it_become_ready(
     monkeypatch.setattr(document_services, "render_plan_document", Broker)
 
     visitor = new_visitor()
-    _sign_in(visitor, coordinator)
+    visitor.sign_in_as(coordinator)
     visitor.open(f"/p/{partnership.slug}/plans/{plan.pk}/documents/plan/")
     assert visitor.heading() == "Partnership plan (PDF)"
     status = visitor.page.get_by_test_id("document-status")

@@ -10,7 +10,7 @@ from plans.services import approval, drafting
 from ..factories import member
 from ..plans.conftest import YEAR, approved_assessment
 from .conftest import Visitor
-from .test_assessments import _menu, _sign_in
+from .test_assessments import _menu
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def _error_summary(visitor: Visitor) -> str:
 def test_the_coordinator_drafts_the_plan(new_visitor, partnership, coordinator):
     approved_assessment(partnership, coordinator)
     visitor = new_visitor()
-    _sign_in(visitor, coordinator)
+    visitor.sign_in_as(coordinator)
     visitor.click_link("Plan", within=_menu(visitor))
     visitor.page.get_by_label("Strategic assessment 2027/28, version 1").check()
     visitor.click_button("Start the plan")
@@ -84,8 +84,8 @@ def test_two_coordinators_cannot_overwrite_each_other(new_visitor, partnership, 
     section_path = f"/p/{partnership.slug}/plans/{plan.pk}/sections/resources/"
 
     first, second = new_visitor(), new_visitor()
-    _sign_in(first, coordinator)
-    _sign_in(second, deputy)
+    first.sign_in_as(coordinator)
+    second.sign_in_as(deputy)
     first.open(section_path)
     second.open(section_path)
     second.fill("How partner resources are allocated", "The deputy's allocation")
@@ -113,7 +113,7 @@ def test_sign_off_approves_and_the_coordinator_publishes(new_visitor, partnershi
     for seat, name in ((Seat.POLICE, "Pat Police"), (Seat.HEALTH, "Hana Health")):
         signer = member(partnership, Role.STRATEGY_MEMBER, seat=seat, full_name=name)
         visitor = new_visitor()
-        _sign_in(visitor, signer)
+        visitor.sign_in_as(signer)
         visitor.open(plan_path)
         visitor.click_link("Sign off")
         visitor.click_button("Sign off the plan")
@@ -122,7 +122,7 @@ def test_sign_off_approves_and_the_coordinator_publishes(new_visitor, partnershi
     assert plan.status == PlanStatus.APPROVED
 
     visitor = new_visitor()
-    _sign_in(visitor, coordinator)
+    visitor.sign_in_as(coordinator)
     visitor.open(plan_path)
     visitor.click_link("Publish")
     visitor.click_button("Publish the plan")

@@ -1,5 +1,5 @@
 """Finding one's way on any screen. Reflow (WCAG 2.2 1.4.10): no page the demonstration reaches
-scrolls sideways at 320 CSS pixels. A crawl signs in as a coordinator, a partner and a PCC
+scrolls sideways at 320 CSS pixels. A crawl is signed in as a coordinator, a partner and a PCC
 office, follows the same-site links of each page it reaches (GET only, never a download or
 signing out) and the pages it would not reach soon (``_also``), names every page wider than the
 screen, and checks that the menu has the same links on every page of the partnership. Axe checks
@@ -16,12 +16,10 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from accounts.services import backup_codes_replace
 from assessments.models import AssessmentStatus, StrategicAssessment
-from demo.partnerships import DEMO_PASSWORD
 from plans.models import PartnershipPlan
 
-from .conftest import Visitor, assert_accessible
+from .conftest import WAIT_LIMIT_MS, Visitor, assert_accessible, sign_in_by_session
 
 pytestmark = pytest.mark.browser
 
@@ -210,18 +208,9 @@ def test_finding_ones_way_on_any_screen(browser, live_server):
     offenders, menus_differ = {}, {}
     for email in ROLES:
         context = browser.new_context(viewport={"width": 320, "height": 640})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(WAIT_LIMIT_MS)
+        sign_in_by_session(context, live_server.url, User.objects.get(email=email))
         page = context.new_page()
-        page.goto(live_server.url + "/account/sign-in/")
-        page.get_by_label("Email address", exact=True).fill(email)
-        page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
-        if "/two-factor/" in page.url:
-            code = backup_codes_replace(acting_user=User.objects.get(email=email))[0]
-            page.get_by_label("Security code", exact=True).fill(code)
-            page.get_by_role("button", name="Continue").click()
-            page.wait_for_load_state()
         menus = {}
         for path, wide in _crawl(page, live_server.url, _also(email), menus).items():
             offenders[f"{email} {path}"] = wide

@@ -12,7 +12,7 @@ from reviews.services import lifecycle
 
 from ..factories import DEFAULT_PASSWORD, member
 from .conftest import Visitor, pass_two_factor, sign_in
-from .test_assessments import _menu, _sign_in
+from .test_assessments import _menu
 
 # Its log lines hold none of the names, pseudonyms or tokens (tests/browser/conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("logs_hold_no_personal_data")]
@@ -36,7 +36,7 @@ def test_a_review_from_notification_to_monitoring(new_visitor, partnership, coor
     councillor = member(partnership, Role.SCRUTINY, full_name="Cllr Reed")
 
     visitor = new_visitor()
-    _sign_in(visitor, coordinator)
+    visitor.sign_in_as(coordinator)
     visitor.click_link("Reviews", within=_menu(visitor))
     visitor.click_link("Record a notification")
     visitor.fill("Pseudonym of the person who died", "Adult A")
@@ -140,7 +140,7 @@ def test_a_review_from_notification_to_monitoring(new_visitor, partnership, coor
 
     # The scrutiny councillor sees the count, never the review.
     councillor_visitor = new_visitor()
-    _sign_in(councillor_visitor, councillor)
+    councillor_visitor.sign_in_as(councillor)
     councillor_visitor.open(f"/p/{partnership.slug}/reviews/")
     assert "Adult A" not in councillor_visitor.page.locator("main").inner_text()
     assert councillor_visitor.open(f"/p/{partnership.slug}/reviews/{review.pk}/") == 404
@@ -173,10 +173,8 @@ def test_an_agency_author_answers_their_own_request_and_no_more_and_access_ends_
             due_date=TODAY,
         )
 
-    code = backup_codes_replace(acting_user=officer)[0]
     author = new_visitor()
-    sign_in(author, officer.email, DEFAULT_PASSWORD)
-    pass_two_factor(author, code)
+    author.sign_in_as(officer)
     author.open(f"/p/{partnership.slug}/reviews/{review.pk}/")
     main = author.page.locator("main").inner_text()
     for control in ("Start drafting", "Put on hold", "Manage access", "Who has access"):
@@ -193,10 +191,8 @@ def test_an_agency_author_answers_their_own_request_and_no_more_and_access_ends_
     assert author.open(f"/p/{partnership.slug}/reviews/{review.pk}/access/") == 404
 
     # The coordinator removes the officer from the partnership; invited back, they find nothing.
-    code = backup_codes_replace(acting_user=coordinator)[0]
     coordinator_visitor = new_visitor()
-    sign_in(coordinator_visitor, coordinator.email, DEFAULT_PASSWORD)
-    pass_two_factor(coordinator_visitor, code)
+    coordinator_visitor.sign_in_as(coordinator)
     coordinator_visitor.open(f"/p/{partnership.slug}/people/")
     coordinator_visitor.click_link("Remove Priya Constable")
     coordinator_visitor.click_button("Remove from partnership")
@@ -218,7 +214,7 @@ def test_an_offensive_weapons_homicide_review_from_notification_to_the_decision(
     """The forms with JavaScript off: the notification asks the 2022 Act's criteria, the review
     names who decides, and the decision starts the Home Office's clock."""
     visitor = new_visitor()
-    _sign_in(visitor, coordinator)
+    visitor.sign_in_as(coordinator)
     visitor.click_link("Reviews", within=_menu(visitor))
     visitor.click_link("Record a notification")
     visitor.click_link("Record a homicide where an offensive weapon was used instead")
@@ -284,17 +280,15 @@ def test_the_quality_assurance_panels_feedback_answered_by_the_chair(
 
     review, chair, _item = returned_with_feedback(partnership, coordinator)
     visitor = new_visitor()
-    _sign_in(visitor, coordinator)
+    visitor.sign_in_as(coordinator)
     visitor.open(f"/p/{partnership.slug}/reviews/{review.pk}/")
     visitor.click_link("Home Office quality assurance feedback")
     visitor.fill("A point of the panel's feedback", "Check the chronology's dates.")
     visitor.click_button("Add this point")
     assert visitor.page.get_by_test_id("qa-items").inner_text().count("Not answered") == 2
 
-    code = backup_codes_replace(acting_user=chair)[0]
     chair_visitor = new_visitor()
-    sign_in(chair_visitor, chair.email, DEFAULT_PASSWORD)
-    pass_two_factor(chair_visitor, code)
+    chair_visitor.sign_in_as(chair)
     for number in (1, 2):
         chair_visitor.open(f"/p/{partnership.slug}/reviews/{review.pk}/quality-assurance/")
         chair_visitor.follow(

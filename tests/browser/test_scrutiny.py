@@ -18,7 +18,6 @@ from plans.services.reports import progress_report_issue
 from ..factories import PartnershipFactory, member, organisation_in
 from ..plans.conftest import approved_assessment, sign_off_by_every_seat
 from ..reviews.conftest import notify
-from .test_plan_progress import _sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +92,7 @@ def test_the_coordinator_issues_and_a_councillor_reads_it(
     )
 
     office = new_visitor()
-    _sign_in(office, coordinator)
+    office.sign_in_as(coordinator)
     office.open("/p/trafford/reports/")
     office.click_link("Issue a progress report")
     assert office.heading() == "Issue a progress report"
@@ -105,7 +104,7 @@ def test_the_coordinator_issues_and_a_councillor_reads_it(
 
     councillor = member(partnership, Role.SCRUTINY, full_name="Cllr Jo Bloggs")
     visitor = new_visitor()
-    _sign_in(visitor, councillor)
+    visitor.sign_in_as(councillor)
     visitor.open("/p/trafford/")
     visitor.click_link("Reports", within=visitor.page.get_by_role("navigation", name="Menu"))
     assert visitor.heading() == "Reports"

@@ -8,13 +8,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from accounts.services import backup_codes_replace
 from partnerships.models import Role
 from scrutiny.models import InformationRequest
 from scrutiny.services import committee
 
 from ..factories import DEFAULT_PASSWORD, PartnershipFactory, member
-from .conftest import Visitor, pass_two_factor, sign_in
+from .conftest import Visitor, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -49,9 +48,7 @@ def test_a_councillor_asks_for_information_and_reads_the_answer(new_visitor, db)
     )
 
     answerer = new_visitor()
-    code = backup_codes_replace(acting_user=coordinator)[0]
-    sign_in(answerer, coordinator.email, DEFAULT_PASSWORD)
-    pass_two_factor(answerer, code)
+    answerer.sign_in_as(coordinator)
     answerer.open("/")
     answerer.click_link("Information for the scrutiny committee: Repeat burglary in Sale")
     answerer.click_link("Answer the request")

@@ -78,7 +78,7 @@ def test_the_welsh_journey(new_visitor):
         organisation_in(cwm_taf, Seat.POLICE),
         title="Trais yn economi'r nos",
     )
-    member(cwm_taf, Role.CONTRIBUTOR, seat=Seat.POLICE, email="analyst@cwmtaf.example")
+    analyst = member(cwm_taf, Role.CONTRIBUTOR, seat=Seat.POLICE, email="analyst@cwmtaf.example")
 
     cardiff = PartnershipFactory(
         name="Caerdydd", slug="cardiff", nation=Nation.WALES, ons_code="W14000015"
@@ -94,7 +94,9 @@ def test_the_welsh_journey(new_visitor):
 
     # The Cwm Taf partner answers the request from Your work.
     partner = _in_welsh(new_visitor())
-    _sign_in(partner, "analyst@cwmtaf.example")
+    partner.sign_in_as(analyst)
+    assert partner.heading() == cy("Your work")
+    _assert_welsh(partner)
     partner.click_link(
         cy("Requests to you"), within=partner.page.get_by_role("navigation", name=cy("Your work"))
     )

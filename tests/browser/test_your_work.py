@@ -1,13 +1,12 @@
 """Your work in a real browser, axe on every page: a partner (JavaScript off), a strategy group
-member and a coordinator each sign in, land on Your work, open the item at the top, do it, and
-see it leave the list. The coordinator also reads About this partnership and the partnership's
-year (the cycle view)."""
+member (through the sign-in page) and a coordinator each land on Your work once signed in, open
+the item at the top, do it, and see it leave the list. The coordinator also reads About this
+partnership and the partnership's year (the cycle view)."""
 
 from datetime import date, timedelta
 
 import pytest
 
-from accounts.services import backup_codes_replace
 from assessments.services import assessments as assessment_services
 from authorities.models import OrganisationKind
 from oversight.services.report_requests import report_request_create
@@ -18,7 +17,7 @@ from tests.oversight.conftest import pcc_member
 from tests.reminders.conftest import request_to
 
 from ..factories import DEFAULT_PASSWORD, OrganisationFactory, member, organisation_in
-from .conftest import _NO_JS_CONTEXTS, Visitor, pass_two_factor, sign_in
+from .conftest import _NO_JS_CONTEXTS, WAIT_LIMIT_MS, Visitor, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +33,7 @@ def make_visitor(browser, live_server, settings):
 
     def make(*, java_script: bool = True) -> Visitor:
         context = browser.new_context(java_script_enabled=java_script)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(WAIT_LIMIT_MS)
         if not java_script:
             _NO_JS_CONTEXTS.add(context)
         contexts.append(context)
@@ -94,7 +93,7 @@ def test_each_person_opens_the_top_item_of_their_work_does_it_and_it_leaves_the_
 
     # The partner, JavaScript off: the request to their organisation is at the top.
     partner = make_visitor(java_script=False)
-    sign_in(partner, analyst.email, DEFAULT_PASSWORD)
+    partner.sign_in_as(analyst)
     assert partner.heading() == "Your work"
     assert _work(partner) == ["Violence data (Trafford Police)"]
     _open_top_item(partner)
@@ -119,9 +118,7 @@ def test_each_person_opens_the_top_item_of_their_work_does_it_and_it_leaves_the_
 
     # The coordinator: the PCC's request, answered from the item itself.
     runner = make_visitor()
-    code = backup_codes_replace(acting_user=coordinator)[0]
-    sign_in(runner, coordinator.email, DEFAULT_PASSWORD)
-    pass_two_factor(runner, code)
+    runner.sign_in_as(coordinator)
     assert _work(runner)[0] == "Report for the PCC: Knife crime in Stretford"
     _open_top_item(runner)
     runner.click_link("Answer the request")
