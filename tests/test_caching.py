@@ -30,7 +30,7 @@ PRIVATE = "private, no-store"
 
 
 @pytest.mark.parametrize(("url_name", "arguments"), TENANT_URLS, ids=[n for n, _ in TENANT_URLS])
-def test_every_partnership_url_is_private_to_its_reader(two_partnerships, url_name, arguments):  # noqa: F811
+def test_every_partnership_url_is_private_to_its_reader(two_partnerships, url_name, arguments):
     _a, b = two_partnerships
     kwargs = {
         name: _argument(name, b, url_name) for name in arguments if name != "partnership_slug"

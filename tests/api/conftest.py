@@ -76,7 +76,7 @@ def open_assessment_of(partnership, coordinator):
 
 
 @pytest.fixture
-def open_assessment(partnership, coordinator, published_plan):  # noqa: F811
+def open_assessment(partnership, coordinator, published_plan):
     return open_assessment_of(partnership, coordinator)
 
 
@@ -86,7 +86,7 @@ def contribution(open_assessment, coordinator, partnership):
 
 
 @pytest.fixture
-def action(published_plan):  # noqa: F811
+def action(published_plan):
     return published_plan.actions.get()
 
 

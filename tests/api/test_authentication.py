@@ -14,7 +14,14 @@ from audit.models import AuditEvent
 from partnerships.models import Membership, Role, Seat
 from partnerships.services import membership_create, membership_remove, membership_update
 from tests.factories import PartnershipFactory, organisation_in
-from tests.plans.conftest import fresh
+from tests.shared_world import (  # noqa: F401 (fixtures)
+    contribution,
+    coordinator,
+    media_root,
+    open_assessment,
+    partnership,
+    police_officer,
+)
 
 from .conftest import bearer, contribution_world, token_for
 
@@ -26,36 +33,6 @@ def world(module_data):
     """The partnership, its people, the published plan and the request to the police, made once
     (tests/api/conftest.py's ``contribution_world``); each test reads them afresh."""
     return module_data.build(contribution_world)
-
-
-@pytest.fixture
-def media_root(module_data):
-    return module_data.media_root
-
-
-@pytest.fixture
-def partnership(world):
-    return fresh(world.partnership)
-
-
-@pytest.fixture
-def coordinator(world):
-    return fresh(world.coordinator)
-
-
-@pytest.fixture
-def police_officer(world):
-    return fresh(world.police_officer)
-
-
-@pytest.fixture
-def open_assessment(world):
-    return fresh(world.open_assessment)
-
-
-@pytest.fixture
-def contribution(world):
-    return fresh(world.contribution)
 
 
 def detail_url(contribution) -> str:

@@ -27,8 +27,15 @@ from plans.services import documents as document_services
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, member
 from tests.pdf import read_pdf
+from tests.shared_world import (  # noqa: F401 (fixtures)
+    assessment,
+    coordinator,
+    media_root,
+    partnership,
+    signers,
+)
 
-from .conftest import YEAR, fresh, shared_world, sign_off_by_every_seat, worker_makes
+from .conftest import YEAR, shared_world, sign_off_by_every_seat, worker_makes
 
 pytestmark = pytest.mark.django_db
 
@@ -40,31 +47,6 @@ def world(module_data):
     """The partnership, its people and the approved assessment, made once (tests/plans/conftest.py's
     ``shared_world``); each test still makes its own plan on them."""
     return module_data.build(lambda: shared_world())
-
-
-@pytest.fixture
-def media_root(module_data):
-    return module_data.media_root
-
-
-@pytest.fixture
-def partnership(world):
-    return fresh(world.partnership)
-
-
-@pytest.fixture
-def coordinator(world):
-    return fresh(world.coordinator)
-
-
-@pytest.fixture
-def signers(world):
-    return {seat: fresh(user) for seat, user in world.signers.items()}
-
-
-@pytest.fixture
-def assessment(world):
-    return fresh(world.assessment)
 
 
 def url(name, plan, kind=DocumentKind.PLAN, partnership=None):

@@ -33,12 +33,20 @@ from plans.services.progress import action_progress_report
 from reminders.cycles import cycle_for
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, UserFactory, member, organisation_in
+from tests.shared_world import (  # noqa: F401 (fixtures)
+    assessment,
+    coordinator,
+    media_root,
+    other_partnership,
+    partnership,
+    police_officer,
+    signers,
+)
 
 from .conftest import (
     YEAR,
     add_action,
     approved_assessment,
-    fresh,
     shared_world,
     sign_off_by_every_seat,
 )
@@ -62,41 +70,6 @@ def world(module_data):
     return module_data.build(
         lambda: shared_world(today=TODAY, police_officer=True, other_partnership=True)
     )
-
-
-@pytest.fixture
-def media_root(module_data):
-    return module_data.media_root
-
-
-@pytest.fixture
-def partnership(world):
-    return fresh(world.partnership)
-
-
-@pytest.fixture
-def other_partnership(world):
-    return fresh(world.other_partnership)
-
-
-@pytest.fixture
-def coordinator(world):
-    return fresh(world.coordinator)
-
-
-@pytest.fixture
-def police_officer(world):
-    return fresh(world.police_officer)
-
-
-@pytest.fixture
-def signers(world):
-    return {seat: fresh(user) for seat, user in world.signers.items()}
-
-
-@pytest.fixture
-def assessment(world):
-    return fresh(world.assessment)
 
 
 @pytest.fixture
