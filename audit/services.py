@@ -4,6 +4,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+from csp_portal.changes import changed
+
 from . import need_to_know
 from .models import AuditEvent
 
@@ -22,6 +24,8 @@ def audit_record(
 ) -> AuditEvent:
     """Record one change. Call inside the service's transaction, after the change is saved."""
     scope, record_id = need_to_know.record_of(target)
+    # Pages kept under the partnership's change stamp are worked out again once this commits.
+    changed(partnership.pk if partnership else None)
     return AuditEvent.objects.create(
         need_to_know=scope,
         need_to_know_id=record_id,

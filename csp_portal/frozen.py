@@ -89,7 +89,7 @@ def frozen_body(
     rendered with ``context()`` (called only then, so a hit loads nothing) and, with a key, kept.
     ``key`` is None for a record that may still change: rendered every time, never kept."""
     if key is not None:
-        body = _cached(key)
+        body = cached_text(key)
         if body is not None:
             return mark_safe(body)  # safe: our own rendering, escaped when it was made
     body = get_template(template_name).render(dict(context()))
@@ -115,7 +115,7 @@ def frozen_bytes(*, key: str, make: Callable[[], bytes]) -> bytes:
     return data
 
 
-def _cached(key: str) -> str | None:
+def cached_text(key: str) -> str | None:
     try:
         stored = default_cache.get(key)
     except RedisError:  # Redis unreachable: render, as without a cache

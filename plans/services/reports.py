@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from csp_portal.changes import changed
 from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked
 from partnerships.models import Membership, Partnership
@@ -120,6 +121,10 @@ def progress_report_read(
         membership
     ):
         return
+    if ProgressReportRead.objects.filter(report=report, user=acting_user).exists():
+        return
     ProgressReportRead.objects.bulk_create(
         [ProgressReportRead(report=report, user=acting_user)], ignore_conflicts=True
     )
+    # Their Your work, kept under the partnership's change stamp, no longer lists it as new.
+    changed(report.partnership_id)
