@@ -6,8 +6,9 @@ key holding the stamps of the partnerships it reads, and is never served once on
 What moves a stamp: every audited change (``audit.services.audit_record`` calls ``changed`` for the
 event's partnership: every state change in the service is audited, so every change is seen), and
 the few changes that are not audited but that a page shows (a person opening a progress report,
-which then is no longer new to them). A stamp moves when the transaction commits, so a page worked
-out meanwhile from the old records is kept under the old stamp, which nobody asks for again.
+which then is no longer new to them). A stamp moves when the change is made and again when its
+transaction commits, so a page worked out meanwhile from the old records is kept under a stamp
+nobody asks for again.
 
 A stamp is a random token, not a counter: one lost from Redis (a restart, an eviction) comes back
 as a new token, never as a value an older cached page was kept under. Where Redis cannot be
@@ -44,9 +45,15 @@ def _key(partnership_id: int) -> str:
 
 
 def changed(partnership_id: int | None) -> None:
-    """Move the partnership's stamp on once the current transaction commits."""
+    """Move the partnership's stamp on now and again once the current transaction commits.
+
+    Now: a page read later in the same transaction (a redirect's page in a test, which never
+    commits) is worked out afresh. Again at the commit: a page worked out by another request in
+    between, from the records as they were before the commit, was kept under the stamp of now,
+    which nobody asks for after the second move."""
     if partnership_id is None:
         return
+    _move(partnership_id)
     transaction.on_commit(lambda: _move(partnership_id))
 
 
