@@ -211,20 +211,40 @@ def _work_items(*, user: User, serving: dict[int, Membership], today: date) -> l
     return items
 
 
-def your_work(*, user: User, today: date, partnership_slug: str = "", page_number=None) -> YourWork:
-    """Every item due from ``user`` in the partnerships they serve (or in the one named), read
-    from the deadline registry, with what their roles watch beside it. A partnership they do not
-    serve is not found (404)."""
-    memberships = list(
+def memberships_of(*, user: User) -> list[Membership]:
+    """The partnerships the person serves, by name, for Your work."""
+    return list(
         Membership.objects.filter(user=user)
         .select_related("partnership", "organisation")
         .order_by("partnership__name")
     )
-    chosen = None
-    if partnership_slug:
-        chosen = next((m for m in memberships if m.partnership.slug == partnership_slug), None)
-        if chosen is None:
-            raise Http404
+
+
+def chosen_membership(memberships: list[Membership], partnership_slug: str) -> Membership | None:
+    """The membership of the partnership Your work is narrowed to (``?partnership=``), None for
+    all of them; a partnership the person does not serve is not found (404)."""
+    if not partnership_slug:
+        return None
+    chosen = next((m for m in memberships if m.partnership.slug == partnership_slug), None)
+    if chosen is None:
+        raise Http404
+    return chosen
+
+
+def your_work(
+    *,
+    user: User,
+    today: date,
+    partnership_slug: str = "",
+    page_number=None,
+    memberships: list[Membership] | None = None,
+) -> YourWork:
+    """Every item due from ``user`` in the partnerships they serve (or in the one named), read
+    from the deadline registry, with what their roles watch beside it. A partnership they do not
+    serve is not found (404). ``memberships`` is ``memberships_of(user)`` where the caller has it."""
+    if memberships is None:
+        memberships = memberships_of(user=user)
+    chosen = chosen_membership(memberships, partnership_slug)
     serving = {m.partnership_id: m for m in ([chosen] if chosen else memberships)}
     items = _work_items(user=user, serving=serving, today=today)
     own, to_read, overseen, watched = [], [], [], []

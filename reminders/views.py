@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from csp_portal.changes import stamped_body
 from partnerships.permissions import Perm, label_roles, membership_can
 from partnerships.tenancy import SESSION_KEY, PartnershipViewMixin
 
@@ -94,31 +96,58 @@ def email_settings(request):
 @login_required
 def your_work(request):
     """The home page: what is the person's to do, in every partnership they serve, or in one
-    (``?partnership=<slug>``, where a partnership's own home leads)."""
+    (``?partnership=<slug>``, where a partnership's own home leads).
+
+    The list is worked out from every cycle of every partnership they serve (some twenty
+    queries), so its rendering is kept under those partnerships' change stamps
+    (``csp_portal.changes``) with everything else it depends on: the person, their memberships,
+    the day, the partnership chosen and the page. Any audited change in one of them, or a new day,
+    works it out afresh."""
     today = selectors.work_day()
-    work = selectors.your_work(
-        user=request.user,
-        today=today,
-        partnership_slug=request.GET.get("partnership", ""),
-        page_number=request.GET.get("page"),
-    )
+    memberships = selectors.memberships_of(user=request.user)
+    slug = request.GET.get("partnership", "")
+    chosen = selectors.chosen_membership(memberships, slug)
+    page_number = request.GET.get("page") or "1"
     # The partnership bar and the menu show the partnership chosen, else the one the person last
     # worked in (or their only one), as every other page does.
-    current = work.membership or next(
-        (m for m in work.memberships if m.partnership.slug == request.session.get(SESSION_KEY)),
-        work.memberships[0] if len(work.memberships) == 1 else None,
+    current = chosen or next(
+        (m for m in memberships if m.partnership.slug == request.session.get(SESSION_KEY)),
+        memberships[0] if len(memberships) == 1 else None,
     )
     if current is not None:
         request.membership = current
-    links = [
-        (membership, membership_can(membership, Perm.VIEW_CYCLE))
-        for membership in label_roles(work.memberships)
-    ]
-    return render(
-        request,
-        "reminders/your_work.html",
-        {"work": work, "today": today, "partnership_links": links},
+
+    def render_work() -> str:
+        work = selectors.your_work(
+            user=request.user,
+            today=today,
+            partnership_slug=slug,
+            page_number=page_number,
+            memberships=memberships,
+        )
+        links = [
+            (membership, membership_can(membership, Perm.VIEW_CYCLE))
+            for membership in label_roles(work.memberships)
+        ]
+        return render_to_string(
+            "reminders/includes/your_work_body.html",
+            {"work": work, "today": today, "partnership_links": links},
+        )
+
+    served = [chosen] if chosen else memberships
+    body = stamped_body(
+        name="your_work",
+        partnership_ids=[m.partnership_id for m in served],
+        parts=[
+            request.user.pk,
+            today.isoformat(),
+            ",".join(f"{m.pk}/{m.role}/{m.organisation_id}" for m in memberships),
+            slug,
+            page_number[:8],
+        ],
+        render=render_work,
     )
+    return render(request, "reminders/your_work.html", {"body": body})
 
 
 class CycleView(PartnershipViewMixin, TemplateView):

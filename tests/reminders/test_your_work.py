@@ -8,6 +8,7 @@ import re
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -98,7 +99,7 @@ def test_a_partnership_of_ones_own_narrows_it_and_another_is_not_found(
 
 
 def test_a_pcc_office_watches_refreshes_and_scrutiny_reads_new_reports(
-    plan_in_force, partnership, coordinator, people
+    plan_in_force, partnership, coordinator, people, monkeypatch
 ):
     from plans.models import ProgressReport, Quarter
     from plans.services.reports import progress_report_issue
@@ -116,9 +117,8 @@ def test_a_pcc_office_watches_refreshes_and_scrutiny_reads_new_reports(
     assert titles(to_read) == [str(report)]
     assert reverse("plans:progress_report", args=["trafford", report.pk]) in to_read
     assert "work-watched" not in councillor
-    # Four weeks on, the report is no longer new.
-    issued = ProgressReport.objects.filter(pk=report.pk)
-    issued.update(issued_at=_moment(TODAY - timedelta(days=40)))
+    # Some five weeks on, the report is no longer new.
+    monkeypatch.setattr(selectors, "work_day", lambda: TODAY + timedelta(days=37))
     assert "work-to-read" not in signed_in(people["scrutiny"]).get(HOME).content.decode()
 
 
@@ -139,11 +139,13 @@ def test_opening_a_new_report_reads_it_for_that_person_only(
     councillor = signed_in(people["scrutiny"])
     page = reverse("plans:progress_report", args=["trafford", report.pk])
     _queries(councillor, HOME)  # the first visit writes the session once
+    cache.clear()  # measured as worked out, not as kept
     unread = _queries(councillor, HOME)
 
     assert councillor.get(page).status_code == 200
     assert councillor.get(page).status_code == 200  # opened twice, read once
     assert "work-to-read" not in councillor.get(HOME).content.decode()
+    cache.clear()
     assert _queries(councillor, HOME) == unread
     # The committee's other member and the PCC office have not read it yet.
     for other in (colleague, pcc):
@@ -335,3 +337,71 @@ def test_nothing_of_a_review_reaches_anyone_without_access(partnership, coordina
             "deadline is running on reviews you do not have access to" in cycle
         )
         assert not Notification.objects.filter(user=person, kind="dhr_clock").exists()
+
+
+# Your work is kept under the change stamps of the partnerships it reads (csp_portal.changes) ----
+
+
+def test_your_work_is_kept_until_something_in_the_partnership_changes(requests, people):
+    """A second visit is served the kept rendering, in fewer queries and identical; the moment
+    the police submit their contribution (an audited change), it is worked out afresh: the fire
+    service's late item is still there for the coordinator, the police's is gone from theirs."""
+    from assessments.services.contributions import contribution_save, contribution_submit
+
+    police = signed_in(people["police"])
+    first = section(police.get(HOME).content.decode(), "work-soon")
+    with CaptureQueriesContext(connection) as kept:
+        again = section(police.get(HOME).content.decode(), "work-soon")
+    assert again == first
+    assert titles(again) == ["Violence data (Trafford Police)"]
+    with CaptureQueriesContext(connection) as afresh_queries:
+        signed_in(people["fire"]).get(HOME)
+    assert len(kept) < len(afresh_queries) - 10  # the cycles were not read again
+
+    contribution = requests["police"]
+    contribution = contribution_save(
+        acting_user=people["police"],
+        contribution=contribution,
+        revision=contribution.revision,
+        answer="Figures attached.",
+        figures=[],
+    )
+    contribution_submit(acting_user=people["police"], contribution=contribution)
+
+    after = police.get(HOME).content.decode()
+    assert "Violence data" not in after
+    assert "You have nothing to do at the moment." in after
+
+
+def test_a_kept_your_work_is_only_ever_its_own_persons(requests, people):
+    """Two people of the same partnership, on the same day: each is served their own items,
+    kept or not, and the scrutiny councillor who owes nothing never sees another's list."""
+    for _visit in range(2):
+        police = signed_in(people["police"]).get(HOME).content.decode()
+        fire = signed_in(people["fire"]).get(HOME).content.decode()
+        councillor = signed_in(people["scrutiny"]).get(HOME).content.decode()
+        assert "Violence data" in police and "Deliberate fires" not in police
+        assert "Deliberate fires" in fire and "Violence data" not in fire
+        assert "Violence data" not in councillor and "Deliberate fires" not in councillor
+
+
+def test_a_kept_your_work_is_worked_out_again_the_next_day(requests, people, monkeypatch):
+    """What is due soon today is overdue a week later, with nothing changed in the records."""
+    police = signed_in(people["police"])
+    assert titles(section(police.get(HOME).content.decode(), "work-soon")) == [
+        "Violence data (Trafford Police)"
+    ]
+    monkeypatch.setattr(selectors, "work_day", lambda: days(8))
+    later = police.get(HOME).content.decode()
+    assert titles(section(later, "work-overdue")) == ["Violence data (Trafford Police)"]
+    assert "was due" in later and "1 day overdue" in later
+
+
+def test_a_new_membership_shows_at_once(requests, people, other_partnership_with_request):
+    """Joining another partnership is a change of the person's, not of the partnership they are
+    kept under: their Your work lists the new partnership's item at once."""
+    client = signed_in(people["police"])
+    assert "Salford data" not in client.get(HOME).content.decode()
+    other, _officer = other_partnership_with_request
+    member(other, Role.CONTRIBUTOR, seat=Seat.POLICE, user=people["police"])
+    assert "Salford data" in client.get(HOME).content.decode()
