@@ -241,7 +241,7 @@ def your_work(
 ) -> YourWork:
     """Every item due from ``user`` in the partnerships they serve (or in the one named), read
     from the deadline registry, with what their roles watch beside it. A partnership they do not
-    serve is not found (404). ``memberships`` is ``memberships_of(user)`` where the caller has it."""
+    serve is not found (404). ``memberships``: ``memberships_of(user)``, where the caller has it."""
     if memberships is None:
         memberships = memberships_of(user=user)
     chosen = chosen_membership(memberships, partnership_slug)
