@@ -1,12 +1,14 @@
 """Read paths for partnerships. Every query here is already narrowed to what the user may see."""
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from csp_portal.changes import stamped_body
 
 from .identity import display_name, logo_alt
 from .models import Invitation, Membership, PartnerOrganisation, Partnership, Role, Seat
@@ -138,3 +140,24 @@ def partnership_identity(*, partnership: Partnership) -> dict:
 def partnership_logo(*, partnership: Partnership):
     """The partnership's stored logo (a FieldFile), or None."""
     return partnership.logo if partnership.logo else None
+
+
+def person_kept_body(
+    *, user: User, name: str, parts: Collection[object], render: Callable[[], str]
+) -> SafeString:
+    """A person's own list across the partnerships they serve (Requests to you, Your actions),
+    kept under those partnerships' change stamps (``csp_portal.changes``) and keyed by the
+    person and their memberships (partnership, role, organisation): joining, leaving or changing
+    organisation works it out afresh, as any audited change in one of the partnerships does.
+    ``parts``: whatever else it depends on (the day, the tab, the page)."""
+    served = list(
+        Membership.objects.filter(user=user)
+        .order_by("pk")
+        .values_list("pk", "partnership_id", "role", "organisation_id")
+    )
+    return stamped_body(
+        name=name,
+        partnership_ids=[partnership_id for _pk, partnership_id, _role, _org in served],
+        parts=[user.pk, ",".join("/".join(map(str, row)) for row in served), *parts],
+        render=render,
+    )

@@ -7,7 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import include, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -15,6 +17,7 @@ from csp_portal.downloads import private_attachment
 from csp_portal.kept import kept_form_data
 from csp_portal.views import my_list_page
 from partnerships.permissions import Perm
+from partnerships.selectors import person_kept_body
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 
 from .. import forms, selectors
@@ -384,19 +387,30 @@ def my_requests(request):
     link, both a page of ``MY_LIST_PAGE_SIZE`` at a time, so the page costs the same however
     long the history grows."""
     show = "finished" if request.GET.get("show") == "finished" else "open"
-    requests = selectors.my_requests(user=request.user)
-    tally = selectors.my_request_counts(requests)
-    listed = (
-        requests.finished().order_by("-due_date", "-pk")
-        if show == "finished"
-        else requests.awaiting_answer()
+    number = request.GET.get("page") or "1"
+
+    def render_list() -> str:
+        requests = selectors.my_requests(user=request.user)
+        tally = selectors.my_request_counts(requests)
+        listed = (
+            requests.finished().order_by("-due_date", "-pk")
+            if show == "finished"
+            else requests.awaiting_answer()
+        )
+        page = my_list_page(listed, count=tally[f"{show}_count"], number=number)
+        return render_to_string(
+            "assessments/includes/my_requests_body.html",
+            {"show": show, "page": page, "requests": page.object_list, **tally},
+        )
+
+    # Kept under the change stamps of the person's partnerships: one query when nothing changed.
+    body = person_kept_body(
+        user=request.user,
+        name="my_requests",
+        parts=[timezone.localdate().isoformat(), show, number[:8]],
+        render=render_list,
     )
-    page = my_list_page(listed, count=tally[f"{show}_count"], number=request.GET.get("page"))
-    return render(
-        request,
-        "assessments/my_requests.html",
-        {"show": show, "page": page, "requests": page.object_list, **tally},
-    )
+    return render(request, "assessments/my_requests.html", {"show": show, "body": body})
 
 
 contribution_patterns = [
