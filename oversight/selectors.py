@@ -53,6 +53,32 @@ def pcc_memberships(*, user: User) -> QuerySet[Membership]:
 
 
 @dataclass(frozen=True)
+class ForceAreaScope:
+    """What the force-area page is worked out from, read in one query: the partnerships where the
+    user holds a PCC-office membership, their force areas and the offices the user serves them
+    for. The body is kept (``changes.stamped_body``) under the partnerships' stamps and the
+    rest of ``key``; it shows nothing else about the viewer."""
+
+    partnership_ids: tuple[int, ...]
+    key: tuple[str, ...]
+
+
+def force_area_scope(*, user: User) -> ForceAreaScope:
+    rows = set(
+        force_area_memberships(user).values_list(
+            "partnership_id", "partnership__police_force_area_id", "organisation_id"
+        )
+    )
+    return ForceAreaScope(
+        partnership_ids=tuple(sorted({partnership for partnership, _area, _office in rows})),
+        key=(
+            "areas=" + ",".join(sorted({str(area) for _p, area, _o in rows})),
+            "offices=" + ",".join(sorted({str(office) for _p, _a, office in rows})),
+        ),
+    )
+
+
+@dataclass(frozen=True)
 class PartnershipCycle:
     """Where one partnership is in its cycle, and its progress, as a PCC office may see it."""
 
