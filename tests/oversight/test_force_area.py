@@ -16,7 +16,7 @@ from oversight.services.priorities import pcc_priority_add
 from oversight.services.report_requests import report_request_create
 from partnerships.models import Role
 from plans import deadlines
-from plans.models import Quarter
+from plans.models import PoliceAndCrimePlanPriority, Quarter
 from plans.services import drafting
 from plans.services import grants as grant_services
 from tests.conftest import signed_in
@@ -24,6 +24,7 @@ from tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
     PoliceForceAreaFactory,
+    UserFactory,
     member,
 )
 from tests.plans.conftest import approved_assessment
@@ -301,3 +302,29 @@ def test_a_new_body_holding_the_commissioner_functions_shows_at_once(force_area,
 
     body = client.get(URL).content.decode()
     assert "held by the Greater Manchester Policing and Crime Board" in body
+
+
+def test_a_priority_corrected_in_the_admin_shows_at_once(force_area, partnership, pcc):
+    """Staff enter the police and crime plan in the admin, which no service audits."""
+    priority = PoliceAndCrimePlanPriority.objects.create(
+        police_force_area=force_area, title="Keeping people safe", position=1
+    )
+    client = signed_in(pcc)
+    assert "Keeping people safe" in _table(client.get(URL).content.decode(), "alignment")
+
+    staff = signed_in(UserFactory(is_staff=True, is_superuser=True))
+    response = staff.post(
+        f"/admin/plans/policeandcrimeplanpriority/{priority.pk}/change/",
+        {
+            "police_force_area": force_area.pk,
+            "title": "Keeping everyone safe",
+            "description": "",
+            "position": 1,
+            "retired_at_0": "",
+            "retired_at_1": "",
+        },
+    )
+
+    assert response.status_code == 302
+    alignment = _table(client.get(URL).content.decode(), "alignment")
+    assert "Keeping everyone safe" in alignment and "Keeping people safe" not in alignment
