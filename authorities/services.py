@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from csp_portal.changes import changed
 
 from .models import (
     LocalPolicingBody,
@@ -18,6 +19,18 @@ from .models import (
     PoliceForceArea,
 )
 from .policing_bodies import periods_for
+
+
+def police_force_areas_changed(police_force_area_ids: Iterable[int]) -> None:
+    """Move the change stamp of every partnership of these force areas: what belongs to an area
+    (its name, its bodies, its police and crime plan's priorities) shows on pages kept under the
+    stamps of its partnerships (csp_portal/changes.py), and its audit event names no partnership."""
+    for partnership_id in (
+        PoliceForceArea.objects.filter(pk__in=list(police_force_area_ids))
+        .exclude(partnerships=None)
+        .values_list("partnerships", flat=True)
+    ):
+        changed(partnership_id)
 
 
 @transaction.atomic
@@ -88,6 +101,7 @@ def local_policing_bodies_record(
                 "functions_from": [None, str(body.functions_from)],
             },
         )
+    police_force_areas_changed({body.police_force_area_id for body in made})
     return made
 
 
@@ -138,4 +152,5 @@ def local_policing_body_succeed(
             "functions_from": [None, str(functions_from)],
         },
     )
+    police_force_areas_changed([police_force_area.pk])
     return body

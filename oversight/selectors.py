@@ -53,6 +53,32 @@ def pcc_memberships(*, user: User) -> QuerySet[Membership]:
 
 
 @dataclass(frozen=True)
+class ForceAreaScope:
+    """What the force-area page is worked out from, read in one query: the partnerships where the
+    user holds a PCC-office membership, their force areas and the offices the user serves them
+    for. The body is kept (``changes.stamped_body``) under the partnerships' stamps and the
+    rest of ``key``; it shows nothing else about the viewer."""
+
+    partnership_ids: tuple[int, ...]
+    key: tuple[str, ...]
+
+
+def force_area_scope(*, user: User) -> ForceAreaScope:
+    rows = set(
+        force_area_memberships(user).values_list(
+            "partnership_id", "partnership__police_force_area_id", "organisation_id"
+        )
+    )
+    return ForceAreaScope(
+        partnership_ids=tuple(sorted({partnership for partnership, _area, _office in rows})),
+        key=(
+            "areas=" + ",".join(sorted({str(area) for _p, area, _o in rows})),
+            "offices=" + ",".join(sorted({str(office) for _p, _a, office in rows})),
+        ),
+    )
+
+
+@dataclass(frozen=True)
 class PartnershipCycle:
     """Where one partnership is in its cycle, and its progress, as a PCC office may see it."""
 
@@ -89,27 +115,50 @@ class ForceAreaOverview:
 
 
 def _latest_approved_assessments(partnership_ids) -> dict[int, StrategicAssessment]:
-    latest: dict[int, StrategicAssessment] = {}
-    for assessment in StrategicAssessment.objects.filter(
-        partnership_id__in=partnership_ids, status=AssessmentStatus.APPROVED
-    ).order_by("partnership_id", "-year_start", "-version"):
-        latest.setdefault(assessment.partnership_id, assessment)
-    return latest
+    """Each partnership's latest approved assessment, with only the columns the page shows."""
+    return {
+        assessment.partnership_id: assessment
+        for assessment in StrategicAssessment.objects.filter(
+            partnership_id__in=partnership_ids, status=AssessmentStatus.APPROVED
+        )
+        .order_by("partnership_id", "-year_start", "-version")
+        .distinct("partnership_id")
+        .only("partnership_id", "year_start", "approved_at")
+    }
 
 
 def _plans_in_force(partnership_ids) -> dict[int, PartnershipPlan]:
-    priorities = PlanPriority.objects.prefetch_related("pcc_priorities")
-    plans: dict[int, PartnershipPlan] = {}
-    for plan in (
+    """Each partnership's plan in force (the latest, where a published version and an approved
+    refresh both are), with only the columns the page shows."""
+    plans = (
         PartnershipPlan.objects.filter(partnership_id__in=partnership_ids)
         .filter(deadlines.in_force_filter())
-        .select_related("previous_version")
-        .defer("published_summary", "previous_version__published_summary")
-        .prefetch_related(Prefetch("priorities", queryset=priorities))
         .order_by("partnership_id", "-period_start", "-version")
-    ):
-        plans.setdefault(plan.partnership_id, plan)
-    return plans
+        .distinct("partnership_id")
+        .only("partnership_id", "period_start", "version", "status")
+    )
+    return {plan.partnership_id: plan for plan in plans}
+
+
+def _priorities_served(plan_ids) -> dict[int, list[tuple[str, list[int]]]]:
+    """Each plan's priorities in their order: the theme and the police and crime plan priorities
+    it serves, as plain values (two queries; issue 17: a priority's row is mostly its rationale,
+    evidence and objectives in two languages, and a prefetched many-to-many builds a manager for
+    each priority)."""
+    rows = list(
+        PlanPriority.objects.filter(plan_id__in=plan_ids)
+        .order_by("position", "pk")
+        .values_list("pk", "plan_id", "theme")
+    )
+    served: dict[int, list[int]] = defaultdict(list)
+    for priority_id, pcc_priority_id in PlanPriority.pcc_priorities.through.objects.filter(
+        planpriority_id__in=[pk for pk, _plan, _theme in rows]
+    ).values_list("planpriority_id", "policeandcrimeplanpriority_id"):
+        served[priority_id].append(pcc_priority_id)
+    by_plan: dict[int, list[tuple[str, list[int]]]] = defaultdict(list)
+    for priority_id, plan_id, theme in rows:
+        by_plan[plan_id].append((theme, served.get(priority_id, [])))
+    return by_plan
 
 
 @dataclass(frozen=True)
@@ -185,6 +234,7 @@ def force_area_overview(*, user: User, today: date | None = None) -> list[ForceA
     assessments = _latest_approved_assessments(ids)
     plans = _plans_in_force(ids)
     tallies = _action_tallies(list(plans.values()), today)
+    alignment = _priorities_served([plan.pk for plan in plans.values()])
     refreshes = {
         item.plan.partnership_id: item for item in deadlines.refreshes_due(partnership_ids=ids)
     }
@@ -217,12 +267,11 @@ def force_area_overview(*, user: User, today: date | None = None) -> list[ForceA
         for cycle in cycles:
             mapping: dict[int, list[str]] = defaultdict(list)
             none = []
-            for priority in cycle.plan.priorities.all() if cycle.plan else ():
-                served = list(priority.pcc_priorities.all())
-                for pcc in served:
-                    mapping[pcc.pk].append(themes.get(priority.theme, priority.theme))
+            for theme, served in alignment.get(cycle.plan.pk, []) if cycle.plan else ():
+                for pcc_priority_id in served:
+                    mapping[pcc_priority_id].append(themes.get(theme, theme))
                 if not served:
-                    none.append(themes.get(priority.theme, priority.theme))
+                    none.append(themes.get(theme, theme))
             mapped_by.append(mapping)
             unmapped.append(none)
         rows = [

@@ -2,14 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from csp_portal.changes import stamped_body
 from csp_portal.downloads import private_attachment
 from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
+from plans import deadlines
 
 from . import forms, selectors
 from .policies import ReportRequestPolicy, ReportRequestVerb
@@ -18,11 +21,26 @@ from .services import combinations, priorities, report_requests
 
 @login_required
 def force_area(request):
-    """Every partnership of the PCC office's police force area(s) on one page."""
-    overviews = selectors.force_area_overview(user=request.user)
-    if not overviews:
+    """Every partnership of the PCC office's police force area(s) on one page. Its body is worked
+    out from those partnerships' records and the day (refreshes due, overdue updates, late
+    returns, the body holding the commissioner functions), so it is kept under their change
+    stamps, the day and the scope's force areas and offices (csp_portal/changes.py, issue 17)."""
+    scope = selectors.force_area_scope(user=request.user)
+    if not scope.partnership_ids:
         raise Http404
-    return render(request, "oversight/force_area.html", {"overviews": overviews})
+    today = deadlines.local_today()
+
+    def rendered() -> str:
+        overviews = selectors.force_area_overview(user=request.user, today=today)
+        return render_to_string("oversight/includes/force_area_body.html", {"overviews": overviews})
+
+    body = stamped_body(
+        name="oversight.force_area",
+        partnership_ids=scope.partnership_ids,
+        parts=[today.isoformat(), *scope.key],
+        render=rendered,
+    )
+    return render(request, "oversight/force_area.html", {"body": body})
 
 
 # Police and crime plan priorities --------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from authorities.models import LocalAuthorityDistrict, Nation, PoliceForceArea
-from authorities.services import local_policing_bodies_record
+from authorities.services import local_policing_bodies_record, police_force_areas_changed
 
 from .models import Partnership
 from .services import partnership_create
@@ -262,6 +262,9 @@ def import_lookup(text: str, *, acting_user: User | None = None, edition: str = 
     # After the carry, which brings an area's bodies (and their recorded history) to the new
     # edition's record of it: only an area new to the service gets its bodies from the table.
     local_policing_bodies_record(acting_user=acting_user, areas=pfas.values())
+    # An area's new name, and the partnerships and priorities carried to its new record, show on
+    # pages kept under its partnerships' stamps; the area's audit events name no partnership.
+    police_force_areas_changed(area.pk for area in pfas.values())
     return result
 
 

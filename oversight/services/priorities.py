@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from authorities.services import police_force_areas_changed
 from csp_portal.submissions import Submission, submission_claim
 from csp_portal.workflow import locked, locked_rows
 from partnerships.models import Membership
@@ -76,6 +77,7 @@ def pcc_priority_add(
         target=priority,
         changes={"title": [None, title]},
     )
+    police_force_areas_changed([priority.police_force_area_id])
     return priority
 
 
@@ -105,6 +107,7 @@ def pcc_priority_update(
             if before[key] != getattr(priority, key)
         },
     )
+    police_force_areas_changed([priority.police_force_area_id])
     return priority
 
 
@@ -124,6 +127,7 @@ def pcc_priority_retire(
         target=priority,
         changes={"retired_at": [None, priority.retired_at.isoformat()]},
     )
+    police_force_areas_changed([priority.police_force_area_id])
     return priority
 
 
@@ -164,4 +168,5 @@ def pcc_priority_move(
         target=ordered[other] if 0 <= other < len(ordered) else ordered[index],
         changes={"order": [None, [item.title for item in ordered]]},
     )
+    police_force_areas_changed([priority.police_force_area_id])
     return ordered

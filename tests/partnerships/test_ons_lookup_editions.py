@@ -149,6 +149,20 @@ def test_a_new_edition_carries_the_force_areas_data_to_its_records(imported_2023
     assert PoliceAndCrimePlanPriority.objects.filter(police_force_area=gm_2024).count() == 3
 
 
+def test_an_area_renamed_by_the_lookup_shows_its_new_name_at_once(imported_2023):
+    """The force-area page is kept under its partnerships' stamps; a renamed area's audit trail
+    names no partnership, so the import moves them."""
+    client = signed_in(_greater_manchester_pcc_with_priorities())
+    assert "Greater Manchester" in client.get("/pcc/").content.decode()  # now kept
+    renamed = LOOKUP_2023.read_text(encoding="utf-8-sig").replace(
+        ",E23000005,Greater Manchester,", ",E23000005,Greater Manchester Police Area,"
+    )
+
+    import_lookup(renamed)
+
+    assert "Greater Manchester Police Area" in client.get("/pcc/").content.decode()
+
+
 def test_a_partnership_linked_to_two_editions_of_a_district_keeps_one_link(imported_2023):
     import_lookup(LOOKUP_2024.read_text(encoding="utf-8-sig"))
     unlisted = _unlisted(
