@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from csp_portal.changes import stamped_body
 from csp_portal.views import my_list_page
 from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
@@ -54,11 +55,12 @@ def my_actions(request):
     show = "finished" if request.GET.get("show") == "finished" else "open"
     today = deadlines.local_today()
     actions = selectors.my_actions_queryset(user=request.user, order=order)
-    tally = selectors.my_action_counts(actions)
+    tally = selectors.my_action_counts(actions, today=today)
+    listed = selectors.my_action_rows(actions)
     listed = (
-        actions.filter(status=ActionStatus.COMPLETE)
+        listed.filter(status=ActionStatus.COMPLETE)
         if show == "finished"
-        else (actions.exclude(status=ActionStatus.COMPLETE))
+        else listed.exclude(status=ActionStatus.COMPLETE)
     )
     page = my_list_page(listed, count=tally[f"{show}_count"], number=request.GET.get("page"))
     return render(
@@ -71,7 +73,6 @@ def my_actions(request):
             "page": page,
             "order": order,
             "show": show,
-            "overdue": deadlines.overdue_update_count(actions, today=today),
             **tally,
         },
     )
@@ -220,18 +221,43 @@ class ActionProgressView(ServiceFormView):
 
 
 class ProgressDashboardView(PartnershipViewMixin, TemplateView):
+    """Progress on one issued plan. Its body is worked out from the partnership's records, the day
+    (this quarter, what is overdue) and nothing about the viewer but their role, so it is kept
+    under the partnership's change stamp (csp_portal/changes.py): any audited change in the
+    partnership (a progress update, an edit, a status) has the next request work it out again."""
+
     permission_required = Perm.VIEW_PLAN_PROGRESS
     template_name = "plans/progress/dashboard.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        today = deadlines.local_today()
+        plan = selectors.dashboard_plan(membership=self.membership, plan_id=self.kwargs["plan_id"])
+        worked_out: dict = {}
+
+        def render_body() -> str:
+            worked_out.update(self._worked_out(plan, today))
+            return get_template("plans/progress/includes/dashboard_body.html").render(
+                {"partnership": self.partnership, **worked_out}
+            )
+
+        context["plan"] = plan
+        context["body"] = stamped_body(
+            name="plans.progress_dashboard",
+            partnership_ids=[self.partnership.pk],
+            parts=[plan.pk, self.membership.role, today.isoformat()],
+            render=render_body,
+        )
+        # What the body was worked out from, when it was (not when it came from the cache).
+        context.update(worked_out)
+        return context
+
+    def _worked_out(self, plan, today) -> dict:
         dashboard = selectors.progress_dashboard(
-            membership=self.membership,
-            plan_id=self.kwargs["plan_id"],
-            today=deadlines.local_today(),
+            membership=self.membership, plan_id=plan.pk, today=today
         )
         # The same chart as the plan's PDF, drawn from the numbers the table beside it shows.
-        context["status_chart"] = actions_by_status_chart(
+        status_chart = actions_by_status_chart(
             "progress-by-status",
             [
                 (row.priority.get_theme_display(), dict(zip(ActionStatus, row.counts, strict=True)))
@@ -241,9 +267,7 @@ class ProgressDashboardView(PartnershipViewMixin, TemplateView):
         lines = selectors.dashboard_lines(dashboard, partnership_slug=self.partnership.slug)
         if dashboard.in_force:
             with_state_cells([row for _theme, _label, rows in lines.actions for row in rows])
-        context["dashboard"] = dashboard
-        context["lines"] = lines
-        return context
+        return {"dashboard": dashboard, "lines": lines, "status_chart": status_chart}
 
 
 tenant_patterns = [

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -700,8 +701,13 @@ def test_the_dashboard_counts_measures_and_overdue(coordinator_client, progress_
     assert "2027/28 Q3: 1 of 4 actions have reported." in page
 
 
-def test_the_dashboard_is_for_those_who_follow_progress(partnership, progress_plan, draft_plan):
+def test_the_dashboard_is_for_those_who_follow_progress(
+    partnership, progress_plan, draft_plan, coordinator_client
+):
+    """Whoever may not follow progress never receives the dashboard, even once it is kept in the
+    cache for those who may."""
     plan, _actions = progress_plan
+    assert coordinator_client.get(dashboard_url(plan)).status_code == 200
     for role, status in (
         (Role.STRATEGY_MEMBER, 200),
         (Role.CONTRIBUTOR, 404),
@@ -709,6 +715,48 @@ def test_the_dashboard_is_for_those_who_follow_progress(partnership, progress_pl
         (Role.PCC_OFFICE, 404),
     ):
         assert signed_in(member(partnership, role)).get(dashboard_url(plan)).status_code == status
+
+
+def test_the_dashboard_shows_a_progress_update_as_soon_as_it_is_saved(
+    coordinator_client, coordinator, progress_plan, django_capture_on_commit_callbacks
+):
+    """The dashboard's body is kept under the partnership's change stamp (issue 17): a progress
+    update, through its service, moves the stamp when it commits, so the next request works the
+    dashboard out again and shows it; nothing kept from before is served."""
+    plan, actions = progress_plan
+    before = coordinator_client.get(dashboard_url(plan)).content.decode()
+    assert "2027/28 Q3: 1 of 4 actions have reported." in before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        action_progress_report(
+            acting_user=coordinator,
+            action=actions["police"],
+            quarter=Q3,
+            narrative="Patrols cut back",
+            status=ActionStatus.OFF_TRACK,
+            today=TODAY,
+        )
+    after = coordinator_client.get(dashboard_url(plan)).content.decode()
+    assert "2027/28 Q3: 2 of 4 actions have reported." in after
+    # Not started, on track, at risk, off track, complete; then all actions.
+    assert _cells(_row(after, 'data-priority="anti_social_behaviour"')) == [
+        "0", "0", "1", "1", "0", "2",
+    ]  # fmt: skip
+
+
+def test_the_dashboard_is_worked_out_again_on_the_next_day(
+    coordinator_client, progress_plan, monkeypatch
+):
+    """What is overdue and the quarter being reported depend on the day: a dashboard kept
+    yesterday is not today's."""
+    plan, _actions = progress_plan
+    page = coordinator_client.get(dashboard_url(plan)).content.decode()
+    assert "2027/28 Q3: 1 of 4 actions have reported." in page
+    monkeypatch.setattr(deadlines, "local_today", lambda: date(YEAR + 1, 1, 5))  # 2027/28 Q4
+    page = coordinator_client.get(dashboard_url(plan)).content.decode()
+    assert "2027/28 Q4: 0 of 4 actions have reported." in page
+    overdue = page[page.index('data-testid="overdue-updates"') :]
+    assert "Patrol hotspots" in overdue[: overdue.index("</table>")]  # no Q3 update
 
 
 def test_a_draft_has_no_dashboard(coordinator_client, draft_plan):
@@ -748,6 +796,21 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     large = _count_queries(coordinator_client, dashboard_url(newer))
     assert large == small
     assert small <= 14
+    # Worked out afresh (the kept body gone), the same at both sizes too, and dearer than kept.
+    small_fresh = _count_fresh_queries(coordinator_client, dashboard_url(plan))
+    large_fresh = _count_fresh_queries(coordinator_client, dashboard_url(newer))
+    assert large_fresh == small_fresh
+    assert small < small_fresh <= 16
+
+
+def _count_fresh_queries(client, url) -> int:
+    """``_count_queries`` for a page worked out afresh: with nothing kept in the cache."""
+    client.get(url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
 
 
 # Deadlines --------------------------------------------------------------------------------------
