@@ -1,6 +1,8 @@
 """Progress on the plan in force: a person's own actions across their partnerships, one action's
 quarterly updates, and the coordinator's dashboard."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -48,13 +50,46 @@ def with_state_cells(lines: list[selectors.ActionLine]) -> list[selectors.Action
 @login_required
 def my_actions(request):
     """Every action this person's organisations lead, in every partnership they serve: the open
-    ones first, the completed ones behind a link, a page of ``MY_LIST_PAGE_SIZE`` at a time."""
+    ones first, the completed ones behind a link, a page of ``MY_LIST_PAGE_SIZE`` at a time.
+
+    The list is worked out from the records of the partnerships they serve (the actions, plans,
+    progress and grants), their memberships of them and the day, so it is kept under those
+    partnerships' change stamps (csp_portal/changes.py), for this person alone: any audited
+    change in one of them has the next request work it out again (issue 17)."""
     order = request.GET.get("order", "partnership")
     if order not in selectors.MY_ACTION_ORDERS:
         order = "partnership"
     show = "finished" if request.GET.get("show") == "finished" else "open"
+    number = request.GET.get("page", "")[:12]
     today = deadlines.local_today()
-    actions = selectors.my_actions_queryset(user=request.user, order=order)
+    serving = selectors.memberships_served(user=request.user)
+    worked_out: dict = {}
+
+    def render_body() -> str:
+        worked_out.update(
+            _my_actions(request.user, order=order, show=show, number=number, today=today)
+        )
+        return get_template("plans/progress/includes/my_actions_body.html").render(worked_out)
+
+    body = stamped_body(
+        name="plans.my_actions",
+        partnership_ids=[partnership_id for partnership_id, _role, _organisation in serving],
+        parts=[
+            request.user.pk,
+            hashlib.blake2b(repr(serving).encode(), digest_size=8).hexdigest(),
+            today.isoformat(),
+            show,
+            order,
+            number,
+        ],
+        render=render_body,
+    )
+    # What the body was worked out from, when it was (not when it came from the cache).
+    return render(request, "plans/progress/my_actions.html", {"body": body, **worked_out})
+
+
+def _my_actions(user, *, order: str, show: str, number: str, today) -> dict:
+    actions = selectors.my_actions_queryset(user=user, order=order)
     tally = selectors.my_action_counts(actions, today=today)
     listed = selectors.my_action_rows(actions)
     listed = (
@@ -62,20 +97,16 @@ def my_actions(request):
         if show == "finished"
         else listed.exclude(status=ActionStatus.COMPLETE)
     )
-    page = my_list_page(listed, count=tally[f"{show}_count"], number=request.GET.get("page"))
-    return render(
-        request,
-        "plans/progress/my_actions.html",
-        {
-            "rows": with_state_cells(
-                selectors.my_action_lines(selectors.with_states(page.object_list, today=today))
-            ),
-            "page": page,
-            "order": order,
-            "show": show,
-            **tally,
-        },
-    )
+    page = my_list_page(listed, count=tally[f"{show}_count"], number=number or None)
+    return {
+        "rows": with_state_cells(
+            selectors.my_action_lines(selectors.with_states(page.object_list, today=today))
+        ),
+        "page": page,
+        "order": order,
+        "show": show,
+        **tally,
+    }
 
 
 class ActionProgressView(ServiceFormView):
