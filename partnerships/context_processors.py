@@ -4,7 +4,7 @@ from accounts.middleware import two_factor_known_unneeded
 from accounts.selectors import two_factor_pending
 
 from .navigation import navigation, switch_target
-from .permissions import ROLE_PERMISSIONS, role_label
+from .permissions import role_label, role_permissions
 from .selectors import membership_for, memberships_of_user
 from .tenancy import SESSION_KEY
 
@@ -41,7 +41,7 @@ def current_partnership(request):
             current_partnership=membership.partnership,
             current_membership=membership,
             current_role_label=role_label(membership),
-            can={perm.value: True for perm in ROLE_PERMISSIONS[membership.role]},
+            can=role_permissions(membership),
         )
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else ""

@@ -226,6 +226,11 @@ def membership_can(membership: Membership | None, perm: Perm) -> bool:
     return membership is not None and perm in ROLE_PERMISSIONS[membership.role]
 
 
+def role_permissions(membership: Membership) -> dict[str, bool]:
+    """What the member's role may do, for templates: ``{% if can.view_plan_progress %}``."""
+    return {perm.value: True for perm in ROLE_PERMISSIONS[membership.role]}
+
+
 def _office_of(membership: Membership) -> str:
     return local_policing_body_on(
         police_force_area_id=membership.partnership.police_force_area_id, day=timezone.localdate()

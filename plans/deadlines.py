@@ -22,12 +22,13 @@ Every function takes ``today`` so that callers (and tests) decide what day it is
 the local date.
 """
 
+import operator
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, reduce
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -195,25 +196,30 @@ def overdue_update_filter(quarter: Quarter, prefix: str = "") -> Q:
     )
 
 
-def overdue_update_count(actions: QuerySet[PlanAction], *, today: date | None = None) -> int:
+def overdue_update_count(
+    actions: QuerySet[PlanAction],
+    *,
+    today: date | None = None,
+    periods: Iterable[int] | None = None,
+) -> int:
     """How many of ``actions`` (of plans in force) have no update for their plan's last completed
-    quarter, counted in the database: one query for each plan period among them (plans of one
-    period share that quarter), however many actions there are."""
+    quarter, counted in the database in one query (plans of one period share that quarter),
+    however many actions there are; one more to find the periods unless ``periods`` (the plan
+    periods among ``actions``) are given."""
     today = today or local_today()
-    total = 0
     actions = actions.order_by().prefetch_related(None)
-    periods = actions.values_list("plan__period_start", flat=True).distinct()
-    for period_start in periods:
+    if periods is None:
+        periods = actions.values_list("plan__period_start", flat=True).distinct()
+    owing = []
+    for period_start in sorted(set(periods)):
         quarter = last_completed_quarter(
             plan=PartnershipPlan(period_start=period_start), today=today
         )
         if quarter is not None:
-            total += (
-                actions.filter(plan__period_start=period_start)
-                .filter(overdue_update_filter(quarter))
-                .count()
-            )
-    return total
+            owing.append(Q(plan__period_start=period_start) & overdue_update_filter(quarter))
+    if not owing:
+        return 0
+    return actions.filter(reduce(operator.or_, owing)).count()
 
 
 def with_reporting(actions: QuerySet[PlanAction]) -> QuerySet[PlanAction]:

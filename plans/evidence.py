@@ -26,3 +26,14 @@ def plan_evidence(
         )
         found[priority_id] = [item for item in items if item.public or not public]
     return found
+
+
+def evidence_release_key(plan: PartnershipPlan) -> str:
+    """What ``plan_evidence`` reads beyond the partnership's own records: the newest crime
+    release for the partnership's area (national data, loaded without any partnership's audit
+    event), against which an approved plan's evidence is flagged as changed. A page that keeps
+    the evidence keys it by this (one query)."""
+    if plan.approved_at is None:
+        return "-"
+    release = newest_release_for(plan.partnership.ons_code)
+    return str(release.pk) if release else "-"

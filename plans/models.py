@@ -394,7 +394,13 @@ class PlanAction(models.Model):
     class Meta:
         ordering = ["priority__position", "position", "pk"]
         permissions = [("report_progress_planaction", "Can report progress on the action")]
-        indexes = [models.Index(fields=["partnership", "status"])]
+        indexes = [
+            models.Index(fields=["partnership", "status"]),
+            # A person's actions (Your actions): those their organisation leads in each of their
+            # partnerships, found by the pair, not among every action the organisation ever led
+            # anywhere (issue 17).
+            models.Index(fields=["partnership", "lead_organisation"], name="plan_action_lead_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ActionStatus.values), name="plan_action_status_valid"

@@ -29,7 +29,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
 from authorities.models import Organisation
-from csp_portal.policies import Policy, granted
+from csp_portal.policies import Policy, granted_keys
 from partnerships.consultation import COMMENT_TRANSITIONS
 from partnerships.models import Membership, PartnerOrganisation, Partnership, Seat
 from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
@@ -274,7 +274,7 @@ class _ActionPolicy(Policy):
         if not user.is_authenticated:
             return PlanAction.objects.none()
         return (queryset if queryset is not None else PlanAction.objects).filter(
-            granted(
+            granted_keys(
                 user,
                 REPORT_PROGRESS,
                 user_grants=PlanActionUserObjectPermission,

@@ -185,6 +185,10 @@ def test_your_actions_renders_a_bounded_page_whatever_the_completed_history(
     PlanAction.objects.filter(
         lead_organisation=organisation, plan__status=PlanStatus.PUBLISHED
     ).exclude(status=ActionStatus.COMPLETE).update(status=ActionStatus.COMPLETE)
+    # Changed behind the services' back, so no audit event moves the partnerships' change stamps
+    # that the kept list is read under (csp_portal/changes.py): drop it, and count a list worked
+    # out afresh.
+    cache.clear()
     with django_assert_max_num_queries(16):
         open_now = client.get(url).content.decode()
     with django_assert_max_num_queries(16):

@@ -76,6 +76,26 @@ def plan_page(*, membership: Membership, plan_id: int) -> PartnershipPlan:
         raise Http404 from None
 
 
+def plan_heading(*, membership: Membership, plan_id: int) -> PartnershipPlan:
+    """One plan with what its page needs before its body, which is kept for a frozen version:
+    its title, whether it is frozen and what its kept body is keyed by (one small query)."""
+    try:
+        return (
+            plans_visible(membership=membership)
+            .select_related("partnership")
+            .only(
+                "partnership__ons_code",
+                "period_start",
+                "status",
+                "content_revision",
+                "approved_at",
+            )
+            .get(pk=plan_id)
+        )
+    except PartnershipPlan.DoesNotExist:
+        raise Http404 from None
+
+
 def plan_contents(plan: PartnershipPlan) -> PartnershipPlan:
     """``plan`` with the contents its page shows (sections, priorities, their actions with lead,
     supporters and measures): five queries whatever the size of the plan."""

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assessments.models import PriorityTheme
+from authorities.models import Organisation
 from partnerships.models import Membership
 
 from .. import deadlines
@@ -52,6 +53,16 @@ MY_ACTION_ORDERS = {
 }
 
 
+def memberships_served(*, user: User) -> list[tuple[int, str, int]]:
+    """The partnerships the user serves, each with their role and organisation there (one
+    query): what Your actions is worked out from besides those partnerships' records."""
+    return list(
+        Membership.objects.filter(user=user)
+        .order_by("partnership_id")
+        .values_list("partnership_id", "role", "organisation_id")
+    )
+
+
 def my_actions_queryset(
     *, user: User, order: str = "partnership", partnership_ids: Collection[int] | None = None
 ) -> QuerySet[PlanAction]:
@@ -65,16 +76,56 @@ def my_actions_queryset(
     return actions.order_by(*MY_ACTION_ORDERS.get(order, MY_ACTION_ORDERS["partnership"]))
 
 
-def my_action_counts(actions: QuerySet[PlanAction]) -> dict[str, int]:
-    """How many of ``my_actions_queryset`` are open and how many complete: one query."""
-    complete = Q(status=ActionStatus.COMPLETE)
+# What Your actions' rows print (``my_action_lines``, ``reporting_state``): the page loads these
+# alone, not every text of each action, plan, partnership and priority.
+MY_ACTION_FIELDS = (
+    "description",
+    "plan_id",
+    "partnership_id",
+    "priority_id",
+    "lead_organisation_id",
+    "start_date",
+    "due_date",
+    "status",
+    "position",
+    "plan__period_start",
+    "partnership__name",
+    "partnership__slug",
+    "priority__theme",
+    "priority__position",
+)
+
+
+def my_action_rows(actions: QuerySet[PlanAction]) -> QuerySet[PlanAction]:
+    """``my_actions_queryset`` as Your actions prints it: only ``MY_ACTION_FIELDS``, and the lead
+    organisations' names in a query of their own. Joined in, they made one more table in the
+    list's join search, which PostgreSQL plans afresh on every request (issue 17)."""
     return (
-        actions.order_by()
-        .prefetch_related(None)
-        .aggregate(
-            open_count=Count("pk", filter=~complete), finished_count=Count("pk", filter=complete)
+        actions.select_related(None)
+        .select_related("plan", "partnership", "priority")
+        .prefetch_related(Prefetch("lead_organisation", queryset=Organisation.objects.only("name")))
+        .only(*MY_ACTION_FIELDS)
+    )
+
+
+def my_action_counts(actions: QuerySet[PlanAction], *, today: date | None = None) -> dict[str, int]:
+    """How many of ``my_actions_queryset`` are open, how many complete, and how many ``overdue``
+    (no update for their plan's last completed quarter): two queries, the first by plan period,
+    which the second needs."""
+    complete = Q(status=ActionStatus.COMPLETE)
+    lean = actions.order_by().prefetch_related(None).select_related(None)
+    by_period = list(
+        lean.values_list("plan__period_start").annotate(
+            open=Count("pk", filter=~complete), finished=Count("pk", filter=complete)
         )
     )
+    return {
+        "open_count": sum(row[1] for row in by_period),
+        "finished_count": sum(row[2] for row in by_period),
+        "overdue": deadlines.overdue_update_count(
+            lean, today=today, periods=[row[0] for row in by_period]
+        ),
+    }
 
 
 def with_states(actions, *, today: date | None = None) -> list[MyAction]:
@@ -234,6 +285,20 @@ def _counts(priority, actions) -> StatusCounts:
     tally = Counter(action.status for action in actions)
     counts = [tally.get(status, 0) for status in ActionStatus.values]
     return StatusCounts(priority=priority, counts=counts, total=sum(counts))
+
+
+def dashboard_plan(*, membership: Membership, plan_id: int) -> PartnershipPlan:
+    """The issued plan whose dashboard is asked for, as far as this member may see (else
+    Http404), with what the page around the dashboard's kept body shows: one small query."""
+    try:
+        return (
+            plans_visible(membership=membership)
+            .filter(status__in=ISSUED_PLAN_STATUSES)
+            .only("partnership_id", "period_start", "status")
+            .get(pk=plan_id)
+        )
+    except PartnershipPlan.DoesNotExist:
+        raise Http404 from None
 
 
 def progress_dashboard(

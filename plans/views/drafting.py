@@ -9,14 +9,15 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from csp_portal.changes import stamped_body
 from csp_portal.frozen import fill_slots, frozen_body, frozen_key, slot
 from partnerships.models import Seat
-from partnerships.permissions import Perm
+from partnerships.permissions import Perm, role_permissions
 from partnerships.tenancy import ConfirmServiceView, PartnershipViewMixin, ServiceFormView
 
-from .. import governance, selectors
+from .. import deadlines, governance, selectors
 from ..bilingual import is_bilingual, missing_welsh
-from ..evidence import plan_evidence
+from ..evidence import evidence_release_key, plan_evidence
 from ..forms import drafting as forms
 from ..models import ActionStatus, PlanPriority, PlanSectionKind, PlanStatus
 from ..policies import GrantPolicy, PlanPolicy, PlanVerb, required_seats
@@ -114,15 +115,43 @@ class PlanListView(PlanFormView):
 
 class PlanDetailView(PartnershipViewMixin, TemplateView):
     """A plan version. Its contents are rendered once and cached while the version is frozen
-    (issued: approved, published or superseded; csp_portal/frozen.py); each priority's evidence is
-    live (flagged when it changes after approval), so it is rendered on every request."""
+    (issued: approved, published or superseded; csp_portal/frozen.py); what is live in them (each
+    priority's evidence, flagged when it changes after approval; the actions' statuses; the
+    grants) and the page around them (status, buttons, sign-offs) are worked out from the
+    partnership's records, the day, the newest crime release and the viewer's membership, so for
+    a frozen version the whole page body is kept under the partnership's change stamp
+    (csp_portal/changes.py), one for each member: it shows buttons only some may use."""
 
     permission_required = Perm.VIEW_PLANS
     template_name = "plans/detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = selectors.plan_page(membership=self.membership, plan_id=self.kwargs["plan_id"])
+        plan = selectors.plan_heading(membership=self.membership, plan_id=self.kwargs["plan_id"])
+        context["plan"] = plan
+        if not plan.is_issued:
+            context["page"] = self._page(plan.pk)
+            return context
+        membership = self.membership
+        context["page"] = stamped_body(
+            name="plans.plan_page",
+            partnership_ids=[self.partnership.pk],
+            parts=[
+                plan.pk,
+                plan.content_revision,
+                membership.pk,
+                membership.role,
+                membership.organisation_id,
+                deadlines.local_today().isoformat(),  # a grant's late returns
+                evidence_release_key(plan),
+            ],
+            render=lambda: self._page(plan.pk),
+        )
+        return context
+
+    def _page(self, plan_id: int) -> str:
+        """The page's body: the version's status, buttons and sign-offs, then its contents."""
+        plan = selectors.plan_page(membership=self.membership, plan_id=plan_id)
         signed = {sign_off.seat: sign_off for sign_off in plan.sign_offs.all()}
         asked = {waiting.seat: waiting.people for waiting in consultation.sign_off_panel(plan=plan)}
         may = PlanPolicy.may(self.membership, plan)
@@ -157,29 +186,37 @@ class PlanDetailView(PartnershipViewMixin, TemplateView):
             }
 
         body = frozen_body(key=key, template_name="plans/includes/plan_body.html", context=contents)
-        context.update(
-            plan=plan,
-            body=fill_slots(
-                body,
-                {
-                    **self._evidence(plan, loaded or None),
-                    **self._action_statuses(plan),
-                    "grants": self._grants(plan),
-                },
-            ),
-            sign_off_rows=[
-                (Seat(seat).label, signed.get(seat), [name for _pk, name in asked.get(seat, ())])
-                for seat in required_seats(self.partnership)
-            ],
-            sign_off_decisions=governance.sign_off_decisions(plan, self.membership),
-            may=may,
-            statuses=PlanStatus,
-            # Listed while it can still be entered (drafting), and to whoever enters it.
-            missing_welsh=missing_welsh(plan) if plan.is_editable else [],
-            may_edit_welsh=may["edit"],
-            bilingual=is_bilingual(self.partnership),
+        return get_template("plans/includes/plan_page.html").render(
+            {
+                "partnership": self.partnership,
+                "plan": plan,
+                # What the role may do, as the layout's ``can`` says it (plan_links.html).
+                "can": role_permissions(self.membership),
+                "body": fill_slots(
+                    body,
+                    {
+                        **self._evidence(plan, loaded or None),
+                        **self._action_statuses(plan),
+                        "grants": self._grants(plan),
+                    },
+                ),
+                "sign_off_rows": [
+                    (
+                        Seat(seat).label,
+                        signed.get(seat),
+                        [name for _pk, name in asked.get(seat, ())],
+                    )
+                    for seat in required_seats(self.partnership)
+                ],
+                "sign_off_decisions": governance.sign_off_decisions(plan, self.membership),
+                "may": may,
+                "statuses": PlanStatus,
+                # Listed while it can still be entered (drafting), and to whoever enters it.
+                "missing_welsh": missing_welsh(plan) if plan.is_editable else [],
+                "may_edit_welsh": may["edit"],
+                "bilingual": is_bilingual(self.partnership),
+            }
         )
-        return context
 
     def _grants(self, plan) -> str:
         """The resources section's grants: they change while the version stands, so live."""

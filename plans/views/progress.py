@@ -1,6 +1,8 @@
 """Progress on the plan in force: a person's own actions across their partnerships, one action's
 quarterly updates, and the coordinator's dashboard."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from csp_portal.changes import stamped_body
 from csp_portal.views import my_list_page
 from partnerships.permissions import Perm
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
@@ -47,34 +50,63 @@ def with_state_cells(lines: list[selectors.ActionLine]) -> list[selectors.Action
 @login_required
 def my_actions(request):
     """Every action this person's organisations lead, in every partnership they serve: the open
-    ones first, the completed ones behind a link, a page of ``MY_LIST_PAGE_SIZE`` at a time."""
+    ones first, the completed ones behind a link, a page of ``MY_LIST_PAGE_SIZE`` at a time.
+
+    The list is worked out from the records of the partnerships they serve (the actions, plans,
+    progress and grants), their memberships of them and the day, so it is kept under those
+    partnerships' change stamps (csp_portal/changes.py), for this person alone: any audited
+    change in one of them has the next request work it out again (issue 17)."""
     order = request.GET.get("order", "partnership")
     if order not in selectors.MY_ACTION_ORDERS:
         order = "partnership"
     show = "finished" if request.GET.get("show") == "finished" else "open"
+    number = request.GET.get("page", "")[:12]
     today = deadlines.local_today()
-    actions = selectors.my_actions_queryset(user=request.user, order=order)
-    tally = selectors.my_action_counts(actions)
+    serving = selectors.memberships_served(user=request.user)
+    worked_out: dict = {}
+
+    def render_body() -> str:
+        worked_out.update(
+            _my_actions(request.user, order=order, show=show, number=number, today=today)
+        )
+        return get_template("plans/progress/includes/my_actions_body.html").render(worked_out)
+
+    body = stamped_body(
+        name="plans.my_actions",
+        partnership_ids=[partnership_id for partnership_id, _role, _organisation in serving],
+        parts=[
+            request.user.pk,
+            hashlib.blake2b(repr(serving).encode(), digest_size=8).hexdigest(),
+            today.isoformat(),
+            show,
+            order,
+            number,
+        ],
+        render=render_body,
+    )
+    # What the body was worked out from, when it was (not when it came from the cache).
+    return render(request, "plans/progress/my_actions.html", {"body": body, **worked_out})
+
+
+def _my_actions(user, *, order: str, show: str, number: str, today) -> dict:
+    actions = selectors.my_actions_queryset(user=user, order=order)
+    tally = selectors.my_action_counts(actions, today=today)
+    listed = selectors.my_action_rows(actions)
     listed = (
-        actions.filter(status=ActionStatus.COMPLETE)
+        listed.filter(status=ActionStatus.COMPLETE)
         if show == "finished"
-        else (actions.exclude(status=ActionStatus.COMPLETE))
+        else listed.exclude(status=ActionStatus.COMPLETE)
     )
-    page = my_list_page(listed, count=tally[f"{show}_count"], number=request.GET.get("page"))
-    return render(
-        request,
-        "plans/progress/my_actions.html",
-        {
-            "rows": with_state_cells(
-                selectors.my_action_lines(selectors.with_states(page.object_list, today=today))
-            ),
-            "page": page,
-            "order": order,
-            "show": show,
-            "overdue": deadlines.overdue_update_count(actions, today=today),
-            **tally,
-        },
-    )
+    page = my_list_page(listed, count=tally[f"{show}_count"], number=number or None)
+    return {
+        "rows": with_state_cells(
+            selectors.my_action_lines(selectors.with_states(page.object_list, today=today))
+        ),
+        "page": page,
+        "order": order,
+        "show": show,
+        **tally,
+    }
 
 
 class ActionProgressView(ServiceFormView):
@@ -220,18 +252,43 @@ class ActionProgressView(ServiceFormView):
 
 
 class ProgressDashboardView(PartnershipViewMixin, TemplateView):
+    """Progress on one issued plan. Its body is worked out from the partnership's records, the day
+    (this quarter, what is overdue) and nothing about the viewer but their role, so it is kept
+    under the partnership's change stamp (csp_portal/changes.py): any audited change in the
+    partnership (a progress update, an edit, a status) has the next request work it out again."""
+
     permission_required = Perm.VIEW_PLAN_PROGRESS
     template_name = "plans/progress/dashboard.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        today = deadlines.local_today()
+        plan = selectors.dashboard_plan(membership=self.membership, plan_id=self.kwargs["plan_id"])
+        worked_out: dict = {}
+
+        def render_body() -> str:
+            worked_out.update(self._worked_out(plan, today))
+            return get_template("plans/progress/includes/dashboard_body.html").render(
+                {"partnership": self.partnership, **worked_out}
+            )
+
+        context["plan"] = plan
+        context["body"] = stamped_body(
+            name="plans.progress_dashboard",
+            partnership_ids=[self.partnership.pk],
+            parts=[plan.pk, self.membership.role, today.isoformat()],
+            render=render_body,
+        )
+        # What the body was worked out from, when it was (not when it came from the cache).
+        context.update(worked_out)
+        return context
+
+    def _worked_out(self, plan, today) -> dict:
         dashboard = selectors.progress_dashboard(
-            membership=self.membership,
-            plan_id=self.kwargs["plan_id"],
-            today=deadlines.local_today(),
+            membership=self.membership, plan_id=plan.pk, today=today
         )
         # The same chart as the plan's PDF, drawn from the numbers the table beside it shows.
-        context["status_chart"] = actions_by_status_chart(
+        status_chart = actions_by_status_chart(
             "progress-by-status",
             [
                 (row.priority.get_theme_display(), dict(zip(ActionStatus, row.counts, strict=True)))
@@ -241,9 +298,7 @@ class ProgressDashboardView(PartnershipViewMixin, TemplateView):
         lines = selectors.dashboard_lines(dashboard, partnership_slug=self.partnership.slug)
         if dashboard.in_force:
             with_state_cells([row for _theme, _label, rows in lines.actions for row in rows])
-        context["dashboard"] = dashboard
-        context["lines"] = lines
-        return context
+        return {"dashboard": dashboard, "lines": lines, "status_chart": status_chart}
 
 
 tenant_patterns = [

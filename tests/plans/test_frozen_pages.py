@@ -23,8 +23,10 @@ from assessments.models import (
     SectionKind,
 )
 from partnerships.models import Role, Seat
+from partnerships.services import membership_update
 from plans.models import ActionStatus, PartnershipPlan, PlanAction, ProgressReport, Quarter
 from plans.services import drafting
+from plans.services.progress import action_progress_report
 from plans.services.reports import progress_report_issue
 from recorded_crime.models import CrimeRelease
 from tests.conftest import signed_in
@@ -222,17 +224,56 @@ def test_a_frozen_page_renders_when_the_cache_is_unreachable(world, settings):
     assert page.count('data-testid="action"') == SIZES["trafford"]
 
 
-def test_what_changes_while_a_version_stands_is_live_on_its_cached_page(world):
-    """An action's status (progress updates set it on the plan in force) is read on every
-    request, not from the cached body, so a cached page shows the status reported since."""
+def test_what_changes_while_a_version_stands_is_live_on_its_cached_page(
+    world, django_capture_on_commit_callbacks
+):
+    """An action's status (progress updates set it on the plan in force) is not part of the
+    frozen contents: a progress update, through its service, moves the partnership's change
+    stamp when it commits, so the page kept under the stamp is worked out again and shows the
+    status reported since."""
     built = world["trafford"]
     client = signed_in(built.coordinator)
     before, _queries = get(client, plan_url(built.plan))
     assert ">Complete</strong>" not in before
-    PlanAction.objects.filter(plan=built.plan).update(status=ActionStatus.COMPLETE)
+    with django_capture_on_commit_callbacks(execute=True):
+        action_progress_report(
+            acting_user=built.coordinator,
+            action=built.plan.actions.get(),
+            quarter=Quarter(YEAR, 2),
+            narrative="Finished early",
+            status=ActionStatus.COMPLETE,
+            today=JULY,
+        )
 
     after, _queries = get(client, plan_url(built.plan))
     assert 'data-testid="action"' in after and ">Complete</strong>" in after
+
+
+def test_a_kept_plan_page_shows_each_member_only_what_they_may_do(
+    world, django_capture_on_commit_callbacks
+):
+    """A frozen version's page, buttons included, is kept for each member (issue 17): one whose
+    role may not start the refresh never receives the coordinator's page, and a member whose role
+    changes (through its service, which moves the partnership's change stamp) is shown what the
+    new role may do."""
+    built = world["trafford"]
+    assert "Start the annual refresh" in get(signed_in(built.coordinator), plan_url(built.plan))[0]
+    scrutiny = get(signed_in(built.scrutiny), plan_url(built.plan))[0]
+    assert "Start the annual refresh" not in scrutiny
+    assert scrutiny.count('data-testid="action"') == SIZES["trafford"]
+
+    deputy = member(built.partnership, Role.STRATEGY_MEMBER, email="deputy@trafford.example")
+    strategy = deputy.memberships.get(partnership=built.partnership)
+    client = signed_in(deputy)
+    assert "Start the annual refresh" not in get(client, plan_url(built.plan))[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_update(
+            acting_user=built.coordinator,
+            membership=strategy,
+            role=Role.COORDINATOR,
+            organisation=strategy.organisation,
+        )
+    assert "Start the annual refresh" in get(client, plan_url(built.plan))[0]
 
 
 def summary_url(plan):

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +17,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from partnerships.models import Role, Seat
-from partnerships.services import membership_create, partner_organisation_add
+from partnerships.services import membership_create, membership_remove, partner_organisation_add
 from plans import deadlines
 from plans.models import (
     ActionStatus,
@@ -566,6 +567,56 @@ def test_my_actions_across_partnerships(police_officer, partnership, action):
     assert "Actions by due date" in by_due and ">Salford</td>" in by_due
 
 
+def test_my_actions_shows_each_change_through_a_service_as_soon_as_it_is_saved(
+    police_officer, coordinator, partnership, action, django_capture_on_commit_callbacks
+):
+    """Your actions is kept under the change stamps of the partnerships the person serves
+    (issue 17): a progress update (theirs or another's), a partnership joined or left, each
+    through its service, shows on the next request; nothing kept from before is served."""
+    client = signed_in(police_officer)
+    url = reverse("plans:my_actions")
+    page = client.get(url).content.decode()
+    row = page[page.index(f'data-action="{action.pk}"') :]
+    assert "Update in" not in row[: row.index("</tr>")]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        action_progress_report(
+            acting_user=coordinator,
+            action=action,
+            quarter=Q3,
+            narrative="Reported for the force",
+            status=ActionStatus.AT_RISK,
+            today=TODAY,
+        )
+    page = client.get(url).content.decode()
+    row = page[page.index(f'data-action="{action.pk}"') :]
+    assert "Update in" in row[: row.index("</tr>")] and "At risk" in row[: row.index("</tr>")]
+
+    police = organisation_in(partnership, Seat.POLICE)
+    with django_capture_on_commit_callbacks(execute=True):
+        salford = second_partnership_serving(police, police_officer, "Salford")
+    assert "Salford night-time economy patrols" in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_remove(
+            acting_user=salford.partnership.memberships.get(role=Role.COORDINATOR).user,
+            membership=police_officer.memberships.get(partnership=salford.partnership),
+        )
+    assert "Salford night-time economy patrols" not in client.get(url).content.decode()
+
+
+def test_my_actions_kept_for_one_person_is_never_anothers(police_officer, partnership, action):
+    """Each person's list is kept for them alone: a colleague of the same partnership who leads
+    nothing is not shown the officer's list, kept a moment before."""
+    assert (
+        "Patrol hotspots"
+        in signed_in(police_officer).get(reverse("plans:my_actions")).content.decode()
+    )
+    colleague = member(partnership, Role.CONTRIBUTOR, seat=Seat.HEALTH)
+    page = signed_in(colleague).get(reverse("plans:my_actions")).content.decode()
+    assert "does not lead any actions" in page and "Patrol hotspots" not in page
+
+
 def test_my_actions_is_empty_for_someone_who_leads_nothing(partnership, published_plan):
     client = signed_in(member(partnership, Role.CONTRIBUTOR, seat=Seat.HEALTH))
     page = client.get(reverse("plans:my_actions")).content.decode()
@@ -583,6 +634,7 @@ def _count_queries(client, url) -> int:
 def test_my_actions_runs_a_fixed_number_of_queries(police_officer, partnership, published_plan):
     client = signed_in(police_officer)
     small = _count_queries(client, reverse("plans:my_actions"))
+    small_fresh = _count_fresh_queries(client, reverse("plans:my_actions"))
     police = organisation_in(partnership, Seat.POLICE)
     for name in ("Salford", "Wigan", "Bolton"):
         other = second_partnership_serving(police, police_officer, name, actions=4)
@@ -597,9 +649,14 @@ def test_my_actions_runs_a_fixed_number_of_queries(police_officer, partnership, 
                 today=TODAY,
             )
     large = _count_queries(client, reverse("plans:my_actions"))
-    assert len(client.get(reverse("plans:my_actions")).context["rows"]) == 13
+    assert client.get(reverse("plans:my_actions")).content.decode().count("data-action=") == 13
     assert large == small
     assert small <= 12  # one for the menu: the partnership last worked in, or their first
+    # Worked out afresh (nothing kept in the cache: the first request of the day), the same at
+    # both sizes too, and dearer than kept.
+    large_fresh = _count_fresh_queries(client, reverse("plans:my_actions"))
+    assert large_fresh == small_fresh
+    assert small < small_fresh <= 16
 
 
 # The dashboard ----------------------------------------------------------------------------------
@@ -700,8 +757,13 @@ def test_the_dashboard_counts_measures_and_overdue(coordinator_client, progress_
     assert "2027/28 Q3: 1 of 4 actions have reported." in page
 
 
-def test_the_dashboard_is_for_those_who_follow_progress(partnership, progress_plan, draft_plan):
+def test_the_dashboard_is_for_those_who_follow_progress(
+    partnership, progress_plan, draft_plan, coordinator_client
+):
+    """Whoever may not follow progress never receives the dashboard, even once it is kept in the
+    cache for those who may."""
     plan, _actions = progress_plan
+    assert coordinator_client.get(dashboard_url(plan)).status_code == 200
     for role, status in (
         (Role.STRATEGY_MEMBER, 200),
         (Role.CONTRIBUTOR, 404),
@@ -709,6 +771,48 @@ def test_the_dashboard_is_for_those_who_follow_progress(partnership, progress_pl
         (Role.PCC_OFFICE, 404),
     ):
         assert signed_in(member(partnership, role)).get(dashboard_url(plan)).status_code == status
+
+
+def test_the_dashboard_shows_a_progress_update_as_soon_as_it_is_saved(
+    coordinator_client, coordinator, progress_plan, django_capture_on_commit_callbacks
+):
+    """The dashboard's body is kept under the partnership's change stamp (issue 17): a progress
+    update, through its service, moves the stamp when it commits, so the next request works the
+    dashboard out again and shows it; nothing kept from before is served."""
+    plan, actions = progress_plan
+    before = coordinator_client.get(dashboard_url(plan)).content.decode()
+    assert "2027/28 Q3: 1 of 4 actions have reported." in before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        action_progress_report(
+            acting_user=coordinator,
+            action=actions["police"],
+            quarter=Q3,
+            narrative="Patrols cut back",
+            status=ActionStatus.OFF_TRACK,
+            today=TODAY,
+        )
+    after = coordinator_client.get(dashboard_url(plan)).content.decode()
+    assert "2027/28 Q3: 2 of 4 actions have reported." in after
+    # Not started, on track, at risk, off track, complete; then all actions.
+    assert _cells(_row(after, 'data-priority="anti_social_behaviour"')) == [
+        "0", "0", "1", "1", "0", "2",
+    ]  # fmt: skip
+
+
+def test_the_dashboard_is_worked_out_again_on_the_next_day(
+    coordinator_client, progress_plan, monkeypatch
+):
+    """What is overdue and the quarter being reported depend on the day: a dashboard kept
+    yesterday is not today's."""
+    plan, _actions = progress_plan
+    page = coordinator_client.get(dashboard_url(plan)).content.decode()
+    assert "2027/28 Q3: 1 of 4 actions have reported." in page
+    monkeypatch.setattr(deadlines, "local_today", lambda: date(YEAR + 1, 1, 5))  # 2027/28 Q4
+    page = coordinator_client.get(dashboard_url(plan)).content.decode()
+    assert "2027/28 Q4: 0 of 4 actions have reported." in page
+    overdue = page[page.index('data-testid="overdue-updates"') :]
+    assert "Patrol hotspots" in overdue[: overdue.index("</table>")]  # no Q3 update
 
 
 def test_a_draft_has_no_dashboard(coordinator_client, draft_plan):
@@ -748,6 +852,21 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     large = _count_queries(coordinator_client, dashboard_url(newer))
     assert large == small
     assert small <= 14
+    # Worked out afresh (the kept body gone), the same at both sizes too, and dearer than kept.
+    small_fresh = _count_fresh_queries(coordinator_client, dashboard_url(plan))
+    large_fresh = _count_fresh_queries(coordinator_client, dashboard_url(newer))
+    assert large_fresh == small_fresh
+    assert small < small_fresh <= 16
+
+
+def _count_fresh_queries(client, url) -> int:
+    """``_count_queries`` for a page worked out afresh: with nothing kept in the cache."""
+    client.get(url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
 
 
 # Deadlines --------------------------------------------------------------------------------------
