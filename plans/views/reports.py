@@ -10,12 +10,14 @@ as its page is."""
 
 from django.contrib import messages
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
+from csp_portal.changes import stamped_body
 from csp_portal.frozen import frozen_body, frozen_bytes, frozen_key
 from csp_portal.pdf import pdf_response
 from partnerships.permissions import Perm
@@ -51,9 +53,27 @@ class ReportsView(PartnershipViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["page"] = selectors.readers_page(membership=self.membership)
-        context["may"] = ProgressReportPolicy.may(self.membership)
-        context["bilingual"] = is_bilingual(self.partnership)
+        membership = self.membership
+
+        def rendered() -> str:
+            return render_to_string(
+                "plans/reports/includes/index_body.html",
+                {
+                    "partnership": self.partnership,
+                    "page": selectors.readers_page(membership=membership),
+                    "may": ProgressReportPolicy.may(membership),
+                    "bilingual": is_bilingual(self.partnership),
+                },
+            )
+
+        # What the member may read and do here, kept under the partnership's change stamp (every
+        # report issued, plan approved, review recorded moves it) and their membership and role.
+        context["body"] = stamped_body(
+            name="plans.reports",
+            partnership_ids=[self.partnership.pk],
+            parts=[membership.pk, membership.role],
+            render=rendered,
+        )
         return context
 
 
