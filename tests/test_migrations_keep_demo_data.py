@@ -44,6 +44,19 @@ def _clocks(today) -> list:
     ]
 
 
+# Back to before issue 21, and forward again, one app at a time, in the order Django runs the
+# migrations when given both targets at once (the authorities' one, then the reviews' two, both
+# ways). Given both, Django works out the models' state at the first of the migrations and
+# carries it, with the models re-rendered at each step, through the fifty-odd migrations of other
+# apps that lie between them in its plan. One app at a time, each starts from the state just
+# before its own: the same migrations in the same order, and the module's CPU 21.4 s to 11.5 s.
+BACK = [("authorities", "0001_initial"), ("reviews", "0003_review_legal_hold")]
+FORWARD = [
+    ("authorities", "0002_local_policing_bodies"),
+    ("reviews", "0005_review_type_data_and_quality_assurance"),
+]
+
+
 def _table(page: str) -> str:
     return page[page.index("<table") : page.index("</table>")]
 
@@ -62,17 +75,12 @@ def test_the_migrations_keep_every_row_of_the_demo(db):
     dates = ("notified_on", "decided_on", "home_office_notified_on", "status", "held_from")
     dates_before = list(DomesticHomicideReview.objects.order_by("pk").values_list(*dates))
     clocks_before = _clocks(today)
-    MigrationExecutor(connection).migrate(
-        [("authorities", "0001_initial"), ("reviews", "0003_review_legal_hold")]
-    )
+    for target in BACK:
+        MigrationExecutor(connection).migrate([target])
     tables = connection.introspection.table_names()
     assert "authorities_localpolicingbody" not in tables and "reviews_reviewtype" not in tables
-    MigrationExecutor(connection).migrate(
-        [
-            ("authorities", "0002_local_policing_bodies"),
-            ("reviews", "0005_review_type_data_and_quality_assurance"),
-        ]
-    )
+    for target in FORWARD:
+        MigrationExecutor(connection).migrate([target])
 
     assert _counts() == before
     # Every review recorded so far is a domestic homicide review.
