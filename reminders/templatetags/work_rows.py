@@ -18,41 +18,60 @@ register = template.Library()
 
 @register.simple_tag
 def work_rows(rows, show_owed_by: bool = False) -> SafeString:
-    # Each sentence looked up once for the page, not once a row.
-    words = {
-        "new": gettext("new until %(day)s"),
-        "today": gettext("due today"),
-        "due": gettext("due %(day)s"),
-    }
+    words = _Words()
     # safe: every value is escaped as it is put in; the sentences are the catalogue's own markup.
     return mark_safe("".join(_row(row, show_owed_by, words) for row in rows))
 
 
-def _value(value) -> str:
-    """A value as ``{{ value }}`` prints it."""
-    return escape(localize(value))
+class _Words:
+    """The page's words, each looked up (and each date written) once, not once a row."""
 
+    def __init__(self):
+        self.new = gettext("new until %(day)s")
+        self.today = gettext("due today")
+        self.due = gettext("due %(day)s")
+        self._days: dict = {}
+        self._overdue: dict[int, str] = {}
+        self._standing: dict[str, str] = {}
 
-def _row(row, show_owed_by: bool, words: dict[str, str]) -> str:
-    item = row.item
-    new = row.standing == "new"
-    day = _value(date_format(item.due_on, "j M Y"))
-    if new:
-        when = words["new"] % {"day": day} + "\n  "
-    elif row.days_left < 0:
-        when = (
-            ngettext(
+    def day(self, day) -> str:
+        if day not in self._days:
+            self._days[day] = _value(date_format(day, "j M Y"))
+        return self._days[day]
+
+    def overdue(self, days: int) -> str:
+        if days not in self._overdue:
+            self._overdue[days] = ngettext(
                 "was due %(day)s, %(days)s day overdue",
                 "was due %(day)s, %(days)s days overdue",
-                row.days_overdue,
+                days,
             )
-            % {"day": day, "days": _value(row.days_overdue)}
-            + "\n  "
-        )
+        return self._overdue[days]
+
+    def standing(self, row) -> str:
+        if row.standing not in self._standing:
+            self._standing[row.standing] = _value(row.standing_text)
+        return self._standing[row.standing]
+
+
+def _value(value) -> str:
+    """A value as ``{{ value }}`` prints it."""
+    return escape(value if isinstance(value, str) else localize(value))
+
+
+def _row(row, show_owed_by: bool, words: _Words) -> str:
+    item = row.item
+    new = row.standing == "new"
+    day = words.day(item.due_on)
+    if new:
+        when = words.new % {"day": day} + "\n  "
+    elif row.days_left < 0:
+        days = row.days_overdue
+        when = words.overdue(days) % {"day": day, "days": _value(days)} + "\n  "
     elif row.days_left == 0:
-        when = words["today"] + "\n  "
+        when = words.today + "\n  "
     else:
-        when = words["due"] % {"day": day}
+        when = words.due % {"day": day}
     owed_by = ""
     if show_owed_by:
         names = ", ".join(escape(name) for name in row.owed_by)
@@ -75,7 +94,7 @@ def _row(row, show_owed_by: bool, words: dict[str, str]) -> str:
         f'<li class="app-work-item" data-kind="{_value(item.kind)}" '
         f'data-standing="{_value(row.standing)}">\n'
         f'  <strong class="govuk-tag govuk-tag--{_value(row.colour)}">'
-        f"{_value(row.standing_text)}</strong>\n"
+        f"{words.standing(row)}</strong>\n"
         f'  <a class="govuk-link govuk-!-font-weight-bold" href="{_value(item.url)}">'
         f"{_value(item.title)}</a>\n"
         f'  <span class="govuk-body-s app-work-item__meta">{_value(row.label)} · '
