@@ -67,9 +67,13 @@ class ReviewClockCycle(Cycle):
             return
         # Grants of people still in the review's partnership, in a role that may hold access.
         holders: dict[int, set[int]] = defaultdict(set)
-        for review_id, user_id in ReviewPolicy.working_grants(
-            AccessGrant.objects.filter(review__in=reviews, user__is_active=True)
-        ).values_list("review_id", "user_id"):
+        for review_id, user_id in (
+            ReviewPolicy.working_grants(
+                AccessGrant.objects.filter(review__in=reviews, user__is_active=True)
+            )
+            .order_by()
+            .values_list("review_id", "user_id")
+        ):
             holders[review_id].add(user_id)
         title = gettext("%(review)s: %(clock)s")
         for review in reviews:
