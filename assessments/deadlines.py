@@ -39,7 +39,7 @@ from .models import (
     ContributionStatus,
     StrategicAssessment,
 )
-from .policies import AssessmentPolicy, ContributionPolicy
+from .policies import ANSWERING_ROLES, APPROVING_ROLES, AssessmentPolicy, ContributionPolicy
 
 
 def _in(queryset: QuerySet, partnership_ids: Collection[int] | None) -> QuerySet:
@@ -75,6 +75,7 @@ def answering_people(requests: Iterable[ContributionRequest]) -> dict[int, froze
             partnership_id__in={partnership for partnership, _organisation in wanted},
             organisation_id__in={organisation for _partnership, organisation in wanted},
         )
+        .order_by()
         .values_list("partnership_id", "organisation_id", "user_id")
     ):
         if (partnership_id, organisation_id) in wanted:
@@ -125,6 +126,7 @@ def contribution_items(requests: QuerySet) -> list[DueItem]:
 class ContributionCycle(Cycle):
     kind = "contribution_request"
     label = _("Contribution request")
+    owing_roles = ANSWERING_ROLES
     year_order = 10
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
@@ -182,10 +184,16 @@ def sign_offs_due(partnership_ids: Collection[int] | None = None) -> list[DueIte
             "partnership__slug",
         )
     )
+    if not assessments:
+        return []
     members: dict[int, set[int]] = defaultdict(set)
-    for partnership_id, user_id in AssessmentPolicy.sign_off_recipients(
-        {assessment.partnership_id for assessment in assessments}
-    ).values_list("partnership_id", "user_id"):
+    for partnership_id, user_id in (
+        AssessmentPolicy.sign_off_recipients(
+            {assessment.partnership_id for assessment in assessments}
+        )
+        .order_by()
+        .values_list("partnership_id", "user_id")
+    ):
         members[partnership_id].add(user_id)
     return [
         DueItem(
@@ -212,6 +220,7 @@ def sign_offs_due(partnership_ids: Collection[int] | None = None) -> list[DueIte
 class AssessmentSignOffCycle(Cycle):
     kind = "assessment_sign_off"
     label = _("Strategic assessment to sign off")
+    owing_roles = APPROVING_ROLES
     year_order = 20
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from reminders.cycles import Cycle, DueItem, register
 
 from .models import CaseRecommendation, CaseReview, CaseStatus
-from .policies import case_runner_ids
+from .policies import HOLDING_ROLES, case_runner_ids
 
 S = CaseStatus
 # The steps that run on the procedure's clocks (the rest wait for nobody, or for the applicant).
@@ -51,6 +51,7 @@ def _clock(case: CaseReview) -> tuple[str, date] | None:
 class CaseReviewCycle(Cycle):
     kind = "asb_case_review"
     label = _("ASB case review")
+    owing_roles = HOLDING_ROLES
     need_to_know = True
     year_order = 85
 
@@ -73,6 +74,8 @@ class CaseReviewCycle(Cycle):
         if partnership_ids is not None:
             cases = cases.filter(partnership_id__in=partnership_ids)
         cases = list(cases)
+        if not cases:
+            return
         runners = case_runner_ids(case.pk for case in cases)
         for case in cases:
             if clock := _clock(case):

@@ -157,13 +157,17 @@ def case_runner_ids(case_ids: Iterable[int]) -> dict[int, set[int]]:
     """Per case, the people running it who are still active members of its partnership in a role
     that may hold it: whom its deadlines are due from (one query)."""
     holders: dict[int, set[int]] = defaultdict(set)
-    rows = CaseAccessGrant.objects.filter(
-        case_id__in=list(case_ids),
-        reason=CaseAccessGrant.Reason.COORDINATOR,
-        user__is_active=True,
-        user__memberships__partnership_id=F("case__partnership_id"),
-        user__memberships__role__in=HOLDING_ROLES,
-    ).values_list("case_id", "user_id")
+    rows = (
+        CaseAccessGrant.objects.filter(
+            case_id__in=list(case_ids),
+            reason=CaseAccessGrant.Reason.COORDINATOR,
+            user__is_active=True,
+            user__memberships__partnership_id=F("case__partnership_id"),
+            user__memberships__role__in=HOLDING_ROLES,
+        )
+        .order_by()
+        .values_list("case_id", "user_id")
+    )
     for case_id, user_id in rows:
         holders[case_id].add(user_id)
     return holders

@@ -26,15 +26,18 @@ from partnerships.models import Partnership
 from reminders.cycles import Cycle, DueItem, register
 
 from .models import TOOK_PLACE, EngagementEvent, EventKind, EventStatus
-from .policies import EventPolicy
+from .policies import ORGANISING_ROLES, EventPolicy
 
 YEARLY_MEETING = timedelta(days=365)
 
 
 def _organisers(partnership_ids: Collection[int]) -> dict[int, frozenset[int]]:
+    """The organisers of these partnerships, by partnership (one query, none without any)."""
+    if not partnership_ids:
+        return {}
     people: dict[int, set[int]] = defaultdict(set)
-    for partnership_id, user_id in EventPolicy.organisers(partnership_ids).values_list(
-        "partnership_id", "user_id"
+    for partnership_id, user_id in (
+        EventPolicy.organisers(partnership_ids).order_by().values_list("partnership_id", "user_id")
     ):
         people[partnership_id].add(user_id)
     return {key: frozenset(users) for key, users in people.items()}
@@ -44,6 +47,7 @@ def _organisers(partnership_ids: Collection[int]) -> dict[int, frozenset[int]]:
 class EngagementEventCycle(Cycle):
     kind = "engagement_event"
     label = _("Public meeting or consultation to record and publish")
+    owing_roles = ORGANISING_ROLES
     year_order = 66
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
@@ -64,6 +68,8 @@ class EngagementEventCycle(Cycle):
                 "partnership__slug",
             )
         )
+        if not events:
+            return []
         people = _organisers({event.partnership_id for event in events})
         days = timedelta(days=settings.CSP_ENGAGEMENT_RECORD_DAYS)
         items = []
@@ -98,6 +104,7 @@ class YearlyPublicMeetingCycle(Cycle):
 
     kind = "engagement_yearly_meeting"
     label = _("The partnership's yearly public meeting")
+    owing_roles = ORGANISING_ROLES
     year_order = 67
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
@@ -109,6 +116,8 @@ class YearlyPublicMeetingCycle(Cycle):
             .annotate(last=Max("held_on"))
             .values_list("partnership_id", "last")
         )
+        if not last:
+            return []
         partnerships = Partnership.objects.filter(pk__in=last).only("pk", "name", "slug")
         people = _organisers(last)
         return [

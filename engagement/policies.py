@@ -20,6 +20,12 @@ from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
 
 from .models import EVENT_TRANSITIONS, EngagementEvent, EventStatus
 
+# Who records the events (and is reminded of them), by role: ``EventPolicy.organisers`` and the
+# reminders' cycles in engagement.deadlines.
+ORGANISING_ROLES = frozenset(
+    role for role, perms in ROLE_PERMISSIONS.items() if Perm.MANAGE_ENGAGEMENT in perms
+)
+
 
 class EventVerb(StrEnum):
     VIEW = "view"
@@ -63,11 +69,8 @@ class _EventPolicy(Policy):
     @staticmethod
     def organisers(partnership_ids: Collection[int]) -> QuerySet[Membership]:
         """The active people of these partnerships who record its events (and are reminded)."""
-        roles = [
-            role for role, perms in ROLE_PERMISSIONS.items() if Perm.MANAGE_ENGAGEMENT in perms
-        ]
         return Membership.objects.filter(
-            partnership_id__in=partnership_ids, role__in=roles, user__is_active=True
+            partnership_id__in=partnership_ids, role__in=ORGANISING_ROLES, user__is_active=True
         )
 
 

@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from reminders.cycles import Cycle, DueItem, register
 
 from .models import AgreementStatus, QuarterlyReturn, ReturnStatus, SharingAgreement
-from .policies import AgreementPolicy, ReturnPolicy
+from .policies import KEEPING_ROLES, SUBMITTING_ROLES, AgreementPolicy, ReturnPolicy
 
 
 @register
 class AgreementReviewCycle(Cycle):
     kind = "infosharing_agreement_review"
     label = _("Review of an information sharing agreement")
+    owing_roles = KEEPING_ROLES
     year_order = 68
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
@@ -37,10 +38,14 @@ class AgreementReviewCycle(Cycle):
                 "partnership__slug",
             )
         )
+        if not agreements:
+            return []
         people: dict[int, set[int]] = defaultdict(set)
-        for partnership_id, user_id in AgreementPolicy.keepers(
-            {agreement.partnership_id for agreement in agreements}
-        ).values_list("partnership_id", "user_id"):
+        for partnership_id, user_id in (
+            AgreementPolicy.keepers({agreement.partnership_id for agreement in agreements})
+            .order_by()
+            .values_list("partnership_id", "user_id")
+        ):
             people[partnership_id].add(user_id)
         return [
             DueItem(
@@ -71,6 +76,7 @@ class QuarterlyReturnCycle(Cycle):
 
     kind = "infosharing_quarterly_return"
     label = _("Quarterly return of depersonalised information")
+    owing_roles = SUBMITTING_ROLES
     year_order = 70
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
@@ -90,10 +96,14 @@ class QuarterlyReturnCycle(Cycle):
                 "organisation__organisation__name",
             )
         )
+        if not returns:
+            return []
         people: dict[tuple[int, int], set[int]] = defaultdict(set)
-        for partnership_id, organisation_id, user_id in ReturnPolicy.submitters(
-            {item.partnership_id for item in returns}
-        ).values_list("partnership_id", "organisation_id", "user_id"):
+        for partnership_id, organisation_id, user_id in (
+            ReturnPolicy.submitters({item.partnership_id for item in returns})
+            .order_by()
+            .values_list("partnership_id", "organisation_id", "user_id")
+        ):
             people[(partnership_id, organisation_id)].add(user_id)
         return [
             DueItem(

@@ -19,6 +19,15 @@ from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
 
 from .models import AgreementStatus, QuarterlyReturn, ReturnStatus, SharingAgreement
 
+# Who keeps the register and who sends the returns (and is reminded of them), by role: the
+# policies' queries below and the reminders' cycles in infosharing.deadlines.
+KEEPING_ROLES = frozenset(
+    role for role, perms in ROLE_PERMISSIONS.items() if Perm.MANAGE_INFORMATION_SHARING in perms
+)
+SUBMITTING_ROLES = frozenset(
+    role for role, perms in ROLE_PERMISSIONS.items() if Perm.SUBMIT_RETURNS in perms
+)
+
 
 class AgreementVerb(StrEnum):
     VIEW = "view"
@@ -52,13 +61,8 @@ class _AgreementPolicy(Policy):
     @staticmethod
     def keepers(partnership_ids: Collection[int]) -> QuerySet[Membership]:
         """The active people of these partnerships who keep the register (and are reminded)."""
-        roles = [
-            role
-            for role, perms in ROLE_PERMISSIONS.items()
-            if Perm.MANAGE_INFORMATION_SHARING in perms
-        ]
         return Membership.objects.filter(
-            partnership_id__in=partnership_ids, role__in=roles, user__is_active=True
+            partnership_id__in=partnership_ids, role__in=KEEPING_ROLES, user__is_active=True
         )
 
 
@@ -105,9 +109,8 @@ class _ReturnPolicy(Policy):
     @staticmethod
     def submitters(partnership_ids: Collection[int]) -> QuerySet[Membership]:
         """The active people of these partnerships who may send their organisation's return."""
-        roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.SUBMIT_RETURNS in perms]
         return Membership.objects.filter(
-            partnership_id__in=partnership_ids, role__in=roles, user__is_active=True
+            partnership_id__in=partnership_ids, role__in=SUBMITTING_ROLES, user__is_active=True
         )
 
 

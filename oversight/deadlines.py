@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from reminders.cycles import Cycle, DueItem, register
 
 from .models import ReportRequest, ReportRequestStatus
-from .policies import ReportRequestPolicy
+from .policies import REPORT_ANSWERING_ROLES, REPORT_ASKING_ROLES, ReportRequestPolicy
 
 
 def requests_awaiting(partnership_ids: Collection[int] | None = None) -> QuerySet[ReportRequest]:
@@ -37,11 +37,17 @@ def requests_awaiting(partnership_ids: Collection[int] | None = None) -> QuerySe
 
 
 def answering_coordinators(requests: Iterable[ReportRequest]) -> dict[int, frozenset[int]]:
-    """The active coordinators of each request's partnership, by partnership id (one query)."""
+    """The active coordinators of each request's partnership, by partnership id (one query, none
+    without requests)."""
+    partnership_ids = {request.partnership_id for request in requests}
+    if not partnership_ids:
+        return {}
     people: dict[int, set[int]] = defaultdict(set)
-    for partnership_id, user_id in ReportRequestPolicy.answerers(
-        {request.partnership_id for request in requests}
-    ).values_list("partnership_id", "user_id"):
+    for partnership_id, user_id in (
+        ReportRequestPolicy.answerers(partnership_ids)
+        .order_by()
+        .values_list("partnership_id", "user_id")
+    ):
         people[partnership_id].add(user_id)
     return {partnership_id: frozenset(users) for partnership_id, users in people.items()}
 
@@ -55,12 +61,18 @@ def answers_awaiting(partnership_ids: Collection[int] | None = None) -> QuerySet
 
 def requesting_pcc_offices(requests: Iterable[ReportRequest]) -> dict[tuple[int, int], set[int]]:
     """The active PCC-office people of each request's partnership who represent the organisation
-    that asked, by (partnership id, organisation id) (one query)."""
+    that asked, by (partnership id, organisation id) (one query, none without requests)."""
     people: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for partnership_id, organisation_id, user_id in ReportRequestPolicy.askers(
-        {request.partnership_id for request in requests},
-        {request.requesting_organisation_id for request in requests},
-    ).values_list("partnership_id", "organisation_id", "user_id"):
+    if not requests:
+        return people
+    for partnership_id, organisation_id, user_id in (
+        ReportRequestPolicy.askers(
+            {request.partnership_id for request in requests},
+            {request.requesting_organisation_id for request in requests},
+        )
+        .order_by()
+        .values_list("partnership_id", "organisation_id", "user_id")
+    ):
         people[(partnership_id, organisation_id)].add(user_id)
     return people
 
@@ -133,6 +145,7 @@ def report_answer_items(requests: QuerySet[ReportRequest]) -> list[DueItem]:
 class ReportRequestCycle(Cycle):
     kind = "pcc_report_request"
     label = _("Report requested by the police and crime commissioner")
+    owing_roles = REPORT_ANSWERING_ROLES
     year_order = 60
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
@@ -143,6 +156,7 @@ class ReportRequestCycle(Cycle):
 class ReportAnswerCycle(Cycle):
     kind = "pcc_report_answer"
     label = _("Answer to a report request, for the police and crime commissioner's office")
+    owing_roles = REPORT_ASKING_ROLES
     owed_by_partnership = False
     year_order = 70
 

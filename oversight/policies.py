@@ -40,6 +40,12 @@ def roles_that(perm: Perm) -> frozenset[str]:
     return frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perm in perms)
 
 
+# Whom the report requests' deadlines are due from, by role (``ReportRequestPolicy``'s queries, and
+# the reminders' cycles in oversight.deadlines).
+REPORT_ANSWERING_ROLES = roles_that(Perm.ANSWER_REPORT_REQUESTS)
+REPORT_ASKING_ROLES = roles_that(Perm.REQUEST_REPORTS)
+
+
 def force_area_memberships(user: User) -> QuerySet[Membership]:
     """The user's memberships that show the partnership on their force-area page."""
     if not user.is_authenticated:
@@ -166,7 +172,7 @@ class _ReportRequestPolicy(OversightPolicy):
         """The active people of these partnerships who are asked for an answer (and reminded)."""
         return Membership.objects.filter(
             partnership_id__in=partnership_ids,
-            role__in=roles_that(Perm.ANSWER_REPORT_REQUESTS),
+            role__in=REPORT_ANSWERING_ROLES,
             user__is_active=True,
         )
 
@@ -178,7 +184,7 @@ class _ReportRequestPolicy(OversightPolicy):
         return Membership.objects.filter(
             partnership_id__in=partnership_ids,
             organisation_id__in=organisation_ids,
-            role__in=roles_that(Perm.REQUEST_REPORTS),
+            role__in=REPORT_ASKING_ROLES,
             user__is_active=True,
         )
 

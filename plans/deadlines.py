@@ -62,6 +62,12 @@ from .models import (
     SignOff,
 )
 from .policies import (
+    COMMENTING_ROLES,
+    PLAN_RUNNING_ROLES,
+    REPORT_READING_ROLES,
+    REPORTING_ROLES,
+    SIGNING_ROLES,
+    SPEND_REPORTING_ROLES,
     ActionPolicy,
     GrantPolicy,
     PlanPolicy,
@@ -151,11 +157,15 @@ class ReportingState:
         return [item for item in (self.overdue, self.due) if item is not None]
 
 
-def _owes(action: PlanAction, quarter: Quarter | None, reported: set[tuple[int, int]]) -> bool:
+def _owes(
+    status: str, start_date: date, quarter: Quarter | None, reported: Collection[tuple[int, int]]
+) -> bool:
+    """Whether an action (its status and start date) owes the quarter's update, ``reported``
+    holding the quarters (``Quarter.key``) it has an update for."""
     return (
         quarter is not None
-        and action.status != ActionStatus.COMPLETE
-        and action.start_date <= quarter.ends_on
+        and status != ActionStatus.COMPLETE
+        and start_date <= quarter.ends_on
         and quarter.key not in reported
     )
 
@@ -168,7 +178,7 @@ def reporting_state(action: PlanAction, *, today: date | None = None) -> Reporti
     current, previous = _reporting_quarters(action.plan.period_start, today)
 
     def owed(quarter: Quarter | None) -> DueUpdate | None:
-        if not _owes(action, quarter, reported):
+        if not _owes(action.status, action.start_date, quarter, reported):
             return None
         due_on = update_due_on(quarter)
         return DueUpdate(
@@ -307,18 +317,109 @@ def all_progress_due(
     return due_for_actions(with_reporting(actions), today=today)
 
 
-def progress_due_to(
-    *, user_id: int, today: date | None = None, partnership_ids: Collection[int]
-) -> list[DueUpdate]:
-    """The updates of ``all_progress_due`` that are due from one person (see ``due_from``), read
-    for their actions alone: an analyst in 32 partnerships owes a few dozen of the thousands."""
-    actions = (
-        PlanAction.objects.filter(in_force_filter("plan__"), partnership_id__in=partnership_ids)
-        .exclude(status=ActionStatus.COMPLETE)  # a complete action owes nothing (``_owes``)
-        .filter(ActionPolicy.progress_owed_by(user_id))
-        .select_related("partnership")
+@dataclass(frozen=True)
+class OwedUpdate:
+    """One quarter's update an action owes, as a reminder tells it: the few fields of the action
+    it names, not the action (the sweep reads thousands, Your work hundreds)."""
+
+    action_id: int
+    partnership_id: int
+    partnership_name: str
+    partnership_slug: str
+    organisation_id: int
+    description: str
+    quarter: Quarter
+    due_on: date
+
+
+def owed_updates(actions: QuerySet[PlanAction], *, today: date) -> list[OwedUpdate]:
+    """Every update ``actions`` (of plans in force) owe, in the order of ``due_for_actions``, by
+    ``reporting_state``'s rule: two queries, the actions' fields and their updates for the
+    quarters owed now alone (not each action's history), however many actions there are."""
+    rows = list(
+        actions.order_by().values_list(
+            "pk",
+            "partnership_id",
+            "partnership__name",
+            "partnership__slug",
+            "lead_organisation_id",
+            "description",
+            "status",
+            "start_date",
+            "plan__period_start",
+        )
     )
-    return due_for_actions(with_reporting(actions), today=today)
+    asked = {
+        quarter.key
+        for period_start in {row[-1] for row in rows}
+        for quarter in _reporting_quarters(period_start, today)
+        if quarter is not None
+    }
+    reported: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    if asked:
+        in_quarters = Q()
+        for year_start, number in sorted(asked):
+            in_quarters |= Q(year_start=year_start, quarter=number)
+        for action_id, year_start, number in (
+            ProgressUpdate.objects.filter(in_quarters, action__in=actions.order_by().values("pk"))
+            .order_by()
+            .values_list("action_id", "year_start", "quarter")
+        ):
+            reported[action_id].add((year_start, number))
+    owed = []
+    for pk, partnership_id, name, slug, organisation_id, description, status, start, period in rows:
+        current, previous = _reporting_quarters(period, today)
+        for quarter in (previous, current):
+            if _owes(status, start, quarter, reported.get(pk, ())):
+                owed.append(
+                    OwedUpdate(
+                        action_id=pk,
+                        partnership_id=partnership_id,
+                        partnership_name=name,
+                        partnership_slug=slug,
+                        organisation_id=organisation_id,
+                        description=description,
+                        quarter=quarter,
+                        due_on=update_due_on(quarter),
+                    )
+                )
+    return sorted(owed, key=lambda item: (item.due_on, item.action_id))
+
+
+def actions_owing_progress(
+    *, partnership_ids: Collection[int] | None = None, user_id: int | None = None
+) -> QuerySet[PlanAction]:
+    """The actions of plans in force (of those partnerships, when given) that may owe updates;
+    with ``user_id``, only those whose updates are due from that person (see ``due_from``): an
+    analyst in 32 partnerships owes a few dozen of the thousands."""
+    actions = PlanAction.objects.filter(in_force_filter("plan__")).exclude(
+        status=ActionStatus.COMPLETE  # a complete action owes nothing (``_owes``)
+    )
+    if partnership_ids is not None:
+        actions = actions.filter(partnership_id__in=partnership_ids)
+    if user_id is not None:
+        actions = actions.filter(ActionPolicy.progress_owed_by(user_id))
+    return actions
+
+
+def owed_update_people(updates: Iterable[OwedUpdate]) -> dict[tuple[int, int], frozenset[int]]:
+    """``due_from`` for ``owed_updates``: the active people each update is due from, by (action's
+    partnership, lead organisation) (one query, none without updates)."""
+    wanted = {(item.partnership_id, item.organisation_id) for item in updates}
+    if not wanted:
+        return {}
+    people: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for partnership_id, organisation_id, user_id in (
+        ActionPolicy.progress_reporters(
+            partnership_ids={partnership for partnership, _organisation in wanted},
+            organisation_ids={organisation for _partnership, organisation in wanted},
+        )
+        .filter(user__is_active=True)
+        .order_by()
+        .values_list("partnership_id", "organisation_id", "user_id")
+    ):
+        people[(partnership_id, organisation_id)].add(user_id)
+    return {key: frozenset(people.get(key, ())) for key in wanted}
 
 
 def due_from(*, updates: Iterable[DueUpdate]) -> dict[int, list[User]]:
@@ -417,7 +518,7 @@ def refreshes_due(*, partnership_ids: Collection[int] | None = None) -> list[Ref
 
 def _people(memberships) -> dict[int, set[int]]:
     people: dict[int, set[int]] = {}
-    for partnership_id, user_id in memberships.values_list("partnership_id", "user_id"):
+    for partnership_id, user_id in memberships.order_by().values_list("partnership_id", "user_id"):
         people.setdefault(partnership_id, set()).add(user_id)
     return people
 
@@ -426,11 +527,14 @@ def _people(memberships) -> dict[int, set[int]]:
 class PlanRefreshCycle(Cycle):
     kind = "plan_refresh"
     label = _("Annual refresh of the partnership plan")
+    owing_roles = PLAN_RUNNING_ROLES
     watched_by_force_area = True
     year_order = 30
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         refreshes = refreshes_due(partnership_ids=partnership_ids)
+        if not refreshes:
+            return []
         coordinators = _people(
             PlanPolicy.refresh_recipients({item.plan.partnership_id for item in refreshes})
         )
@@ -463,33 +567,35 @@ class PlanRefreshCycle(Cycle):
 class ProgressUpdateCycle(Cycle):
     kind = "progress_update"
     label = _("Quarterly progress update and measure actuals")
+    owing_roles = REPORTING_ROLES
     year_order = 40
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
-        return self._items(all_progress_due(today=today, partnership_ids=partnership_ids))
+        return self._items(
+            owed_updates(actions_owing_progress(partnership_ids=partnership_ids), today=today)
+        )
 
     def due_to(self, *, user_id: int, today: date, partnership_ids: Collection[int]):
-        updates = progress_due_to(user_id=user_id, today=today, partnership_ids=partnership_ids)
-        return [item for item in self._items(updates) if user_id in item.recipients]
+        actions = actions_owing_progress(partnership_ids=partnership_ids, user_id=user_id)
+        items = self._items(owed_updates(actions, today=today))
+        return [item for item in items if user_id in item.recipients]
 
-    def _items(self, updates: list[DueUpdate]) -> list[DueItem]:
-        people = due_from(updates=updates)
+    def _items(self, updates: list[OwedUpdate]) -> list[DueItem]:
+        people = owed_update_people(updates)
         progress_url = ProgressUrls()
         # Translated once, not once an item: an analyst's Your work holds hundreds.
         title = gettext("%(quarter)s update: %(action)s")
         return [
             DueItem(
                 kind=self.kind,
-                key=f"progress:{item.action.pk}:{item.quarter.code}",
-                partnership_id=item.action.partnership_id,
-                partnership_name=item.action.partnership.name,
+                key=f"progress:{item.action_id}:{item.quarter.code}",
+                partnership_id=item.partnership_id,
+                partnership_name=item.partnership_name,
                 due_on=item.due_on,
-                title=title
-                % {"quarter": item.quarter, "action": _shortened(item.action.description)},
-                url=f"{progress_url(item.action)}?quarter={item.quarter.code}",
-                recipients=frozenset(
-                    user.pk for user in people.get(item.action.pk, []) if user.is_active
-                ),
+                title=title % {"quarter": item.quarter, "action": _shortened(item.description)},
+                url=f"{progress_url.for_id(item.action_id, item.partnership_slug)}"
+                f"?quarter={item.quarter.code}",
+                recipients=people[(item.partnership_id, item.organisation_id)],
             )
             for item in updates
         ]
@@ -504,14 +610,17 @@ class ProgressUrls:
 
     def __call__(self, action: PlanAction, slug: str = "") -> str:
         """``slug``: the action's partnership's, where its partnership is not loaded with it."""
-        slug = slug or action.partnership.slug
+        return self.for_id(action.pk, slug or action.partnership.slug)
+
+    def for_id(self, action_id: int, slug: str) -> str:
+        """The progress address of the action ``action_id`` of the partnership ``slug``."""
         if slug not in self.parts:
             head, _zero, tail = reverse(
                 "plans:action_progress", kwargs={"partnership_slug": slug, "action_id": 0}
             ).rpartition("/0/")
             self.parts[slug] = (head, tail)
         head, tail = self.parts[slug]
-        return f"{head}/{action.pk}/{tail}"
+        return f"{head}/{action_id}/{tail}"
 
 
 def _shortened(text: str, length: int = 120) -> str:
@@ -579,6 +688,7 @@ class GrantSpendCycle(Cycle):
 
     kind = "grant_spend"
     label = _("Quarterly spend return on a community safety grant")
+    owing_roles = SPEND_REPORTING_ROLES
     year_order = 41
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
@@ -731,6 +841,7 @@ def sign_off_items(plans: Iterable[PartnershipPlan]) -> list[DueItem]:
 class PlanSignOffCycle(Cycle):
     kind = "plan_sign_off"
     label = _("Partnership plan to sign off")
+    owing_roles = SIGNING_ROLES
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
         return sign_off_items(_in_consultation(partnership_ids))
@@ -827,6 +938,7 @@ def consultation_items(plans: Iterable[PartnershipPlan], *, today: date) -> list
 class PlanConsultationCycle(Cycle):
     kind = "plan_consultation"
     label = _("Partnership plan open for comments")
+    owing_roles = COMMENTING_ROLES
     # An invitation, not a duty: a partner who does not comment has nothing overdue.
     owed_by_partnership = False
 
@@ -859,6 +971,7 @@ class IssuedReportCycle(Cycle):
 
     kind = "progress_report_issued"
     label = _("Progress report issued to scrutiny")
+    owing_roles = REPORT_READING_ROLES
     to_read = True
     owed_by_partnership = False
     year_order = 50
@@ -904,6 +1017,8 @@ class IssuedReportCycle(Cycle):
                 "partnership__slug",
             )
         )
+        if not reports:
+            return []
         readers = _people(
             ProgressReportPolicy.readers({report.partnership_id for report in reports})
         )

@@ -134,6 +134,12 @@ PLAN_VERB_PERMS: dict[PlanVerb, Perm] = {
     PlanVerb.CLOSE_CONSULTATION: Perm.MANAGE_PLANS,
 }
 PARTNERSHIP_VERBS = frozenset({PlanVerb.START, PlanVerb.SET_SIGN_OFF_RULE})
+# Whom the plan's deadlines are due from, by role (the queries below, and the reminders' cycles in
+# plans.deadlines, which Your work asks only where a person holds one of them).
+PLAN_RUNNING_ROLES = roles_with(RUNS_THE_PLAN)
+COMMENTING_ROLES = roles_with(PLAN_VERB_PERMS[PlanVerb.COMMENT]) - PLAN_RUNNING_ROLES
+SIGNING_ROLES = roles_with(PLAN_VERB_PERMS[PlanVerb.SIGN_OFF])
+SPEND_REPORTING_ROLES = roles_with(Perm.TAKE_UP_GRANTS)
 # The verbs that move the plan along its map, and where to.
 PLAN_MOVES: dict[PlanVerb, str] = {
     PlanVerb.OPEN_CONSULTATION: PlanStatus.CONSULTATION,
@@ -215,7 +221,7 @@ class _PlanPolicy(Policy):
         read it, less those who run the plan (it is theirs; they answer the comments)."""
         return Membership.objects.filter(
             partnership_id__in=partnership_ids,
-            role__in=roles_with(PLAN_VERB_PERMS[PlanVerb.COMMENT]) - roles_with(RUNS_THE_PLAN),
+            role__in=COMMENTING_ROLES,
             user__is_active=True,
         )
 
@@ -224,7 +230,7 @@ class _PlanPolicy(Policy):
         """The active members who sign a plan off, each for their organisation's seat."""
         return Membership.objects.filter(
             partnership_id__in=partnership_ids,
-            role__in=roles_with(PLAN_VERB_PERMS[PlanVerb.SIGN_OFF]),
+            role__in=SIGNING_ROLES,
             user__is_active=True,
         )
 
@@ -233,7 +239,7 @@ class _PlanPolicy(Policy):
         """Who the annual refresh is due from: the active members who run the plan."""
         return Membership.objects.filter(
             partnership_id__in=partnership_ids,
-            role__in=roles_with(RUNS_THE_PLAN),
+            role__in=PLAN_RUNNING_ROLES,
             user__is_active=True,
         )
 
@@ -484,7 +490,7 @@ class _GrantPolicy(Policy):
         """Who a quarter's spend return is due from: the partnership's active coordinators."""
         return Membership.objects.filter(
             partnership_id__in=partnership_ids,
-            role__in=roles_with(Perm.TAKE_UP_GRANTS),
+            role__in=SPEND_REPORTING_ROLES,
             user__is_active=True,
         )
 

@@ -75,6 +75,11 @@ class Cycle:
     watched_by_force_area = False
     # Where the cycle sits in the partnership's year, for the cycle view's order.
     year_order = 100
+    # The roles whose members may be among an item's recipients in its partnership (the roles the
+    # cycle's own query of whom it is due from reads), so that Your work asks the cycle for a
+    # person's share only where they hold one: an analyst in 32 partnerships owes no sign-off.
+    # None: any role may owe it.
+    owing_roles: frozenset[str] | None = None
 
     def due(
         self, *, today: date, partnership_ids: Collection[int] | None = None

@@ -34,6 +34,11 @@ class _WorkPolicy:
             and not cycle.need_to_know
         )
 
+    def may_owe(self, membership: Membership, cycle: Cycle) -> bool:
+        """Whether the member's role may owe any item of this cycle in their partnership: where
+        not, none of its items there is theirs, and Your work does not ask the cycle."""
+        return cycle.owing_roles is None or membership.role in cycle.owing_roles
+
     def shows_item(self, user_id: int, item, cycle: Cycle) -> bool:
         """Whether the cycle view may show this item's title and people to the member: always,
         unless only the item's own people may know of it (then it is only counted)."""

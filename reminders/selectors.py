@@ -195,7 +195,8 @@ class YourWork:
 def _work_items(*, user: User, serving: dict[int, Membership], today: date) -> list[DueItem]:
     """What every cycle has due in the partnerships served: all of it where the person's role
     oversees or watches the cycle, only their own share elsewhere (asked of the cycle, which may
-    read just that share: an analyst in 32 partnerships owes little of what they hold)."""
+    read just that share: an analyst in 32 partnerships owes little of what they hold), and
+    nothing where their role can never owe it (the cycle is not asked there at all)."""
     items: list[DueItem] = []
     for cycle in cycles(to_read=None):
         wider = [
@@ -203,7 +204,11 @@ def _work_items(*, user: User, serving: dict[int, Membership], today: date) -> l
             for partnership_id, membership in serving.items()
             if WorkPolicy.oversees(membership, cycle) or WorkPolicy.watches(membership, cycle)
         ]
-        own = [partnership_id for partnership_id in serving if partnership_id not in wider]
+        own = [
+            partnership_id
+            for partnership_id, membership in serving.items()
+            if partnership_id not in wider and WorkPolicy.may_owe(membership, cycle)
+        ]
         if wider:
             items += cycle.due(today=today, partnership_ids=wider)
         if own:

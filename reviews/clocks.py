@@ -36,6 +36,25 @@ class Clock:
         return None if self.due_on is None else (self.due_on - today).days
 
 
+# The fields of a review (and of its type) its clocks read, for a query that loads only those.
+CLOCK_FIELDS = (
+    "reference",  # and the pseudonym: the review as a list names it (``str(review)``)
+    "victim_pseudonym",
+    "partnership_id",
+    "status",
+    "notified_on",
+    "decision",
+    "decided_on",
+    "home_office_notified_on",
+    "welsh_government_notified_on",
+    "submitted_on",
+    "review_type__decision_months",
+    "review_type__home_office_notice_days",
+    "review_type__welsh_government_notified",
+    "review_type__completion_months",
+)
+
+
 def days_on_hold(review: DomesticHomicideReview, today: date) -> int:
     """Whole days spent on hold so far (uses prefetched holds)."""
     return sum(((hold.ended_on or today) - hold.started_on).days for hold in review.holds.all())

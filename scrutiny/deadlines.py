@@ -37,7 +37,7 @@ from .models import (
     InformationRequestStatus,
     ScrutinyMeeting,
 )
-from .policies import ScrutinyPolicy
+from .policies import ANSWERING_ROLES, COMMITTEE_ROLES, ScrutinyPolicy
 
 YEARLY_MEETING = timedelta(days=365)
 
@@ -45,7 +45,7 @@ YEARLY_MEETING = timedelta(days=365)
 def _people(memberships: QuerySet[Membership]) -> dict[int, frozenset[int]]:
     """The given memberships' users by partnership id (one query)."""
     people: dict[int, set[int]] = defaultdict(set)
-    for partnership_id, user_id in memberships.values_list("partnership_id", "user_id"):
+    for partnership_id, user_id in memberships.order_by().values_list("partnership_id", "user_id"):
         people[partnership_id].add(user_id)
     return {partnership_id: frozenset(users) for partnership_id, users in people.items()}
 
@@ -84,6 +84,8 @@ def _information(requests: QuerySet[InformationRequest]) -> list[InformationRequ
 def request_items(requests: QuerySet[InformationRequest]) -> list[DueItem]:
     """The given requests as items due from the coordinators (two queries)."""
     requests = _information(requests)
+    if not requests:
+        return []
     coordinators = _people(ScrutinyPolicy.answerers(_ids(requests)))
     return [
         DueItem(
@@ -105,6 +107,8 @@ def answer_items(requests: QuerySet[InformationRequest]) -> list[DueItem]:
     """The given answered requests as items for the member who asked to read, while they are
     still a member of the committee (two queries)."""
     requests = _information(requests)
+    if not requests:
+        return []
     committee = _people(ScrutinyPolicy.committee(_ids(requests)))
     new_days = timedelta(days=settings.CSP_NEW_REPORT_DAYS)
     return [
@@ -137,6 +141,8 @@ def response_items(reports: QuerySet[CommitteeReport]) -> list[DueItem]:
             "partnership__slug",
         )
     )
+    if not reports:
+        return []
     coordinators = _people(ScrutinyPolicy.answerers(_ids(reports)))
     return [
         DueItem(
@@ -158,6 +164,7 @@ def response_items(reports: QuerySet[CommitteeReport]) -> list[DueItem]:
 class InformationRequestCycle(Cycle):
     kind = "scrutiny_information_request"
     label = _("Information requested by the scrutiny committee")
+    owing_roles = ANSWERING_ROLES
     year_order = 62
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
@@ -169,6 +176,7 @@ class InformationRequestCycle(Cycle):
 class InformationAnswerCycle(Cycle):
     kind = "scrutiny_information_answer"
     label = _("Answer to an information request of the scrutiny committee")
+    owing_roles = COMMITTEE_ROLES
     to_read = True
     owed_by_partnership = False
     year_order = 63
@@ -185,6 +193,7 @@ class InformationAnswerCycle(Cycle):
 class ReportResponseCycle(Cycle):
     kind = "scrutiny_report_response"
     label = _("Response to a report of the scrutiny committee")
+    owing_roles = ANSWERING_ROLES
     year_order = 64
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
@@ -198,6 +207,7 @@ class YearlyMeetingCycle(Cycle):
 
     kind = "scrutiny_yearly_meeting"
     label = _("Yearly meeting of the scrutiny committee on the partnership")
+    owing_roles = COMMITTEE_ROLES
     owed_by_partnership = False
     year_order = 65
 
@@ -208,6 +218,8 @@ class YearlyMeetingCycle(Cycle):
             .annotate(last=Max("held_on"))
             .values_list("partnership_id", "last")
         )
+        if not last:
+            return []
         partnerships = Partnership.objects.filter(pk__in=last).only("pk", "name", "slug")
         committee = _people(ScrutinyPolicy.committee(last))
         return [

@@ -63,6 +63,12 @@ def roles_that(perm: Perm) -> frozenset[str]:
     return frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perm in perms)
 
 
+# Whom the committee's deadlines are due from, by role (``ScrutinyPolicy``'s queries, and the
+# reminders' cycles in scrutiny.deadlines).
+ANSWERING_ROLES = roles_that(Perm.ANSWER_SCRUTINY)
+COMMITTEE_ROLES = roles_that(Perm.SCRUTINISE)
+
+
 class ScrutinyPolicy(Policy):
     """A record of the committee's: ``model``'s rows of the member's partnership; a verb that
     moves its status to ``targets[verb]`` is refused while ``transitions`` does not allow it."""
@@ -100,7 +106,7 @@ class ScrutinyPolicy(Policy):
         """The active people of these partnerships who answer the committee (and are reminded)."""
         return Membership.objects.filter(
             partnership_id__in=partnership_ids,
-            role__in=roles_that(Perm.ANSWER_SCRUTINY),
+            role__in=ANSWERING_ROLES,
             user__is_active=True,
         )
 
@@ -109,7 +115,7 @@ class ScrutinyPolicy(Policy):
         """The active committee members of these partnerships."""
         return Membership.objects.filter(
             partnership_id__in=partnership_ids,
-            role__in=roles_that(Perm.SCRUTINISE),
+            role__in=COMMITTEE_ROLES,
             user__is_active=True,
         )
 

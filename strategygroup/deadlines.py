@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from reminders.cycles import Cycle, DueItem, register
 
 from .models import MeetingStatus, StrategyMeeting
-from .policies import MeetingPolicy
+from .policies import SECRETARY_ROLES, MeetingPolicy
 
 
 @register
 class MinutesCycle(Cycle):
     kind = "strategygroup_minutes"
     label = _("Minutes of a strategy group meeting")
+    owing_roles = SECRETARY_ROLES
     year_order = 69
 
     def due(self, *, today: date, partnership_ids: Collection[int] | None = None):
@@ -40,10 +41,14 @@ class MinutesCycle(Cycle):
                 "partnership__slug",
             )
         )
+        if not meetings:
+            return []
         people: dict[int, set[int]] = defaultdict(set)
-        for partnership_id, user_id in MeetingPolicy.secretaries(
-            {meeting.partnership_id for meeting in meetings}
-        ).values_list("partnership_id", "user_id"):
+        for partnership_id, user_id in (
+            MeetingPolicy.secretaries({meeting.partnership_id for meeting in meetings})
+            .order_by()
+            .values_list("partnership_id", "user_id")
+        ):
             people[partnership_id].add(user_id)
         days = timedelta(days=settings.CSP_STRATEGY_MINUTES_DAYS)
         return [

@@ -21,6 +21,12 @@ from partnerships.permissions import ROLE_PERMISSIONS, Perm, membership_can
 
 from .models import MEETING_TRANSITIONS, MeetingStatus, StrategyMeeting
 
+# Who writes the minutes (and is reminded of them), by role: ``MeetingPolicy.secretaries`` and the
+# reminders' cycle in strategygroup.deadlines.
+SECRETARY_ROLES = frozenset(
+    role for role, perms in ROLE_PERMISSIONS.items() if Perm.MANAGE_STRATEGY_MEETINGS in perms
+)
+
 
 class MeetingVerb(StrEnum):
     VIEW = "view"
@@ -79,13 +85,8 @@ class _MeetingPolicy(Policy):
     @staticmethod
     def secretaries(partnership_ids: Collection[int]) -> QuerySet[Membership]:
         """The active people of these partnerships who write the minutes (and are reminded)."""
-        roles = [
-            role
-            for role, perms in ROLE_PERMISSIONS.items()
-            if Perm.MANAGE_STRATEGY_MEETINGS in perms
-        ]
         return Membership.objects.filter(
-            partnership_id__in=partnership_ids, role__in=roles, user__is_active=True
+            partnership_id__in=partnership_ids, role__in=SECRETARY_ROLES, user__is_active=True
         )
 
 

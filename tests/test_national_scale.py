@@ -31,10 +31,10 @@ from assessments.models import (
 from audit.models import AuditEvent
 from demo.national import NATIONAL_PASSWORD, login_email
 from partnerships.models import Membership, Partnership, Role
-from plans.deadlines import reporting_state
+from plans.deadlines import _owes
 from plans.models import ActionStatus, PlanAction, PlanStatus
-from reminders.cycles import cycles
-from reminders.selectors import work_day
+from reminders.cycles import cycles, due_items
+from reminders.selectors import _work_items, work_day
 
 from .conftest import signed_in
 from .factories import member
@@ -228,11 +228,12 @@ def test_your_work_reads_only_ones_own_share_of_the_partnerships_work(national, 
         # What working the page out reads (the kept rendering, csp_portal.changes, set aside).
         cache.clear()
         with (
-            mock.patch("plans.deadlines.reporting_state", wraps=reporting_state) as read,
+            mock.patch("plans.deadlines._owes", wraps=_owes) as read,
             CaptureQueriesContext(connection) as queries,
         ):
             page = client.get("/").content.decode()
-        return page, read.call_count, len(queries)
+        # Each action read is asked whether it owes two quarters: the last completed and this one.
+        return page, read.call_count / 2, len(queries)
 
     page, actions_read, small = visit()
     owed = PlanAction.objects.filter(
@@ -267,6 +268,54 @@ def test_each_cycle_gives_a_person_exactly_their_share_of_what_is_due(national, 
         ]
         shared = list(cycle.due_to(user_id=person.pk, today=today, partnership_ids=serving))
         assert shared == expected, cycle.kind
+
+
+@pytest.mark.parametrize(
+    "who", ["analyst.", "coordinator.", "strategy-police.", "scrutiny.", "pcc.", "contributor-"]
+)
+def test_your_work_asks_only_the_cycles_one_may_owe_and_lists_all_the_sweep_reminds_of(
+    national, db, who
+):
+    """Your work skips a cycle in a partnership where the person's role can never owe it
+    (``Cycle.owing_roles``): what it lists as theirs is still every item the sweep would remind
+    them of there, no more, no less."""
+    person = User.objects.filter(email__startswith=who).order_by("pk").first()
+    memberships = list(Membership.objects.filter(user=person))
+    today = work_day()
+    listed = [
+        item
+        for item in _work_items(
+            user=person, serving={m.partnership_id: m for m in memberships}, today=today
+        )
+        if person.pk in item.recipients
+    ]
+    swept = [
+        item
+        for item in due_items(
+            today=today, partnership_ids=[m.partnership_id for m in memberships], to_read=None
+        )
+        if person.pk in item.recipients
+    ]
+    assert sorted(item.key for item in listed) == sorted(item.key for item in swept)
+
+
+def test_whoever_an_item_is_due_from_holds_a_role_the_cycle_says_may_owe_it(national, db):
+    """What lets Your work skip a cycle where a person's role cannot owe it: no item of any cycle
+    is due from someone outside its ``owing_roles`` in the item's partnership."""
+    role_in = {
+        (partnership_id, user_id): role
+        for partnership_id, user_id, role in Membership.objects.values_list(
+            "partnership_id", "user_id", "role"
+        )
+    }
+    checked = 0
+    for cycle in cycles(to_read=None):
+        assert cycle.owing_roles, cycle.kind  # every cycle says who may owe it
+        for item in cycle.due(today=work_day()):
+            for user_id in item.recipients:
+                assert role_in.get((item.partnership_id, user_id)) in cycle.owing_roles, item
+                checked += 1
+    assert checked > 100
 
 
 def test_the_layout_view_is_only_for_the_benchmark_and_staff(client, partnership, settings):

@@ -14,11 +14,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.deadlines import AssessmentSignOffCycle
+from assessments.services import assessments as assessment_services
 from partnerships.models import Role, Seat
 from reminders import selectors
+from reminders.cycles import due_items
 from reminders.models import Notification
 from reminders.outbox import outbox_send
 from reminders.sweep import reminders_sweep
+from tests.assessments.conftest import complete
 from tests.conftest import signed_in
 from tests.factories import PartnershipFactory, member, organisation_in
 
@@ -405,3 +409,69 @@ def test_a_new_membership_shows_at_once(requests, people, other_partnership_with
     other, _officer = other_partnership_with_request
     member(other, Role.CONTRIBUTOR, seat=Seat.POLICE, user=people["police"])
     assert "Salford data" in client.get(HOME).content.decode()
+
+
+def _in_review(assessment, coordinator):
+    complete(assessment, coordinator)
+    return assessment_services.assessment_submit_for_review(
+        acting_user=coordinator, assessment=assessment
+    )
+
+
+def test_a_role_that_owes_a_cycle_in_one_partnership_only_sees_that_share_and_all_of_it(
+    open_assessment, coordinator, people, monkeypatch
+):
+    """Your work asks a cycle only where the person's role may owe it (``Cycle.owing_roles``):
+    the police chief signs Trafford's assessment off as a strategy group member, while in
+    Salford, where they answer for the police as a partner contributor, the assessment in review
+    is the strategy group's there. Their Your work lists exactly what the sweep reminds them of
+    in both partnerships, and the sign-off cycle is not asked about Salford at all."""
+    chief = people["chief"]
+    salford = PartnershipFactory(name="Salford", slug="salford")
+    salford_coordinator = member(salford, Role.COORDINATOR, email="coord@salford.org")
+    member(salford, Role.CONTRIBUTOR, seat=Seat.POLICE, user=chief)
+    member(salford, Role.STRATEGY_MEMBER, seat=Seat.POLICE, email="chief@salford.org")
+    salford_assessment = assessment_services.assessment_open_contributions(
+        acting_user=salford_coordinator,
+        assessment=assessment_services.assessment_start(
+            acting_user=salford_coordinator, partnership=salford, year_start=TODAY.year + 1
+        ),
+    )
+    request_to(
+        salford_assessment,
+        salford_coordinator,
+        organisation_in(salford, Seat.POLICE),
+        due=days(5),
+        title="Salford data",
+    )
+    _in_review(salford_assessment, salford_coordinator)
+    trafford = _in_review(open_assessment, coordinator)
+    asked = []
+    sign_off_due = AssessmentSignOffCycle.due
+
+    def spy(cycle, *, today, partnership_ids=None):
+        asked.append(set(partnership_ids))
+        return sign_off_due(cycle, today=today, partnership_ids=partnership_ids)
+
+    monkeypatch.setattr(AssessmentSignOffCycle, "due", spy)
+
+    page = signed_in(chief).get(HOME).content.decode()
+    assert asked == [{trafford.partnership_id}]
+    assert str(trafford) in titles(page)
+    assert "Salford data (Salford Police)" in titles(page)  # theirs to answer in Salford
+    assert 'data-kind="assessment_sign_off"' in page and page.count("assessment_sign_off") == 1
+    work = selectors.your_work(user=chief, today=TODAY)
+    listed = {item.key for item in work.page.object_list} | {row.item.key for row in work.to_read}
+    swept = {
+        item.key
+        for item in due_items(
+            today=TODAY, partnership_ids=[trafford.partnership_id, salford.pk], to_read=None
+        )
+        if chief.pk in item.recipients
+    }
+    assert listed == swept
+    assert f"assessment_sign_off:{salford_assessment.pk}" not in swept
+    # Salford's own strategy group member is asked for Salford's.
+    salford_chief = salford.memberships.get(role=Role.STRATEGY_MEMBER).user
+    salford_page = signed_in(salford_chief).get(HOME).content.decode()
+    assert str(salford_assessment) in titles(salford_page)
