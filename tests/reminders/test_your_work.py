@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from assessments.deadlines import AssessmentSignOffCycle
 from assessments.services import assessments as assessment_services
@@ -79,7 +80,7 @@ def test_each_person_sees_their_own_items_grouped_and_a_coordinator_who_owes_wha
     assert titles(section(coordinator, "work-later")) == ["ASB cases (Trafford Local authority)"]
     overseen = section(coordinator, "work-overseen")
     assert titles(overseen) == ["Deliberate fires (Trafford Fire and rescue)"]
-    assert f"Owed by {people['fire'].full_name}" in overseen
+    assert f"Owed by {escape(people['fire'].full_name)}" in overseen
     # Nothing to do says so plainly.
     assert "You have nothing to do at the moment." in councillor
     assert "Violence data" not in councillor and "Deliberate fires" not in councillor
@@ -223,7 +224,7 @@ def test_the_cycle_view_shows_the_year_what_is_late_and_who_owes_it(
     assert "1 overdue" in contributions
     assert titles(contributions)[0] == "Deliberate fires (Trafford Fire and rescue)"
     first_row = contributions.split("</li>")[0]
-    assert "Owed by " in first_row and people["fire"].full_name in first_row
+    assert "Owed by " in first_row and escape(people["fire"].full_name) in first_row
     assert 'govuk-tag--red">Overdue' in contributions  # by colour and in words
     assert 'govuk-tag--yellow">Due soon' in contributions
     refresh = section(page, "cycle-plan_refresh")
