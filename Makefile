@@ -25,7 +25,7 @@ TEST_S3_ENDPOINT_URL ?= http://127.0.0.1:5107
 # against 1,350 s in the long-first order (the run itself took 1,458 s).
 # 7 December 2026, afternoon, quiet machine: 4,152 tests in 833 s (915 s before the browser
 # journeys' session sign-in, axe's init script and the shared module worlds; 910 s that morning
-# for 4,093 tests). 8 December (the issue-17 work): 4,183 tests in 825 s. Still over the 600 s
+# for 4,093 tests). Later, with the issue-17 work: 4,183 tests in 825 s. Still over the 600 s
 # aim: the closing notes of those days say where it goes.
 TEST_WORKERS ?= 3
 TEST_DIST ?= loadscope
