@@ -53,16 +53,6 @@ MY_ACTION_ORDERS = {
 }
 
 
-def memberships_served(*, user: User) -> list[tuple[int, str, int]]:
-    """The partnerships the user serves, each with their role and organisation there (one
-    query): what Your actions is worked out from besides those partnerships' records."""
-    return list(
-        Membership.objects.filter(user=user)
-        .order_by("partnership_id")
-        .values_list("partnership_id", "role", "organisation_id")
-    )
-
-
 def my_actions_queryset(
     *, user: User, order: str = "partnership", partnership_ids: Collection[int] | None = None
 ) -> QuerySet[PlanAction]:

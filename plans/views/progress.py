@@ -1,8 +1,6 @@
 """Progress on the plan in force: a person's own actions across their partnerships, one action's
 quarterly updates, and the coordinator's dashboard."""
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -16,6 +14,7 @@ from django.views.generic import TemplateView
 from csp_portal.changes import stamped_body
 from csp_portal.views import my_list_page
 from partnerships.permissions import Perm
+from partnerships.selectors import person_kept_body
 from partnerships.tenancy import PartnershipViewMixin, ServiceFormView
 
 from .. import deadlines, governance
@@ -62,30 +61,18 @@ def my_actions(request):
     show = "finished" if request.GET.get("show") == "finished" else "open"
     number = request.GET.get("page", "")[:12]
     today = deadlines.local_today()
-    serving = selectors.memberships_served(user=request.user)
-    worked_out: dict = {}
 
     def render_body() -> str:
-        worked_out.update(
-            _my_actions(request.user, order=order, show=show, number=number, today=today)
-        )
-        return get_template("plans/progress/includes/my_actions_body.html").render(worked_out)
+        context = _my_actions(request.user, order=order, show=show, number=number, today=today)
+        return get_template("plans/progress/includes/my_actions_body.html").render(context)
 
-    body = stamped_body(
+    body = person_kept_body(
+        user=request.user,
         name="plans.my_actions",
-        partnership_ids=[partnership_id for partnership_id, _role, _organisation in serving],
-        parts=[
-            request.user.pk,
-            hashlib.blake2b(repr(serving).encode(), digest_size=8).hexdigest(),
-            today.isoformat(),
-            show,
-            order,
-            number,
-        ],
+        parts=[today.isoformat(), show, order, number],
         render=render_body,
     )
-    # What the body was worked out from, when it was (not when it came from the cache).
-    return render(request, "plans/progress/my_actions.html", {"body": body, **worked_out})
+    return render(request, "plans/progress/my_actions.html", {"body": body})
 
 
 def _my_actions(user, *, order: str, show: str, number: str, today) -> dict:
